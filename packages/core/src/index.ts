@@ -1,0 +1,31 @@
+export type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from './blobs/blob-store.js';
+export { validateBlobKey } from './blobs/blob-key.js';
+export { createFsBlobStore, type FsBlobStoreOptions } from './blobs/fs-blob-store.js';
+export { createMemoryBlobStore } from './blobs/memory-blob-store.js';
+export { openBlobStore } from './blobs/open-blob-store.js';
+export type { ConfigFile, LogLevel, ResolvedConfig, S3Settings, WorkspaceSettings } from './config/config-schema.js';
+export { configFileSchema, logLevels } from './config/config-schema.js';
+export { coreEnvVariables } from './config/env-settings.js';
+export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolve-config.js';
+export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
+export { embeddedEngine } from './db/embedded/embedded-engine.js';
+export { applyMigrations, type Migration, type MigrationSet, pendingMigrations } from './db/migrations.js';
+export { maskUrl } from './db/pool-database.js';
+export { postgresEngine } from './db/postgres-engine.js';
+export { type ErrorCode, errorCodes, exitCodeFor, httpStatusFor } from './errors/error-codes.js';
+export { MlpError, type MlpErrorOptions, toMlpError } from './errors/mlp-error.js';
+export type { EventBus, MlpEvent, PublishOptions, SubscribeOptions, Subscription } from './events/event-bus.js';
+export { mlpEventConsumers, mlpEvents } from './events/events-schema.js';
+export { writeFileAtomic } from './fs/write-file-atomic.js';
+export { migrations as coreMigrations } from './generated/migrations.js';
+export * from './hashing/hash.js';
+export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type Logger } from './logger/logger.js';
+export {
+  type BlobDriverPlugin,
+  createPluginRegistry,
+  type PluginRegistry,
+  type PluginSlot,
+  type PluginSlots,
+} from './plugins/plugin-registry.js';
+export { openWorkspace, type WorkspaceOptions } from './workspace/open-workspace.js';
+export type { Workspace } from './workspace/workspace.js';
