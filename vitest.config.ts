@@ -2,12 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources: the "@mlp/source" export condition maps every
 // @mlp/* import to src/, so a test never runs stale build output.
-const conditions = ['@mlp/source', 'import', 'module', 'node', 'default'];
+// Only our own condition: listing 'import' here would make Node hand `pg` its ESM wrapper.
+const conditions = ['@mlp/source'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@mlp/source'] } },
+  ssr: { resolve: { conditions } },
   test: {
+    reporters: ['default', './tools/scripts/summary-reporter.ts'],
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],

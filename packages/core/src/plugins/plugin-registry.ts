@@ -32,8 +32,8 @@ export interface PluginRegistry {
 export function createPluginRegistry(): PluginRegistry {
   const slots = new Map<PluginSlot, Map<string, { name: string }>>();
   const inSlot = (slot: PluginSlot) => {
-    let plugins = slots.get(slot);
-    if (!plugins) slots.set(slot, (plugins = new Map()));
+    const plugins = slots.get(slot) ?? new Map<string, { name: string }>();
+    slots.set(slot, plugins);
     return plugins;
   };
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Fails when a package's `exports` map and its built entry points drift apart: every export target
+// (source, types, JavaScript) must exist, and every built entry file must be exported or be the bin.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const problems = [];
+
+for (const name of readdirSync(path.join(root, 'packages'))) {
+  const dir = path.join(root, 'packages', name);
+  const manifestPath = path.join(dir, 'package.json');
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const exported = new Set();
+  for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+    const targets = typeof target === 'string' ? { default: target } : target;
+    for (const [condition, file] of Object.entries(targets)) {
+      if (!existsSync(path.join(dir, file))) problems.push(`${manifest.name}: exports["${subpath}"]["${condition}"] points at missing ${file}`);
+      if (file.endsWith('.js')) exported.add(path.normalize(file));
+    }
+    if (typeof target === 'object' && target.import && !target.types) problems.push(`${manifest.name}: exports["${subpath}"] has no "types"`);
+  }
+  const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  for (const bin of bins) {
+    if (!existsSync(path.join(dir, bin))) problems.push(`${manifest.name}: bin ${bin} is missing`);
+    exported.add(path.normalize(bin));
+  }
+  const dist = path.join(dir, 'dist');
+  if (!existsSync(dist)) {
+    problems.push(`${manifest.name}: no dist/ (run the build first)`);
+    continue;
+  }
+  for (const file of walk(dist)) {
+    const relative = path.normalize(`./${path.relative(dir, file)}`);
+    const isEntry = relative.endsWith('.js') && !path.basename(relative).startsWith('chunk-');
+    if (isEntry && !exported.has(relative)) problems.push(`${manifest.name}: built entry ${relative} is not in "exports" (add it, or drop it from tsup's entries)`);
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`exports check failed:\n- ${problems.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('exports check: every package export matches its built entry points');
+
+function* walk(dir) {
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) yield* walk(full);
+    else yield full;
+  }
+}
