@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// The main job on the embedded default. Today it sets up a workspace and exercises the core; each
+// package adds its step of the pipeline here (ingest → validate → version → train → register → deploy).
+//
+//   npm run demo                 # in a fresh temporary workspace, removed afterwards
+//   npm run demo -- --dir DIR    # in DIR, kept
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { md5Hex, openWorkspace } from '@mlp/core';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const cli = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
+const dirFlag = process.argv.indexOf('--dir');
+const keep = dirFlag !== -1;
+const dir = keep ? path.resolve(process.argv[dirFlag + 1]) : mkdtempSync(path.join(tmpdir(), 'mlp-demo-'));
+if (!keep) chmodSync(dir, 0o755); // under root the embedded server runs as `postgres` and must reach it
+
+const started = performance.now();
+const step = (title) => console.log(`\n▸ ${title}`);
+const mlp = (...args) => execFileSync(process.execPath, [cli, '-C', dir, ...args], { encoding: 'utf8' });
+
+try {
+  step(`mlp init in ${dir}`);
+  process.stdout.write(mlp('init'));
+
+  step('mlp doctor --json');
+  const doctor = JSON.parse(mlp('doctor', '--json'));
+  for (const check of doctor.checks) console.log(`  ${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+  if (!doctor.ok) throw new Error('mlp doctor reported a problem');
+
+  step('open the workspace (embedded PostgreSQL, local blob folder)');
+  const openStarted = performance.now();
+  const workspace = await openWorkspace({ dir, logLevel: 'warn' });
+  console.log(`  opened in ${Math.round(performance.now() - openStarted)} ms: ${workspace.db.displayUrl}; blobs at ${workspace.blobs.location}`);
+
+  step('store a data file as a content-addressed blob');
+  const csv = 'date,delay,distance,origin,destination\n01011015,-5,255,LAX,SFO\n01011140,28,1217,SEA,ORD\n';
+  const key = `demo/files/md5/${md5Hex(csv)}`;
+  const info = await workspace.blobs.put(key, csv, { contentType: 'text/csv' });
+  console.log(`  put ${info.key} (${info.size} bytes)`);
+
+  step('publish durable events in a transaction; a consumer receives them');
+  const received = [];
+  const subscription = workspace.events.subscribe({ consumer: 'demo-printer', types: ['demo.file_added'], pollIntervalMs: 100 }, (event) => {
+    received.push(event);
+    console.log(`  received #${event.id} ${event.type} ${JSON.stringify(event.payload)}`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await workspace.db.transaction(async (tx) => {
+    await workspace.events.publish('demo.file_added', { key, size: info.size }, { tx });
+  });
+  while (received.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  await subscription.close();
+
+  step('a second process joins the same embedded workspace while this one is open');
+  const joined = await new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t = performance.now();
+         const { openWorkspace } = await import('@mlp/core');
+         const ws = await openWorkspace({ dir: ${JSON.stringify(dir)}, logLevel: 'warn' });
+         const joinMs = performance.now() - t;
+         const [row] = await ws.db.query("select count(*)::int as n from mlp_events where type = 'demo.file_added'");
+         const bytes = await ws.blobs.getBytes(${JSON.stringify(key)});
+         await ws.close();
+         console.log(JSON.stringify({ joinMs, events: row.n, blobBytes: bytes.length }));`,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`second process exited ${code}`))));
+  });
+  console.log(`  joined in ${Math.round(joined.joinMs)} ms (including module load); saw ${joined.events} event(s) and the ${joined.blobBytes}-byte blob`);
+
+  await workspace.close();
+  console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}

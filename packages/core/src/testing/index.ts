@@ -1,0 +1,5 @@
+export { runBlobStoreContract } from './blob-store-contract.js';
+export { type DatabaseEngineHarness, runDatabaseEngineContract } from './database-engine-contract.js';
+export { type EventBusHarness, runEventBusContract } from './event-bus-contract.js';
+export { createTempDir, type TempDir } from './temp-dir.js';
+export { createTestDatabase, type TestDatabase, testServerUrl } from './test-database.js';
