@@ -91,14 +91,21 @@ function startSubscription(
         let position = await loadCursor(db, options.consumer);
         for (;;) {
           if (closed) break;
-          const batch = await fetchBatch(db, position, types, batchSize);
-          for (const event of batch) {
+          const { events, horizon } = await fetchBatch(db, position, types, batchSize);
+          for (const event of events) {
             if (closed) break;
             await deliver(event.event);
             position = event.position;
             await saveCursor(db, options.consumer, position);
           }
-          if (batch.length < batchSize) break;
+          if (events.length < batchSize) {
+            // Everything up to the horizon has been seen; skip past events of other types for good.
+            if (!closed && horizon && isAfter(horizon, position)) {
+              position = horizon;
+              await saveCursor(db, options.consumer, position);
+            }
+            break;
+          }
         }
         if (!closed) await nap(pollIntervalMs);
       }
@@ -175,17 +182,35 @@ async function saveCursor(db: Database, consumer: string, position: Position): P
   await db.query('update mlp_event_consumers set last_txid = $2, last_id = $3, updated_at = now() where consumer = $1', [consumer, position.txid, position.id]);
 }
 
+const isAfter = (a: Position, b: Position) => a.txid > b.txid || (a.txid === b.txid && a.id > b.id);
+
+/**
+ * The next events after `after`, and the horizon: the last event of any type that is final (its
+ * transaction and all older ones have ended). One statement, so both share one snapshot.
+ */
 async function fetchBatch(db: Database, after: Position, types: string[] | null, limit: number) {
-  const rows = await db.query<{ id: number; txid: number; type: string; payload: unknown; created_at: Date }>(
-    `select id, txid, type, payload, created_at from mlp_events
-     where (txid, id) > ($1::bigint, $2::bigint)
-       and txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-       and ($3::text[] is null or type = any($3::text[]))
-     order by txid, id limit $4`,
+  const rows = await db.query<{ id: number; txid: number; type: string | null; payload: unknown; created_at: Date | null; horizon: boolean }>(
+    `with visible as (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin),
+     batch as (
+       select e.id, e.txid, e.type, e.payload, e.created_at, false as horizon from mlp_events e, visible v
+       where (e.txid, e.id) > ($1::bigint, $2::bigint) and e.txid < v.xmin
+         and ($3::text[] is null or e.type = any($3::text[]))
+       order by e.txid, e.id limit $4),
+     horizon as (
+       select e.id, e.txid, null::text as type, null::jsonb as payload, null::timestamptz as created_at, true as horizon
+       from mlp_events e, visible v where e.txid < v.xmin order by e.txid desc, e.id desc limit 1)
+     select * from (select * from batch order by txid, id) b
+     union all select * from horizon`,
     [after.txid, after.id, types, limit],
   );
-  return rows.map((row) => ({
-    position: { txid: Number(row.txid), id: Number(row.id) },
-    event: { id: String(row.id), type: row.type, payload: row.payload, createdAt: row.created_at } satisfies MlpEvent,
-  }));
+  const horizonRow = rows.find((row) => row.horizon);
+  return {
+    horizon: horizonRow ? { txid: Number(horizonRow.txid), id: Number(horizonRow.id) } : undefined,
+    events: rows
+      .filter((row) => !row.horizon)
+      .map((row) => ({
+        position: { txid: Number(row.txid), id: Number(row.id) },
+        event: { id: String(row.id), type: row.type as string, payload: row.payload, createdAt: row.created_at as Date } satisfies MlpEvent,
+      })),
+  };
 }
