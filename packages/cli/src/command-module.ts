@@ -1,4 +1,4 @@
-import type { ErrorCode, LogLevel, Logger, MigrationSet, Workspace } from '@mlp/core';
+import type { ErrorCode, Logger, LogLevel, MigrationSet, Workspace } from '@mlp/core';
 import type { Command } from 'commander';
 import type { Table } from './output.js';
 

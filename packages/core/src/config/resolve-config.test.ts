@@ -90,6 +90,10 @@ describe('resolveConfig', () => {
     expect(warnings).toEqual(['Environment variable MLP_DATABSE_URL is not used by mlp; did you mean MLP_DATABASE_URL?']);
   });
 
+  it('accepts process.env itself as the environment', () => {
+    expect(resolveConfig({ dir, env: process.env }).config.dir).toBe(dir);
+  });
+
   it('rejects unknown options', () => {
     const error = errorOf(() => resolveConfig({ dir, env: {}, databaseUrl: 'x' } as never));
     expect(error.message).toContain('"databaseUrl"');

@@ -25,7 +25,8 @@ export interface ResolvedConfigWithWarnings {
  * `mlp.config.json`, defaults. Pure apart from reading the config file: creates nothing.
  */
 export function resolveConfig(options: WorkspaceSettings = {}): ResolvedConfigWithWarnings {
-  const parsedOptions = workspaceOptionsSchema.safeParse(options);
+  // process.env is an exotic object zod's record check refuses; a plain copy is what we validate.
+  const parsedOptions = workspaceOptionsSchema.safeParse(options.env ? { ...options, env: { ...options.env } } : options);
   if (!parsedOptions.success) {
     throw new MlpError('INVALID_ARGUMENT', `Invalid openWorkspace options: ${formatZodIssues(parsedOptions.error)}.`);
   }

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import {
+  type ErrorCode,
+  type Logger,
+  type LogLevel,
+  type MigrationSet,
+  MlpError,
+  openWorkspace,
+  resolveConfig,
+  toMlpError,
+  type Workspace,
+} from '@mlp/core';
+import { createCliLogger } from './cli-logger.js';
+import type { CliContext, GlobalOptions, OpenWorkspaceOptions } from './command-module.js';
+import type { CliStream, Output } from './output.js';
+
+/** The process around the CLI; injectable so tests run it in-process. */
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface CliContextOptions {
+  io: CliIo;
+  output: Output;
+  /** The parsed global options; called only once parsing is done. */
+  globalOptions: () => GlobalOptions;
+  migrations: readonly MigrationSet[];
+}
+
+/** The context commands see, plus what only the CLI itself uses. */
+export interface CliContextController {
+  context: CliContext;
+  /** Set by the CLI before the action runs: `mlp init`, `mlp tracking runs list`. */
+  commandName: string;
+  exitCode: number | undefined;
+  /** Closes the workspace if a command opened it. */
+  close(): Promise<void>;
+}
+
+/** Level for the CLI's logs: `--log-level`, else `MLP_LOG_LEVEL` or the config file's level, else `warn`. */
+export function resolveCliLogLevel(options: GlobalOptions, dir: string, env: Record<string, string | undefined>): LogLevel {
+  if (options.logLevel) return options.logLevel;
+  try {
+    const { config } = resolveConfig({ dir, env });
+    return config.sources.logLevel === 'default' ? 'warn' : config.logLevel;
+  } catch {
+    return 'warn'; // the command that reads the configuration reports the problem
+  }
+}
+
+export function createCliContext(options: CliContextOptions): CliContextController {
+  const { io, output } = options;
+  let workspace: Promise<Workspace> | undefined;
+  let logger: Logger | undefined;
+
+  const workspaceDir = () => {
+    const fromEnv = io.env.MLP_WORKSPACE === '' ? undefined : io.env.MLP_WORKSPACE;
+    return path.resolve(io.cwd, options.globalOptions().workspace ?? fromEnv ?? '.');
+  };
+
+  function fail(error: unknown, message?: string): never {
+    if (typeof error === 'string' && message !== undefined) throw new MlpError(error as ErrorCode, message);
+    throw toMlpError(error);
+  }
+
+  const controller: CliContextController = {
+    commandName: 'mlp',
+    exitCode: undefined,
+    context: {
+      get options() {
+        return options.globalOptions();
+      },
+      get workspaceDir() {
+        return workspaceDir();
+      },
+      env: io.env,
+      get logger() {
+        const globals = options.globalOptions();
+        logger ??= createCliLogger({ level: resolveCliLogLevel(globals, workspaceDir(), io.env), stderr: io.stderr, json: globals.json });
+        return logger;
+      },
+      migrations: options.migrations,
+      openWorkspace(openOptions: OpenWorkspaceOptions = {}) {
+        workspace ??= openWorkspace({
+          dir: workspaceDir(),
+          env: io.env,
+          logger: controller.context.logger,
+          migrations: options.migrations,
+          applicationName: openOptions.applicationName ?? controller.commandName,
+        });
+        return workspace;
+      },
+      output: (human, json) => output.result(human, json),
+      progress: (message) => output.progress(message),
+      fail,
+      setExitCode(code) {
+        controller.exitCode = code;
+      },
+    },
+    async close() {
+      const opening = workspace;
+      workspace = undefined;
+      if (!opening) return;
+      const opened = await opening.catch(() => undefined);
+      await opened?.close();
+    },
+  };
+  return controller;
+}

@@ -1,0 +1,7 @@
+export { type Cli, type CliOptions, createCli, runCli } from './cli.js';
+export type { CliIo } from './cli-context.js';
+export { type CliFailure, describeFailure, USAGE_EXIT_CODE } from './cli-failure.js';
+export type { CliCommandModule, CliContext, GlobalOptions, OpenWorkspaceOptions } from './command-module.js';
+export { coreCommands } from './commands/core-commands.js';
+export type { DoctorCheck, DoctorReport } from './doctor/doctor-check.js';
+export { type CliStream, renderTable, type Table } from './output.js';
