@@ -33,7 +33,9 @@ try {
   step('open the workspace (embedded PostgreSQL, local blob folder)');
   const openStarted = performance.now();
   const workspace = await openWorkspace({ dir, logLevel: 'warn' });
-  console.log(`  opened in ${Math.round(performance.now() - openStarted)} ms: ${workspace.db.displayUrl}; blobs at ${workspace.blobs.location}`);
+  console.log(
+    `  opened in ${Math.round(performance.now() - openStarted)} ms: ${workspace.db.displayUrl}; blobs at ${workspace.blobs.location}`,
+  );
 
   step('store a data file as a content-addressed blob');
   const csv = 'date,delay,distance,origin,destination\n01011015,-5,255,LAX,SFO\n01011140,28,1217,SEA,ORD\n';
@@ -43,10 +45,13 @@ try {
 
   step('publish durable events in a transaction; a consumer receives them');
   const received = [];
-  const subscription = workspace.events.subscribe({ consumer: 'demo-printer', types: ['demo.file_added'], pollIntervalMs: 100 }, (event) => {
-    received.push(event);
-    console.log(`  received #${event.id} ${event.type} ${JSON.stringify(event.payload)}`);
-  });
+  const subscription = workspace.events.subscribe(
+    { consumer: 'demo-printer', types: ['demo.file_added'], pollIntervalMs: 100 },
+    (event) => {
+      received.push(event);
+      console.log(`  received #${event.id} ${event.type} ${JSON.stringify(event.payload)}`);
+    },
+  );
   await new Promise((resolve) => setTimeout(resolve, 200));
   await workspace.db.transaction(async (tx) => {
     await workspace.events.publish('demo.file_added', { key, size: info.size }, { tx });
@@ -76,7 +81,9 @@ try {
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`second process exited ${code}`))));
   });
-  console.log(`  joined in ${Math.round(joined.joinMs)} ms (including module load); saw ${joined.events} event(s) and the ${joined.blobBytes}-byte blob`);
+  console.log(
+    `  joined in ${Math.round(joined.joinMs)} ms (including module load); saw ${joined.events} event(s) and the ${joined.blobBytes}-byte blob`,
+  );
 
   await workspace.close();
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -2,7 +2,7 @@
 // Bundles a package's drizzle-kit migrations (drizzle/*.sql, in journal order) into
 // src/generated/migrations.ts, so the published package carries its SQL as strings.
 // Usage: node tools/scripts/bundle-migrations.mjs packages/<name> [--check]
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const [packageDir, flag] = process.argv.slice(2);

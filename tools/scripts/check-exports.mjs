@@ -16,10 +16,12 @@ for (const name of readdirSync(path.join(root, 'packages'))) {
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     const targets = typeof target === 'string' ? { default: target } : target;
     for (const [condition, file] of Object.entries(targets)) {
-      if (!existsSync(path.join(dir, file))) problems.push(`${manifest.name}: exports["${subpath}"]["${condition}"] points at missing ${file}`);
+      if (!existsSync(path.join(dir, file)))
+        problems.push(`${manifest.name}: exports["${subpath}"]["${condition}"] points at missing ${file}`);
       if (file.endsWith('.js')) exported.add(path.normalize(file));
     }
-    if (typeof target === 'object' && target.import && !target.types) problems.push(`${manifest.name}: exports["${subpath}"] has no "types"`);
+    if (typeof target === 'object' && target.import && !target.types)
+      problems.push(`${manifest.name}: exports["${subpath}"] has no "types"`);
   }
   const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
   for (const bin of bins) {
@@ -34,7 +36,8 @@ for (const name of readdirSync(path.join(root, 'packages'))) {
   for (const file of walk(dist)) {
     const relative = path.normalize(`./${path.relative(dir, file)}`);
     const isEntry = relative.endsWith('.js') && !path.basename(relative).startsWith('chunk-');
-    if (isEntry && !exported.has(relative)) problems.push(`${manifest.name}: built entry ${relative} is not in "exports" (add it, or drop it from tsup's entries)`);
+    if (isEntry && !exported.has(relative))
+      problems.push(`${manifest.name}: built entry ${relative} is not in "exports" (add it, or drop it from tsup's entries)`);
   }
 }
 

@@ -23,7 +23,13 @@ function makePackage(exportsMap: Record<string, unknown>, distFiles: string[]) {
 
 function run(): { code: number; output: string } {
   try {
-    return { code: 0, output: execFileSync(process.execPath, [path.join(root, 'tools', 'scripts', 'check-exports.mjs')], { encoding: 'utf8', stdio: 'pipe' }) };
+    return {
+      code: 0,
+      output: execFileSync(process.execPath, [path.join(root, 'tools', 'scripts', 'check-exports.mjs')], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    };
   } catch (error) {
     const failure = error as { status: number; stderr: string };
     return { code: failure.status, output: failure.stderr };

@@ -1,5 +1,5 @@
-export type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from './blobs/blob-store.js';
 export { validateBlobKey } from './blobs/blob-key.js';
+export type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from './blobs/blob-store.js';
 export { createFsBlobStore, type FsBlobStoreOptions } from './blobs/fs-blob-store.js';
 export { createMemoryBlobStore } from './blobs/memory-blob-store.js';
 export { openBlobStore } from './blobs/open-blob-store.js';

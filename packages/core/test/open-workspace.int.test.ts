@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MlpError, type MigrationSet, openWorkspace } from '../src/index.js';
+import { type MigrationSet, MlpError, openWorkspace } from '../src/index.js';
 import { createTempDir, type TempDir } from '../src/testing/temp-dir.js';
 import { createTestDatabase } from '../src/testing/test-database.js';
 
@@ -57,7 +57,12 @@ describe('openWorkspace', () => {
   it('uses a PostgreSQL server from the URL, with package migrations and a memory blob store', async () => {
     const database = await createTestDatabase();
     try {
-      const workspace = await openWorkspace({ dir: dir.path, logLevel: 'silent', database: { url: database.url }, blobs: { url: 'memory://' } });
+      const workspace = await openWorkspace({
+        dir: dir.path,
+        logLevel: 'silent',
+        database: { url: database.url },
+        blobs: { url: 'memory://' },
+      });
       expect(workspace.db.engine).toBe('postgres');
       expect(workspace.blobs.driver).toBe('memory');
       await workspace.migrate(packageMigrations);
@@ -87,7 +92,9 @@ describe('openWorkspace', () => {
   });
 
   it('explains an unreachable database URL and removes the .mlp it created', async () => {
-    const error = await failureOf(openWorkspace({ dir: dir.path, logLevel: 'silent', database: { url: 'postgres://mlp:secret@127.0.0.1:1/nowhere' } }));
+    const error = await failureOf(
+      openWorkspace({ dir: dir.path, logLevel: 'silent', database: { url: 'postgres://mlp:secret@127.0.0.1:1/nowhere' } }),
+    );
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toContain('postgres://mlp:***@127.0.0.1:1/nowhere');
     expect(error.message).not.toContain('secret');
@@ -111,13 +118,19 @@ describe('openWorkspace', () => {
     // Root ignores permissions, so under root the open runs as `nobody`; otherwise the folder is made read-only.
     const asRoot = process.getuid?.() === 0;
     if (!asRoot) spawnSync('chmod', ['0555', dir.path]);
-    const ids = asRoot ? { uid: Number(spawnSync('id', ['-u', 'nobody']).stdout), gid: Number(spawnSync('id', ['-g', 'nobody']).stdout) } : {};
-    const result = spawnSync(process.execPath, ['--conditions=@mlp/source', '--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'open-workspace.ts'), dir.path], {
-      encoding: 'utf8',
-      cwd: path.join(import.meta.dirname, '..'),
-      env: { ...process.env, TSX_DISABLE_CACHE: '1', HOME: dir.path },
-      ...ids,
-    });
+    const ids = asRoot
+      ? { uid: Number(spawnSync('id', ['-u', 'nobody']).stdout), gid: Number(spawnSync('id', ['-g', 'nobody']).stdout) }
+      : {};
+    const result = spawnSync(
+      process.execPath,
+      ['--conditions=@mlp/source', '--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'open-workspace.ts'), dir.path],
+      {
+        encoding: 'utf8',
+        cwd: path.join(import.meta.dirname, '..'),
+        env: { ...process.env, TSX_DISABLE_CACHE: '1', HOME: dir.path },
+        ...ids,
+      },
+    );
     if (!asRoot) spawnSync('chmod', ['0755', dir.path]);
     const outcome = JSON.parse(result.stdout || JSON.stringify({ stderr: result.stderr }));
     expect(outcome).toMatchObject({ ok: false, mlp: true, code: 'PERMISSION_DENIED' });

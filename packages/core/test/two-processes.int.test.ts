@@ -33,7 +33,9 @@ describe('one embedded workspace, several processes', () => {
     }
     expect(await exits, writers.map((writer) => writer.errors()).join('\n')).toEqual([0, 0]);
     expect(writers.map((writer) => writer.errors()).join('')).toBe('');
-    const perWriter = await reader.db.query<{ writer: string; n: number }>('select writer, count(*)::int as n from two_process_rows group by writer order by writer');
+    const perWriter = await reader.db.query<{ writer: string; n: number }>(
+      'select writer, count(*)::int as n from two_process_rows group by writer order by writer',
+    );
     expect(perWriter).toEqual([
       { writer: 'a', n: 300 },
       { writer: 'b', n: 300 },
@@ -67,11 +69,7 @@ describe('one embedded workspace, several processes', () => {
     const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
     const outFile = path.join(dir.path, 'consumed.txt');
     writeFileSync(outFile, '');
-    const consumed = () =>
-      readFileSync(outFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
+    const consumed = () => readFileSync(outFile, 'utf8').split('\n').filter(Boolean).map(Number);
 
     const first = spawnFixture('event-consumer', [dir.path, 'killable', outFile, '15']);
     await waitUntil(() => first.output().includes('subscribed'));

@@ -2,11 +2,9 @@ import { z } from 'zod';
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-const databaseUrl = z
-  .string()
-  .refine((url) => url === 'embedded' || /^postgres(ql)?:\/\//.test(url), {
-    message: 'must be "embedded" or a postgres:// URL',
-  });
+const databaseUrl = z.string().refine((url) => url === 'embedded' || /^postgres(ql)?:\/\//.test(url), {
+  message: 'must be "embedded" or a postgres:// URL',
+});
 
 const blobsUrl = z.string().min(1, 'must not be empty');
 

@@ -85,7 +85,7 @@ describe('resolveConfig', () => {
     expect(errorOf(() => resolveConfig({ dir, env: { MLP_S3_ENDPOINT: 'not a url' } })).code).toBe('INVALID_ARGUMENT');
   });
 
-  it('warns about a variable that looks like a misspelt core variable, and ignores other packages\' variables', () => {
+  it("warns about a variable that looks like a misspelt core variable, and ignores other packages' variables", () => {
     const { warnings } = resolveConfig({ dir, env: { MLP_DATABSE_URL: 'x', MLP_TRACKING_HEARTBEAT_MS: '5000' } });
     expect(warnings).toEqual(['Environment variable MLP_DATABSE_URL is not used by mlp; did you mean MLP_DATABASE_URL?']);
   });

@@ -80,16 +80,24 @@ function readConfigFile(file: string): ConfigFile | undefined {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new MlpError('INVALID_ARGUMENT', `${file} is not valid JSON: ${(error as Error).message}. Fix the file or delete it to use the defaults.`, {
-      cause: error,
-      details: { file },
-    });
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `${file} is not valid JSON: ${(error as Error).message}. Fix the file or delete it to use the defaults.`,
+      {
+        cause: error,
+        details: { file },
+      },
+    );
   }
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new MlpError('INVALID_ARGUMENT', `${file} is invalid: ${formatZodIssues(parsed.error)}. See docs/configuration.md for the settings.`, {
-      details: { file, issues: parsed.error.issues },
-    });
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `${file} is invalid: ${formatZodIssues(parsed.error)}. See docs/configuration.md for the settings.`,
+      {
+        details: { file, issues: parsed.error.issues },
+      },
+    );
   }
   return parsed.data;
 }

@@ -74,13 +74,21 @@ export async function applyMigrations(db: Database, set: MigrationSet): Promise<
         try {
           await client.query('begin');
           await client.query(migration.sql);
-          await client.query('insert into mlp_migrations (package, id, checksum) values ($1, $2, $3)', [set.package, migration.id, checksum(migration.sql)]);
+          await client.query('insert into mlp_migrations (package, id, checksum) values ($1, $2, $3)', [
+            set.package,
+            migration.id,
+            checksum(migration.sql),
+          ]);
           await client.query('commit');
         } catch (error) {
           await client.query('rollback').catch(() => {});
-          throw new MlpError('INTERNAL', `Migration ${migration.id} of ${set.package} failed: ${(error as Error).message}. The database is left at the previous migration.`, {
-            cause: error,
-          });
+          throw new MlpError(
+            'INTERNAL',
+            `Migration ${migration.id} of ${set.package} failed: ${(error as Error).message}. The database is left at the previous migration.`,
+            {
+              cause: error,
+            },
+          );
         }
       }
       return pending;

@@ -9,9 +9,7 @@ export const mlpEvents = pgTable(
   'mlp_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    txid: bigint('txid', { mode: 'number' })
-      .notNull()
-      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    txid: bigint('txid', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
     type: text('type').notNull(),
     payload: jsonb('payload').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

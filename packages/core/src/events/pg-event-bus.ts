@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Database } from '../db/database.js';
 import { MlpError } from '../errors/mlp-error.js';
 import type { Logger } from '../logger/logger.js';
-import type { EventBus, MlpEvent, Subscription, SubscribeOptions } from './event-bus.js';
+import type { EventBus, MlpEvent, SubscribeOptions, Subscription } from './event-bus.js';
 import { mlpEvents } from './events-schema.js';
 
 const CHANNEL = 'mlp_events';
@@ -21,10 +21,16 @@ export function createPgEventBus(db: Database, logger: Logger): EventBus {
   return {
     async publish(type, payload, options = {}) {
       if (!EVENT_TYPE.test(type)) {
-        throw new MlpError('INVALID_ARGUMENT', `Event type ${JSON.stringify(type)} is invalid: use 1 to 200 letters, digits and . _ : - (such as model_version.created).`);
+        throw new MlpError(
+          'INVALID_ARGUMENT',
+          `Event type ${JSON.stringify(type)} is invalid: use 1 to 200 letters, digits and . _ : - (such as model_version.created).`,
+        );
       }
       const executor = options.tx ?? db.drizzle;
-      const [row] = await executor.insert(mlpEvents).values({ type, payload: payload as unknown }).returning();
+      const [row] = await executor
+        .insert(mlpEvents)
+        .values({ type, payload: payload as unknown })
+        .returning();
       await executor.execute(sql`select pg_notify(${CHANNEL}, ${type})`);
       if (!row) throw new MlpError('INTERNAL', 'The event insert returned no row.');
       return { id: String(row.id), type: row.type, payload, createdAt: row.createdAt };
@@ -32,7 +38,10 @@ export function createPgEventBus(db: Database, logger: Logger): EventBus {
 
     subscribe(options, handler) {
       if (!CONSUMER.test(options.consumer)) {
-        throw new MlpError('INVALID_ARGUMENT', `Consumer name ${JSON.stringify(options.consumer)} is invalid: use 1 to 200 letters, digits and . _ : @ / -.`);
+        throw new MlpError(
+          'INVALID_ARGUMENT',
+          `Consumer name ${JSON.stringify(options.consumer)} is invalid: use 1 to 200 letters, digits and . _ : @ / -.`,
+        );
       }
       const subscription = startSubscription(db, logger, options, handler, () => subscriptions.delete(subscription));
       subscriptions.add(subscription);
@@ -179,7 +188,11 @@ async function loadCursor(db: Database, consumer: string): Promise<Position> {
 }
 
 async function saveCursor(db: Database, consumer: string, position: Position): Promise<void> {
-  await db.query('update mlp_event_consumers set last_txid = $2, last_id = $3, updated_at = now() where consumer = $1', [consumer, position.txid, position.id]);
+  await db.query('update mlp_event_consumers set last_txid = $2, last_id = $3, updated_at = now() where consumer = $1', [
+    consumer,
+    position.txid,
+    position.id,
+  ]);
 }
 
 const isAfter = (a: Position, b: Position) => a.txid > b.txid || (a.txid === b.txid && a.id > b.id);
@@ -189,7 +202,14 @@ const isAfter = (a: Position, b: Position) => a.txid > b.txid || (a.txid === b.t
  * transaction and all older ones have ended). One statement, so both share one snapshot.
  */
 async function fetchBatch(db: Database, after: Position, types: string[] | null, limit: number) {
-  const rows = await db.query<{ id: number; txid: number; type: string | null; payload: unknown; created_at: Date | null; horizon: boolean }>(
+  const rows = await db.query<{
+    id: number;
+    txid: number;
+    type: string | null;
+    payload: unknown;
+    created_at: Date | null;
+    horizon: boolean;
+  }>(
     `with visible as (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin),
      batch as (
        select e.id, e.txid, e.type, e.payload, e.created_at, false as horizon from mlp_events e, visible v

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { DatabaseEngine } from '../db/database.js';
 import { createPluginRegistry } from './plugin-registry.js';
 
-const engine = (name: string): DatabaseEngine => ({ name, accepts: (url) => url.startsWith(`${name}:`), open: async () => Promise.reject(new Error('unused')) });
+const engine = (name: string): DatabaseEngine => ({
+  name,
+  accepts: (url) => url.startsWith(`${name}:`),
+  open: async () => Promise.reject(new Error('unused')),
+});
 
 describe('plugin registry', () => {
   it('registers, gets, finds and lists plugins per slot', () => {

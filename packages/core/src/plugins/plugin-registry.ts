@@ -41,8 +41,10 @@ export function createPluginRegistry(): PluginRegistry {
     register(slot, plugin) {
       const plugins = inSlot(slot);
       const { name } = plugin as { name: string };
-      if (typeof name !== 'string' || name === '') throw new MlpError('INVALID_ARGUMENT', `A ${slot} plugin needs a non-empty string 'name'.`);
-      if (plugins.has(name)) throw new MlpError('ALREADY_EXISTS', `A ${slot} plugin named '${name}' is already registered; give yours another name.`);
+      if (typeof name !== 'string' || name === '')
+        throw new MlpError('INVALID_ARGUMENT', `A ${slot} plugin needs a non-empty string 'name'.`);
+      if (plugins.has(name))
+        throw new MlpError('ALREADY_EXISTS', `A ${slot} plugin named '${name}' is already registered; give yours another name.`);
       plugins.set(name, plugin as { name: string });
       return registry;
     },

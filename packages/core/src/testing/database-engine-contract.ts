@@ -53,7 +53,9 @@ export function runDatabaseEngineContract(name: string, createHarness: () => Pro
     });
 
     it('serves concurrent writers from two pools without losing a row', async () => {
-      const writes = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? db : other).query('insert into contract_items (name) values ($1)', [`concurrent-${i}`]));
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? db : other).query('insert into contract_items (name) values ($1)', [`concurrent-${i}`]),
+      );
       await Promise.all(writes);
       const [row] = await db.query<{ n: number }>("select count(*)::int as n from contract_items where name like 'concurrent-%'");
       expect(row?.n).toBe(40);
@@ -106,7 +108,10 @@ export function runDatabaseEngineContract(name: string, createHarness: () => Pro
         package: 'contract-pkg',
         migrations: [
           { id: '0000_first', sql: 'create table contract_migrated (id int primary key);' },
-          { id: '0001_second', sql: 'alter table contract_migrated add column note text;\ninsert into contract_migrated values (1, $$one$$);' },
+          {
+            id: '0001_second',
+            sql: 'alter table contract_migrated add column note text;\ninsert into contract_migrated values (1, $$one$$);',
+          },
         ],
       };
       const results = await Promise.all([applyMigrations(db, set), applyMigrations(other, set)]);
@@ -120,7 +125,10 @@ export function runDatabaseEngineContract(name: string, createHarness: () => Pro
     it('refuses a migration that changed after it was applied, and a database ahead of the code', async () => {
       const set: MigrationSet = { package: 'contract-drift', migrations: [{ id: '0000_a', sql: 'create table contract_drift (id int);' }] };
       await applyMigrations(db, set);
-      const changed: MigrationSet = { package: set.package, migrations: [{ id: '0000_a', sql: 'create table contract_drift (id bigint);' }] };
+      const changed: MigrationSet = {
+        package: set.package,
+        migrations: [{ id: '0000_a', sql: 'create table contract_drift (id bigint);' }],
+      };
       await expect(applyMigrations(db, changed)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
       const older: MigrationSet = { package: set.package, migrations: [] };
       const error = await applyMigrations(db, older).catch((caught: unknown) => caught);

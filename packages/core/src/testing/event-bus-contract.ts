@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
-import type { EventBus, MlpEvent } from '../events/event-bus.js';
 import { MlpError } from '../errors/mlp-error.js';
+import type { EventBus, MlpEvent } from '../events/event-bus.js';
 
 export interface EventBusHarness {
   /** A bus and its database; each call is a new connection pool on the same database. */

@@ -43,7 +43,8 @@ export async function openWorkspace(options: WorkspaceOptions = {}): Promise<Wor
     const engine =
       plugins.find('databaseEngine', (candidate) => candidate.accepts(config.database.url)) ??
       [embeddedEngine, postgresEngine].find((candidate) => candidate.accepts(config.database.url));
-    if (!engine) throw new MlpError('INVALID_ARGUMENT', `No database engine accepts ${config.database.url}; use "embedded" or a postgres:// URL.`);
+    if (!engine)
+      throw new MlpError('INVALID_ARGUMENT', `No database engine accepts ${config.database.url}; use "embedded" or a postgres:// URL.`);
     db = await engine.open({ url: config.database.url, stateDir: config.stateDir, logger, applicationName: applicationName ?? 'mlp' });
     const opened = db;
     for (const set of [coreMigrations, ...migrations]) await applyMigrations(opened, set);
@@ -102,9 +103,13 @@ async function ensureStateDir(stateDir: string): Promise<boolean> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      throw new MlpError('PERMISSION_DENIED', `Cannot write to ${stateDir} (${code}): the workspace folder is not writable. Fix its permissions or open a workspace elsewhere with -C/--workspace or MLP_WORKSPACE.`, {
-        cause: error,
-      });
+      throw new MlpError(
+        'PERMISSION_DENIED',
+        `Cannot write to ${stateDir} (${code}): the workspace folder is not writable. Fix its permissions or open a workspace elsewhere with -C/--workspace or MLP_WORKSPACE.`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }

@@ -61,9 +61,13 @@ function hydrateSymlinks(root: string): void {
     try {
       symlinkSync(path.relative(path.dirname(linkPath), path.join(root, source)), linkPath);
     } catch (error) {
-      throw new MlpError('FAILED_PRECONDITION', `Cannot restore ${linkPath} for the embedded database: ${(error as Error).message}. Reinstall with scripts allowed for the package.`, {
-        cause: error,
-      });
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `Cannot restore ${linkPath} for the embedded database: ${(error as Error).message}. Reinstall with scripts allowed for the package.`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -60,7 +60,20 @@ export async function initCluster(paths: ClusterPaths, binaries: PostgresBinarie
       await chown(attempt, identity.uid, identity.gid);
       await chown(passwordFile, identity.uid, identity.gid);
     }
-    const args = ['-D', attempt, '-U', SUPERUSER, '--pwfile', passwordFile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-instructions'];
+    const args = [
+      '-D',
+      attempt,
+      '-U',
+      SUPERUSER,
+      '--pwfile',
+      passwordFile,
+      '-A',
+      'scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-instructions',
+    ];
     await run(binaries.initdb, args, identity);
     await appendFile(path.join(attempt, 'postgresql.conf'), serverSettings);
     await writeFileAtomic(paths.secretFile, `${password}\n`, { mode: 0o600 });
@@ -69,7 +82,9 @@ export async function initCluster(paths: ClusterPaths, binaries: PostgresBinarie
     await rm(attempt, { recursive: true, force: true });
     throw MlpError.isInstance(error)
       ? error
-      : new MlpError('INTERNAL', `Could not create the embedded database in ${paths.dataDir}: ${(error as Error).message}`, { cause: error });
+      : new MlpError('INTERNAL', `Could not create the embedded database in ${paths.dataDir}: ${(error as Error).message}`, {
+          cause: error,
+        });
   } finally {
     await rm(passwordFile, { force: true });
   }

@@ -89,9 +89,13 @@ async function lockDatabase(stateDir: string): Promise<() => Promise<void>> {
       retries: { retries: 600, factor: 1, minTimeout: 20, maxTimeout: 100 },
     });
   } catch (error) {
-    throw new MlpError('UNAVAILABLE', `Timed out waiting for ${path.join(stateDir, 'db.lock')}: another process is starting or stopping the embedded database. Try again; delete the lock if no mlp process runs.`, {
-      cause: error,
-    });
+    throw new MlpError(
+      'UNAVAILABLE',
+      `Timed out waiting for ${path.join(stateDir, 'db.lock')}: another process is starting or stopping the embedded database. Try again; delete the lock if no mlp process runs.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -110,7 +114,11 @@ async function ensureRunning(paths: ClusterPaths, stateDir: string, logger: Logg
     if (state === undefined || !isProcessAlive(state.pid)) break;
     if (state.status === 'ready') return state.port;
     // A server that is starting or stopping (a crash left it, or a lock holder died): wait it out.
-    if (Date.now() > deadline) throw new MlpError('UNAVAILABLE', `The embedded database (pid ${state.pid}) stayed '${state.status}' for a minute. See ${logFile(stateDir)}.`);
+    if (Date.now() > deadline)
+      throw new MlpError(
+        'UNAVAILABLE',
+        `The embedded database (pid ${state.pid}) stayed '${state.status}' for a minute. See ${logFile(stateDir)}.`,
+      );
     await sleep(POLL_MS);
   }
 
