@@ -1,8 +1,8 @@
-export { validateBlobKey } from './blobs/blob-key.js';
+export { assertBlobKey, compareBlobKeys, validateBlobKey, validateBlobPrefix } from './blobs/blob-key.js';
 export type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from './blobs/blob-store.js';
 export { createFsBlobStore, type FsBlobStoreOptions } from './blobs/fs-blob-store.js';
 export { createMemoryBlobStore } from './blobs/memory-blob-store.js';
-export { openBlobStore } from './blobs/open-blob-store.js';
+export { type OpenBlobStoreContext, openBlobStore } from './blobs/open-blob-store.js';
 export type { ConfigFile, LogLevel, ResolvedConfig, S3Settings, WorkspaceSettings } from './config/config-schema.js';
 export { configFileSchema, logLevels } from './config/config-schema.js';
 export { coreEnvVariables } from './config/env-settings.js';

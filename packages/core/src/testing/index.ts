@@ -1,4 +1,4 @@
-export { runBlobStoreContract } from './blob-store-contract.js';
+export { type BlobStoreContractOptions, type BlobStoreHarness, runBlobStoreContract } from './blob-store-contract.js';
 export { type DatabaseEngineHarness, runDatabaseEngineContract } from './database-engine-contract.js';
 export { type EventBusHarness, runEventBusContract } from './event-bus-contract.js';
 export { createTempDir, type TempDir } from './temp-dir.js';
