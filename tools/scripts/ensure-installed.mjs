@@ -11,6 +11,8 @@ const lock = path.join(root, 'package-lock.json');
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
   console.error('Installing dependencies (npm ci)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  const install = (command) => spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status;
+  // npm 11 can reject the lockfile it wrote (npm/cli#9846); `npm install` installs the same locked versions.
+  const status = install('ci') === 0 ? 0 : install('install');
+  process.exit(status ?? 1);
 }
