@@ -1,0 +1,79 @@
+/** The tracking data model, in MLflow's terms with TypeScript names. Times are epoch milliseconds. */
+
+export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export type LifecycleStage = 'active' | 'deleted';
+/** Which runs or experiments a listing includes, as MLflow's ViewType. */
+export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+export interface Experiment {
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: LifecycleStage;
+  creationTime: number;
+  lastUpdateTime: number;
+  tags: Record<string, string>;
+}
+
+export interface Metric {
+  key: string;
+  /** NaN and ±Infinity are allowed. */
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface Param {
+  key: string;
+  value: string;
+}
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+export interface DatasetInput {
+  name: string;
+  digest: string;
+  sourceType: string;
+  source: string;
+  schema?: string;
+  profile?: string;
+  /** MLflow's `mlflow.data.context` tag: `training`, `evaluation`, ... */
+  context?: string;
+}
+
+export interface Run {
+  runId: string;
+  name: string;
+  experimentId: string;
+  userId: string;
+  status: RunStatus;
+  startTime: number;
+  endTime: number | null;
+  artifactUri: string;
+  lifecycleStage: LifecycleStage;
+  parentRunId: string | null;
+  params: Record<string, string>;
+  /** The latest point of each metric key. */
+  metrics: Record<string, Metric>;
+  tags: Record<string, string>;
+  inputs: DatasetInput[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when more results follow; pass it back as `pageToken`. */
+  nextPageToken?: string;
+}
+
+/** System tags mlp writes (MLflow's own `mlflow.*` tags are kept where MLflow clients read them). */
+export const systemTags = {
+  runName: 'mlflow.runName',
+  parentRunId: 'mlflow.parentRunId',
+  user: 'mlflow.user',
+  failureReason: 'mlp.failure_reason',
+} as const;

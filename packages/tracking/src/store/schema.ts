@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, doublePrecision, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+
+// Times are epoch milliseconds in bigint columns, as MLflow's API carries them.
+
+export const experiments = pgTable('tracking_experiments', {
+  experimentId: bigserial('experiment_id', { mode: 'number' }).primaryKey(),
+  name: text('name').notNull().unique(),
+  artifactLocation: text('artifact_location').notNull(),
+  lifecycleStage: text('lifecycle_stage').notNull().default('active'),
+  creationTime: bigint('creation_time', { mode: 'number' }).notNull(),
+  lastUpdateTime: bigint('last_update_time', { mode: 'number' }).notNull(),
+});
+
+export const experimentTags = pgTable(
+  'tracking_experiment_tags',
+  {
+    experimentId: bigint('experiment_id', { mode: 'number' })
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.experimentId, table.key] })],
+);
+
+export const runs = pgTable(
+  'tracking_runs',
+  {
+    runId: text('run_id').primaryKey(),
+    experimentId: bigint('experiment_id', { mode: 'number' })
+      .notNull()
+      .references(() => experiments.experimentId),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    startTime: bigint('start_time', { mode: 'number' }).notNull(),
+    endTime: bigint('end_time', { mode: 'number' }),
+    lifecycleStage: text('lifecycle_stage').notNull().default('active'),
+    userId: text('user_id').notNull().default(''),
+    artifactUri: text('artifact_uri').notNull(),
+    parentRunId: text('parent_run_id'),
+    /** Last sign of life of the process logging to a RUNNING run; stale runs are failed by the next reader. */
+    heartbeatTime: bigint('heartbeat_time', { mode: 'number' }),
+    /** Set by the logging process: how long without a heartbeat before readers mark the run FAILED. */
+    heartbeatTimeoutMs: bigint('heartbeat_timeout_ms', { mode: 'number' }),
+    deletedTime: bigint('deleted_time', { mode: 'number' }),
+  },
+  (table) => [
+    index('tracking_runs_experiment_start_idx').on(table.experimentId, table.startTime.desc(), table.runId),
+    index('tracking_runs_running_idx').on(table.heartbeatTime).where(sql`status = 'RUNNING' and heartbeat_time is not null`),
+    index('tracking_runs_parent_idx').on(table.parentRunId),
+  ],
+);
+
+const runReference = () =>
+  text('run_id')
+    .notNull()
+    .references(() => runs.runId, { onDelete: 'cascade' });
+
+export const params = pgTable(
+  'tracking_params',
+  { runId: runReference(), key: text('key').notNull(), value: text('value').notNull() },
+  (table) => [primaryKey({ columns: [table.runId, table.key] })],
+);
+
+export const tags = pgTable(
+  'tracking_tags',
+  { runId: runReference(), key: text('key').notNull(), value: text('value').notNull() },
+  (table) => [primaryKey({ columns: [table.runId, table.key] })],
+);
+
+/** Every metric point, append only. NaN is stored as value NULL with is_nan, as filters expect. */
+export const metrics = pgTable(
+  'tracking_metrics',
+  {
+    // Orders points logged at the same step and time, and lets history pages resume without OFFSET.
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: runReference(),
+    key: text('key').notNull(),
+    value: doublePrecision('value'),
+    isNan: boolean('is_nan').notNull(),
+    timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+  },
+  (table) => [index('tracking_metrics_history_idx').on(table.runId, table.key, table.step, table.timestamp, table.id)],
+);
+
+/** The latest point per (run, key), kept apart so long histories never slow run listing or search. */
+export const latestMetrics = pgTable(
+  'tracking_latest_metrics',
+  {
+    runId: runReference(),
+    key: text('key').notNull(),
+    value: doublePrecision('value'),
+    isNan: boolean('is_nan').notNull(),
+    timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.key] })],
+);
+
+/** Datasets a run used (MLflow's log-inputs), with the context tag such as `training`. */
+export const datasetInputs = pgTable(
+  'tracking_dataset_inputs',
+  {
+    runId: runReference(),
+    name: text('name').notNull(),
+    digest: text('digest').notNull(),
+    sourceType: text('source_type').notNull(),
+    source: text('source').notNull(),
+    schema: text('schema'),
+    profile: text('profile'),
+    context: text('context'),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.name, table.digest] })],
+);

@@ -1,0 +1,153 @@
+import { type Database, MlpError } from '@mlp/core';
+import type pg from 'pg';
+import type { DatasetInput, Metric, Param, Tag } from '../model.js';
+import { withTransaction } from './sql-transaction.js';
+import { assertBatchSize, assertMetric, assertParam, assertTag } from './tracking-limits.js';
+import type { LogBatchInput } from './tracking-store.js';
+
+export interface LogBatchOptions {
+  /** The SDK batches beyond MLflow's per-request limits; the REST API enforces them. */
+  enforceBatchLimits?: boolean;
+}
+
+/** Writes a batch in one transaction: all of it or nothing. */
+export async function logBatch(db: Database, runId: string, batch: LogBatchInput, options: LogBatchOptions = {}): Promise<void> {
+  const metrics = batch.metrics ?? [];
+  const params = dedupeParams(batch.params ?? []);
+  const tags = lastTagWins(batch.tags ?? []);
+  if (options.enforceBatchLimits !== false) assertBatchSize(metrics.length, batch.params?.length ?? 0, batch.tags?.length ?? 0);
+  for (const metric of metrics) assertMetric(metric);
+  for (const param of params) assertParam(param);
+  for (const tag of tags) assertTag(tag);
+
+  await withTransaction(db, async (client) => {
+    await assertActiveRun(client, runId);
+    if (params.length > 0) await writeParams(client, runId, params);
+    if (tags.length > 0) {
+      await client.query(
+        `insert into tracking_tags (run_id, key, value) select $1, * from unnest($2::text[], $3::text[])
+         on conflict (run_id, key) do update set value = excluded.value`,
+        [runId, tags.map((tag) => tag.key), tags.map((tag) => tag.value)],
+      );
+    }
+    if (metrics.length > 0) await writeMetrics(client, runId, metrics);
+  });
+}
+
+export async function logInputs(db: Database, runId: string, datasets: DatasetInput[]): Promise<void> {
+  await withTransaction(db, async (client) => {
+    await assertActiveRun(client, runId);
+    for (const dataset of datasets) {
+      await client.query(
+        `insert into tracking_dataset_inputs (run_id, name, digest, source_type, source, schema, profile, context)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (run_id, name, digest) do update set context = coalesce(excluded.context, tracking_dataset_inputs.context)`,
+        [
+          runId,
+          dataset.name,
+          dataset.digest,
+          dataset.sourceType,
+          dataset.source,
+          dataset.schema ?? null,
+          dataset.profile ?? null,
+          dataset.context ?? null,
+        ],
+      );
+    }
+  });
+}
+
+async function assertActiveRun(client: pg.PoolClient, runId: string): Promise<void> {
+  const { rows } = await client.query<{ lifecycle_stage: string }>(
+    'select lifecycle_stage from tracking_runs where run_id = $1 for share',
+    [runId],
+  );
+  if (!rows[0]) throw new MlpError('NOT_FOUND', `No run with id ${runId}.`);
+  if (rows[0].lifecycle_stage !== 'active')
+    throw new MlpError('FAILED_PRECONDITION', `Run ${runId} is deleted: restore it before logging to it.`);
+}
+
+/** Params are write-once: the same value again is fine, another value is an error naming both. */
+async function writeParams(client: pg.PoolClient, runId: string, params: Param[]): Promise<void> {
+  const keys = params.map((param) => param.key);
+  await client.query(
+    'insert into tracking_params (run_id, key, value) select $1, * from unnest($2::text[], $3::text[]) on conflict (run_id, key) do nothing',
+    [runId, keys, params.map((param) => param.value)],
+  );
+  // Read back after the insert, so a concurrent writer's committed value is seen too.
+  const { rows } = await client.query<{ key: string; value: string }>(
+    'select key, value from tracking_params where run_id = $1 and key = any($2)',
+    [runId, keys],
+  );
+  const stored = new Map(rows.map((row) => [row.key, row.value]));
+  for (const param of params) {
+    const existing = stored.get(param.key);
+    if (existing !== param.value) {
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        `Param ${param.key} of run ${runId} is already ${JSON.stringify(existing)}; it cannot change to ${JSON.stringify(param.value)}. Params are write-once: log a new key or start a new run.`,
+      );
+    }
+  }
+}
+
+async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[]): Promise<void> {
+  const values = metrics.map((metric) => (Number.isNaN(metric.value) ? null : metric.value));
+  await client.query(
+    `insert into tracking_metrics (run_id, key, value, is_nan, timestamp, step)
+     select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])`,
+    [
+      runId,
+      metrics.map((metric) => metric.key),
+      values,
+      metrics.map((metric) => Number.isNaN(metric.value)),
+      metrics.map((metric) => metric.timestamp),
+      metrics.map((metric) => metric.step),
+    ],
+  );
+  const latest = latestPerKey(metrics);
+  await client.query(
+    `insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step)
+     select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])
+     on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+     where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)`,
+    [
+      runId,
+      latest.map((metric) => metric.key),
+      latest.map((metric) => (Number.isNaN(metric.value) ? null : metric.value)),
+      latest.map((metric) => Number.isNaN(metric.value)),
+      latest.map((metric) => metric.timestamp),
+      latest.map((metric) => metric.step),
+    ],
+  );
+}
+
+/** MLflow's "latest": the highest step, then the latest timestamp; a later write wins a tie. */
+function latestPerKey(metrics: Metric[]): Metric[] {
+  const latest = new Map<string, Metric>();
+  for (const metric of metrics) {
+    const current = latest.get(metric.key);
+    if (!current || metric.step > current.step || (metric.step === current.step && metric.timestamp >= current.timestamp))
+      latest.set(metric.key, metric);
+  }
+  return [...latest.values()];
+}
+
+function dedupeParams(params: Param[]): Param[] {
+  const byKey = new Map<string, Param>();
+  for (const param of params) {
+    const seen = byKey.get(param.key);
+    if (seen && seen.value !== param.value) {
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        `The batch logs param ${param.key} twice with different values (${JSON.stringify(seen.value)}, ${JSON.stringify(param.value)}).`,
+      );
+    }
+    byKey.set(param.key, param);
+  }
+  return [...byKey.values()];
+}
+
+function lastTagWins(tags: Tag[]): Tag[] {
+  return [...new Map(tags.map((tag) => [tag.key, tag])).values()];
+}

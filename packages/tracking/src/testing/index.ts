@@ -1,0 +1,1 @@
+export { runTrackingStoreContract, type TrackingStoreContractOptions, type TrackingStoreHarness } from './tracking-store-contract.js';
