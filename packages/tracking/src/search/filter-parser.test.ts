@@ -86,10 +86,13 @@ describe('parseFilter: valid filters', () => {
     // Keys with dots, as MLflow splits on the first dot only.
     ["tags.mlflow.runName = 'best'", [{ type: 'tag', key: 'mlflow.runName', comparator: '=', value: 'best' }]],
     ["tags.v1.2 = 'x'", [{ type: 'tag', key: 'v1.2', comparator: '=', value: 'x' }]],
-    ["parameter.lr = '1' and parameters.lr2 = '2'", [
-      { type: 'param', key: 'lr', comparator: '=', value: '1' },
-      { type: 'param', key: 'lr2', comparator: '=', value: '2' },
-    ]],
+    [
+      "parameter.lr = '1' and parameters.lr2 = '2'",
+      [
+        { type: 'param', key: 'lr', comparator: '=', value: '1' },
+        { type: 'param', key: 'lr2', comparator: '=', value: '2' },
+      ],
+    ],
     ["params.学习率 = '0.1'", [{ type: 'param', key: '学习率', comparator: '=', value: '0.1' }]],
     // Keywords are case-insensitive; a key may be spelled like one.
     [
@@ -103,10 +106,13 @@ describe('parseFilter: valid filters', () => {
         { type: 'param', key: 'and', comparator: '=', value: 'in' },
       ],
     ],
-    ["metrics.a > 1\n\tand\r\nparams.b = 'x'", [
-      { type: 'metric', key: 'a', comparator: '>', value: 1 },
-      { type: 'param', key: 'b', comparator: '=', value: 'x' },
-    ]],
+    [
+      "metrics.a > 1\n\tand\r\nparams.b = 'x'",
+      [
+        { type: 'metric', key: 'a', comparator: '>', value: 1 },
+        { type: 'param', key: 'b', comparator: '=', value: 'x' },
+      ],
+    ],
   ];
 
   it.each(cases)('%s', (filter, expected) => {
@@ -153,7 +159,11 @@ describe('parseFilter: invalid filters report where', () => {
     ['m.acc >= 0.94', 0, "unknown entity type 'm'"],
     ['Metrics.acc >= 0.94', 0, "unknown entity type 'Metrics'"],
     ['attri.x != 1', 0, "unknown entity type 'attri'"],
-    ['acc >= 0.94', 0, "unknown attribute 'acc': valid attributes are run_id, run_name, status, user_id, artifact_uri, start_time, end_time"],
+    [
+      'acc >= 0.94',
+      0,
+      "unknown attribute 'acc': valid attributes are run_id, run_name, status, user_id, artifact_uri, start_time, end_time",
+    ],
     ["metrics.A > 0.1 NAND params.B = 'LR'", 16, "expected AND or the end of the filter after 'metrics.A > 0.1', found 'NAND'"],
     ["metrics.A > 0.1 AND (params.B = 'LR')", 20, 'parentheses are not supported'],
     ['`metrics.A > 0.1', 0, 'unterminated backticked name'],
@@ -183,12 +193,20 @@ describe('parseFilter: invalid filters report where', () => {
     ['metric.acc !=', 13, 'expected a number to compare with the metric metric.acc, found the end of the filter'],
     ['1=1', 0, 'expected an identifier'],
     ['1==2', 0, 'expected an identifier'],
-    ['metrics.rmse > 1 and', 20, 'expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found the end of the filter'],
+    [
+      'metrics.rmse > 1 and',
+      20,
+      'expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found the end of the filter',
+    ],
     ['metrics.rmse == 1', 13, "'==' is not a comparator here: use ="],
     ['metrics.rmse <> 1', 13, "'<>' is not a comparator here: use !="],
     ["params.p NOT LIKE 'x'", 13, "expected IN after NOT (the only negated comparator is NOT IN), found 'LIKE'"],
     ["params.p LIKE 'x' and params.q IS NOT 'y'", 38, 'expected NULL after IS NOT'],
-    ["attributes.status IN ('a')", 18, 'only attributes.run_id can be compared with a list (IN), not the string attribute attributes.status'],
+    [
+      "attributes.status IN ('a')",
+      18,
+      'only attributes.run_id can be compared with a list (IN), not the string attribute attributes.status',
+    ],
     ["params.p NOT IN ('a')", 9, 'only attributes.run_id can be compared with a list (NOT IN)'],
     ['run_id IN ()', 11, 'the list after IN is empty'],
     ["run_id IN ('a', 5)", 16, 'expected a quoted string in the list after IN, found the number 5'],
@@ -210,7 +228,11 @@ describe('parseFilter: invalid filters report where', () => {
     ['metrics.a > 12abc', 12, "invalid number '12abc'"],
     ['metrics.a > 1.2.3', 12, "invalid number '1.2'"],
     ["tags.mlflow. runName = 'x'", 12, "expected the rest of the key after 'mlflow.', found 'runName'"],
-    ["params.a = 'x' and and params.b = 'y'", 19, "expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found 'and'"],
+    [
+      "params.a = 'x' and and params.b = 'y'",
+      19,
+      "expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found 'and'",
+    ],
     ["params.a = 'x' and", 18, 'found the end of the filter'],
     ['metrics.a > 1 metrics.b > 2', 14, "expected AND or the end of the filter after 'metrics.a > 1', found 'metrics'"],
   ];

@@ -22,6 +22,9 @@ export function parseOrderBy(items: readonly string[]): OrderTerm[] {
     const identifier = parseIdentifier(cursor);
     let ascending = true;
     const direction = cursor.next();
+    if (direction.kind === 'comma') {
+      throw cursor.error(direction.start, 'an order_by item holds one key: give each key as its own item');
+    }
     if (cursor.isKeyword(direction, 'DESC')) ascending = false;
     else if (!cursor.isKeyword(direction, 'ASC') && direction.kind !== 'end') {
       throw cursor.error(direction.start, `expected ASC, DESC or the end after ${identifier.display}, found ${cursor.describe(direction)}`);

@@ -1,6 +1,6 @@
 import { type Database, MlpError } from '@mlp/core';
 import type pg from 'pg';
-import type { DatasetInput, Metric, Param, Tag } from '../model.js';
+import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { withTransaction } from './sql-transaction.js';
 import { assertBatchSize, assertMetric, assertParam, assertTag } from './tracking-limits.js';
 import type { LogBatchInput } from './tracking-store.js';
@@ -29,6 +29,9 @@ export async function logBatch(db: Database, runId: string, batch: LogBatchInput
          on conflict (run_id, key) do update set value = excluded.value`,
         [runId, tags.map((tag) => tag.key), tags.map((tag) => tag.value)],
       );
+      // The run's name and MLflow's name tag are one fact: keep them in step, as MLflow's set_tag does.
+      const renamed = tags.find((tag) => tag.key === systemTags.runName);
+      if (renamed) await client.query('update tracking_runs set name = $2 where run_id = $1', [runId, renamed.value]);
     }
     if (metrics.length > 0) await writeMetrics(client, runId, metrics);
   });

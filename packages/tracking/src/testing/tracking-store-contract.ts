@@ -122,6 +122,14 @@ export function runTrackingStoreContract(
         expect((await store.getRun(run.runId)).lifecycleStage).toBe('active');
       });
 
+      it('keeps the run name and its mlflow.runName tag in step', async () => {
+        const run = await store.createRun({ experimentId, name: 'before' });
+        await store.logBatch(run.runId, { tags: [{ key: 'mlflow.runName', value: 'after' }] });
+        expect((await store.getRun(run.runId)).name).toBe('after');
+        const renamed = await store.updateRun(run.runId, { name: 'again' });
+        expect(renamed.tags['mlflow.runName']).toBe('again');
+      });
+
       it('nests runs under a parent', async () => {
         const parent = await store.createRun({ experimentId, name: 'parent' });
         const child = await store.createRun({ experimentId, name: 'child', parentRunId: parent.runId });

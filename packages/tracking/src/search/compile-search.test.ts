@@ -1,0 +1,121 @@
+import { MlpError } from '@mlp/core';
+import { describe, expect, it } from 'vitest';
+import { compileSearch } from './compile-search.js';
+import { encodePageToken } from './page-token.js';
+
+function errorOf(run: () => unknown): MlpError {
+  try {
+    run();
+  } catch (error) {
+    if (MlpError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an MlpError, but nothing was thrown');
+}
+
+/** The placeholder numbers a SQL fragment uses. */
+function placeholders(sql: string): number[] {
+  return [...sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]));
+}
+
+describe('compileSearch', () => {
+  it('matches every run in MLflow natural order when given nothing', () => {
+    expect(compileSearch()).toEqual({
+      where: 'true',
+      orderBy: 'r.start_time desc nulls last, r.run_id collate "C" asc',
+      limit: 1000,
+      offset: 0,
+      params: [],
+    });
+  });
+
+  it('numbers parameters after paramOffset and uses each one', () => {
+    const compiled = compileSearch({
+      filter: "metrics.rmse < 1 and params.lr = '0.1' and tags.env IS NULL and run_id IN ('a', 'b') and start_time > 5",
+      orderBy: ['metrics.rmse DESC', 'params.lr'],
+      paramOffset: 2,
+    });
+    expect(compiled.params).toEqual(['rmse', 1, 'lr', '0.1', 'env', ['a', 'b'], 5, 'rmse', 'lr']);
+    const used = new Set([...placeholders(compiled.where), ...placeholders(compiled.orderBy)]);
+    expect([...used].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('starts at $1 without an offset', () => {
+    const { where, params } = compileSearch({ filter: "params.a = 'x'" });
+    expect(placeholders(where)).toEqual([1, 2]);
+    expect(params).toEqual(['a', 'x']);
+  });
+
+  it('never puts user text into the SQL, keys included', () => {
+    const filter = `params."k'; drop table tracking_runs; --" = 'v''; drop table tracking_runs; --' and tags.\`"evil"\` LIKE '%$1%' and attributes.status != 'x"y'`;
+    const compiled = compileSearch({ filter, orderBy: ['tags."o\'rder; delete from x"'] });
+    const sql = `${compiled.where} ${compiled.orderBy}`;
+    expect(sql).not.toMatch(/drop|evil|delete|order;|x"y/i);
+    expect(compiled.params).toEqual([
+      "k'; drop table tracking_runs; --",
+      "v'; drop table tracking_runs; --",
+      '"evil"',
+      '%$1%',
+      'x"y',
+      "o'rder; delete from x",
+    ]);
+    // Only our own quoting appears: the "C" collation.
+    expect(sql.replaceAll('collate "C"', '')).not.toMatch(/['"`;]/);
+  });
+
+  it('compiles each kind of condition', () => {
+    const where = (filter: string) => compileSearch({ filter }).where;
+    expect(where("params.a = 'x'")).toBe(
+      'exists (select 1 from tracking_params p where p.run_id = r.run_id and p.key = $1 and p.value = $2)',
+    );
+    expect(where("tags.a ILIKE 'x%'")).toBe(
+      'exists (select 1 from tracking_tags t where t.run_id = r.run_id and t.key = $1 and t.value ilike $2)',
+    );
+    expect(where('tags.a IS NULL')).toBe('not exists (select 1 from tracking_tags t where t.run_id = r.run_id and t.key = $1)');
+    expect(where('params.a IS NOT NULL')).toBe('exists (select 1 from tracking_params p where p.run_id = r.run_id and p.key = $1)');
+    expect(where('metrics.m >= 2')).toBe(
+      'exists (select 1 from tracking_latest_metrics m where m.run_id = r.run_id and m.key = $1 and m.is_nan is not true and m.value >= $2::double precision)',
+    );
+    expect(where('metrics.m != 2')).toBe(
+      'exists (select 1 from tracking_latest_metrics m where m.run_id = r.run_id and m.key = $1 and (m.is_nan is true or m.value <> $2::double precision))',
+    );
+    expect(where("attributes.run_name LIKE 'a%'")).toBe('r.name like $1');
+    expect(where('attributes.end_time <= 10')).toBe('r.end_time <= $1::numeric');
+    expect(where("run_id NOT IN ('a')")).toBe('r.run_id <> all($1::text[])');
+    expect(where("metrics.a > 1 and status = 'FAILED'")).toBe(
+      'exists (select 1 from tracking_latest_metrics m where m.run_id = r.run_id and m.key = $1 and m.is_nan is not true and m.value > $2::double precision) and r.status = $3',
+    );
+  });
+
+  it('keeps start_time once when it is ordered explicitly', () => {
+    expect(compileSearch({ orderBy: ['attributes.start_time ASC'] }).orderBy).toBe('r.start_time asc nulls last, r.run_id collate "C" asc');
+    expect(compileSearch({ orderBy: ['status DESC'] }).orderBy).toBe(
+      'r.status collate "C" desc nulls last, r.start_time desc nulls last, r.run_id collate "C" asc',
+    );
+  });
+
+  it('reads the offset from the page token', () => {
+    expect(compileSearch({ pageToken: encodePageToken(40), maxResults: 20 })).toMatchObject({ limit: 20, offset: 40 });
+  });
+
+  it.each([0, -1, 1.5, 50_001, Number.NaN])('rejects max_results %s', (maxResults) => {
+    const error = errorOf(() => compileSearch({ maxResults }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('max_results must be an integer from 1 to 50000');
+  });
+
+  it('accepts max_results up to 50000', () => {
+    expect(compileSearch({ maxResults: 50_000 }).limit).toBe(50_000);
+    expect(compileSearch({ maxResults: 1 }).limit).toBe(1);
+  });
+
+  it('rejects a bad paramOffset', () => {
+    expect(errorOf(() => compileSearch({ paramOffset: -1 })).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('passes parse errors and token errors on', () => {
+    expect(errorOf(() => compileSearch({ filter: 'metrics.a ~ 1' })).details).toEqual({ position: 10 });
+    expect(errorOf(() => compileSearch({ orderBy: ['metrics.a', 'bogus'] })).details).toEqual({ index: 1, position: 0 });
+    expect(errorOf(() => compileSearch({ pageToken: 'garbage!' })).message).toMatch(/^Invalid page token/);
+  });
+});
