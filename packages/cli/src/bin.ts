@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { hasJsonFlag, runCli } from './cli.js';
+import { loadInstalledModules } from './installed-modules.js';
 import { createOutput } from './output.js';
 
 // The published `mlp` command. The exit code is set rather than forced, so pending output is written;
@@ -19,7 +20,7 @@ process.on('exit', () => {
   process.exitCode = 70;
 });
 
-const exitCode = await runCli(args);
+const exitCode = await runCli(args, { modules: await loadInstalledModules() });
 finished = true;
 process.exitCode = exitCode;
 setTimeout(() => process.exit(exitCode), 2000).unref();

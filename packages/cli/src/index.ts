@@ -4,4 +4,5 @@ export { type CliFailure, describeFailure, USAGE_EXIT_CODE } from './cli-failure
 export type { CliCommandModule, CliContext, GlobalOptions, OpenWorkspaceOptions } from './command-module.js';
 export { coreCommands } from './commands/core-commands.js';
 export type { DoctorCheck, DoctorReport } from './doctor/doctor-check.js';
+export { knownCommandPackages, loadInstalledModules } from './installed-modules.js';
 export { type CliStream, renderTable, type Table } from './output.js';
