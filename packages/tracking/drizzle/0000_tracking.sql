@@ -38,7 +38,7 @@ CREATE TABLE "tracking_latest_metrics" (
 );
 --> statement-breakpoint
 CREATE TABLE "tracking_metrics" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigserial NOT NULL,
 	"run_id" text NOT NULL,
 	"key" text NOT NULL,
 	"value" double precision,
@@ -80,7 +80,6 @@ CREATE TABLE "tracking_tags" (
 ALTER TABLE "tracking_dataset_inputs" ADD CONSTRAINT "tracking_dataset_inputs_run_id_tracking_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."tracking_runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_experiment_tags" ADD CONSTRAINT "tracking_experiment_tags_experiment_id_tracking_experiments_experiment_id_fk" FOREIGN KEY ("experiment_id") REFERENCES "public"."tracking_experiments"("experiment_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_latest_metrics" ADD CONSTRAINT "tracking_latest_metrics_run_id_tracking_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."tracking_runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "tracking_metrics" ADD CONSTRAINT "tracking_metrics_run_id_tracking_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."tracking_runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_params" ADD CONSTRAINT "tracking_params_run_id_tracking_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."tracking_runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_runs" ADD CONSTRAINT "tracking_runs_experiment_id_tracking_experiments_experiment_id_fk" FOREIGN KEY ("experiment_id") REFERENCES "public"."tracking_experiments"("experiment_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_tags" ADD CONSTRAINT "tracking_tags_run_id_tracking_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."tracking_runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

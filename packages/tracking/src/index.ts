@@ -1,1 +1,44 @@
-export {};
+export { migrations as trackingMigrations } from './generated/migrations.js';
+export type {
+  DatasetInput,
+  Experiment,
+  LifecycleStage,
+  Metric,
+  Page,
+  Param,
+  Run,
+  RunStatus,
+  Tag,
+  ViewType,
+} from './model.js';
+export { runStatuses, systemTags } from './model.js';
+export type { ActiveRun, ArtifactOptions, EndStatus, MetricOptions, ParamValue, TagValue } from './sdk/active-run.js';
+export type { ArtifactInfo } from './sdk/artifacts.js';
+export type { RunComparison } from './sdk/compare-runs.js';
+export { createTracking, type StartRunOptions, type Tracking, type TrackingWorkspace } from './sdk/create-tracking.js';
+export { provenanceTags } from './sdk/provenance.js';
+export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
+export { createSqlTrackingStore, mlflowBatchLimits, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
+// Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
+export type {
+  CreateExperimentInput,
+  CreateRunInput,
+  LogBatchInput,
+  MetricHistoryInput,
+  SearchExperimentsInput,
+  SearchRunsInput,
+  TrackingStore,
+  UpdateRunInput,
+} from './store/tracking-store.js';
+export {
+  assertBatchSize,
+  assertLogBatch,
+  assertMetricInteger,
+  assertMetricValue,
+  assertParamValue,
+  assertTagValue,
+  assertTrackingKey,
+  type TrackingKeyKind,
+  trackingKeyProblem,
+  trackingLimits,
+} from './validate-names.js';

@@ -74,8 +74,10 @@ export const metrics = pgTable(
   'tracking_metrics',
   {
     // Orders points logged at the same step and time, and lets history pages resume without OFFSET.
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    runId: runReference(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    // No foreign key and no primary key here: per-row checks would halve bulk logging. Runs are only
+    // soft-deleted, and the history index below serves every read.
+    runId: text('run_id').notNull(),
     key: text('key').notNull(),
     value: doublePrecision('value'),
     isNan: boolean('is_nan').notNull(),

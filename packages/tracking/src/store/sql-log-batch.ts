@@ -1,24 +1,16 @@
 import { type Database, MlpError } from '@mlp/core';
 import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
+import { assertLogBatch } from '../validate-names.js';
 import { withTransaction } from './sql-transaction.js';
-import { assertBatchSize, assertMetric, assertParam, assertTag } from './tracking-limits.js';
-import type { LogBatchInput } from './tracking-store.js';
-
-export interface LogBatchOptions {
-  /** The SDK batches beyond MLflow's per-request limits; the REST API enforces them. */
-  enforceBatchLimits?: boolean;
-}
+import type { BatchLimits, LogBatchInput } from './tracking-store.js';
 
 /** Writes a batch in one transaction: all of it or nothing. */
-export async function logBatch(db: Database, runId: string, batch: LogBatchInput, options: LogBatchOptions = {}): Promise<void> {
+export async function logBatch(db: Database, runId: string, batch: LogBatchInput, limits: BatchLimits): Promise<void> {
+  assertLogBatch(batch, limits);
   const metrics = batch.metrics ?? [];
   const params = dedupeParams(batch.params ?? []);
   const tags = lastTagWins(batch.tags ?? []);
-  if (options.enforceBatchLimits !== false) assertBatchSize(metrics.length, batch.params?.length ?? 0, batch.tags?.length ?? 0);
-  for (const metric of metrics) assertMetric(metric);
-  for (const param of params) assertParam(param);
-  for (const tag of tags) assertTag(tag);
 
   await withTransaction(db, async (client) => {
     await assertActiveRun(client, runId);

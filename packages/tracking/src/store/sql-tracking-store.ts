@@ -4,12 +4,17 @@ import { createSqlExperiments } from './sql-experiments.js';
 import { logBatch, logInputs } from './sql-log-batch.js';
 import { createSqlRuns } from './sql-runs.js';
 import { getMetricHistory, searchRuns } from './sql-search-runs.js';
-import type { TrackingStore } from './tracking-store.js';
+import type { BatchLimits, TrackingStore } from './tracking-store.js';
 
 export interface SqlTrackingStoreOptions {
-  /** MLflow's per-request batch limits; the SDK's own batching may turn them off. Default true. */
+  /** MLflow's per-request batch limits (for the REST API). The SDK turns them off for larger transactions. Default true. */
   enforceBatchLimits?: boolean;
 }
+
+/** MLflow's log-batch limits. */
+export const mlflowBatchLimits: BatchLimits = { metrics: 1000, params: 100, tags: 100, total: 1000 };
+/** What one SQL transaction takes comfortably. */
+export const sqlBatchLimits: BatchLimits = { metrics: 20_000, params: 1000, tags: 1000, total: 20_000 };
 
 /** The tracking store on the workspace database (embedded or PostgreSQL). Applies its migrations first. */
 export async function createSqlTrackingStore(
@@ -20,12 +25,13 @@ export async function createSqlTrackingStore(
   const { db } = workspace;
   const experiments = createSqlExperiments(db);
   const runs = createSqlRuns(db);
-  const batchOptions = { enforceBatchLimits: options.enforceBatchLimits ?? true };
+  const batchLimits = options.enforceBatchLimits === false ? sqlBatchLimits : mlflowBatchLimits;
   return {
     kind: 'sql',
+    batchLimits,
     ...experiments,
     ...runs,
-    logBatch: (runId, batch) => logBatch(db, runId, batch, batchOptions),
+    logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits),
     logInputs: (runId, datasets) => logInputs(db, runId, datasets),
     async deleteTag(runId, key) {
       await runs.getRun(runId);

@@ -48,6 +48,14 @@ export interface SearchRunsInput {
   pageToken?: string;
 }
 
+/** How much one `logBatch` call may carry. */
+export interface BatchLimits {
+  metrics: number;
+  params: number;
+  tags: number;
+  total: number;
+}
+
 export interface MetricHistoryInput {
   maxResults?: number;
   pageToken?: string;
@@ -60,6 +68,8 @@ export interface MetricHistoryInput {
  */
 export interface TrackingStore {
   readonly kind: string;
+  /** The largest batch `logBatch` accepts; larger ones are INVALID_ARGUMENT. */
+  readonly batchLimits: BatchLimits;
 
   createExperiment(input: CreateExperimentInput): Promise<Experiment>;
   getExperiment(experimentId: string): Promise<Experiment>;

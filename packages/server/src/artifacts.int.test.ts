@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/test-server.js';
+
+/** A request whose path is sent exactly as written: fetch and URL would resolve `..` before sending. */
+function rawRequest(base: string, method: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
+    });
+    req.on('error', reject);
+    req.end(method === 'PUT' ? 'payload' : undefined);
+  });
+}
+
+// Artifacts through MLflow's proxy: upload to the run's mlflow-artifacts: root, list, download.
+describe('artifact round trip over HTTP', () => {
+  let server: TestServer;
+  let runId: string;
+  let root: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const created = await server.post('/api/2.0/mlflow/runs/create', { experiment_id: '0', run_name: 'artifacts', start_time: Date.now() });
+    const info = (created.body.run as { info: { run_id: string; artifact_uri: string } }).info;
+    runId = info.run_id;
+    // What an MLflow client does with `mlflow-artifacts:/0/<run>/artifacts`.
+    root = `/api/2.0/mlflow-artifacts/artifacts/${info.artifact_uri.slice('mlflow-artifacts:/'.length)}`;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('uploads, lists and downloads the same bytes', async () => {
+    const weights = randomBytes(3 * 1024 * 1024 + 17);
+    const put = await fetch(`${server.url}${root}/model/weights.bin`, { method: 'PUT', body: weights });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual({});
+    await fetch(`${server.url}${root}/notes%20v1.txt`, { method: 'PUT', body: 'hello' });
+
+    const download = await fetch(`${server.url}${root}/model/weights.bin`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-length')).toBe(String(weights.length));
+    expect(Buffer.from(await download.arrayBuffer()).equals(weights)).toBe(true);
+    const notes = await fetch(`${server.url}${root}/notes%20v1.txt`);
+    expect(notes.headers.get('content-type')).toBe('text/plain');
+    expect(await notes.text()).toBe('hello');
+
+    const top = await server.get('/api/2.0/mlflow/artifacts/list', { run_id: runId });
+    expect(top.body).toEqual({
+      root_uri: `mlflow-artifacts:/0/${runId}/artifacts`,
+      files: [
+        { path: 'model', is_dir: true },
+        { path: 'notes v1.txt', is_dir: false, file_size: 5 },
+      ],
+    });
+    const inner = await server.get('/api/2.0/mlflow/artifacts/list', { run_id: runId, path: 'model' });
+    expect(inner.body.files).toEqual([{ path: 'model/weights.bin', is_dir: false, file_size: weights.length }]);
+
+    // MLflow's proxy listing names entries by base name.
+    const proxied = await server.get('/api/2.0/mlflow-artifacts/artifacts', { path: `0/${runId}/artifacts/model` });
+    expect(proxied.body).toEqual({ files: [{ path: 'weights.bin', is_dir: false, file_size: weights.length }] });
+  });
+
+  it('serves uploaded HTML as bytes, never as a page', async () => {
+    await fetch(`${server.url}${root}/report.html`, { method: 'PUT', body: '<script>alert(1)</script>' });
+    const page = await fetch(`${server.url}${root}/report.html`);
+    expect(page.headers.get('content-type')).toBe('application/octet-stream');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment/);
+  });
+
+  it('answers a missing artifact with 404 RESOURCE_DOES_NOT_EXIST', async () => {
+    const missing = await server.get(`${root}/nothing.bin`);
+    expect(missing).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+  });
+
+  it.each([
+    ['PUT', '/api/2.0/mlflow-artifacts/artifacts/0/../../etc/passwd'],
+    ['GET', '/api/2.0/mlflow-artifacts/artifacts/0/x/artifacts/../../../secret'],
+    ['PUT', '/api/2.0/mlflow-artifacts/artifacts/0/%2e%2e/escape.txt'],
+    ['GET', '/api/2.0/mlflow-artifacts/artifacts//etc/passwd'],
+    ['PUT', '/api/2.0/mlflow-artifacts/artifacts/0/a%5Cb.txt'],
+    ['GET', '/api/2.0/mlflow-artifacts/artifacts?path=../x'],
+    ['GET', '/api/2.0/mlflow-artifacts/artifacts?path=/etc'],
+  ])('refuses %s %s with 400 INVALID_PARAMETER_VALUE', async (method, path) => {
+    const answer = await rawRequest(server.url, method, path);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(answer.body.message).toMatch(/Invalid artifact path/);
+  });
+
+  it('refuses a run listing whose path climbs out of the run', async () => {
+    const answer = await server.get('/api/2.0/mlflow/artifacts/list', { run_id: runId, path: '../other-run' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    const keys: string[] = [];
+    for await (const blob of server.workspace.blobs.list('')) keys.push(blob.key);
+    expect(keys.every((key) => key.startsWith('mlflow-artifacts/0/'))).toBe(true);
+  });
+});

@@ -1,0 +1,104 @@
+import { createConsoleLogger, type Logger, type LogLevel, MlpError, type Workspace } from '@mlp/core';
+import { createSqlTrackingStore } from '@mlp/tracking';
+import { createServer } from '../create-server.js';
+import { readTokenFile } from './token-file.js';
+
+/** The part of the CLI's context `mlp server` uses (a structural subset of `@mlp/cli`'s CliContext). */
+export interface ServerCommandsContext {
+  readonly options: { readonly logLevel: LogLevel | undefined };
+  openWorkspace(options?: { applicationName?: string }): Promise<Workspace>;
+}
+
+/** The part of commander's Command this module calls, so the server need not depend on the CLI. */
+interface CommandBuilder {
+  command(nameAndArgs: string): CommandBuilder;
+  description(text: string): CommandBuilder;
+  option(flags: string, description?: string, defaultValue?: string): CommandBuilder;
+  action(fn: (options: ServerCommandOptions) => Promise<void>): CommandBuilder;
+}
+
+export interface ServerCommandOptions {
+  host: string;
+  port: string;
+  tokenFile?: string;
+}
+
+export interface RunServerOptions extends ServerCommandOptions {
+  /** Stops the server when aborted; the command passes one tied to SIGINT and SIGTERM. */
+  signal: AbortSignal;
+  /** Called once the server listens, with its URL. */
+  onListening?: (url: string) => void;
+  logger?: Logger;
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new MlpError('INVALID_ARGUMENT', `--port must be a number from 0 to 65535, got ${JSON.stringify(text)}.`);
+  return port;
+}
+
+/** What `mlp server` does: open the workspace, serve it until `signal` aborts, then close. */
+export async function runServer(context: ServerCommandsContext, options: RunServerOptions): Promise<void> {
+  const port = parsePort(options.port);
+  // A server logs at info by default (access logs), unlike other commands; --log-level still wins.
+  const logger = options.logger ?? createConsoleLogger({ level: context.options.logLevel ?? 'info' });
+  const tokenFile = options.tokenFile ? await readTokenFile(options.tokenFile) : undefined;
+  if (tokenFile?.readableByOthers) logger.warn({ file: options.tokenFile }, 'the token file is readable by other users: chmod 600 it');
+  if (!tokenFile && !loopback.has(options.host)) {
+    logger.warn(
+      { host: options.host },
+      'serving without authentication on a non-loopback address: anyone who reaches it may write; pass --token-file',
+    );
+  }
+  const workspace = await context.openWorkspace({ applicationName: 'mlp server' });
+  const tracking = await createSqlTrackingStore(workspace);
+  const server = createServer({ workspace, tracking, logger, ...(tokenFile ? { tokens: tokenFile.tokens } : {}) });
+  try {
+    const url = await server.listen({ host: options.host, port });
+    options.onListening?.(url);
+    if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, { once: true }));
+    logger.info('mlp server stopping');
+  } finally {
+    await server.close();
+    await tracking.close?.();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so the server closes cleanly and the CLI closes the workspace. */
+function signalAbort(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/** `mlp server [--host] [--port] [--token-file]`, as a CLI command module. */
+export const serverCommands = {
+  name: 'server',
+  register(program: CommandBuilder, context: ServerCommandsContext): void {
+    program
+      .command('server')
+      .description("Serve the workspace over HTTP: MLflow's tracking REST API and artifact proxy, so MLflow clients log to it")
+      .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
+      .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
+      .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
+      .action(async (options) => {
+        const stop = signalAbort();
+        try {
+          await runServer(context, { ...options, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      });
+  },
+};

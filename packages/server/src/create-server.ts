@@ -1,0 +1,132 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Logger, MlpError, type Workspace } from '@mlp/core';
+import type { TrackingStore } from '@mlp/tracking';
+import { z } from 'zod';
+import { createBearerAuth } from './http/bearer-auth.js';
+import { createRequestHandler } from './http/handle-request.js';
+import type { Route } from './http/route.js';
+import { createRouter } from './http/router.js';
+import { artifactRoutes } from './mlflow/artifact-routes.js';
+import { experimentRoutes } from './mlflow/experiment-routes.js';
+import { loggingRoutes } from './mlflow/logging-routes.js';
+import { runRoutes } from './mlflow/run-routes.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+export const serverTokenSchema = z.object({
+  token: z.string().regex(/^\S{16,}$/, 'a token must be at least 16 characters, without spaces'),
+  scopes: z.union([z.tuple([z.literal('read')]), z.tuple([z.literal('read'), z.literal('write')])]),
+});
+
+export const serverOptionsSchema = z.object({
+  workspace: z.custom<Workspace>(
+    (value) => isObject(value) && isObject(value.blobs) && isObject(value.logger),
+    'must be an open mlp workspace',
+  ),
+  tracking: z.custom<TrackingStore>((value) => isObject(value) && typeof value.getRun === 'function', 'must be a TrackingStore'),
+  /** Without tokens anyone who can reach the server may read and write: bind to 127.0.0.1 then. */
+  tokens: z.array(serverTokenSchema).optional(),
+  /** The largest JSON request body; artifact uploads stream and are not limited by it. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  /** Access and error logs (pino's shape); the workspace logger by default. */
+  logger: z.custom<Logger>((value) => isObject(value) && typeof value.info === 'function', 'must be a logger').optional(),
+});
+
+export type ServerOptions = z.input<typeof serverOptionsSchema>;
+export type ServerToken = z.infer<typeof serverTokenSchema>;
+
+export interface ListenOptions {
+  /** 127.0.0.1 by default: reachable from this machine only. */
+  host?: string;
+  /** 5000 by default, as `mlflow server`; 0 picks a free port. */
+  port?: number;
+}
+
+export interface MlpServer {
+  /** Starts listening; resolves with the base URL (`http://127.0.0.1:5000`). */
+  listen(options?: ListenOptions): Promise<string>;
+  /** Stops accepting connections, lets requests in flight finish (briefly), and resolves when all are closed. */
+  close(): Promise<void>;
+  /** The base URL; FAILED_PRECONDITION before `listen`. */
+  readonly url: string;
+}
+
+const allRoutes: readonly Route[] = [...experimentRoutes, ...runRoutes, ...loggingRoutes, ...artifactRoutes];
+/** How long `close` waits for requests in flight before cutting their connections. */
+const closeGraceMs = 5000;
+
+function formatUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** The mlp HTTP server: MLflow's tracking REST API and artifact proxy over a TrackingStore and the workspace blobs. */
+export function createServer(options: ServerOptions): MlpServer {
+  const parsed = serverOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
+  }
+  const { workspace, tracking, tokens, maxBodyBytes } = parsed.data;
+  const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
+  const handler = createRequestHandler({
+    workspace,
+    tracking,
+    logger,
+    maxBodyBytes,
+    auth: createBearerAuth(tokens),
+    router: createRouter(allRoutes),
+  });
+
+  let server: Server | undefined;
+  let url: string | undefined;
+
+  return {
+    get url() {
+      if (!url) throw new MlpError('FAILED_PRECONDITION', 'The server is not listening yet: call listen() first.');
+      return url;
+    },
+
+    async listen({ host = '127.0.0.1', port = 5000 } = {}) {
+      if (server) throw new MlpError('FAILED_PRECONDITION', 'The server is already listening; close() it first.');
+      const created = createHttpServer(handler);
+      // Uploads may take long: no limit on a whole request, but an idle socket is dropped after 2 minutes.
+      created.requestTimeout = 0;
+      created.timeout = 120_000;
+      await new Promise<void>((resolve, reject) => {
+        created.once('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE')
+            reject(
+              new MlpError('UNAVAILABLE', `Port ${port} on ${host} is in use: stop what holds it or pick another port.`, { cause: error }),
+            );
+          else if (error.code === 'EACCES')
+            reject(new MlpError('PERMISSION_DENIED', `Not allowed to listen on ${host}:${port}: use a port above 1023.`, { cause: error }));
+          else reject(error);
+        });
+        created.listen({ host, port }, resolve);
+      });
+      server = created;
+      url = formatUrl(created.address() as AddressInfo);
+      logger.info({ url, auth: tokens && tokens.length > 0 ? 'bearer' : 'none' }, 'mlp server listening');
+      return url;
+    },
+
+    async close() {
+      const closing = server;
+      if (!closing) return;
+      server = undefined;
+      url = undefined;
+      const done = new Promise<void>((resolve) => closing.close(() => resolve()));
+      closing.closeIdleConnections();
+      const force = setTimeout(() => closing.closeAllConnections(), closeGraceMs);
+      force.unref();
+      await done;
+      clearTimeout(force);
+    },
+  };
+}

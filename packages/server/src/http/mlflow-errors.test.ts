@@ -1,0 +1,42 @@
+import { errorCodes, MlpError } from '@mlp/core';
+import { describe, expect, it } from 'vitest';
+import { HttpError } from './http-error.js';
+import { mlflowErrorTable, toMlflowError } from './mlflow-errors.js';
+
+describe('toMlflowError', () => {
+  it('maps every mlp code to an MLflow code and status, keeping the mlp code', () => {
+    for (const code of Object.keys(errorCodes) as (keyof typeof errorCodes)[]) {
+      const answer = toMlflowError(new MlpError(code, 'why'), 'r1');
+      expect(answer.status).toBe(mlflowErrorTable[code].status);
+      expect(answer.body).toEqual({ error_code: mlflowErrorTable[code].errorCode, message: 'why', mlp_error_code: code });
+    }
+  });
+
+  it("uses MLflow's own statuses and codes", () => {
+    expect(mlflowErrorTable.NOT_FOUND).toEqual({ errorCode: 'RESOURCE_DOES_NOT_EXIST', status: 404 });
+    expect(mlflowErrorTable.ALREADY_EXISTS).toEqual({ errorCode: 'RESOURCE_ALREADY_EXISTS', status: 400 });
+    expect(mlflowErrorTable.INVALID_ARGUMENT).toEqual({ errorCode: 'INVALID_PARAMETER_VALUE', status: 400 });
+    expect(mlflowErrorTable.INTERNAL).toEqual({ errorCode: 'INTERNAL_ERROR', status: 500 });
+    expect(mlflowErrorTable.UNAUTHENTICATED.status).toBe(401);
+    expect(mlflowErrorTable.PERMISSION_DENIED.status).toBe(403);
+  });
+
+  it('passes HTTP-layer errors through with their headers', () => {
+    const answer = toMlflowError(
+      new HttpError(413, 'REQUEST_LIMIT_EXCEEDED', 'INVALID_ARGUMENT', 'too big', { connection: 'close' }),
+      'r1',
+    );
+    expect(answer).toEqual({
+      status: 413,
+      headers: { connection: 'close' },
+      body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'too big', mlp_error_code: 'INVALID_ARGUMENT' },
+    });
+  });
+
+  it('never echoes the text of an unexpected error', () => {
+    const answer = toMlflowError(new TypeError('password=hunter2'), 'req-42');
+    expect(answer.status).toBe(500);
+    expect(answer.body.message).not.toContain('hunter2');
+    expect(answer.body.message).toContain('req-42');
+  });
+});

@@ -1,0 +1,72 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpError, invalidParameter } from './http-error.js';
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(
+    413,
+    'REQUEST_LIMIT_EXCEEDED',
+    'INVALID_ARGUMENT',
+    `The request body is larger than the server's limit of ${limit} bytes. Send less per request (log-batch takes at most 1000 metrics).`,
+    // The rest of the body is never read: closing the connection is cheaper than draining it.
+    { connection: 'close' },
+  );
+}
+
+/**
+ * The body's bytes, up to `limit`. Past it, reading stops without destroying the request, so the
+ * 413 still reaches the client; its `connection: close` then ends the socket.
+ */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      cleanup();
+      req.pause();
+      reject(tooLarge(limit));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/**
+ * Reads a JSON request body of at most `limit` bytes. MLflow accepts only `application/json` on
+ * POST, which also keeps cross-site HTML forms (which cannot send that type) from writing. An empty
+ * body is `{}`, as in MLflow.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw invalidParameter(`Bad Request. Content-Type must be application/json, got ${type ? `'${type}'` : 'none'}.`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+
+  const text = (await readLimited(req, limit)).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw invalidParameter(`Malformed JSON in the request body: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,100 @@
+import { pipeline } from 'node:stream/promises';
+import { MlpError } from '@mlp/core';
+import { invalidParameter } from '../http/http-error.js';
+import { queryObject } from '../http/query-object.js';
+import { sendJson } from '../http/respond.js';
+import { jsonRoute, type Route } from '../http/route.js';
+import { listFolder } from './artifact-listing.js';
+import { artifactKey, artifactPathFromUrl, artifactRootKey, checkArtifactPath } from './artifact-paths.js';
+import { message, runIdFields, runIdOf, string } from './request-fields.js';
+
+const contentTypes: Record<string, string> = {
+  txt: 'text/plain',
+  log: 'text/plain',
+  md: 'text/plain',
+  py: 'text/plain',
+  yaml: 'text/plain',
+  yml: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  pdf: 'application/pdf',
+};
+
+/**
+ * A safe type to serve an artifact as. HTML, SVG and scripts are served as bytes, never rendered:
+ * an uploaded page would otherwise run in the server's origin.
+ */
+function contentTypeOf(path: string): string {
+  const extension = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return contentTypes[extension] ?? 'application/octet-stream';
+}
+
+export const artifactRoutes: Route[] = [
+  // A run's artifacts, by the run's artifact root, with paths relative to it (MLflow's ListArtifacts).
+  jsonRoute(
+    'GET',
+    'mlflow/artifacts/list',
+    'read',
+    message({ ...runIdFields, path: string.optional(), page_token: string.optional() }),
+    async (input, { tracking, workspace }) => {
+      const run = await tracking.getRun(runIdOf(input));
+      const rootKey = artifactRootKey(run.artifactUri);
+      if (rootKey === undefined) {
+        throw invalidParameter(
+          `Run ${run.runId} keeps its artifacts at ${run.artifactUri}, which this server does not serve; list them there.`,
+        );
+      }
+      const path = checkArtifactPath(input.path ?? '', true);
+      const files = await listFolder(workspace.blobs, path === '' ? rootKey : `${rootKey}/${path}`, path === '' ? '' : `${path}/`);
+      return { root_uri: run.artifactUri, files };
+    },
+  ),
+  {
+    // The artifact proxy MLflow clients use for `mlflow-artifacts:` roots: listing (no path in the URL) or download.
+    kind: 'raw',
+    method: 'GET',
+    path: 'mlflow-artifacts/artifacts',
+    scope: 'read',
+    async handle(_req, res, { workspace }, rest, query) {
+      if (rest === '') {
+        const raw = queryObject(query).path;
+        if (Array.isArray(raw)) throw invalidParameter("Give the parameter 'path' once.");
+        const path = checkArtifactPath(raw ?? '', true);
+        // MLflow's proxy lists base names, unlike the run listing above.
+        sendJson(res, 200, { files: await listFolder(workspace.blobs, artifactKey(path), '') });
+        return;
+      }
+      const path = artifactPathFromUrl(rest);
+      const key = artifactKey(path);
+      const info = await workspace.blobs.head(key);
+      if (!info) throw new MlpError('NOT_FOUND', `No artifact at ${path}.`);
+      const body = await workspace.blobs.get(key);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      res.writeHead(200, {
+        'content-type': contentTypeOf(path),
+        'content-length': info.size,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'x-content-type-options': 'nosniff',
+      });
+      await pipeline(body, res);
+    },
+  },
+  {
+    // Upload: the body streams into the blob store, never buffered whole (models can be gigabytes).
+    kind: 'raw',
+    method: 'PUT',
+    path: 'mlflow-artifacts/artifacts',
+    scope: 'write',
+    async handle(req, res, { workspace }, rest) {
+      if (rest === '') throw invalidParameter('Name the artifact to upload in the URL: PUT /api/2.0/mlflow-artifacts/artifacts/<path>.');
+      const path = artifactPathFromUrl(rest);
+      const contentType = req.headers['content-type'];
+      await workspace.blobs.put(artifactKey(path), req, contentType ? { contentType } : {});
+      sendJson(res, 200, {});
+    },
+  },
+];

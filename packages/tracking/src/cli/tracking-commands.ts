@@ -1,0 +1,19 @@
+import type { CliCommandModule } from '@mlp/cli';
+import { migrations } from '../generated/migrations.js';
+import { registerArtifactCommands } from './artifact-commands.js';
+import { registerExperimentCommands } from './experiment-commands.js';
+import { registerRunCommands } from './run-commands.js';
+
+/**
+ * The tracking commands of `mlp`: `experiments`, `runs` and `artifacts`. `mlp server` lives in
+ * @mlp/server. The migrations are declared so `mlp doctor` checks them and every command applies them.
+ */
+export const trackingCommands: CliCommandModule = {
+  name: 'tracking',
+  migrations: [migrations],
+  register(program, context) {
+    registerExperimentCommands(program, context);
+    registerRunCommands(program, context);
+    registerArtifactCommands(program, context);
+  },
+};

@@ -1,0 +1,194 @@
+import { MlpError } from '@mlp/core';
+import type { Experiment, Metric, Page } from '../model.js';
+import type { CreateRunInput, LogBatchInput, TrackingStore } from '../store/tracking-store.js';
+import { assertLogBatch } from '../validate-names.js';
+import { splitLogBatch } from './log-batch-requests.js';
+import { createMlflowHttpClient, type MlflowHttpOptions } from './mlflow-http-client.js';
+import { datasetInputJson, metricJson, parseExperiment, parseMetric, parseRun, toPairs } from './mlflow-wire.js';
+
+export interface MlflowTrackingStoreOptions extends MlflowHttpOptions {
+  /**
+   * Refuse a batch over MLflow's per-request limits, as the SQL store does (the default), so a batch
+   * is applied whole or not at all. With false, a larger batch is split into several requests, which
+   * a server failure midway can leave partly applied.
+   */
+  enforceBatchLimits?: boolean;
+}
+
+/** Set on runs/create by a heartbeating process; mlp server turns it into the run's heartbeat timeout. */
+const heartbeatTimeoutTag = 'mlp.heartbeat_timeout_ms';
+const parentRunTag = 'mlflow.parentRunId';
+const heartbeatEndpoint = 'mlp/runs/heartbeat';
+
+function page<T>(items: T[], answer: Record<string, unknown>): Page<T> {
+  const token = answer.next_page_token;
+  return typeof token === 'string' && token !== '' ? { items, nextPageToken: token } : { items };
+}
+
+/** `''` is how MLflow's filter grammar escapes a quote inside a string. */
+const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * A TrackingStore on an MLflow tracking server's REST API: `mlp server`, or MLflow's own. Uses global
+ * fetch (keep-alive by default), retries 429, 5xx and network failures with backoff, and maps MLflow's
+ * error codes to MlpError codes.
+ */
+export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): TrackingStore {
+  const http = createMlflowHttpClient(options);
+  const enforceBatchLimits = options.enforceBatchLimits ?? true;
+  // Learned on the first heartbeat: MLflow's own server has no heartbeat route.
+  let heartbeats: boolean | undefined;
+
+  const getExperiment = async (experimentId: string) =>
+    parseExperiment((await http.get('mlflow/experiments/get', { experiment_id: experimentId })).experiment);
+  const getRun = async (runId: string) => parseRun((await http.get('mlflow/runs/get', { run_id: runId })).run);
+
+  async function postBatch(runId: string, batch: LogBatchInput): Promise<void> {
+    const requests = enforceBatchLimits ? [batch] : splitLogBatch(batch);
+    // Every request is checked before the first is sent, so a bad value never leaves half a batch behind.
+    for (const request of requests) assertLogBatch(request);
+    for (const request of requests) {
+      await http.post('mlflow/runs/log-batch', {
+        run_id: runId,
+        metrics: (request.metrics ?? []).map(metricJson),
+        params: request.params ?? [],
+        tags: request.tags ?? [],
+      });
+    }
+  }
+
+  return {
+    kind: 'mlflow',
+    // logBatch splits larger batches into MLflow-sized requests itself.
+    batchLimits: { metrics: 10_000, params: 1000, tags: 1000, total: 10_000 },
+
+    async createExperiment(input) {
+      const created = await http.post('mlflow/experiments/create', {
+        name: input.name,
+        ...(input.artifactLocation ? { artifact_location: input.artifactLocation } : {}),
+        tags: toPairs(input.tags),
+      });
+      return getExperiment(String(created.experiment_id));
+    },
+
+    getExperiment,
+
+    async getExperimentByName(name) {
+      try {
+        return parseExperiment((await http.get('mlflow/experiments/get-by-name', { experiment_name: name })).experiment);
+      } catch (error) {
+        if (MlpError.isInstance(error) && error.code === 'NOT_FOUND') return undefined;
+        throw error;
+      }
+    },
+
+    async searchExperiments(input = {}) {
+      const answer = await http.post('mlflow/experiments/search', {
+        view_type: input.viewType ?? 'ACTIVE_ONLY',
+        max_results: input.maxResults ?? 1000,
+        ...(input.nameContains ? { filter: `name ILIKE ${quoted(`%${input.nameContains}%`)}` } : {}),
+        ...(input.pageToken ? { page_token: input.pageToken } : {}),
+      });
+      let items: Experiment[] = Array.isArray(answer.experiments) ? answer.experiments.map(parseExperiment) : [];
+      // MLflow's ILIKE reads % and _ as wildcards; keep only true substring matches.
+      const needle = input.nameContains?.toLowerCase();
+      if (needle) items = items.filter((experiment) => experiment.name.toLowerCase().includes(needle));
+      return page(items, answer);
+    },
+
+    async renameExperiment(experimentId, newName) {
+      await http.post('mlflow/experiments/update', { experiment_id: experimentId, new_name: newName });
+    },
+    async deleteExperiment(experimentId) {
+      await http.post('mlflow/experiments/delete', { experiment_id: experimentId });
+    },
+    async restoreExperiment(experimentId) {
+      await http.post('mlflow/experiments/restore', { experiment_id: experimentId });
+    },
+    async setExperimentTag(experimentId, key, value) {
+      await http.post('mlflow/experiments/set-experiment-tag', { experiment_id: experimentId, key, value });
+    },
+
+    async createRun(input: CreateRunInput) {
+      const tags: Record<string, string> = { ...input.tags };
+      if (input.parentRunId) tags[parentRunTag] = input.parentRunId;
+      if (input.heartbeatTimeoutMs !== undefined) tags[heartbeatTimeoutTag] = String(input.heartbeatTimeoutMs);
+      const answer = await http.post('mlflow/runs/create', {
+        experiment_id: input.experimentId,
+        start_time: input.startTime ?? Date.now(),
+        ...(input.name ? { run_name: input.name } : {}),
+        ...(input.userId ? { user_id: input.userId } : {}),
+        tags: toPairs(tags),
+      });
+      return parseRun(answer.run);
+    },
+
+    getRun,
+
+    async updateRun(runId, input) {
+      await http.post('mlflow/runs/update', {
+        run_id: runId,
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.endTime === undefined ? {} : { end_time: input.endTime }),
+        ...(input.name ? { run_name: input.name } : {}),
+      });
+      // MLflow answers with the run's info only; the contract returns the whole run.
+      return getRun(runId);
+    },
+    async deleteRun(runId) {
+      await http.post('mlflow/runs/delete', { run_id: runId });
+    },
+    async restoreRun(runId) {
+      await http.post('mlflow/runs/restore', { run_id: runId });
+    },
+
+    logBatch: postBatch,
+
+    async deleteTag(runId, key) {
+      await http.post('mlflow/runs/delete-tag', { run_id: runId, key });
+    },
+    async logInputs(runId, datasets) {
+      await http.post('mlflow/runs/log-inputs', { run_id: runId, datasets: datasets.map(datasetInputJson) });
+    },
+
+    async getMetricHistory(runId, key, input = {}): Promise<Page<Metric>> {
+      const answer = await http.get('mlflow/metrics/get-history', {
+        run_id: runId,
+        metric_key: key,
+        max_results: input.maxResults,
+        page_token: input.pageToken,
+      });
+      const items = Array.isArray(answer.metrics) ? answer.metrics.map(parseMetric) : [];
+      return page(items, answer);
+    },
+
+    async searchRuns(input) {
+      const answer = await http.post('mlflow/runs/search', {
+        experiment_ids: input.experimentIds,
+        run_view_type: input.viewType ?? 'ACTIVE_ONLY',
+        max_results: input.maxResults ?? 1000,
+        order_by: input.orderBy ?? [],
+        ...(input.filter ? { filter: input.filter } : {}),
+        ...(input.pageToken ? { page_token: input.pageToken } : {}),
+      });
+      const items = Array.isArray(answer.runs) ? answer.runs.map(parseRun) : [];
+      return page(items, answer);
+    },
+
+    async heartbeat(runId) {
+      if (heartbeats === false) return;
+      try {
+        await http.post(heartbeatEndpoint, { run_id: runId });
+        heartbeats = true;
+      } catch (error) {
+        // A server without the route (MLflow's own) answers 404 without RESOURCE_DOES_NOT_EXIST.
+        const mlflowCode = MlpError.isInstance(error) ? error.details?.mlflowErrorCode : undefined;
+        if (MlpError.isInstance(error) && error.code === 'NOT_FOUND' && mlflowCode !== 'RESOURCE_DOES_NOT_EXIST') {
+          heartbeats = false;
+          return;
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Logging throughput through the SDK (logMetric → buffer → SQL store) on the embedded database and
+// a PostgreSQL server, against the physical limit measured in the same run: the same points written
+// straight to the metrics table with bulk INSERTs of the same size. Also the cost of one logMetric call.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openWorkspace } from '@mlp/core';
+import { createTestDatabase } from '@mlp/core/testing';
+import { createTracking } from '@mlp/tracking';
+
+const POINTS = Number(process.env.BENCH_POINTS ?? 500_000);
+const KEYS = 10;
+const round = (value) => Math.round(value * 10) / 10;
+
+async function throughSdk(workspace) {
+  const tracking = createTracking(workspace, { captureProvenance: false, handleSignals: false });
+  const run = await tracking.startRun({ experiment: 'bench-logging' });
+  const costs = new Float64Array(POINTS);
+  const started = performance.now();
+  for (let i = 0; i < POINTS; i++) {
+    const before = performance.now();
+    const wait = run.logMetric(`metric_${i % KEYS}`, i * 0.001, { step: Math.floor(i / KEYS) });
+    costs[i] = performance.now() - before;
+    if (wait) await wait; // backpressure: the buffer is full, wait for the store
+  }
+  await run.end();
+  const seconds = (performance.now() - started) / 1000;
+  await tracking.close();
+  costs.sort();
+  const [row] = await workspace.db.query('select count(*)::int as n from tracking_metrics where run_id = $1', [run.runId]);
+  if (row.n !== POINTS) throw new Error(`stored ${row.n} points, expected ${POINTS}`);
+  return {
+    pointsPerSecond: Math.round(POINTS / seconds),
+    logMetricP50Us: round(costs[Math.floor(POINTS * 0.5)] * 1000),
+    logMetricP99Us: round(costs[Math.floor(POINTS * 0.99)] * 1000),
+  };
+}
+
+async function rawInserts(workspace) {
+  const runId = 'f'.repeat(32);
+  const batch = 20_000;
+  const started = performance.now();
+  for (let offset = 0; offset < POINTS; offset += batch) {
+    const n = Math.min(batch, POINTS - offset);
+    const keys = new Array(n);
+    const values = new Array(n);
+    const steps = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = offset + j;
+      keys[j] = `metric_${i % KEYS}`;
+      values[j] = i * 0.001;
+      steps[j] = Math.floor(i / KEYS);
+    }
+    await workspace.db.query(
+      `insert into tracking_metrics (run_id, key, value, is_nan, timestamp, step)
+       select $1, k, v, false, $5, s from unnest($2::text[], $3::float8[], $4::int8[]) as t(k, v, s)`,
+      [runId, keys, values, steps, Date.now()],
+    );
+  }
+  return Math.round(POINTS / ((performance.now() - started) / 1000));
+}
+
+async function measure(label, workspace) {
+  const sdk = await throughSdk(workspace);
+  const rawPointsPerSecond = await rawInserts(workspace);
+  return { backend: label, points: POINTS, ...sdk, rawPointsPerSecond, sdkOverRaw: round(sdk.pointsPerSecond / rawPointsPerSecond) };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mlp-bench-logging-'));
+chmodSync(dir, 0o755);
+const results = [];
+try {
+  const embedded = await openWorkspace({ dir, logLevel: 'warn' });
+  try {
+    results.push(await measure('embedded', embedded));
+  } finally {
+    await embedded.close();
+  }
+  const database = await createTestDatabase('mlp_bench');
+  try {
+    const server = await openWorkspace({ dir, logLevel: 'warn', database: { url: database.url } });
+    try {
+      results.push(await measure('postgres', server));
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await database.drop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'tracking-logging',
+      targets: { embeddedPointsPerSecond: 200_000, postgresPointsPerSecond: 100_000, logMetricP99Us: 20 },
+      results,
+    },
+    null,
+    2,
+  ),
+);
