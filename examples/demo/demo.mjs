@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { md5Hex, openWorkspace } from '@mlp/core';
+import { createTracking } from '@mlp/tracking';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
@@ -27,7 +28,7 @@ try {
 
   step('mlp doctor --json');
   const doctor = JSON.parse(mlp('doctor', '--json'));
-  for (const check of doctor.checks) console.log(`  ${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+  for (const check of doctor.checks) console.log(`  ${check.ok ? '✓' : check.required ? '✗' : '·'} ${check.name}: ${check.detail}`);
   if (!doctor.ok) throw new Error('mlp doctor reported a problem');
 
   step('open the workspace (embedded PostgreSQL, local blob folder)');
@@ -84,6 +85,27 @@ try {
   console.log(
     `  joined in ${Math.round(joined.joinMs)} ms (including module load); saw ${joined.events} event(s) and the ${joined.blobBytes}-byte blob`,
   );
+
+  step('track a small learning-rate sweep; every trial is a run');
+  const tracking = createTracking(workspace, { handleSignals: false });
+  let experimentId;
+  for (const lr of [0.3, 0.1, 0.03, 0.01]) {
+    experimentId = await tracking.withRun({ experiment: 'demo-sweep', name: `lr-${lr}`, params: { lr, epochs: 20 } }, async (run) => {
+      // A stand-in for training: the loss falls faster for the better learning rates.
+      let loss = 1;
+      for (let epoch = 0; epoch < 20; epoch++) {
+        loss *= 1 - Math.min(0.25, lr * (1.5 - Math.abs(Math.log10(lr) + 1.5)));
+        run.logMetric('loss', loss, { step: epoch });
+      }
+      run.logMetric('val_loss', loss * 1.1);
+      return run.experimentId;
+    });
+  }
+  const { items } = await tracking.searchRuns({ experimentIds: [experimentId], orderBy: ['metrics.val_loss ASC'], maxResults: 1 });
+  const best = items[0];
+  console.log(`  best of 4 runs: ${best.name} (run ${best.runId.slice(0, 8)}…) val_loss=${best.metrics.val_loss.value.toFixed(4)}`);
+  process.stdout.write(mlp('runs', 'ls', '-e', 'demo-sweep', '--order-by', 'metrics.val_loss ASC', '--limit', '2'));
+  await tracking.close();
 
   await workspace.close();
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
