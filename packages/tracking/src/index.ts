@@ -18,7 +18,7 @@ export type { RunComparison } from './sdk/compare-runs.js';
 export { createTracking, type StartRunOptions, type Tracking, type TrackingWorkspace } from './sdk/create-tracking.js';
 export { provenanceTags } from './sdk/provenance.js';
 export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
-export { createSqlTrackingStore, mlflowBatchLimits, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
+export { createSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
 // Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
 export type {
   CreateExperimentInput,
@@ -38,6 +38,7 @@ export {
   assertParamValue,
   assertTagValue,
   assertTrackingKey,
+  mlflowBatchLimits,
   type TrackingKeyKind,
   trackingKeyProblem,
   trackingLimits,

@@ -122,7 +122,8 @@ export function assertMetricInteger(key: string, what: 'step' | 'timestamp', val
   }
 }
 
-const mlflowLimits: BatchLimits = {
+/** MLflow's log-batch limits. */
+export const mlflowBatchLimits: BatchLimits = {
   metrics: trackingLimits.batchMetrics,
   params: trackingLimits.batchParams,
   tags: trackingLimits.batchTags,
@@ -130,7 +131,7 @@ const mlflowLimits: BatchLimits = {
 };
 
 /** Throws INVALID_ARGUMENT when a batch is over the limits (MLflow's log-batch limits by default). */
-export function assertBatchSize(metrics: number, params: number, tags: number, limits: BatchLimits = mlflowLimits): void {
+export function assertBatchSize(metrics: number, params: number, tags: number, limits: BatchLimits = mlflowBatchLimits): void {
   const l = limits;
   if (metrics > l.metrics || params > l.params || tags > l.tags || metrics + params + tags > l.total) {
     throw invalid(

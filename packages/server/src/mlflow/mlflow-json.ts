@@ -1,4 +1,7 @@
-import type { DatasetInput, Experiment, Metric, Run } from '@mlp/tracking';
+import type { Experiment, Run } from '@mlp/tracking';
+import { datasetInputJson, metricJson } from '@mlp/tracking/mlflow';
+
+export { datasetContextTag, doubleJson, metricJson } from '@mlp/tracking/mlflow';
 
 /**
  * mlp's model in MLflow's JSON (protobuf's JSON mapping with proto field names, int64 as numbers,
@@ -6,18 +9,7 @@ import type { DatasetInput, Experiment, Metric, Run } from '@mlp/tracking';
  * written as [] so clients need not guess.
  */
 
-/** NaN and ±Infinity are not JSON numbers: protobuf's JSON mapping spells them as strings. */
-export function doubleJson(value: number): number | string {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return 'NaN';
-  return value > 0 ? 'Infinity' : '-Infinity';
-}
-
 const pairs = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => ({ key, value }));
-
-export function metricJson(metric: Metric) {
-  return { key: metric.key, value: doubleJson(metric.value), timestamp: metric.timestamp, step: metric.step };
-}
 
 export function experimentJson(experiment: Experiment) {
   return {
@@ -43,23 +35,6 @@ export function runInfoJson(run: Run) {
     ...(run.endTime === null ? {} : { end_time: run.endTime }),
     artifact_uri: run.artifactUri,
     lifecycle_stage: run.lifecycleStage,
-  };
-}
-
-/** MLflow keeps a dataset's context as the input tag `mlflow.data.context`. */
-export const datasetContextTag = 'mlflow.data.context';
-
-function datasetInputJson(input: DatasetInput) {
-  return {
-    tags: input.context === undefined ? [] : [{ key: datasetContextTag, value: input.context }],
-    dataset: {
-      name: input.name,
-      digest: input.digest,
-      source_type: input.sourceType,
-      source: input.source,
-      ...(input.schema === undefined ? {} : { schema: input.schema }),
-      ...(input.profile === undefined ? {} : { profile: input.profile }),
-    },
   };
 }
 

@@ -1,4 +1,5 @@
-export { type BatchRequest, mlflowBatchLimits, splitLogBatch } from './log-batch-requests.js';
+export { type BatchRequest, mlflowRequestLimits, splitLogBatch } from './log-batch-requests.js';
 export { mlflowResponseError, mlpCodeForMlflow } from './mlflow-error-codes.js';
 export type { MlflowHttpOptions } from './mlflow-http-client.js';
 export { createMlflowTrackingStore, type MlflowTrackingStoreOptions } from './mlflow-tracking-store.js';
+export { datasetContextTag, datasetInputJson, doubleJson, metricJson } from './mlflow-wire.js';

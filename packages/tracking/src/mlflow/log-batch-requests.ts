@@ -1,9 +1,11 @@
 import type { Metric, Param, Tag } from '../model.js';
 import type { LogBatchInput } from '../store/tracking-store.js';
+import { mlflowBatchLimits } from '../validate-names.js';
 import { metricJson } from './mlflow-wire.js';
 
 /** MLflow's log-batch limits per request, and its documented 1 MB request size. */
-export const mlflowBatchLimits = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 } as const;
+/** MLflow's log-batch limits, plus its documented request size. */
+export const mlflowRequestLimits = { ...mlflowBatchLimits, bytes: 1024 * 1024 } as const;
 
 export interface BatchRequest {
   metrics: Metric[];
@@ -11,7 +13,7 @@ export interface BatchRequest {
   tags: Tag[];
 }
 
-export type BatchRequestLimits = { [K in keyof typeof mlflowBatchLimits]: number };
+export type BatchRequestLimits = { [K in keyof typeof mlflowRequestLimits]: number };
 
 type Item = { kind: 'params'; value: Param } | { kind: 'tags'; value: Tag } | { kind: 'metrics'; value: Metric };
 
@@ -28,7 +30,7 @@ function itemBytes(item: Item): number {
  * so a param conflict (the likeliest refusal) fails before any metric is written; within a kind the
  * order is kept, as MLflow promises (the last of two tags with one key wins).
  */
-export function splitLogBatch(batch: LogBatchInput, limits: BatchRequestLimits = mlflowBatchLimits): BatchRequest[] {
+export function splitLogBatch(batch: LogBatchInput, limits: BatchRequestLimits = mlflowRequestLimits): BatchRequest[] {
   const items: Item[] = [
     ...(batch.params ?? []).map((value): Item => ({ kind: 'params', value })),
     ...(batch.tags ?? []).map((value): Item => ({ kind: 'tags', value })),

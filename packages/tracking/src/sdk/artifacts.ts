@@ -22,7 +22,7 @@ export function artifactKeyPrefix(runId: string, artifactUri: string): string {
   if (!artifactUri.startsWith(scheme)) {
     throw new MlpError(
       'FAILED_PRECONDITION',
-      `Run ${runId} keeps its artifacts at ${artifactUri}, outside the workspace blob store; this SDK writes only mlflow-artifacts:/ locations. ` +
+      `Run ${runId} keeps its artifacts at ${artifactUri}, outside the workspace blob store; mlp reads and writes only mlflow-artifacts:/ locations. ` +
         'Create the experiment without an artifact location to use the workspace blob store.',
       { details: { runId, artifactUri } },
     );
@@ -36,7 +36,7 @@ export function artifactKeyPrefix(runId: string, artifactUri: string): string {
 
 /**
  * An artifact path as given by a caller, normalised (`./a/b/` → `a/b`), or INVALID_ARGUMENT when it
- * could escape the run's root: absolute, with `..`, a backslash, NUL, or empty segments. '' is the root.
+ * could escape the run's root: absolute, with `..`, a backslash or NUL. '' is the root.
  */
 export function normaliseArtifactPath(value: unknown, what = 'artifact path'): string {
   const fail = (why: string) =>
@@ -47,9 +47,9 @@ export function normaliseArtifactPath(value: unknown, what = 'artifact path'): s
   if (value.includes('\0')) throw fail('it must not contain NUL');
   if (value.includes('\\')) throw fail("it must use '/' as the separator");
   if (path.posix.isAbsolute(value) || path.win32.isAbsolute(value)) throw fail('it must be relative');
-  const segments = value.split('/').filter((segment, index, all) => segment !== '.' && !(segment === '' && index === all.length - 1));
+  // `./a//b/` means `a/b`: empty and `.` segments cannot leave the root, so they are dropped.
+  const segments = value.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.includes('..')) throw fail("it must not contain '..'");
-  if (segments.includes('')) throw fail('it must not contain empty segments');
   return segments.join('/');
 }
 

@@ -1,5 +1,6 @@
 import { MlpError, type Workspace } from '@mlp/core';
 import { migrations } from '../generated/migrations.js';
+import { mlflowBatchLimits } from '../validate-names.js';
 import { createSqlExperiments } from './sql-experiments.js';
 import { logBatch, logInputs } from './sql-log-batch.js';
 import { createSqlRuns } from './sql-runs.js';
@@ -11,8 +12,6 @@ export interface SqlTrackingStoreOptions {
   enforceBatchLimits?: boolean;
 }
 
-/** MLflow's log-batch limits. */
-export const mlflowBatchLimits: BatchLimits = { metrics: 1000, params: 100, tags: 100, total: 1000 };
 /** What one SQL transaction takes comfortably. */
 export const sqlBatchLimits: BatchLimits = { metrics: 20_000, params: 1000, tags: 1000, total: 20_000 };
 
