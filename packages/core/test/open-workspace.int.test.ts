@@ -39,6 +39,8 @@ describe('openWorkspace', () => {
     ]);
     await workspace.blobs.put('a/b.txt', 'hello');
     expect(existsSync(path.join(dir.path, '.mlp', 'blobs', 'a', 'b.txt'))).toBe(true);
+    // A full pool: its connections are still closing when close() decides whether to stop the server.
+    await Promise.all(Array.from({ length: 10 }, () => workspace.db.query('select pg_sleep(0.02)')));
     await workspace.close();
     await workspace.close();
     expect(existsSync(path.join(dir.path, '.mlp', 'db', 'postmaster.pid'))).toBe(false);

@@ -21,12 +21,14 @@ export interface EmbeddedServerLease {
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/** Marks the one connection each open workspace holds for its lifetime. */
+const PRESENCE_SUFFIX = ':presence';
 const POLL_MS = 5;
 
 /**
  * Shares one PostgreSQL server among every process that opens the workspace. The first opener creates
  * and starts it; each opener keeps one "presence" connection for as long as it is open, so the last
- * one to close sees no other client and stops the server. Start and stop decisions are made under a
+ * one to close sees no other presence and stops the server. Start and stop decisions are made under a
  * lock file, so two processes never race to start or stop it.
  */
 export async function leaseEmbeddedServer(stateDir: string, logger: Logger, applicationName: string): Promise<EmbeddedServerLease> {
@@ -44,7 +46,7 @@ export async function leaseEmbeddedServer(stateDir: string, logger: Logger, appl
       database: 'postgres',
       application_name: applicationName,
     };
-    presence = new pg.Client({ ...connection, application_name: `${applicationName}:presence` });
+    presence = new pg.Client({ ...connection, application_name: `${applicationName}${PRESENCE_SUFFIX}` });
     await presence.connect();
     // A dropped presence connection only means the server went away; queries will say so.
     presence.on('error', (error) => logger.warn({ err: error }, 'embedded database presence connection lost'));
@@ -64,9 +66,13 @@ export async function leaseEmbeddedServer(stateDir: string, logger: Logger, appl
       released = true;
       const unlockAgain = await lockDatabase(stateDir);
       try {
+        // Count other processes' presence connections only: our own pool's connections may still be
+        // closing (pg-pool's end() does not wait for them), and would keep the server up for nobody.
         const others = await claim
           .query<{ n: string }>(
-            "select count(*) as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+            `select count(*) as n from pg_stat_activity
+             where backend_type = 'client backend' and application_name like $1 and pid <> pg_backend_pid()`,
+            [`%${PRESENCE_SUFFIX}`],
           )
           .then((result) => Number(result.rows[0]?.n ?? 0))
           .catch(() => -1);
