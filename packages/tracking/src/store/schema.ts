@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 // Times are epoch milliseconds in bigint columns, as MLflow's API carries them.
 
@@ -69,36 +69,40 @@ export const tags = pgTable(
   (table) => [primaryKey({ columns: [table.runId, table.key] })],
 );
 
-/** Every metric point, append only. NaN is stored as value NULL with is_nan, as filters expect. */
-export const metrics = pgTable(
-  'tracking_metrics',
-  {
-    // Orders points logged at the same step and time, and lets history pages resume without OFFSET.
-    id: bigserial('id', { mode: 'number' }).notNull(),
-    // No foreign key and no primary key here: per-row checks would halve bulk logging. Runs are only
-    // soft-deleted, and the history index below serves every read.
-    runId: text('run_id').notNull(),
-    key: text('key').notNull(),
-    value: doublePrecision('value'),
-    isNan: boolean('is_nan').notNull(),
-    timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
-    step: bigint('step', { mode: 'number' }).notNull(),
-  },
-  (table) => [index('tracking_metrics_history_idx').on(table.runId, table.key, table.step, table.timestamp, table.id)],
-);
-
-/** The latest point per (run, key), kept apart so long histories never slow run listing or search. */
+/**
+ * One row per (run, metric key): the latest point, kept apart so long histories never slow run
+ * listing or search, and the integer id of the key's series, which its history points carry.
+ */
 export const latestMetrics = pgTable(
   'tracking_latest_metrics',
   {
     runId: runReference(),
     key: text('key').notNull(),
+    seriesId: integer('series_id').notNull().generatedAlwaysAsIdentity().unique(),
     value: doublePrecision('value'),
     isNan: boolean('is_nan').notNull(),
     timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
     step: bigint('step', { mode: 'number' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.runId, table.key] })],
+);
+
+/**
+ * Every metric point, append only, written with binary COPY. Narrow on purpose (an integer series
+ * id instead of run id and key): the row and its index entry are what bulk logging and history
+ * reads pay for per point. No foreign key: per-row checks would halve logging, and runs are only
+ * soft-deleted. NaN is stored as value NULL with is_nan, as filters expect.
+ */
+export const metricPoints = pgTable(
+  'tracking_metric_points',
+  {
+    seriesId: integer('series_id').notNull(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+    timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
+    value: doublePrecision('value'),
+    isNan: boolean('is_nan').notNull(),
+  },
+  (table) => [index('tracking_metric_points_history_idx').on(table.seriesId, table.step, table.timestamp)],
 );
 
 /** Datasets a run used (MLflow's log-inputs), with the context tag such as `training`. */

@@ -2,6 +2,7 @@ import { type Database, MlpError } from '@mlp/core';
 import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { assertLogBatch } from '../validate-names.js';
+import { copyPointsIn } from './metric-points-copy.js';
 import { withTransaction } from './sql-transaction.js';
 import type { BatchLimits, LogBatchInput } from './tracking-store.js';
 
@@ -87,19 +88,6 @@ async function writeParams(client: pg.PoolClient, runId: string, params: Param[]
 }
 
 async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[]): Promise<void> {
-  const values = metrics.map((metric) => (Number.isNaN(metric.value) ? null : metric.value));
-  await client.query(
-    `insert into tracking_metrics (run_id, key, value, is_nan, timestamp, step)
-     select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])`,
-    [
-      runId,
-      metrics.map((metric) => metric.key),
-      values,
-      metrics.map((metric) => Number.isNaN(metric.value)),
-      metrics.map((metric) => metric.timestamp),
-      metrics.map((metric) => metric.step),
-    ],
-  );
   const latest = latestPerKey(metrics);
   await client.query(
     `insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step)
@@ -114,6 +102,21 @@ async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metri
       latest.map((metric) => metric.timestamp),
       latest.map((metric) => metric.step),
     ],
+  );
+  // Every key of the batch now has its latest row, and so its series id.
+  const { rows } = await client.query<{ key: string; series_id: number }>(
+    'select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2)',
+    [runId, latest.map((metric) => metric.key)],
+  );
+  const seriesIds = new Map(rows.map((row) => [row.key, row.series_id]));
+  await copyPointsIn(
+    client,
+    metrics.map((metric) => ({
+      seriesId: seriesIds.get(metric.key) as number,
+      step: metric.step,
+      timestamp: metric.timestamp,
+      value: metric.value,
+    })),
   );
 }
 

@@ -2,7 +2,8 @@ import { type Database, MlpError } from '@mlp/core';
 import type { Metric, Page, Run } from '../model.js';
 import { compileSearch } from '../search/compile-search.js';
 import { nextPageToken } from '../search/page-token.js';
-import { assembleRuns, type RunRow, runColumns, toMetric } from './run-rows.js';
+import { copyPointsOut, type PointPosition } from './metric-points-copy.js';
+import { assembleRuns, type RunRow, runColumns } from './run-rows.js';
 import { parseExperimentId } from './sql-experiments.js';
 import { failStaleRuns } from './stale-runs.js';
 import type { MetricHistoryInput, SearchRunsInput } from './tracking-store.js';
@@ -33,37 +34,53 @@ const HISTORY_PAGE_DEFAULT = 100_000;
 /** A metric's points in step, then time order; pages resume after the last point's position, not by OFFSET. */
 export async function getMetricHistory(db: Database, runId: string, key: string, input: MetricHistoryInput = {}): Promise<Page<Metric>> {
   const limit = input.maxResults ?? HISTORY_PAGE_DEFAULT;
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new MlpError('INVALID_ARGUMENT', `max_results for metric history must be a positive integer, not ${limit}.`);
   const after = decodeHistoryToken(input.pageToken);
-  const rows = await db.query<{ id: number; key: string; value: number | null; is_nan: boolean; timestamp: number; step: number }>(
-    `select id, key, value, is_nan, timestamp, step from tracking_metrics
-     where run_id = $1 and key = $2 and ($3::int8 is null or (step, timestamp, id) > ($3, $4, $5))
-     order by step, timestamp, id limit $6`,
-    [runId, key, after?.step ?? null, after?.timestamp ?? null, after?.id ?? null, limit + 1],
-  );
-  if (rows.length === 0 && !after) {
+  const [series] = await db.query<{ series_id: number }>('select series_id from tracking_latest_metrics where run_id = $1 and key = $2', [
+    runId,
+    key,
+  ]);
+  if (!series) {
     const exists = await db.query('select 1 from tracking_runs where run_id = $1', [runId]);
     if (exists.length === 0) throw new MlpError('NOT_FOUND', `No run with id ${runId}.`);
+    return { items: [] };
   }
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toMetric),
-    ...(rows.length > limit && last ? { nextPageToken: encodeHistoryToken(last) } : {}),
-  };
+  // Only checked integers and a checked tid reach this text: COPY takes no parameters.
+  const resume = after
+    ? `and (step, timestamp) >= (${after.step}, ${after.timestamp}) and (step, timestamp, ctid) > (${after.step}, ${after.timestamp}, '${after.ctid}'::tid)`
+    : '';
+  const client = await db.connect();
+  try {
+    const { points, next } = await copyPointsOut(
+      client,
+      key,
+      `select step, timestamp, value, is_nan, ctid from tracking_metric_points
+       where series_id = ${Number(series.series_id)} ${resume}
+       order by step, timestamp, ctid limit ${limit + 1}`,
+      limit,
+    );
+    return { items: points, ...(next ? { nextPageToken: encodeHistoryToken(next) } : {}) };
+  } finally {
+    client.release();
+  }
 }
 
-function encodeHistoryToken(row: { step: number; timestamp: number; id: number }): string {
-  return Buffer.from(JSON.stringify({ step: Number(row.step), timestamp: Number(row.timestamp), id: Number(row.id) })).toString(
-    'base64url',
-  );
+function encodeHistoryToken(position: PointPosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-function decodeHistoryToken(token: string | undefined): { step: number; timestamp: number; id: number } | undefined {
+function decodeHistoryToken(token: string | undefined): PointPosition | undefined {
   if (!token) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if ([parsed.step, parsed.timestamp, parsed.id].every((value) => Number.isSafeInteger(value)))
-      return parsed as { step: number; timestamp: number; id: number };
+    if (
+      Number.isSafeInteger(parsed.step) &&
+      Number.isSafeInteger(parsed.timestamp) &&
+      typeof parsed.ctid === 'string' &&
+      /^\(\d{1,10},\d{1,5}\)$/.test(parsed.ctid)
+    )
+      return parsed as unknown as PointPosition;
   } catch {
     // not base64 JSON: reported below
   }

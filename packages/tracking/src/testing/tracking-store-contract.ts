@@ -248,6 +248,35 @@ export function runTrackingStoreContract(
         } while (pageToken);
         expect(values).toEqual(Array.from({ length: 2500 }, (_, i) => i));
       });
+
+      it('pages through points that share a step and timestamp without losing or repeating one', async () => {
+        const run = await store.createRun({ experimentId });
+        const metrics = Array.from({ length: 25 }, (_, i) => ({ key: 'tied', value: i, timestamp: 1000, step: 0 }));
+        await store.logBatch(run.runId, { metrics });
+        const values: number[] = [];
+        let pageToken: string | undefined;
+        do {
+          const page = await store.getMetricHistory(run.runId, 'tied', { maxResults: 10, ...(pageToken ? { pageToken } : {}) });
+          values.push(...page.items.map((point) => point.value));
+          pageToken = page.nextPageToken;
+        } while (pageToken);
+        expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      });
+
+      it('keeps extreme values, steps and timestamps exactly', async () => {
+        const run = await store.createRun({ experimentId });
+        const points = [
+          { value: Number.NEGATIVE_INFINITY, step: -3, timestamp: 0 },
+          { value: -0.1, step: -1, timestamp: 1 },
+          { value: Number.NaN, step: 0, timestamp: 2 ** 41 },
+          { value: Number.MAX_VALUE, step: 2 ** 32, timestamp: 2 ** 41 + 1 },
+          { value: Number.POSITIVE_INFINITY, step: Number.MAX_SAFE_INTEGER, timestamp: 2 ** 42 },
+        ];
+        await store.logBatch(run.runId, { metrics: points.map((point) => ({ key: 'edge', ...point })) });
+        const page = await store.getMetricHistory(run.runId, 'edge');
+        expect(page.items).toEqual(points.map((point) => ({ key: 'edge', ...point })));
+        expect((await store.getRun(run.runId)).metrics.edge).toMatchObject({ step: Number.MAX_SAFE_INTEGER });
+      });
     });
 
     describe('search', () => {
