@@ -14,6 +14,10 @@ export async function logBatch(db: Database, runId: string, batch: LogBatchInput
   const tags = lastTagWins(batch.tags ?? []);
 
   await withTransaction(db, async (client) => {
+    // Logging commits without waiting for its WAL flush: a killed client loses nothing the server
+    // acknowledged, and a server or OS crash can lose only the last fraction of a second, never
+    // corrupt. It saves one disk flush per batch, which is most of a small batch's cost.
+    await client.query('set local synchronous_commit = off');
     await assertActiveRun(client, runId);
     if (params.length > 0) await writeParams(client, runId, params);
     if (tags.length > 0) {
@@ -88,27 +92,7 @@ async function writeParams(client: pg.PoolClient, runId: string, params: Param[]
 }
 
 async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[]): Promise<void> {
-  const latest = latestPerKey(metrics);
-  await client.query(
-    `insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step)
-     select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])
-     on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
-     where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)`,
-    [
-      runId,
-      latest.map((metric) => metric.key),
-      latest.map((metric) => (Number.isNaN(metric.value) ? null : metric.value)),
-      latest.map((metric) => Number.isNaN(metric.value)),
-      latest.map((metric) => metric.timestamp),
-      latest.map((metric) => metric.step),
-    ],
-  );
-  // Every key of the batch now has its latest row, and so its series id.
-  const { rows } = await client.query<{ key: string; series_id: number }>(
-    'select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2)',
-    [runId, latest.map((metric) => metric.key)],
-  );
-  const seriesIds = new Map(rows.map((row) => [row.key, row.series_id]));
+  const seriesIds = await upsertLatest(client, runId, latestPerKey(metrics));
   await copyPointsIn(
     client,
     metrics.map((metric) => ({
@@ -118,6 +102,44 @@ async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metri
       value: metric.value,
     })),
   );
+}
+
+/**
+ * Moves each key's latest point forward (never back) and returns every key's series id, in one
+ * round trip: rows the upsert touched come back from it, the others are read from the statement's
+ * snapshot. A row another writer committed while this statement waited is in neither: read again.
+ */
+async function upsertLatest(client: pg.PoolClient, runId: string, latest: Metric[]): Promise<Map<string, number>> {
+  const keys = latest.map((metric) => metric.key);
+  const { rows } = await client.query<{ key: string; series_id: number }>(
+    `with upserted as (
+       insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step)
+       select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])
+       on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+       where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)
+       returning key, series_id
+     )
+     select key, series_id from upserted
+     union all
+     select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2) and key not in (select key from upserted)`,
+    [
+      runId,
+      keys,
+      latest.map((metric) => (Number.isNaN(metric.value) ? null : metric.value)),
+      latest.map((metric) => Number.isNaN(metric.value)),
+      latest.map((metric) => metric.timestamp),
+      latest.map((metric) => metric.step),
+    ],
+  );
+  const seriesIds = new Map(rows.map((row) => [row.key, row.series_id]));
+  if (seriesIds.size < keys.length) {
+    const again = await client.query<{ key: string; series_id: number }>(
+      'select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2)',
+      [runId, keys],
+    );
+    for (const row of again.rows) seriesIds.set(row.key, row.series_id);
+  }
+  return seriesIds;
 }
 
 /** MLflow's "latest": the highest step, then the latest timestamp; a later write wins a tie. */
