@@ -4,7 +4,12 @@ import type { CliCommandModule } from './command-module.js';
  * The packages whose commands `mlp` offers when they are installed. The CLI does not depend on
  * them (they depend on the CLI's types), so a project installs only the packages it uses.
  */
-export const knownCommandPackages = ['@mlp/tracking/cli', '@mlp/server/cli'] as const;
+export const knownCommandPackages = [
+  '@mlp/tracking/cli',
+  '@mlp/data-version/cli',
+  '@mlp/validate/cli',
+  '@mlp/server/cli',
+] as const;
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
 
