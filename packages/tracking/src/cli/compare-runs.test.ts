@@ -1,7 +1,8 @@
 import { renderTable } from '@mlp/cli';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../model.js';
-import { compareRuns, comparisonJson, comparisonTable } from './compare-runs.js';
+import { compareRuns } from '../sdk/compare-runs.js';
+import { comparisonJson, comparisonTable } from './compare-runs.js';
 
 function run(runId: string, params: Record<string, string>, metrics: Record<string, number>): Run {
   return {
@@ -25,21 +26,19 @@ function run(runId: string, params: Record<string, string>, metrics: Record<stri
 const a = run('aaaaaaaaaa', { lr: '0.1', model: 'mlp' }, { rmse: 0.3, loss: Number.NaN });
 const b = run('bbbbbbbbbb', { lr: '0.2', model: 'mlp', extra: 'x' }, { rmse: 0.25, loss: Number.NaN });
 
-describe('compareRuns', () => {
+describe('comparisonJson', () => {
   it('lines params and latest metrics up by key, null where a run lacks one, and flags differences', () => {
-    const comparison = compareRuns([a, b]);
+    const comparison = comparisonJson(compareRuns([a, b]));
     expect(comparison.params).toEqual([
       { key: 'extra', values: [null, 'x'], differs: true },
       { key: 'lr', values: ['0.1', '0.2'], differs: true },
       { key: 'model', values: ['mlp', 'mlp'], differs: false },
     ]);
     // Two NaNs are the same value for a comparison.
-    expect(comparison.metrics[0]).toEqual({ key: 'loss', values: [Number.NaN, Number.NaN], differs: false });
+    expect(comparison.metrics[0]).toEqual({ key: 'loss', values: ['NaN', 'NaN'], differs: false });
     expect(comparison.metrics[1]).toEqual({ key: 'rmse', values: [0.3, 0.25], differs: true });
   });
-});
 
-describe('comparisonJson', () => {
   it('names the runs and spells NaN as a string', () => {
     const json = comparisonJson(compareRuns([a, b]));
     expect(json.runs).toEqual([

@@ -1,43 +1,30 @@
 import type { Table } from '@mlp/cli';
-import type { Run } from '../model.js';
+import type { RunComparison } from '../sdk/compare-runs.js';
 import { formatMetricValue, oneLine } from './human-format.js';
 import { type JsonMetricValue, jsonMetricValue } from './json-shapes.js';
 
-/** One param or metric across the compared runs; `values[i]` belongs to `runs[i]`, null where that run lacks the key. */
-export interface ComparedKey<T> {
+/** One param or metric across the compared runs; `values[i]` belongs to the i-th run, null where that run lacks the key. */
+interface LinedUpKey<T> {
   key: string;
   values: (T | null)[];
   /** Whether the runs disagree, a missing value counting as different. */
   differs: boolean;
 }
 
-export interface RunComparison {
-  runs: Run[];
-  params: ComparedKey<string>[];
-  /** Latest values. */
-  metrics: ComparedKey<number>[];
-}
-
 function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareKeys<T>(runs: readonly Run[], read: (run: Run) => Record<string, T>): ComparedKey<T>[] {
-  const keys = [...new Set(runs.flatMap((run) => Object.keys(read(run))))].sort(byKey);
-  return keys.map((key) => {
-    const values = runs.map((run) => (Object.hasOwn(read(run), key) ? (read(run)[key] as T) : null));
-    // Object.is, so two NaN metrics count as equal.
-    return { key, values, differs: values.some((value) => !Object.is(value, values[0])) };
-  });
-}
-
-/** Params and latest metrics of the runs side by side, keys sorted; runs stay in the order given. */
-export function compareRuns(runs: readonly Run[]): RunComparison {
-  return {
-    runs: [...runs],
-    params: compareKeys(runs, (run) => run.params),
-    metrics: compareKeys(runs, (run) => Object.fromEntries(Object.entries(run.metrics).map(([key, metric]) => [key, metric.value]))),
-  };
+/** The SDK's comparison (values by run id) as rows of values in the runs' order, for a table or JSON. */
+function lineUp<T>(runIds: readonly string[], byRun: Record<string, Record<string, T>>): LinedUpKey<T>[] {
+  return Object.keys(byRun)
+    .sort(byKey)
+    .map((key) => {
+      const row = byRun[key] as Record<string, T>;
+      const values = runIds.map((runId) => (Object.hasOwn(row, runId) ? (row[runId] as T) : null));
+      // Object.is, so two NaN metrics count as equal.
+      return { key, values, differs: values.some((value) => !Object.is(value, values[0])) };
+    });
 }
 
 export interface ComparisonJson {
@@ -47,10 +34,11 @@ export interface ComparisonJson {
 }
 
 export function comparisonJson(comparison: RunComparison): ComparisonJson {
+  const runIds = comparison.runs.map((run) => run.runId);
   return {
     runs: comparison.runs.map((run) => ({ run_id: run.runId, run_name: run.name, experiment_id: run.experimentId })),
-    params: comparison.params.map(({ key, values, differs }) => ({ key, values, differs })),
-    metrics: comparison.metrics.map(({ key, values, differs }) => ({
+    params: lineUp(runIds, comparison.params),
+    metrics: lineUp(runIds, comparison.metrics).map(({ key, values, differs }) => ({
       key,
       values: values.map((value) => (value === null ? null : jsonMetricValue(value))),
       differs,
@@ -65,17 +53,19 @@ const cellWidth = 32;
  * is marked with `*` in front, since that is what a comparison is usually looking for.
  */
 export function comparisonTable(comparison: RunComparison): Table {
+  const runIds = comparison.runs.map((run) => run.runId);
+  const params = lineUp(runIds, comparison.params);
   const columns = ['', ...comparison.runs.map((run) => `${oneLine(run.name, 24)} (${run.runId.slice(0, 8)})`)];
   const rows = [
-    ...comparison.params.map(({ key, values, differs }) => [
+    ...params.map(({ key, values, differs }) => [
       `${differs ? '*' : ' '} params.${oneLine(key)}`,
       ...values.map((value) => (value === null ? '-' : oneLine(value, cellWidth))),
     ]),
-    ...comparison.metrics.map(({ key, values }) => [
+    ...lineUp(runIds, comparison.metrics).map(({ key, values }) => [
       `  metrics.${oneLine(key)}`,
       ...values.map((value) => (value === null ? '-' : formatMetricValue(value))),
     ]),
   ];
-  const anyDiffers = comparison.params.some((param) => param.differs);
+  const anyDiffers = comparison.differingParams.length > 0;
   return { columns, rows, ...(anyDiffers ? { footer: '* the runs have different values for this param' } : {}) };
 }

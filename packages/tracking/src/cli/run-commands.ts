@@ -1,10 +1,11 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import type { Run } from '../model.js';
+import { compareRuns } from '../sdk/compare-runs.js';
 import { compileSearch, searchMaxResultsDefault, searchMaxResultsLimit } from '../search/compile-search.js';
 import { parseOrderBy } from '../search/order-by-parser.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import { collect, parseLimit, viewTypeFromFlags } from './command-options.js';
-import { compareRuns, comparisonJson, comparisonTable } from './compare-runs.js';
+import { comparisonJson, comparisonTable } from './compare-runs.js';
 import { listAllExperiments, resolveExperiment } from './find-experiments.js';
 import { toRunJson } from './json-shapes.js';
 import { openTrackingStore } from './open-tracking-store.js';

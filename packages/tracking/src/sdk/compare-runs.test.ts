@@ -30,8 +30,8 @@ describe('compareRuns', () => {
     ]);
     expect(comparison).toEqual({
       runs: [
-        { runId: 'a', name: 'name-a' },
-        { runId: 'b', name: 'name-b' },
+        { runId: 'a', name: 'name-a', experimentId: '1' },
+        { runId: 'b', name: 'name-b', experimentId: '1' },
       ],
       params: { lr: { a: '0.1', b: '0.2' }, opt: { a: 'adam', b: 'adam' }, seed: { a: '1' } },
       metrics: { mae: { a: 0.3 }, rmse: { a: 0.5, b: 0.4 } },

@@ -2,7 +2,7 @@ import type { Run } from '../model.js';
 
 /** Runs side by side: per key (sorted), each run's value by run id; a run without the key is absent. */
 export interface RunComparison {
-  runs: Array<{ runId: string; name: string }>;
+  runs: Array<{ runId: string; name: string; experimentId: string }>;
   params: Record<string, Record<string, string>>;
   /** The latest value of each metric. */
   metrics: Record<string, Record<string, number>>;
@@ -40,5 +40,10 @@ export function compareRuns(runs: Run[]): RunComparison {
     }
     metrics[key] = row;
   }
-  return { runs: runs.map((run) => ({ runId: run.runId, name: run.name })), params, metrics, differingParams };
+  return {
+    runs: runs.map((run) => ({ runId: run.runId, name: run.name, experimentId: run.experimentId })),
+    params,
+    metrics,
+    differingParams,
+  };
 }
