@@ -13,25 +13,27 @@ export async function logBatch(db: Database, runId: string, batch: LogBatchInput
   const params = dedupeParams(batch.params ?? []);
   const tags = lastTagWins(batch.tags ?? []);
 
-  await withTransaction(db, async (client) => {
-    // Logging commits without waiting for its WAL flush: a killed client loses nothing the server
-    // acknowledged, and a server or OS crash can lose only the last fraction of a second, never
-    // corrupt. It saves one disk flush per batch, which is most of a small batch's cost.
-    await client.query('set local synchronous_commit = off');
-    await assertActiveRun(client, runId);
-    if (params.length > 0) await writeParams(client, runId, params);
-    if (tags.length > 0) {
-      await client.query(
-        `insert into tracking_tags (run_id, key, value) select $1, * from unnest($2::text[], $3::text[])
+  // Logged batches commit without waiting for their WAL flush (see TransactionOptions): it saves
+  // one disk flush per batch, which is most of a small batch's cost.
+  await withTransaction(
+    db,
+    async (client) => {
+      await assertActiveRun(client, runId);
+      if (params.length > 0) await writeParams(client, runId, params);
+      if (tags.length > 0) {
+        await client.query(
+          `insert into tracking_tags (run_id, key, value) select $1, * from unnest($2::text[], $3::text[])
          on conflict (run_id, key) do update set value = excluded.value`,
-        [runId, tags.map((tag) => tag.key), tags.map((tag) => tag.value)],
-      );
-      // The run's name and MLflow's name tag are one fact: keep them in step, as MLflow's set_tag does.
-      const renamed = tags.find((tag) => tag.key === systemTags.runName);
-      if (renamed) await client.query('update tracking_runs set name = $2 where run_id = $1', [runId, renamed.value]);
-    }
-    if (metrics.length > 0) await writeMetrics(client, runId, metrics);
-  });
+          [runId, tags.map((tag) => tag.key), tags.map((tag) => tag.value)],
+        );
+        // The run's name and MLflow's name tag are one fact: keep them in step, as MLflow's set_tag does.
+        const renamed = tags.find((tag) => tag.key === systemTags.runName);
+        if (renamed) await client.query('update tracking_runs set name = $2 where run_id = $1', [runId, renamed.value]);
+      }
+      if (metrics.length > 0) await writeMetrics(client, runId, metrics);
+    },
+    { synchronousCommit: false },
+  );
 }
 
 export async function logInputs(db: Database, runId: string, datasets: DatasetInput[]): Promise<void> {
