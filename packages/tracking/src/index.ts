@@ -16,6 +16,7 @@ export type { ActiveRun, ArtifactOptions, EndStatus, MetricOptions, ParamValue, 
 export type { ArtifactInfo } from './sdk/artifacts.js';
 export type { RunComparison } from './sdk/compare-runs.js';
 export { createTracking, type StartRunOptions, type Tracking, type TrackingWorkspace } from './sdk/create-tracking.js';
+export type { DatasetLineage, DatasetRole, DatasetUse, PinnedDatasetVersion } from './sdk/dataset-lineage.js';
 export { provenanceTags } from './sdk/provenance.js';
 export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
 export { createSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';

@@ -1,5 +1,5 @@
 import { type BlobStore, type Logger, MlpError } from '@mlp/core';
-import { type Run, type RunStatus, systemTags } from '../model.js';
+import { type DatasetInput, type Run, type RunStatus, systemTags } from '../model.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import {
   assertMetricInteger,
@@ -10,6 +10,7 @@ import {
   trackingLimits,
 } from '../validate-names.js';
 import { type ArtifactInfo, artifactKeyPrefix, normaliseArtifactPath, uploadBytes, uploadDir, uploadFile } from './artifacts.js';
+import { type DatasetLineage, type DatasetUse, recordDatasetUse } from './dataset-lineage.js';
 import { type Heartbeat, startHeartbeat } from './heartbeat.js';
 import { LogBuffer } from './log-buffer.js';
 import { watchProcessExit } from './signals.js';
@@ -67,6 +68,12 @@ export interface ActiveRun extends AsyncDisposable {
   logArtifact(fileOrBytes: string | Uint8Array, options?: ArtifactOptions): Promise<ArtifactInfo>;
   /** Uploads every file under a local folder, recursively, below `path`. */
   logArtifacts(dir: string, options?: ArtifactOptions): Promise<ArtifactInfo[]>;
+  /**
+   * Records that the run reads (or, with `role: 'output'`, writes) a dataset version such as
+   * `flights@latest`, pinned to the version it names now: in the catalog's lineage and as an MLflow
+   * run input. Needs `lineage` in the tracking options.
+   */
+  useDataset(use: DatasetUse | string): Promise<DatasetInput>;
   /** Sends everything logged so far; rejects with any send error. */
   flush(): Promise<void>;
   /** Marks the run as failed with `error` as its reason: a later `end()` without status, or disposal, ends it FAILED. */
@@ -82,6 +89,7 @@ export interface ActiveRunContext {
   blobs: BlobStore;
   logger: Logger;
   options: ResolvedTrackingOptions;
+  lineage?: DatasetLineage;
 }
 
 const endStatuses: readonly EndStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
@@ -247,6 +255,10 @@ class RunHandle implements ActiveRun {
     if (this.state !== 'open' || this.buffer.failed) this.throwUnusable();
     const target = normaliseArtifactPath(options.path ?? '');
     return uploadDir(this.context.blobs, artifactKeyPrefix(this.runId, this.artifactUri), dir, target);
+  }
+
+  async useDataset(use: DatasetUse | string): Promise<DatasetInput> {
+    return recordDatasetUse(this.context.lineage, this.context.store, this.runId, use);
   }
 
   async flush(): Promise<void> {

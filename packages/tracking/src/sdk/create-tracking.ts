@@ -7,6 +7,7 @@ import { assertParamValue, assertTagValue, assertTrackingKey } from '../validate
 import { type ActiveRun, createActiveRun, type ParamValue, type TagValue, toParamString, toTagString } from './active-run.js';
 import { type ArtifactInfo, artifactKeyPrefix, listArtifactsAt, normaliseArtifactPath, openArtifact } from './artifacts.js';
 import { compareRuns, type RunComparison } from './compare-runs.js';
+import type { DatasetUse } from './dataset-lineage.js';
 import { captureProvenance, currentUser } from './provenance.js';
 import { resolveTrackingOptions, type TrackingOptions } from './tracking-options.js';
 
@@ -22,8 +23,13 @@ export interface StartRunOptions {
   tags?: Record<string, TagValue>;
   /** The parent of a nested run: a run handle or a run id. */
   parent?: ActiveRun | string;
-  /** Dataset versions the run uses, recorded as MLflow run inputs. */
+  /** Dataset inputs to record as given (MLflow's log-inputs). */
   inputs?: DatasetInput[];
+  /**
+   * Dataset versions the run uses, such as `flights@latest`: pinned and recorded in the catalog's
+   * lineage and as run inputs (see `ActiveRun.useDataset`). Needs `lineage` in the tracking options.
+   */
+  datasets?: Array<DatasetUse | string>;
 }
 
 export interface Tracking {
@@ -142,7 +148,14 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
       let handle: ActiveRun | undefined;
       try {
         if (startOptions.inputs?.length) await target.logInputs(run.runId, startOptions.inputs);
-        handle = createActiveRun(run, { store: target, blobs, logger, options: resolved });
+        handle = createActiveRun(run, {
+          store: target,
+          blobs,
+          logger,
+          options: resolved,
+          ...(options.lineage ? { lineage: options.lineage } : {}),
+        });
+        for (const use of startOptions.datasets ?? []) await handle.useDataset(use);
         if (Object.keys(params).length > 0) {
           handle.logParams(params);
           await handle.flush();

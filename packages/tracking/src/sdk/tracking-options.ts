@@ -1,5 +1,6 @@
 import { MlpError } from '@mlp/core';
 import type { BatchLimits, TrackingStore } from '../store/tracking-store.js';
+import type { DatasetLineage } from './dataset-lineage.js';
 
 export type { BatchLimits } from '../store/tracking-store.js';
 
@@ -22,6 +23,8 @@ export interface TrackingOptions {
   handleSignals?: boolean;
   /** Environment to read `MLP_TRACKING_*` variables from; `process.env` by default. */
   env?: Record<string, string | undefined>;
+  /** A dataset catalog's lineage (such as @mlp/data-version's), for `datasets` and `run.useDataset`. */
+  lineage?: DatasetLineage;
 }
 
 export interface ResolvedTrackingOptions {
