@@ -8,6 +8,7 @@ export const knownCommandPackages = [
   '@mlp/tracking/cli',
   '@mlp/data-version/cli',
   '@mlp/validate/cli',
+  '@mlp/registry/cli',
   '@mlp/server/cli',
 ] as const;
 

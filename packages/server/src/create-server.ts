@@ -1,6 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, MlpError, type Workspace } from '@mlp/core';
+import type { Registry } from '@mlp/registry';
+import { createRegistryRoutes } from '@mlp/registry/server';
 import type { TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
 import { createBearerAuth } from './http/bearer-auth.js';
@@ -25,6 +27,8 @@ export const serverOptionsSchema = z.object({
     'must be an open mlp workspace',
   ),
   tracking: z.custom<TrackingStore>((value) => isObject(value) && typeof value.getRun === 'function', 'must be a TrackingStore'),
+  /** Serves MLflow's model-registry routes over it when given. */
+  registry: z.custom<Registry>((value) => isObject(value) && typeof value.promote === 'function', 'must be a Registry').optional(),
   /** Without tokens anyone who can reach the server may read and write: bind to 127.0.0.1 then. */
   tokens: z.array(serverTokenSchema).optional(),
   /** The largest JSON request body; artifact uploads stream and are not limited by it. */
@@ -60,6 +64,17 @@ const allRoutes: readonly Route[] = [...experimentRoutes, ...runRoutes, ...loggi
 /** How long `close` waits for requests in flight before cutting their connections. */
 const closeGraceMs = 5000;
 
+/** The registry's MLflow routes, acting as the request's token in the audit log. */
+function registryRoutes(registry: Registry): Route[] {
+  return createRegistryRoutes(registry).map((route) => ({
+    kind: 'json',
+    method: route.method,
+    path: route.path,
+    scope: route.scope,
+    handle: (input, context) => route.handle(input, context.tokenId ? { actor: context.tokenId } : {}),
+  }));
+}
+
 function formatUrl(address: AddressInfo): string {
   const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
@@ -72,7 +87,7 @@ export function createServer(options: ServerOptions): MlpServer {
     const issue = parsed.error.issues[0];
     throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
   }
-  const { workspace, tracking, tokens, maxBodyBytes } = parsed.data;
+  const { workspace, tracking, registry, tokens, maxBodyBytes } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
   const handler = createRequestHandler({
     workspace,
@@ -80,7 +95,7 @@ export function createServer(options: ServerOptions): MlpServer {
     logger,
     maxBodyBytes,
     auth: createBearerAuth(tokens),
-    router: createRouter(allRoutes),
+    router: createRouter(registry ? [...allRoutes, ...registryRoutes(registry)] : allRoutes),
   });
 
   let server: Server | undefined;

@@ -1,4 +1,5 @@
 import { createConsoleLogger, type Logger, type LogLevel, MlpError, type Workspace } from '@mlp/core';
+import { createRegistry } from '@mlp/registry';
 import { createSqlTrackingStore } from '@mlp/tracking';
 import { createServer } from '../create-server.js';
 import { readTokenFile } from './token-file.js';
@@ -55,7 +56,10 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   }
   const workspace = await context.openWorkspace({ applicationName: 'mlp server' });
   const tracking = await createSqlTrackingStore(workspace);
-  const server = createServer({ workspace, tracking, logger, ...(tokenFile ? { tokens: tokenFile.tokens } : {}) });
+  const registry = await createRegistry(workspace);
+  // The server is where webhooks go out from: a durable consumer, so none is lost while it is down.
+  const webhooks = registry.startWebhookDelivery();
+  const server = createServer({ workspace, tracking, registry, logger, ...(tokenFile ? { tokens: tokenFile.tokens } : {}) });
   try {
     const url = await server.listen({ host: options.host, port });
     options.onListening?.(url);
@@ -63,6 +67,8 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     logger.info('mlp server stopping');
   } finally {
     await server.close();
+    await webhooks.close();
+    await registry.close();
     await tracking.close?.();
   }
 }

@@ -7,6 +7,7 @@ import { toMlflowError } from './mlflow-errors.js';
 import { queryObject } from './query-object.js';
 import { readJsonBody } from './read-json-body.js';
 import { JsonStream, sendJson, sendJsonStream } from './respond.js';
+import type { RouteContext } from './route.js';
 import type { createRouter } from './router.js';
 
 export interface RequestHandlerOptions {
@@ -47,7 +48,13 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     principal.tokenId = authenticated.tokenId;
     const { route, rest } = router.match(req.method ?? 'GET', path);
     requireScope(authenticated, route.scope, `${route.method} /${route.path}`);
-    const context = { workspace, tracking, logger, requestId };
+    const context: RouteContext = {
+      workspace,
+      tracking,
+      logger,
+      requestId,
+      ...(authenticated.tokenId ? { tokenId: authenticated.tokenId } : {}),
+    };
     if (route.kind === 'raw') {
       await route.handle(req, res, context, rest, query);
       return;

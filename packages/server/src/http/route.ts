@@ -12,12 +12,14 @@ export interface RouteContext {
   tracking: TrackingStore;
   logger: Logger;
   requestId: string;
+  /** The bearer token's id when the request carried one: who did it, for audit logs. */
+  tokenId?: string;
 }
 
 /** A route whose input is a JSON body (POST) or a query string (GET) and whose answer is JSON. */
 export interface JsonRoute {
   kind: 'json';
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** After the API prefix: `mlflow/runs/create`. */
   path: string;
   scope: Scope;

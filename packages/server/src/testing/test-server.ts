@@ -1,5 +1,6 @@
 import { createConsoleLogger, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
+import { createRegistry } from '@mlp/registry';
 import { createSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
 import { createServer, type ServerOptions } from '../create-server.js';
 
@@ -21,14 +22,18 @@ export interface TestServer {
 }
 
 /** `mlp server` over a fresh workspace on its own PostgreSQL database, listening on a free port. */
-export async function startTestServer(options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes'> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes'> & { withRegistry?: boolean } = {},
+): Promise<TestServer> {
+  const { withRegistry, ...serverOptions } = options;
   const dir = await createTempDir('mlp-server-');
   const database = await createTestDatabase('mlp_server');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
   const tracking = await createSqlTrackingStore(workspace);
   const logs: string[] = [];
   const logger = createConsoleLogger({ level: 'info', write: (line) => logs.push(line) });
-  const server = createServer({ workspace, tracking, logger, ...options });
+  const registry = withRegistry ? await createRegistry(workspace) : undefined;
+  const server = createServer({ workspace, tracking, logger, ...(registry ? { registry } : {}), ...serverOptions });
   const url = await server.listen({ port: 0 });
 
   async function call(path: string, init: RequestInit): Promise<ApiResponse> {
@@ -59,6 +64,7 @@ export async function startTestServer(options: Pick<ServerOptions, 'tokens' | 'm
     },
     async stop() {
       await server.close();
+      await registry?.close();
       await workspace.close();
       await database.drop();
       await dir.remove();

@@ -1,0 +1,89 @@
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import { buildOut } from './build-out.js';
+import { DVC_FILE_SUFFIX, readDvcFile, writeDvcFile } from './dvc-file.js';
+import { fileError } from './file-hash.js';
+import { ignoreInGit } from './gitignore.js';
+import type { ProgressListener } from './progress.js';
+import type { RepoContext } from './repo-context.js';
+import type { StateCache } from './state-cache.js';
+import { resolveInProject, toProjectPath } from './tracked-outs.js';
+
+/** What `add` recorded for one path (the `--json` shape of `mlp data add`). */
+export interface AddedEntry {
+  /** Relative to the project root, `/`-separated. */
+  path: string;
+  /** md5 of a file, or the manifest id (`….dir`) of a folder. */
+  md5: string;
+  size: number;
+  /** Folders only: how many files. */
+  nfiles?: number;
+}
+
+const reservedFolders = new Set(['.dvc', '.mlp', '.git']);
+
+async function assertAddable(root: string, absolute: string): Promise<void> {
+  const relative = toProjectPath(root, absolute);
+  if (absolute.endsWith(DVC_FILE_SUFFIX))
+    throw new MlpError('INVALID_ARGUMENT', `${relative} is a .dvc file; add the data it describes instead.`);
+  if (relative.split('/').some((part) => reservedFolders.has(part)))
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `${relative} is inside a folder mlp and DVC manage (${[...reservedFolders].join(', ')}); it cannot be tracked.`,
+    );
+  try {
+    await lstat(absolute);
+  } catch (error) {
+    throw fileError(error, absolute, 'add');
+  }
+  // A path inside a tracked folder belongs to that folder's version.
+  for (let folder = path.dirname(absolute); folder.length > root.length; folder = path.dirname(folder)) {
+    if (
+      await lstat(folder + DVC_FILE_SUFFIX).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `${relative} is inside ${toProjectPath(root, folder)}, which is tracked as a whole by ${toProjectPath(root, folder + DVC_FILE_SUFFIX)}. Add that folder again instead.`,
+      );
+  }
+}
+
+/** Hashes each path into the cache, writes `<path>.dvc` and ignores the path in git. */
+export async function addPaths(
+  context: RepoContext,
+  state: StateCache,
+  paths: readonly string[],
+  onProgress?: ProgressListener,
+): Promise<AddedEntry[]> {
+  const { root } = context.layout;
+  if (paths.length === 0) throw new MlpError('INVALID_ARGUMENT', 'Name at least one file or folder to add.');
+  const targets = paths.map((target) => resolveInProject(root, target));
+  for (const target of targets) await assertAddable(root, target);
+  const added: AddedEntry[] = [];
+  for (const target of targets) {
+    const dvcPath = target + DVC_FILE_SUFFIX;
+    const existing = await readDvcFile(dvcPath);
+    const name = path.basename(target);
+    const previous = existing?.outs.find((out) => out.absolutePath === target);
+    if (previous?.hash === 'md5-dos2unix')
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `${toProjectPath(root, dvcPath)} was written by DVC 2 (md5 after dos2unix, no \`hash: md5\`); mlp does not re-hash it under DVC 3's rules behind your back. Run \`dvc cache migrate --dvc-files\`, or delete the .dvc file and add the data again.`,
+        { details: { file: dvcPath } },
+      );
+    const built = await buildOut(target, { state, cache: context.cache, ...(onProgress ? { onProgress } : {}) });
+    await writeDvcFile(dvcPath, { md5: built.md5, size: built.size, nfiles: built.nfiles, path: name }, existing);
+    await ignoreInGit(target);
+    added.push({
+      path: toProjectPath(root, target),
+      md5: built.md5,
+      size: built.size,
+      ...(built.nfiles === undefined ? {} : { nfiles: built.nfiles }),
+    });
+  }
+  return added;
+}

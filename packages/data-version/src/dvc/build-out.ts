@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import { type DirManifestEntry, manifestId, serializeManifest, sortManifest } from './dir-manifest.js';
+import { fileError, md5OfFile } from './file-hash.js';
+import type { ObjectCache } from './object-cache.js';
+import { createProgressCounter, type ProgressListener } from './progress.js';
+import type { StateCache } from './state-cache.js';
+import { walkFiles } from './walk-files.js';
+
+/** The hash of a file or folder as it is now in the workspace. */
+export interface BuiltOut {
+  kind: 'file' | 'dir';
+  /** md5, or manifest id ending in `.dir`. */
+  md5: string;
+  size: number;
+  nfiles?: number;
+  /** For a folder: its files, sorted as in the manifest. */
+  entries?: Array<DirManifestEntry & { size: number }>;
+  /** For a folder: the manifest's bytes. */
+  manifest?: Buffer;
+}
+
+export interface BuildOptions {
+  state: StateCache;
+  /** When given, every file (and the manifest) is also stored in this cache. */
+  cache?: ObjectCache;
+  onProgress?: ProgressListener;
+  /** Files hashed at once. */
+  concurrency?: number;
+}
+
+/** Hashes `target` (file or folder), reusing md5s from the state cache for unchanged files. */
+export async function buildOut(target: string, options: BuildOptions): Promise<BuiltOut> {
+  let stats: Stats;
+  try {
+    stats = await stat(target);
+  } catch (error) {
+    throw fileError(error, target, 'read');
+  }
+  if (stats.isFile()) {
+    const md5 = await hashOne(target, stats, options, createProgressCounter('hash', 1, options.onProgress));
+    return { kind: 'file', md5, size: Number(stats.size) };
+  }
+  if (!stats.isDirectory()) throw fileError(Object.assign(new Error('not a regular file or folder'), { code: 'EINVAL' }), target, 'add');
+  const files = await walkFiles(target);
+  const counter = createProgressCounter('hash', files.length, options.onProgress);
+  const limit = pLimit(options.concurrency ?? 16);
+  // State hits need no I/O when nothing is stored: answer them without a promise each.
+  const entries = await Promise.all(
+    files.map((file) => {
+      const known = options.cache ? undefined : options.state.get(file.absolutePath, file.stats);
+      if (known !== undefined) {
+        counter.finishOne(file.relpath);
+        return { md5: known, relpath: file.relpath, size: Number(file.stats.size) };
+      }
+      return limit(async () => ({
+        md5: await hashOne(file.absolutePath, file.stats, options, counter, file.relpath),
+        relpath: file.relpath,
+        size: Number(file.stats.size),
+      }));
+    }),
+  );
+  counter.end();
+  const sorted = sortManifest(entries) as Array<DirManifestEntry & { size: number }>;
+  const manifest = serializeManifest(sorted);
+  const md5 = manifestId(manifest);
+  if (options.cache) await options.cache.storeBytes(md5, manifest);
+  return {
+    kind: 'dir',
+    md5,
+    size: sorted.reduce((sum, entry) => sum + entry.size, 0),
+    nfiles: sorted.length,
+    entries: sorted,
+    manifest,
+  };
+}
+
+async function hashOne(
+  file: string,
+  stats: Stats,
+  options: BuildOptions,
+  counter: ReturnType<typeof createProgressCounter>,
+  item?: string,
+): Promise<string> {
+  const size = Number(stats.size);
+  const known = options.state.get(file, stats);
+  if (known !== undefined) {
+    if (options.cache) await options.cache.ensureFile(file, known, size, (bytes) => counter.addBytes(bytes));
+    counter.finishOne(item ?? file);
+    return known;
+  }
+  if (size <= SMALL_FILE) {
+    const md5 = hashSmallFile(file, options);
+    counter.addBytes(size);
+    counter.finishOne(item ?? file);
+    return md5;
+  }
+  const md5 = options.cache
+    ? (await options.cache.storeFile(file, size, (bytes) => counter.addBytes(bytes))).md5
+    : await md5OfFile(file, size, (bytes) => counter.addBytes(bytes));
+  // A file that changed while it was read gets no state entry, so it is hashed again next time.
+  const after = await stat(file).catch(() => undefined);
+  if (after && after.mtimeMs === stats.mtimeMs && after.size === stats.size && after.ino === stats.ino) options.state.set(file, stats, md5);
+  counter.finishOne(item ?? file);
+  return md5;
+}
+
+/** Files up to this size are read whole with synchronous calls (see walk-files.ts for why). */
+const SMALL_FILE = 256 * 1024;
+
+/**
+ * Reads a small file through one descriptor: the stats that key the state entry are taken from that
+ * descriptor before and after the read, so a file changed meanwhile gets no entry.
+ */
+function hashSmallFile(file: string, options: BuildOptions): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const before = fstatSync(fd);
+    const bytes = readFileSync(fd);
+    const after = fstatSync(fd);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    options.cache?.storeBytesSync(md5, bytes);
+    if (after.mtimeMs === before.mtimeMs && after.size === before.size) options.state.set(file, before, md5);
+    return md5;
+  } catch (error) {
+    throw fileError(error, file, 'read');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

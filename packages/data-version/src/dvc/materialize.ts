@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import { copyHashing, fileError } from './file-hash.js';
+import type { ObjectCache } from './object-cache.js';
+import type { StateCache } from './state-cache.js';
+
+/** Files up to this size are copied with synchronous whole-file calls (see walk-files.ts for why). */
+const SMALL_FILE = 256 * 1024;
+
+function copySmallSync(source: string, temp: string, onBytes?: (bytes: number) => void): string {
+  const bytes = readFileSync(source);
+  writeFileSync(temp, bytes, { flag: 'wx' });
+  onBytes?.(bytes.byteLength);
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+/** How checkout puts a cached file into the workspace. */
+export type LinkType = 'copy' | 'hardlink' | 'reflink';
+
+/** Thrown when a cache object's bytes no longer hash to its id. */
+export class CorruptObjectError extends MlpError {
+  readonly objectId: string;
+  constructor(objectId: string, file: string, actual: string) {
+    super('FAILED_PRECONDITION', `Cache object ${objectId} (${file}) is corrupt: its bytes hash to ${actual}. It was not checked out.`, {
+      details: { object: objectId, file },
+    });
+    this.objectId = objectId;
+  }
+}
+
+/**
+ * Writes object `md5` to `target` through a temp file in the target's folder, so the target is
+ * replaced whole. A copy is hashed as it streams and refused when the hash differs; a link or
+ * reflink is made only after the cache object verifies (remembered in the state cache).
+ */
+export async function materialize(
+  cache: ObjectCache,
+  state: StateCache,
+  md5: string,
+  target: string,
+  linkType: LinkType,
+  onBytes?: (bytes: number) => void,
+): Promise<void> {
+  const source = cache.path(md5);
+  await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {
+    throw fileError(error, path.dirname(target), 'create folder');
+  });
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.mlp-tmp`);
+  try {
+    if (linkType === 'copy') {
+      const small = (statSync(source, { throwIfNoEntry: false })?.size ?? 0) <= SMALL_FILE;
+      const actual = small ? copySmallSync(source, temp, onBytes) : (await copyHashing(source, temp, onBytes ? { onBytes } : {})).md5;
+      if (actual !== md5) throw new CorruptObjectError(md5, source, actual);
+    } else {
+      if (!(await cache.verify(md5, state))) throw new CorruptObjectError(md5, source, 'something else');
+      if (linkType === 'hardlink') await link(source, temp);
+      else await copyFile(source, temp, constants.COPYFILE_FICLONE);
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (MlpError.isInstance(error)) throw error;
+    throw fileError(error, target, 'write');
+  }
+  // What was just written is known: the next status need not hash it.
+  state.set(target, await stat(target), md5);
+}

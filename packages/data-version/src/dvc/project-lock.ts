@@ -1,0 +1,45 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import lockfile from 'proper-lockfile';
+import { fileError } from './file-hash.js';
+
+export interface ProjectLockOptions {
+  /** How long to wait for another holder, in ms. Default 10 s. */
+  waitMs?: number;
+}
+
+/**
+ * Holds the project's data lock while `work` runs, so two commands that write the cache or the
+ * workspace (add, checkout, pull, gc) never interleave. A holder that died leaves a stale lock
+ * that proper-lockfile takes over after `stale` ms without updates.
+ */
+export async function withProjectLock<T>(lockDir: string, work: () => Promise<T>, options: ProjectLockOptions = {}): Promise<T> {
+  await mkdir(lockDir, { recursive: true }).catch((error: unknown) => {
+    throw fileError(error, lockDir, 'create folder');
+  });
+  const target = path.join(lockDir, 'mlp-data');
+  const lockfilePath = `${target}.lock`;
+  const waitMs = options.waitMs ?? 10_000;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(target, {
+      realpath: false,
+      lockfilePath,
+      stale: 10_000,
+      update: 2_000,
+      retries: { retries: Math.max(1, Math.ceil(waitMs / 100)), factor: 1, minTimeout: 100, maxTimeout: 100 },
+    });
+  } catch (error) {
+    throw new MlpError(
+      'CONFLICT',
+      `Another mlp data command holds ${lockfilePath}. Wait for it to finish and retry; if no mlp process runs, the lock clears itself within 10 s.`,
+      { cause: error, details: { lock: lockfilePath } },
+    );
+  }
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => {});
+  }
+}

@@ -1,0 +1,88 @@
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import { DVC_FILE_SUFFIX, type DvcFile, type DvcOut, readDvcFile } from './dvc-file.js';
+
+/** A tracked file or folder: one `outs` entry and the `.dvc` file holding it. */
+export interface TrackedOut {
+  dvcFile: DvcFile;
+  out: DvcOut;
+  /** The data's path relative to the project root, `/`-separated. */
+  relativePath: string;
+}
+
+/** Folders never searched for `.dvc` files. */
+const skippedFolders = new Set(['.git', '.hg', '.dvc', '.mlp', 'node_modules']);
+
+/** Resolves a user path against the project and refuses one outside it. */
+export function resolveInProject(root: string, target: string): string {
+  const absolute = path.resolve(root, target);
+  const relative = path.relative(root, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      relative === ''
+        ? `Cannot track the project root ${root} itself; name a file or folder inside it.`
+        : `${absolute} is outside the project ${root}; move it inside the project first.`,
+      { details: { path: absolute } },
+    );
+  return absolute;
+}
+
+export function toProjectPath(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+/** The `.dvc` file of a data path, or the path itself when it is one. */
+export function dvcFileOf(absolute: string): string {
+  return absolute.endsWith(DVC_FILE_SUFFIX) ? absolute : absolute + DVC_FILE_SUFFIX;
+}
+
+/** Every `.dvc` file in the project, without descending into tracked folders. */
+export async function findDvcFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  async function visit(folder: string): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      return; // an unreadable folder holds nothing we track
+    }
+    const names = new Set(entries.map((entry) => entry.name));
+    const subfolders: string[] = [];
+    for (const entry of entries) {
+      if (entry.isFile() && entry.name.endsWith(DVC_FILE_SUFFIX) && entry.name !== DVC_FILE_SUFFIX)
+        found.push(path.join(folder, entry.name));
+      else if (entry.isDirectory() && !skippedFolders.has(entry.name) && !names.has(entry.name + DVC_FILE_SUFFIX))
+        subfolders.push(path.join(folder, entry.name));
+    }
+    await Promise.all(subfolders.map(visit));
+  }
+  await visit(root);
+  return found.sort();
+}
+
+/** The tracked outs of `targets` (data paths or `.dvc` files), or of the whole project. */
+export async function loadTrackedOuts(root: string, targets?: readonly string[]): Promise<TrackedOut[]> {
+  const files =
+    targets && targets.length > 0 ? targets.map((target) => dvcFileOf(resolveInProject(root, target))) : await findDvcFiles(root);
+  const tracked: TrackedOut[] = [];
+  for (const file of [...new Set(files)]) {
+    const dvcFile = await readDvcFile(file);
+    if (!dvcFile) {
+      throw new MlpError(
+        'NOT_FOUND',
+        `${toProjectPath(root, file.slice(0, -DVC_FILE_SUFFIX.length))} is not tracked (no ${toProjectPath(root, file)}). Add it with \`mlp data add\`.`,
+        {
+          details: { path: file },
+        },
+      );
+    }
+    for (const out of dvcFile.outs) {
+      resolveInProject(root, out.absolutePath);
+      tracked.push({ dvcFile, out, relativePath: toProjectPath(root, out.absolutePath) });
+    }
+  }
+  return tracked;
+}

@@ -1,0 +1,15 @@
+import type { CliCommandModule } from '@mlp/cli';
+import { migrations } from '../generated/migrations.js';
+import { registerModelCommands } from './model-commands.js';
+
+/**
+ * The registry commands of `mlp`: `models …`. The migrations are declared so `mlp doctor` checks them
+ * and every command applies them.
+ */
+export const registryCommands: CliCommandModule = {
+  name: 'registry',
+  migrations: [migrations],
+  register(program, context) {
+    registerModelCommands(program, context);
+  },
+};

@@ -1,0 +1,2 @@
+export { modelVersionJson, registeredModelJson } from './mlflow-json.js';
+export { createRegistryRoutes, type RegistryRequest, type RegistryRoute } from './registry-routes.js';

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { matchesClause, parseRegistryFilter } from './registry-filter.js';
+
+describe('parseRegistryFilter', () => {
+  it('reads clauses joined by AND, keys case-insensitive, quotes doubled inside values', () => {
+    expect(parseRegistryFilter("name = 'churn' and run_id LIKE 'ab%'", ['name', 'run_id'])).toEqual([
+      { key: 'name', operator: '=', value: 'churn' },
+      { key: 'run_id', operator: 'LIKE', value: 'ab%' },
+    ]);
+    expect(parseRegistryFilter("NAME ilike '%it''s%'", ['name'])).toEqual([{ key: 'name', operator: 'ILIKE', value: "%it's%" }]);
+    expect(parseRegistryFilter(undefined, ['name'])).toEqual([]);
+    expect(parseRegistryFilter('  ', ['name'])).toEqual([]);
+  });
+
+  it('refuses other syntax and keys', () => {
+    expect(() => parseRegistryFilter('name = churn', ['name'])).toThrow(/Invalid filter/);
+    expect(() => parseRegistryFilter("name = 'a' OR name = 'b'", ['name'])).toThrow(/Invalid filter/);
+    expect(() => parseRegistryFilter("tags.team = 'x'", ['name'])).toThrow(/Invalid filter key 'tags.team'/);
+  });
+});
+
+describe('matchesClause', () => {
+  it('applies =, !=, LIKE (case-sensitive) and ILIKE with % and _', () => {
+    expect(matchesClause('churn', { key: 'name', operator: '=', value: 'churn' })).toBe(true);
+    expect(matchesClause('churn', { key: 'name', operator: '!=', value: 'churn' })).toBe(false);
+    expect(matchesClause('churn-v2', { key: 'name', operator: 'LIKE', value: 'churn%' })).toBe(true);
+    expect(matchesClause('Churn', { key: 'name', operator: 'LIKE', value: 'churn' })).toBe(false);
+    expect(matchesClause('Churn', { key: 'name', operator: 'ILIKE', value: 'ch_rn' })).toBe(true);
+    expect(matchesClause('a.b', { key: 'name', operator: 'LIKE', value: 'a.b' })).toBe(true);
+    expect(matchesClause('axb', { key: 'name', operator: 'LIKE', value: 'a.b' })).toBe(false);
+    expect(matchesClause(null, { key: 'run_id', operator: '=', value: 'x' })).toBe(false);
+  });
+});

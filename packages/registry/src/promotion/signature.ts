@@ -1,0 +1,56 @@
+/**
+ * Model signatures as MLflow writes them: `{ inputs, outputs }`, each a list (or the JSON text of a
+ * list, as in an MLmodel file) of column specs `{ name?, type, shape? }`.
+ */
+interface ColumnSpec {
+  name?: string;
+  type?: string;
+  shape?: unknown;
+}
+
+function columns(value: unknown): ColumnSpec[] | undefined {
+  const parsed = typeof value === 'string' ? safeJson(value) : value;
+  return Array.isArray(parsed) ? (parsed as ColumnSpec[]) : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const describe = (spec: ColumnSpec) => `${spec.name ?? '(unnamed)'}:${spec.type ?? '?'}${spec.shape ? JSON.stringify(spec.shape) : ''}`;
+
+function sameColumns(side: string, candidate: ColumnSpec[], current: ColumnSpec[]): string | undefined {
+  const key = (spec: ColumnSpec, index: number) => spec.name ?? `#${index}`;
+  const currentByKey = new Map(current.map((spec, index) => [key(spec, index), spec]));
+  const candidateByKey = new Map(candidate.map((spec, index) => [key(spec, index), spec]));
+  for (const [name, spec] of currentByKey) {
+    const other = candidateByKey.get(name);
+    if (!other) return `${side} ${describe(spec)} is missing`;
+    if (describe(other) !== describe(spec)) return `${side} ${describe(other)} differs from the current ${describe(spec)}`;
+  }
+  for (const [name, spec] of candidateByKey) if (!currentByKey.has(name)) return `${side} ${describe(spec)} is new`;
+  return undefined;
+}
+
+/** Why a candidate signature cannot replace the current one, or undefined when it can. Text in, so stored JSON works as is. */
+export function signatureIncompatibility(candidate: string | null, current: string | null): string | undefined {
+  if (current === null) return undefined;
+  if (candidate === null) return 'the candidate has no signature while the current holder has one';
+  const a = safeJson(candidate) as Record<string, unknown> | undefined;
+  const b = safeJson(current) as Record<string, unknown> | undefined;
+  if (!a || typeof a !== 'object') return 'the candidate signature is not valid JSON';
+  if (!b || typeof b !== 'object') return 'the current signature is not valid JSON';
+  for (const side of ['inputs', 'outputs'] as const) {
+    const mine = columns(a[side]);
+    const theirs = columns(b[side]);
+    if (!theirs) continue;
+    if (!mine) return `the candidate signature has no ${side}`;
+    const problem = sameColumns(side === 'inputs' ? 'input' : 'output', mine, theirs);
+    if (problem) return problem;
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import { MlpError } from '@mlp/core';
+import { sql } from 'drizzle-orm';
+import { assertAlias, assertVersionNumber } from '../alias-name.js';
+import type { ModelVersion, Stage } from '../model.js';
+import { aliasForStage, stageAliases } from '../stages.js';
+import { appendAudit } from './audit.js';
+import { loadVersion, lockModel } from './loaders.js';
+import { type RegistryContext, txRows } from './registry-context.js';
+import { aliasNotFound, versionNotFound } from './rows.js';
+
+export interface AliasChangeOptions {
+  reason?: string;
+  actor?: string;
+}
+
+/**
+ * Points `alias` at `version` directly, without gates (MLflow's set-alias; use `promote` for gated
+ * moves). NOT_FOUND for a missing version, FAILED_PRECONDITION for one that is not READY.
+ */
+export async function setAlias(
+  context: RegistryContext,
+  name: string,
+  alias: string,
+  version: number,
+  options: AliasChangeOptions = {},
+): Promise<void> {
+  assertAlias(alias);
+  assertVersionNumber(version);
+  const { db, events } = context.workspace;
+  await db.transaction(async (tx) => {
+    const modelId = await lockModel(tx, name);
+    const [target] = await txRows<{ status: string }>(
+      tx,
+      sql`select status from registry_versions where model_id = ${modelId} and version = ${version}`,
+    );
+    if (!target) throw versionNotFound(name, version);
+    if (target.status !== 'READY') {
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `Version ${version} of '${name}' is ${target.status}: only READY versions can take an alias.`,
+      );
+    }
+    const now = context.now();
+    const [before] = await txRows<{ version: number }>(
+      tx,
+      sql`select version from registry_aliases where model_id = ${modelId} and alias = ${alias}`,
+    );
+    await tx.execute(sql`insert into registry_aliases (model_id, alias, version, updated_time) values (${modelId}, ${alias}, ${version}, ${now})
+        on conflict (model_id, alias) do update set version = excluded.version, revision = registry_aliases.revision + 1, updated_time = excluded.updated_time`);
+    const actor = options.actor ?? context.actor;
+    const previousVersion = before?.version ?? null;
+    await appendAudit(tx, {
+      modelName: name,
+      version,
+      action: 'alias.set',
+      actor,
+      reason: options.reason,
+      details: { alias, previousVersion },
+      time: now,
+    });
+    await events.publish(
+      'model_version.alias_set',
+      { name, version, alias, previousVersion, actor, reason: options.reason ?? null },
+      { tx },
+    );
+  });
+}
+
+export async function deleteAlias(context: RegistryContext, name: string, alias: string, options: AliasChangeOptions = {}): Promise<void> {
+  assertAlias(alias);
+  const { db, events } = context.workspace;
+  await db.transaction(async (tx) => {
+    const modelId = await lockModel(tx, name);
+    const [removed] = await txRows<{ version: number }>(
+      tx,
+      sql`delete from registry_aliases where model_id = ${modelId} and alias = ${alias} returning version`,
+    );
+    if (!removed) throw aliasNotFound(name, alias);
+    const actor = options.actor ?? context.actor;
+    await appendAudit(tx, {
+      modelName: name,
+      version: removed.version,
+      action: 'alias.deleted',
+      actor,
+      reason: options.reason,
+      details: { alias },
+      time: context.now(),
+    });
+    await events.publish('model_version.alias_deleted', { name, version: removed.version, alias, actor }, { tx });
+  });
+}
+
+/**
+ * MLflow's transition-stage through the stage aliases: `Production` and `Staging` move their alias to
+ * the version; `None` and `Archived` take the version off both.
+ */
+export async function transitionStage(
+  context: RegistryContext,
+  name: string,
+  version: number,
+  stage: Stage,
+  options: AliasChangeOptions = {},
+): Promise<ModelVersion> {
+  const target = aliasForStage(stage);
+  if (target) await setAlias(context, name, target, version, options);
+  else {
+    const current = await loadVersion(context.workspace.db, name, version);
+    for (const alias of [stageAliases.Production, stageAliases.Staging]) {
+      if (current.aliases.includes(alias)) await deleteAlias(context, name, alias, options);
+    }
+  }
+  return loadVersion(context.workspace.db, name, version);
+}
