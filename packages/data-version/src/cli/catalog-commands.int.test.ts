@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { runCli } from '@mlp/cli';
+import { type CapturedRun, runCliCaptured } from '@mlp/cli';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,19 +16,8 @@ const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) 
 let temp: TempDir;
 let workspace: Workspace;
 
-async function mlp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['-C', temp.path, ...args], {
-    modules: [dataCommands],
-    io: {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env,
-      cwd: temp.path,
-    },
-  });
-  return { code, stdout, stderr };
+function mlp(...args: string[]): Promise<CapturedRun> {
+  return runCliCaptured(['-C', temp.path, ...args], { modules: [dataCommands], cwd: temp.path, env: env });
 }
 
 async function mlpJson<T>(...args: string[]): Promise<{ code: number; json: T }> {

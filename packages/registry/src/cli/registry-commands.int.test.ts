@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '@mlp/cli';
+import { type CapturedRun, runCliCaptured } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
@@ -15,19 +15,8 @@ let fx: RegistryFixture;
 let goodRun: string;
 let weakRun: string;
 
-async function mlp(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['-C', fx.dir, ...args], {
-    modules: [registryCommands],
-    io: {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env: { ...env, MLP_ACTOR: 'cli-user' },
-      cwd: fx.dir,
-    },
-  });
-  return { code, stdout, stderr };
+function mlp(...args: string[]): Promise<CapturedRun> {
+  return runCliCaptured(['-C', fx.dir, ...args], { modules: [registryCommands], cwd: fx.dir, env: { ...env, MLP_ACTOR: 'cli-user' } });
 }
 
 async function mlpJson<T = Record<string, unknown>>(...args: string[]): Promise<{ code: number; json: T }> {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '@mlp/cli';
+import { type CapturedRun, runCliCaptured } from '@mlp/cli';
 import { exitCodeFor, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +11,6 @@ import { trackingCommands } from './tracking-commands.js';
 
 // The commands run in-process through the real CLI (parsing, output, exit codes) against a workspace
 // on the embedded database, seeded through the SQL store as an SDK or `mlp server` would write it.
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let temp: TempDir;
 let workspace: Workspace;
@@ -29,19 +23,8 @@ let elsewhere: Run;
 
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
 
-async function mlp(...args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['-C', temp.path, ...args], {
-    modules: [trackingCommands],
-    io: {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env,
-      cwd: temp.path,
-    },
-  });
-  return { code, stdout, stderr };
+function mlp(...args: string[]): Promise<CapturedRun> {
+  return runCliCaptured(['-C', temp.path, ...args], { modules: [trackingCommands], cwd: temp.path, env: env });
 }
 
 /** Runs with --json and parses stdout, which must be one JSON document. */

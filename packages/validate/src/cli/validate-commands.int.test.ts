@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '@mlp/cli';
+import { type CapturedRun, runCliCaptured } from '@mlp/cli';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationResult } from '../result/validation-result.js';
@@ -12,19 +12,8 @@ const datasets = path.resolve(import.meta.dirname, '../../../../node_modules/veg
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
 let temp: TempDir;
 
-async function mlp(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['-C', temp.path, ...args], {
-    modules: [validateCommands],
-    io: {
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-      env,
-      cwd: temp.path,
-    },
-  });
-  return { code, stdout, stderr };
+function mlp(...args: string[]): Promise<CapturedRun> {
+  return runCliCaptured(['-C', temp.path, ...args], { modules: [validateCommands], cwd: temp.path, env: env });
 }
 
 describe('mlp validate', () => {

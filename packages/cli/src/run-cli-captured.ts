@@ -1,0 +1,36 @@
+import { runCli } from './cli.js';
+import type { CliCommandModule } from './command-module.js';
+
+export interface CapturedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CapturedRunOptions {
+  modules: readonly CliCommandModule[];
+  /** The command's working folder. */
+  cwd: string;
+  /** Its environment; `process.env` without any `MLP_*` variable by default, so the host's settings never leak in. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Runs `mlp` in this process with `modules`, capturing what it prints: how packages test their commands. */
+export async function runCliCaptured(args: readonly string[], options: CapturedRunOptions): Promise<CapturedRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    modules: [...options.modules],
+    io: {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: options.env ?? withoutMlpVariables(process.env),
+      cwd: options.cwd,
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+export function withoutMlpVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MLP_')));
+}
