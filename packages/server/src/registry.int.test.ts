@@ -1,3 +1,5 @@
+import { createTracking } from '@mlp/tracking';
+import { createMlflowRegistryClient } from '@mlp/tracking/mlflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -42,5 +44,44 @@ describe('model registry routes on mlp server', () => {
   it('needs the write scope for registry writes', async () => {
     const anonymous = await server.post('/api/2.0/mlflow/registered-models/create', { name: 'x' });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+// The registry half of the MLflow client in @mlp/tracking/mlflow, against mlp server.
+describe('MLflow registry client against mlp server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ withRegistry: true, tokens: [{ token, scopes: ['read', 'write'] }] });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('registers a run’s model, moves an alias, resolves it and finds the download location', async () => {
+    const tracking = createTracking(server.workspace, { store: server.tracking, captureProvenance: false, handleSignals: false });
+    const runId = await tracking.withRun({ name: 'trained' }, async (run) => {
+      await run.logArtifact(new TextEncoder().encode('{"weights":[1,2]}'), { path: 'model/model.json' });
+      return run.runId;
+    });
+    const client = createMlflowRegistryClient({ url: server.url, token, retryDelayMs: 10 });
+
+    const model = await client.createRegisteredModel('delays', { description: 'arrival delays', tags: { team: 'ops' } });
+    expect(model).toMatchObject({ name: 'delays', description: 'arrival delays', tags: { team: 'ops' }, aliases: {} });
+    const version = await client.createModelVersion({ name: 'delays', source: `runs:/${runId}/model`, runId });
+    expect(version).toMatchObject({ name: 'delays', version: '1', runId, status: 'READY' });
+
+    await client.setAlias('delays', 'champion', 1);
+    expect(await client.getModelVersionByAlias('delays', 'champion')).toMatchObject({ version: '1', aliases: ['champion'] });
+    expect((await client.getRegisteredModel('delays')).aliases).toEqual({ champion: '1' });
+    expect(await client.getDownloadUri('delays', 1)).toMatch(/^mlflow-artifacts:\//);
+    expect((await client.searchModelVersions({ filter: "name = 'delays'" })).items.map((found) => found.version)).toEqual(['1']);
+    expect((await client.updateRegisteredModel('delays', 'minutes late')).description).toBe('minutes late');
+
+    await client.deleteAlias('delays', 'champion');
+    await expect(client.getModelVersionByAlias('delays', 'champion')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.getRegisteredModel('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await client.deleteRegisteredModel('delays');
+    expect((await client.searchRegisteredModels()).items).toEqual([]);
+    await tracking.close();
   });
 });

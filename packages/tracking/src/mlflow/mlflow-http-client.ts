@@ -26,6 +26,10 @@ export type QueryValue = string | number | readonly string[] | undefined;
 export interface MlflowHttpClient {
   get(endpoint: string, query: Record<string, QueryValue>): Promise<Record<string, unknown>>;
   post(endpoint: string, body: unknown): Promise<Record<string, unknown>>;
+  /** MLflow's registry updates (`registered-models/update`, …). */
+  patch(endpoint: string, body: unknown): Promise<Record<string, unknown>>;
+  /** MLflow's registry deletions, which carry a JSON body as its own client sends them. */
+  delete(endpoint: string, body: unknown): Promise<Record<string, unknown>>;
 }
 
 function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
@@ -84,7 +88,7 @@ export function createMlflowHttpClient(options: MlflowHttpOptions): MlflowHttpCl
   if (auth) headers.authorization = auth;
 
   async function send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     endpoint: string,
     target: string,
     body: string | undefined,
@@ -134,5 +138,7 @@ export function createMlflowHttpClient(options: MlflowHttpOptions): MlflowHttpCl
   return {
     get: (endpoint, query) => send('GET', endpoint, `${root}/api/2.0/${endpoint}${queryString(query)}`, undefined),
     post: (endpoint, body) => send('POST', endpoint, `${root}/api/2.0/${endpoint}`, JSON.stringify(body)),
+    patch: (endpoint, body) => send('PATCH', endpoint, `${root}/api/2.0/${endpoint}`, JSON.stringify(body)),
+    delete: (endpoint, body) => send('DELETE', endpoint, `${root}/api/2.0/${endpoint}`, JSON.stringify(body)),
   };
 }
