@@ -77,43 +77,85 @@ export function encodePoints(points: readonly PointToWrite[]): Buffer {
  * Reads up to `pageSize` points of metric `key` that `query` selects; it must return exactly the
  * columns `step, timestamp, value, is_nan, ctid` in that order, and one row more than `pageSize` to
  * tell that another page follows. COPY takes no parameters, so `query` may only embed numbers the
- * caller has checked, never user text.
+ * caller has checked, never user text. Rows are decoded as they arrive, so decoding here overlaps
+ * the database producing the rest.
  */
 export async function copyPointsOut(client: pg.PoolClient, key: string, query: string, pageSize: number): Promise<PointsRead> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of client.query(copyTo(`copy (${query}) to stdout (format binary)`))) chunks.push(chunk as Buffer);
-  return decodePoints(Buffer.concat(chunks), key, pageSize);
+  const decoder = new PointsDecoder(key, pageSize);
+  for await (const chunk of client.query(copyTo(`copy (${query}) to stdout (format binary)`))) decoder.push(chunk as Buffer);
+  return decoder.finish();
 }
 
-export function decodePoints(buffer: Buffer, key: string, pageSize: number): PointsRead {
-  if (buffer.length < HEADER_LENGTH || !buffer.subarray(0, SIGNATURE.length).equals(SIGNATURE))
-    throw new Error('not a PostgreSQL binary COPY stream');
-  // A DataView reads about twice as fast as Buffer's bounds-checked methods in this loop.
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  let at = HEADER_LENGTH + view.getUint32(SIGNATURE.length + 4);
-  const points: Metric[] = [];
-  let lastCtidAt = -1;
-  for (;;) {
-    const fields = view.getInt16(at);
-    at += 2;
-    if (fields === TRAILER) return { points };
-    if (points.length === pageSize) break;
-    const step = view.getInt32(at + 4) * TWO_32 + view.getUint32(at + 8);
-    const timestamp = view.getInt32(at + 16) * TWO_32 + view.getUint32(at + 20);
-    at += 24;
-    const valueLength = view.getInt32(at);
-    const storedValue = valueLength === NULL_FIELD ? Number.NaN : view.getFloat64(at + 4);
-    at += valueLength > 0 ? 4 + valueLength : 4;
-    const isNan = view.getUint8(at + 4) === 1;
-    at += 5;
-    lastCtidAt = at + 4; // the tid field: only the last row's is ever needed
-    at += 10;
-    points.push({ key, value: isNan ? Number.NaN : storedValue, timestamp, step });
+/** Bytes of a row before its value: field count, then step and timestamp (length and 8 bytes each). */
+const ROW_HEAD = 2 + 12 + 12;
+/** After the value: is_nan (length and 1 byte) and ctid (length and 6 bytes). */
+const ROW_TAIL = 5 + 10;
+
+/** Decodes PostgreSQL's binary COPY stream of points chunk by chunk; a row split across chunks waits for the rest. */
+export class PointsDecoder {
+  readonly points: Metric[] = [];
+  private pending: Buffer | undefined;
+  private headerRead = false;
+  private ended = false;
+  private more = false;
+  private lastBlock = 0;
+  private lastOffset = 0;
+
+  constructor(
+    private readonly key: string,
+    private readonly pageSize: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.ended) return;
+    const buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    // A DataView reads about twice as fast as Buffer's bounds-checked methods in this loop.
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let at = 0;
+    if (!this.headerRead) {
+      if (buffer.length < HEADER_LENGTH) {
+        this.pending = buffer;
+        return;
+      }
+      if (!buffer.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a PostgreSQL binary COPY stream');
+      at = HEADER_LENGTH + view.getUint32(SIGNATURE.length + 4);
+      this.headerRead = true;
+    }
+    while (at + 2 <= buffer.length) {
+      if (view.getInt16(at) === TRAILER) {
+        this.ended = true;
+        break;
+      }
+      if (at + ROW_HEAD + 4 > buffer.length) break;
+      const valueLength = view.getInt32(at + ROW_HEAD);
+      const rowLength = ROW_HEAD + 4 + Math.max(valueLength, 0) + ROW_TAIL;
+      if (at + rowLength > buffer.length) break;
+      if (this.points.length === this.pageSize) {
+        this.more = true; // the row past the page: another page follows
+        this.ended = true;
+        break;
+      }
+      const step = view.getInt32(at + 6) * TWO_32 + view.getUint32(at + 10);
+      const timestamp = view.getInt32(at + 18) * TWO_32 + view.getUint32(at + 22);
+      const value = valueLength === NULL_FIELD ? Number.NaN : view.getFloat64(at + ROW_HEAD + 4);
+      const tail = at + ROW_HEAD + 4 + Math.max(valueLength, 0);
+      const isNan = view.getUint8(tail + 4) === 1;
+      // tid: 4-byte block number, 2-byte line pointer.
+      this.lastBlock = view.getUint32(tail + 9);
+      this.lastOffset = view.getUint16(tail + 13);
+      this.points.push({ key: this.key, value: isNan ? Number.NaN : value, timestamp, step });
+      at += rowLength;
+    }
+    this.pending = !this.ended && at < buffer.length ? buffer.subarray(at) : undefined;
   }
-  const last = points.at(-1) as Metric;
-  // tid: 4-byte block number, 2-byte line pointer; rendered as PostgreSQL writes it.
-  const ctid = `(${view.getUint32(lastCtidAt)},${view.getUint16(lastCtidAt + 4)})`;
-  return { points, next: { step: last.step, timestamp: last.timestamp, ctid } };
+
+  finish(): PointsRead {
+    if (!this.ended) throw new Error('the binary COPY stream ended without its trailer');
+    const last = this.points.at(-1);
+    if (!this.more || !last) return { points: this.points };
+    const ctid = `(${this.lastBlock},${this.lastOffset})`; // as PostgreSQL writes a tid
+    return { points: this.points, next: { step: last.step, timestamp: last.timestamp, ctid } };
+  }
 }
 
 // int8 as two 32-bit halves: exact for every safe integer, and faster than going through BigInt.
