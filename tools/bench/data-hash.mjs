@@ -14,7 +14,8 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { md5OfFile, openDataRepo } from '@mlp/data-version';
+import { hashFile } from '@mlp/core';
+import { openDataRepo } from '@mlp/data-version';
 
 const MiB = 1024 * 1024;
 const MEMORY_BUDGET_MB = 100;
@@ -86,13 +87,13 @@ try {
   await mkdir(project);
   const file = path.join(project, 'big.bin');
   await pipeline(generate(size), createWriteStream(file));
-  await md5OfFile(file, size); // warm the page cache and the code, as md5sum's first run would
+  await hashFile('md5', file, { size }); // warm the page cache and the code, as md5sum's first run would
 
   const ours = [];
   const peer = [];
   let digest;
   for (let index = 0; index < rounds; index++) {
-    const mine = await measure('md5OfFile', () => md5OfFile(file, size));
+    const mine = await measure('hashFile', () => hashFile('md5', file, { size }));
     const theirs = md5sum(file);
     if (mine.value !== theirs.digest) throw new Error(`md5 mismatch: ${mine.value} vs md5sum ${theirs.digest}`);
     digest = mine.value;

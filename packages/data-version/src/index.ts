@@ -25,7 +25,6 @@ export type { CheckoutFailure, CheckoutReport } from './dvc/checkout.js';
 export type { DataLayout } from './dvc/data-layout.js';
 export { type DataRemotes, type DataRepo, type DataRepoOptions, openDataRepo } from './dvc/data-repo.js';
 export { type DirManifestEntry, manifestId, parseManifest, serializeManifest } from './dvc/dir-manifest.js';
-export { md5OfFile } from './dvc/file-hash.js';
 export { findProjectRoot } from './dvc/find-project-root.js';
 export type { GcOptions, GcReport } from './dvc/gc.js';
 export type { LinkType } from './dvc/materialize.js';

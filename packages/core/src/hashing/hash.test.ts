@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBlobStore } from '../blobs/memory-blob-store.js';
 import { MlpError } from '../errors/mlp-error.js';
-import { createHashingStream, hashHex, hashStream, md5File, md5Hex, sha256File, sha256Hex } from './hash.js';
+import { createHashingStream, hashFile, hashHex, hashStream, md5File, md5Hex, sha256File, sha256Hex } from './hash.js';
 
 const MD5_FOO = 'acbd18db4cc2f85cedef654fccc4a4d8';
 const MD5_EMPTY = 'd41d8cd98f00b204e9800998ecf8427e';
@@ -108,5 +108,24 @@ describe('hash helpers', () => {
     sha.end();
     await new Promise((resolve) => sha.on('finish', resolve).resume());
     expect(sha.digest).toBe(SHA256_EMPTY);
+  });
+});
+
+describe('hashFile', () => {
+  // Around the whole-read limit and the 8 MiB double-buffer chunk, and empty: every byte hashed once, progress adding up.
+  it.each([0, 3, 1024 * 1024, 1024 * 1024 + 1, 8 * 1024 * 1024, 17 * 1024 * 1024 + 5])('hashes %i bytes exactly', async (size) => {
+    const bytes = Buffer.alloc(size);
+    for (let index = 0; index < size; index++) bytes[index] = (index * 2654435761) >>> 24;
+    const dir = await mkdtemp(path.join(tmpdir(), 'mlp-hash-file-'));
+    try {
+      const file = path.join(dir, 'data');
+      await writeFile(file, bytes);
+      const progress: number[] = [];
+      expect(await hashFile('sha256', file, { onBytes: (count) => progress.push(count) })).toBe(sha256Hex(bytes));
+      expect(await hashFile('md5', file, { size })).toBe(md5Hex(bytes));
+      expect(progress.reduce((sum, count) => sum + count, 0)).toBe(size);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

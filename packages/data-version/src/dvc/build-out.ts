@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { hashFile, md5Hex } from '@mlp/core';
 import pLimit from 'p-limit';
 import { type DirManifestEntry, manifestId, serializeManifest, sortManifest } from './dir-manifest.js';
-import { fileError, md5OfFile } from './file-hash.js';
+import { fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { StateCache } from './state-cache.js';
@@ -99,7 +99,7 @@ async function hashOne(
   }
   const md5 = options.cache
     ? (await options.cache.storeFile(file, size, (bytes) => counter.addBytes(bytes))).md5
-    : await md5OfFile(file, size, (bytes) => counter.addBytes(bytes));
+    : await hashFile('md5', file, { size, onBytes: (bytes) => counter.addBytes(bytes) });
   // A file that changed while it was read gets no state entry, so it is hashed again next time.
   const after = await stat(file).catch(() => undefined);
   if (after && after.mtimeMs === stats.mtimeMs && after.size === stats.size && after.ino === stats.ino) options.state.set(file, stats, md5);
@@ -121,7 +121,7 @@ function hashSmallFile(file: string, options: BuildOptions): string {
     const before = fstatSync(fd);
     const bytes = readFileSync(fd);
     const after = fstatSync(fd);
-    const md5 = createHash('md5').update(bytes).digest('hex');
+    const md5 = md5Hex(bytes);
     options.cache?.storeBytesSync(md5, bytes);
     if (after.mtimeMs === before.mtimeMs && after.size === before.size) options.state.set(file, before, md5);
     return md5;

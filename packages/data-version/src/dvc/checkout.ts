@@ -1,10 +1,9 @@
 import type { Stats } from 'node:fs';
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError, toMlpError } from '@mlp/core';
+import { hashFile, MlpError, toMlpError } from '@mlp/core';
 import pLimit from 'p-limit';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
-import { md5OfFile } from './file-hash.js';
 import { CorruptObjectError, type LinkType, materialize } from './materialize.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
@@ -68,7 +67,7 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
 async function currentMd5(state: StateCache, file: string, stats: Stats): Promise<string> {
   const known = state.get(file, stats);
   if (known) return known;
-  const md5 = await md5OfFile(file, Number(stats.size));
+  const md5 = await hashFile('md5', file, { size: Number(stats.size) });
   state.set(file, stats, md5);
   return md5;
 }

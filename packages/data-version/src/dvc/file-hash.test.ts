@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { md5Hex } from '@mlp/core';
+import { hashFile, md5Hex } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyHashing, md5OfFile } from './file-hash.js';
+import { copyHashing } from './file-hash.js';
 
 let temp: TempDir;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('streaming md5', () => {
       const file = path.join(temp.path, `in-${size}`);
       await writeFile(file, bytes);
       const progress: number[] = [];
-      expect(await md5OfFile(file, size, (count) => progress.push(count))).toBe(md5Hex(bytes));
+      expect(await hashFile('md5', file, { size, onBytes: (count) => progress.push(count) })).toBe(md5Hex(bytes));
       expect(progress.reduce((sum, count) => sum + count, 0)).toBe(size);
       const copy = path.join(temp.path, `out-${size}`);
       expect(await copyHashing(file, copy)).toEqual({ md5: md5Hex(bytes), size });
@@ -32,7 +32,7 @@ describe('streaming md5', () => {
   );
 
   it('names the file it cannot read, and never overwrites an existing target', async () => {
-    await expect(md5OfFile(path.join(temp.path, 'missing'), 10 * 1024 * 1024)).rejects.toMatchObject({
+    await expect(hashFile('md5', path.join(temp.path, 'missing'), { size: 10 * 1024 * 1024 })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('missing'),
     });

@@ -1,48 +1,8 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { MlpError } from '@mlp/core';
 
-/** Files up to this size are read in one call: for small files a read loop costs more than the hashing. */
-const WHOLE_READ_LIMIT = 1024 * 1024;
 const CHUNK = 8 * 1024 * 1024;
-
-/**
- * md5 of a file's raw bytes (DVC 3's `md5`) in constant memory (two 8 MiB buffers). The next chunk
- * is read on the thread pool while this one is hashed, so reading and hashing overlap; that keeps
- * pace with coreutils `md5sum`, which does one after the other (a plain stream reached about 0.85×).
- */
-export async function md5OfFile(file: string, size: number, onBytes?: (bytes: number) => void): Promise<string> {
-  try {
-    if (size <= WHOLE_READ_LIMIT) {
-      const bytes = await readFile(file);
-      onBytes?.(bytes.byteLength);
-      return createHash('md5').update(bytes).digest('hex');
-    }
-    const handle = await open(file, 'r');
-    try {
-      const hash = createHash('md5');
-      const buffers: Buffer[] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-      let position = 0;
-      let current = 0;
-      let pending = handle.read(buffers[0] as Buffer, 0, CHUNK, 0);
-      for (;;) {
-        const { bytesRead } = await pending;
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const filled = buffers[current] as Buffer;
-        current ^= 1;
-        pending = handle.read(buffers[current] as Buffer, 0, CHUNK, position);
-        hash.update(bytesRead === CHUNK ? filled : filled.subarray(0, bytesRead));
-        onBytes?.(bytesRead);
-      }
-      return hash.digest('hex');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw fileError(error, file, 'read');
-  }
-}
 
 /** An MlpError that names the file and says what to do, for a failed file system call. */
 export function fileError(error: unknown, file: string, action: string): MlpError {

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { MlpError, md5Hex } from '@mlp/core';
 import pLimit from 'p-limit';
 import { copyHashing } from './file-hash.js';
 import { OBJECTS_PREFIX, objectIdOfKey, objectKey } from './object-cache.js';
@@ -103,7 +103,7 @@ export function createFolderRemote(folder: string, description: string): RemoteS
         if (size <= SMALL_OBJECT) {
           const bytes = readFileSync(source);
           writeFileSync(toFile, bytes);
-          return { md5: createHash('md5').update(bytes).digest('hex'), size: bytes.byteLength };
+          return { md5: md5Hex(bytes), size: bytes.byteLength };
         }
         return await copyHashing(source, toFile);
       } catch (error) {

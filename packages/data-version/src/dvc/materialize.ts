@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { MlpError, md5Hex } from '@mlp/core';
 import { copyHashing, fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
 import type { StateCache } from './state-cache.js';
@@ -14,7 +14,7 @@ function copySmallSync(source: string, temp: string, onBytes?: (bytes: number) =
   const bytes = readFileSync(source);
   writeFileSync(temp, bytes, { flag: 'wx' });
   onBytes?.(bytes.byteLength);
-  return createHash('md5').update(bytes).digest('hex');
+  return md5Hex(bytes);
 }
 
 /** How checkout puts a cached file into the workspace. */

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
-import { copyHashing as copyFileHashing, fileError, md5OfFile } from './file-hash.js';
+import { hashFile, MlpError, md5Hex } from '@mlp/core';
+import { copyHashing as copyFileHashing, fileError } from './file-hash.js';
 import type { StateCache } from './state-cache.js';
 
 /** Cache and remotes share DVC 3's layout: `files/md5/<first 2 hex>/<other 30 hex>[.dir]`. */
@@ -125,7 +125,7 @@ export function createObjectCache(cacheDir: string, tempDir: string): ObjectCach
         const bytes = await readFile(source);
         onBytes?.(bytes.byteLength);
         await writeFile(temp, bytes, { mode: OBJECT_MODE });
-        return { md5: createHash('md5').update(bytes).digest('hex'), temp };
+        return { md5: md5Hex(bytes), temp };
       }
       const copied = await copyFileHashing(source, temp, { mode: OBJECT_MODE, ...(onBytes ? { onBytes } : {}) });
       return { md5: copied.md5, temp };
@@ -192,7 +192,7 @@ export function createObjectCache(cacheDir: string, tempDir: string): ObjectCach
       }
       const expected = md5.replace(/\.dir$/, '');
       if (state?.get(file, stats) === expected) return true;
-      const actual = await md5OfFile(file, Number(stats.size));
+      const actual = await hashFile('md5', file, { size: Number(stats.size) });
       if (actual !== expected) return false;
       state?.set(file, stats, actual);
       return true;

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
-import { type BlobStore, MlpError } from '@mlp/core';
+import { type BlobStore, MlpError, md5Hex } from '@mlp/core';
 import pLimit from 'p-limit';
 import { OBJECTS_PREFIX, objectIdOfKey, objectKey } from './object-cache.js';
 import type { RemoteSettings } from './remote-config.js';
@@ -127,7 +126,7 @@ export async function createS3Remote(remote: RemoteSettings): Promise<RemoteStor
         if (body && (response.ContentLength ?? Number.POSITIVE_INFINITY) <= SMALL_OBJECT) {
           const bytes = await body.transformToByteArray();
           writeFileSync(toFile, bytes);
-          return { md5: createHash('md5').update(bytes).digest('hex'), size: bytes.byteLength };
+          return { md5: md5Hex(bytes), size: bytes.byteLength };
         }
         if (body) return await writeHashing(body as NodeJS.ReadableStream, toFile);
       } catch {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
-import { MlpError, toMlpError } from '@mlp/core';
+import { MlpError, md5Hex, toMlpError } from '@mlp/core';
 import pLimit from 'p-limit';
 import { isDirHash, parseManifest } from './dir-manifest.js';
 import type { ObjectCache } from './object-cache.js';
@@ -104,7 +103,7 @@ export async function pushObjects(context: RepoContext, state: StateCache, optio
         const file = cache.path(id);
         const size = statSync(file).size;
         const bytes = size <= SMALL_OBJECT ? readFileSync(file) : undefined;
-        const intact = bytes ? createHash('md5').update(bytes).digest('hex') === id.replace(/\.dir$/, '') : await cache.verify(id, state);
+        const intact = bytes ? md5Hex(bytes) === id.replace(/\.dir$/, '') : await cache.verify(id, state);
         if (!intact) throw new MlpError('FAILED_PRECONDITION', `Cache object ${id} is corrupt; not uploaded. Run \`mlp data status\`.`);
         await store.upload(file, id, bytes);
         counter.addBytes(size);
