@@ -34,3 +34,12 @@ export async function runCliCaptured(args: readonly string[], options: CapturedR
 export function withoutMlpVariables(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MLP_')));
 }
+
+/** What a `--json` run printed: exactly one JSON document on stdout; otherwise an error showing both streams. */
+export function parseJsonOutput<T>(run: CapturedRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CapturedRun, runCliCaptured } from '@mlp/cli';
+import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { dataCommands } from './data-commands.js';
 // `mlp data ls|log|tag|ingest` through the real CLI (parsing, output, exit codes) on the embedded database.
 
 const vega = path.join(path.dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data');
-const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_'))), MLP_USER: 'margaret' };
+const env = { ...withoutMlpVariables(process.env), MLP_USER: 'margaret' };
 
 let temp: TempDir;
 let workspace: Workspace;
@@ -22,11 +22,7 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 
 async function mlpJson<T>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  try {
-    return { code: result.code, json: JSON.parse(result.stdout) as T };
-  } catch {
-    throw new Error(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
+  return { code: result.code, json: parseJsonOutput<T>(result) };
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type CapturedRun, runCliCaptured } from '@mlp/cli';
+import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
@@ -10,7 +10,7 @@ import { registryCommands } from './registry-commands.js';
 // The commands run in-process through the real CLI (parsing, output, exit codes) against a workspace
 // on the embedded database that the fixture keeps open, so the CLI shares its embedded server.
 
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
+const env = withoutMlpVariables(process.env);
 let fx: RegistryFixture;
 let goodRun: string;
 let weakRun: string;
@@ -21,11 +21,7 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 
 async function mlpJson<T = Record<string, unknown>>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  try {
-    return { code: result.code, json: JSON.parse(result.stdout) as T };
-  } catch {
-    throw new Error(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
+  return { code: result.code, json: parseJsonOutput<T>(result) };
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CapturedRun, runCliCaptured } from '@mlp/cli';
+import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ let baseline: Run;
 let wide: Run;
 let elsewhere: Run;
 
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
+const env = withoutMlpVariables(process.env);
 
 function mlp(...args: string[]): Promise<CapturedRun> {
   return runCliCaptured(['-C', temp.path, ...args], { modules: [trackingCommands], cwd: temp.path, env: env });
@@ -30,11 +30,7 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 /** Runs with --json and parses stdout, which must be one JSON document. */
 async function mlpJson<T = unknown>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  try {
-    return { code: result.code, json: JSON.parse(result.stdout) as T };
-  } catch {
-    throw new Error(`stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
+  return { code: result.code, json: parseJsonOutput<T>(result) };
 }
 
 /** The blob key of artifact `artifactPath`, spelled from the run's artifact URI as the issue defines it. */

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CapturedRun, runCliCaptured } from '@mlp/cli';
+import { type CapturedRun, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationResult } from '../result/validation-result.js';
@@ -9,7 +9,7 @@ import { validateCommands } from './validate-commands.js';
 // The commands run in-process through the real CLI (parsing, output, exit codes) on the embedded workspace.
 
 const datasets = path.resolve(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
+const env = withoutMlpVariables(process.env);
 let temp: TempDir;
 
 function mlp(...args: string[]): Promise<CapturedRun> {
