@@ -3,12 +3,10 @@
 // p50/p99 over many calls, target p99 < 5 ms on the embedded store, against the peer in the same run:
 // a bare `select` round trip on the same pool (the floor any query pays), and the single-table alias
 // lookup in hand-written SQL. Also on a PostgreSQL server, for comparison.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openWorkspace } from '@mlp/core';
-import { createTestDatabase } from '@mlp/core/testing';
 import { createRegistry } from '@mlp/registry';
+import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const MODELS = 50;
@@ -66,30 +64,5 @@ async function measure(label, workspace, dir) {
   };
 }
 
-const results = [];
-const dir = mkdtempSync(path.join(tmpdir(), 'mlp-bench-registry-'));
-chmodSync(dir, 0o755);
-try {
-  const embedded = await openWorkspace({ dir, logLevel: 'warn' });
-  try {
-    results.push(await measure('embedded', embedded, dir));
-  } finally {
-    await embedded.close();
-  }
-  const database = await createTestDatabase('mlp_bench');
-  try {
-    const serverDir = path.join(dir, 'server');
-    mkdirSync(serverDir);
-    const server = await openWorkspace({ dir: serverDir, logLevel: 'warn', database: { url: database.url } });
-    try {
-      results.push(await measure('postgres', server, serverDir));
-    } finally {
-      await server.close();
-    }
-  } finally {
-    await database.drop();
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const results = await onBothBackends('registry', measure);
 console.log(JSON.stringify({ benchmark: 'registry-resolve', targets: { embeddedResolveP99Ms: 5 }, results }, null, 2));

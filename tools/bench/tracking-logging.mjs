@@ -3,12 +3,8 @@
 // a PostgreSQL server, against the database's own limit measured in the same run: the same number of
 // points generated inside the server and inserted into the points table (no client, no transfer),
 // in statements of the SDK's batch size. Also the cost of one logMetric call.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openWorkspace } from '@mlp/core';
-import { createTestDatabase } from '@mlp/core/testing';
 import { createTracking } from '@mlp/tracking';
+import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 500_000);
 const KEYS = 10;
@@ -66,30 +62,7 @@ async function measure(label, workspace) {
   };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'mlp-bench-logging-'));
-chmodSync(dir, 0o755);
-const results = [];
-try {
-  const embedded = await openWorkspace({ dir, logLevel: 'warn' });
-  try {
-    results.push(await measure('embedded', embedded));
-  } finally {
-    await embedded.close();
-  }
-  const database = await createTestDatabase('mlp_bench');
-  try {
-    const server = await openWorkspace({ dir, logLevel: 'warn', database: { url: database.url } });
-    try {
-      results.push(await measure('postgres', server));
-    } finally {
-      await server.close();
-    }
-  } finally {
-    await database.drop();
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const results = await onBothBackends('logging', measure);
 console.log(
   JSON.stringify(
     {

@@ -5,12 +5,8 @@
 // - reading the history of one metric with 1,000,000 points, target < 1 s, against one raw node-pg SELECT
 //   of the same rows;
 // - listing runs with and without that long history present (it must not slow listing).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openWorkspace } from '@mlp/core';
-import { createTestDatabase } from '@mlp/core/testing';
 import { createSqlTrackingStore } from '@mlp/tracking';
+import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
@@ -114,28 +110,5 @@ async function measure(label, workspace) {
   };
 }
 
-const results = [];
-const dir = mkdtempSync(path.join(tmpdir(), 'mlp-bench-tracking-'));
-chmodSync(dir, 0o755);
-try {
-  const embedded = await openWorkspace({ dir, logLevel: 'warn' });
-  try {
-    results.push(await measure('embedded', embedded));
-  } finally {
-    await embedded.close();
-  }
-  const database = await createTestDatabase('mlp_bench');
-  try {
-    const server = await openWorkspace({ dir, logLevel: 'warn', database: { url: database.url } });
-    try {
-      results.push(await measure('postgres', server));
-    } finally {
-      await server.close();
-    }
-  } finally {
-    await database.drop();
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const results = await onBothBackends('tracking-store', measure);
 console.log(JSON.stringify({ benchmark: 'tracking-store', targets: { searchMs: 100, historyMs: 1000 }, results }, null, 2));
