@@ -58,19 +58,11 @@ export interface DatasetSummary extends Dataset {
   latest: DatasetVersion | null;
 }
 
-/** The payload of the `dataset_version.created` event. */
-export interface DatasetVersionCreatedEvent {
-  dataset: string;
-  version: number;
-  ref: string;
-  rootHash: string;
-  size: number;
-  nfiles: number;
-  path: string;
-  format: TabularFormat | null;
-  source: DatasetSource | null;
-  createdBy: string;
-}
+/** The payload of the `dataset_version.created` event: the version without its schema, message, tags and time. */
+export type DatasetVersionCreatedEvent = Pick<
+  DatasetVersion,
+  'dataset' | 'version' | 'ref' | 'rootHash' | 'size' | 'nfiles' | 'path' | 'format' | 'source' | 'createdBy'
+>;
 
 export const datasetEvents = {
   versionCreated: 'dataset_version.created',
