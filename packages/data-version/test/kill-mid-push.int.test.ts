@@ -2,12 +2,12 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { md5Hex } from '@mlp/core';
-import { createTempDir, type TempDir } from '@mlp/core/testing';
+import { createTempDir, createTestBucket, type TempDir, testS3Server } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataRepo } from '../src/dvc/data-repo.js';
 import { writeTree } from '../src/dvc/test-project.js';
 import { assertBuilt, parseJson, runMlp, startMlp } from './run-mlp.js';
-import { createBucket, s3Client, s3Credentials, s3Endpoint } from './s3-helpers.js';
+import { s3Client } from './s3-helpers.js';
 
 let temp: TempDir;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const FILES = 1500;
-const env = { AWS_ACCESS_KEY_ID: s3Credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3Credentials.secretAccessKey };
+const env = { AWS_ACCESS_KEY_ID: testS3Server().accessKeyId, AWS_SECRET_ACCESS_KEY: testS3Server().secretAccessKey };
 
 interface Target {
   name: string;
@@ -42,8 +42,8 @@ const targets: Target[] = [
   },
   {
     name: 'an S3 remote',
-    url: async () => `s3://${await createBucket('mlp-kill')}/dvc`,
-    endpoint: s3Endpoint,
+    url: async () => `s3://${await createTestBucket('mlp-kill')}/dvc`,
+    endpoint: () => testS3Server().endpoint,
     async count(url) {
       const bucket = url.slice('s3://'.length).split('/')[0];
       const client = s3Client();

@@ -2,18 +2,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { md5Hex } from '@mlp/core';
-import { createTempDir, type TempDir } from '@mlp/core/testing';
+import { createTempDir, createTestBucket, type TempDir, testS3Server } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataRepo } from '../src/dvc/data-repo.js';
 import { writeTree } from '../src/dvc/test-project.js';
-import { createBucket, s3Client, s3Credentials, s3Endpoint } from './s3-helpers.js';
+import { s3Client } from './s3-helpers.js';
 
 let temp: TempDir;
 let bucket: string;
 
 beforeAll(async () => {
   temp = await createTempDir('mlp-data-s3-');
-  bucket = await createBucket('mlp-data');
+  bucket = await createTestBucket('mlp-data');
 });
 afterAll(async () => {
   await temp?.remove();
@@ -32,7 +32,7 @@ async function dvcProject(name: string): Promise<string> {
   await mkdir(path.join(root, '.dvc'), { recursive: true });
   await writeFile(
     path.join(root, '.dvc', 'config.local'),
-    `['remote "s3"']\n    access_key_id = ${s3Credentials.accessKeyId}\n    secret_access_key = ${s3Credentials.secretAccessKey}\n`,
+    `['remote "s3"']\n    access_key_id = ${testS3Server().accessKeyId}\n    secret_access_key = ${testS3Server().secretAccessKey}\n`,
   );
   return root;
 }
@@ -43,7 +43,7 @@ describe('an S3 remote (S3-protocol server process)', () => {
     await writeTree(root, files);
     const repo = await openDataRepo({ root });
     await repo.add(['data', 'labels.txt']);
-    await repo.remotes.add('s3', `s3://${bucket}/team/dvc`, { endpoint: s3Endpoint(), default: true });
+    await repo.remotes.add('s3', `s3://${bucket}/team/dvc`, { endpoint: testS3Server().endpoint, default: true });
     const pushed = await repo.push({ jobs: 8 });
     expect(pushed).toMatchObject({ remote: 's3', transferred: 5, skipped: 0, failed: [], missing: [] });
     expect(await repo.push()).toMatchObject({ transferred: 0, skipped: 5 });
@@ -72,7 +72,7 @@ describe('an S3 remote (S3-protocol server process)', () => {
     await writeTree(root, { foo: 'foo' });
     const repo = await openDataRepo({ root });
     await repo.add(['foo']);
-    await repo.remotes.add('s3', 's3://no-such-bucket-mlp/x', { endpoint: s3Endpoint() });
+    await repo.remotes.add('s3', 's3://no-such-bucket-mlp/x', { endpoint: testS3Server().endpoint });
     await expect(repo.push({ remote: 's3' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringMatching(/^remote 's3' \(s3:\/\/no-such-bucket-mlp\/x\): .*bucket/),

@@ -2,4 +2,5 @@ export { type BlobStoreContractOptions, type BlobStoreHarness, runBlobStoreContr
 export { type DatabaseEngineHarness, runDatabaseEngineContract } from './database-engine-contract.js';
 export { type EventBusHarness, runEventBusContract } from './event-bus-contract.js';
 export { createTempDir, type TempDir } from './temp-dir.js';
+export { createTestBucket, type TestS3Server, testS3Server } from './test-bucket.js';
 export { createTestDatabase, type TestDatabase, testServerUrl } from './test-database.js';

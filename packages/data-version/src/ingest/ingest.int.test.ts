@@ -5,9 +5,17 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
-import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
+import {
+  createTempDir,
+  createTestBucket,
+  createTestDatabase,
+  type TempDir,
+  type TestDatabase,
+  type TestS3Server,
+  testS3Server,
+} from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatasetCatalog, type DatasetCatalog } from '../catalog/dataset-catalog.js';
@@ -177,25 +185,18 @@ describe('ingest over HTTP', () => {
 });
 
 describe('ingest from S3', () => {
-  const bucket = `ingest-${Date.now().toString(36)}`;
-  let s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
+  let bucket: string;
+  let s3: TestS3Server;
 
   beforeAll(async () => {
-    const endpoint = process.env.MLP_TEST_S3_ENDPOINT;
-    if (!endpoint) throw new Error('MLP_TEST_S3_ENDPOINT is not set: run this file in the int project, whose setup starts s3rver.');
-    s3 = {
-      endpoint,
-      accessKeyId: process.env.MLP_TEST_S3_ACCESS_KEY_ID ?? 'S3RVER',
-      secretAccessKey: process.env.MLP_TEST_S3_SECRET_ACCESS_KEY ?? 'S3RVER',
-      region: 'us-east-1',
-    };
+    s3 = testS3Server();
+    bucket = await createTestBucket('ingest');
     const client = new S3Client({
-      endpoint,
+      endpoint: s3.endpoint,
       region: s3.region,
       forcePathStyle: true,
       credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
     });
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: 'raw/penguins.json', Body: await readFile(path.join(vega, 'penguins.json')) }),
     );

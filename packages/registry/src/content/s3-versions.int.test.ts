@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
-import { createTempDir, type TempDir } from '@mlp/core/testing';
+import { createTempDir, createTestBucket, type TempDir, testS3Server } from '@mlp/core/testing';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '../create-registry.js';
@@ -10,30 +9,15 @@ import { versionPrefix } from './version-blobs.js';
 // Version bytes on an S3-protocol server (s3rver, started by the int project's global setup): copied
 // while hashing as they stream, downloaded with every hash checked, tampering detected.
 describe('versions on an S3 blob store', () => {
-  const bucket = `registry-${Date.now().toString(36)}`;
+  let bucket: string;
   let temp: TempDir;
   let workspace: Workspace;
   let tracking: Tracking;
   let registry: Registry;
 
   beforeAll(async () => {
-    const endpoint = process.env.MLP_TEST_S3_ENDPOINT;
-    if (!endpoint) throw new Error('MLP_TEST_S3_ENDPOINT is not set: run this file in the int project, whose setup starts s3rver.');
-    const s3 = {
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      accessKeyId: process.env.MLP_TEST_S3_ACCESS_KEY_ID ?? 'S3RVER',
-      secretAccessKey: process.env.MLP_TEST_S3_SECRET_ACCESS_KEY ?? 'S3RVER',
-    };
-    const client = new S3Client({
-      endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    client.destroy();
+    bucket = await createTestBucket('registry');
+    const s3 = testS3Server();
     temp = await createTempDir('mlp-registry-s3-');
     workspace = await openWorkspace({ dir: temp.path, logLevel: 'error', blobs: { url: `s3://${bucket}/ws`, s3 } });
     tracking = createTracking(workspace, { captureProvenance: false });
