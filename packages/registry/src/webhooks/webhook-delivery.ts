@@ -163,12 +163,17 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
 
   const onAbort = () => void worker.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  let closing: Promise<void> | undefined;
   const worker: WebhookDeliveryWorker = {
-    async close() {
-      closed = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      kick();
-      await Promise.all([subscription.close(), loop]);
+    // Idempotent: a second close waits for the first.
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        kick();
+        await Promise.all([subscription.close(), loop]);
+      })();
+      return closing;
     },
   };
   return worker;

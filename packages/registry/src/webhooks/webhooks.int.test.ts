@@ -60,52 +60,55 @@ describe.each<Backend>(['embedded', 'postgres'])('webhooks on the %s store', (ba
     const promotionsOnly = await fx.registry.createWebhook({ url: `${url}?only=promotions`, secret, events: ['promotion.decided'] });
     const fast = { baseDelayMs: 50, maxDelayMs: 200, pollIntervalMs: 50 };
     let worker = fx.registry.startWebhookDelivery(fast);
+    try {
+      const runId = await fx.trainedRun({ metrics: { auc: 0.9 } });
+      await fx.registry.registerVersion({ name: 'hooked', source: runId });
+      await fx.registry.registerVersion({ name: 'unrelated', source: runId });
+      await fx.registry.promote('hooked', 1, { alias: 'champion', reason: 'ship it' });
 
-    const runId = await fx.trainedRun({ metrics: { auc: 0.9 } });
-    await fx.registry.registerVersion({ name: 'hooked', source: runId });
-    await fx.registry.registerVersion({ name: 'unrelated', source: runId });
-    await fx.registry.promote('hooked', 1, { alias: 'champion', reason: 'ship it' });
+      // The receiver is down: deliveries are retried with backoff and logged, not dropped.
+      // Every delivery of both webhooks (four per model, one promotions-only) has been tried twice.
+      await until('retries against the dead receiver', async () => {
+        const deliveries = await fx.registry.listDeliveries();
+        return deliveries.length === 5 && deliveries.every((delivery) => delivery.attempts >= 2 && delivery.status === 'pending')
+          ? deliveries
+          : undefined;
+      });
+      const failing = await fx.registry.listDeliveries();
+      expect(failing.every((delivery) => delivery.lastError?.startsWith('the request failed'))).toBe(true);
 
-    // The receiver is down: deliveries are retried with backoff and logged, not dropped.
-    await until('retries against the dead receiver', async () => {
-      const deliveries = await fx.registry.listDeliveries(perModel.webhookId);
-      return deliveries.length > 0 && deliveries.every((delivery) => delivery.attempts >= 2 && delivery.status === 'pending')
-        ? deliveries
-        : undefined;
-    });
-    const failing = await fx.registry.listDeliveries();
-    expect(failing.every((delivery) => delivery.lastError?.startsWith('the request failed'))).toBe(true);
+      receiver = await startReceiver(port, received);
+      const expectedPerModel = ['registered_model.created', 'model_version.created', 'promotion.decided', 'model_version.alias_set'];
+      await until('all deliveries', async () => {
+        const deliveries = await fx.registry.listDeliveries();
+        return deliveries.length === expectedPerModel.length + 1 && deliveries.every((delivery) => delivery.status === 'delivered')
+          ? true
+          : undefined;
+      });
 
-    receiver = await startReceiver(port, received);
-    const expectedPerModel = ['registered_model.created', 'model_version.created', 'promotion.decided', 'model_version.alias_set'];
-    await until('all deliveries', async () => {
-      const deliveries = await fx.registry.listDeliveries();
-      return deliveries.length === expectedPerModel.length + 1 && deliveries.every((delivery) => delivery.status === 'delivered')
-        ? true
-        : undefined;
-    });
+      const perModelTypes = (await fx.registry.listDeliveries(perModel.webhookId)).map((delivery) => delivery.eventType);
+      expect(perModelTypes).toEqual(expectedPerModel);
+      expect((await fx.registry.listDeliveries(promotionsOnly.webhookId)).map((delivery) => delivery.eventType)).toEqual([
+        'promotion.decided',
+      ]);
+      for (const message of received) {
+        expect(verifySignature(secret, message.body, message.headers[signatureHeader] as string)).toBe(true);
+        const body = JSON.parse(message.body) as { event_type: string; payload: { name: string } };
+        expect(message.headers['x-mlp-event']).toBe(body.event_type);
+        expect(body.payload.name).toBe('hooked'); // nothing of 'unrelated' reached either webhook
+      }
 
-    const perModelTypes = (await fx.registry.listDeliveries(perModel.webhookId)).map((delivery) => delivery.eventType);
-    expect(perModelTypes).toEqual(expectedPerModel);
-    expect((await fx.registry.listDeliveries(promotionsOnly.webhookId)).map((delivery) => delivery.eventType)).toEqual([
-      'promotion.decided',
-    ]);
-    for (const message of received) {
-      expect(verifySignature(secret, message.body, message.headers[signatureHeader] as string)).toBe(true);
-      const body = JSON.parse(message.body) as { event_type: string; payload: { name: string } };
-      expect(message.headers['x-mlp-event']).toBe(body.event_type);
-      expect(body.payload.name).toBe('hooked'); // nothing of 'unrelated' reached either webhook
+      // Events while no worker runs are delivered by the next one: the consumer's cursor is durable.
+      await worker.close();
+      await fx.registry.deleteAlias('hooked', 'champion');
+      expect(received.some((message) => message.body.includes('model_version.alias_deleted'))).toBe(false);
+      worker = fx.registry.startWebhookDelivery(fast);
+      await until('the delivery made after the restart', async () =>
+        received.find((message) => message.body.includes('"event_type":"model_version.alias_deleted"')),
+      );
+    } finally {
+      await worker.close(); // also when an expectation failed, so no worker outlives its test
     }
-
-    // Events while no worker runs are delivered by the next one: the consumer's cursor is durable.
-    await worker.close();
-    await fx.registry.deleteAlias('hooked', 'champion');
-    expect(received.some((message) => message.body.includes('model_version.alias_deleted'))).toBe(false);
-    worker = fx.registry.startWebhookDelivery(fast);
-    await until('the delivery made after the restart', async () =>
-      received.find((message) => message.body.includes('"event_type":"model_version.alias_deleted"')),
-    );
-    await worker.close();
   });
 
   it('a non-2xx answer is retried; after maxAttempts the delivery is failed and redeliver sends it again', async () => {
