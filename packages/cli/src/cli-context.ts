@@ -28,6 +28,8 @@ export interface CliContextOptions {
   /** The parsed global options; called only once parsing is done. */
   globalOptions: () => GlobalOptions;
   migrations: readonly MigrationSet[];
+  /** Every module's service factories, by name. */
+  services?: ReadonlyMap<string, (context: CliContext) => Promise<unknown>>;
 }
 
 /** The context commands see, plus what only the CLI itself uses. */
@@ -55,6 +57,7 @@ export function createCliContext(options: CliContextOptions): CliContextControll
   const { io, output } = options;
   let workspace: Promise<Workspace> | undefined;
   let logger: Logger | undefined;
+  const services = new Map<string, Promise<unknown>>();
 
   const workspaceDir = () => {
     const fromEnv = io.env.MLP_WORKSPACE === '' ? undefined : io.env.MLP_WORKSPACE;
@@ -99,10 +102,17 @@ export function createCliContext(options: CliContextOptions): CliContextControll
       setExitCode(code) {
         controller.exitCode = code;
       },
+      service<T>(name: string) {
+        const create = options.services?.get(name);
+        if (!create) return Promise.resolve(undefined);
+        if (!services.has(name)) services.set(name, create(controller.context));
+        return services.get(name) as Promise<T>;
+      },
     },
     async close() {
       const opening = workspace;
       workspace = undefined;
+      services.clear();
       if (!opening) return;
       const opened = await opening.catch(() => undefined);
       await opened?.close();

@@ -215,6 +215,33 @@ describe('modules', () => {
     expect(() => createCli({ modules: [probeModule({}), probeModule({})] })).toThrow(/named "probe"/);
   });
 
+  it('hands one module’s service to another’s commands, built once per run, undefined when nobody provides it', async () => {
+    let built = 0;
+    const provider: CliCommandModule = {
+      name: 'provider',
+      services: { catalog: async () => ({ id: ++built }) },
+      register() {},
+    };
+    const consumer: CliCommandModule = {
+      name: 'consumer',
+      register(program, context) {
+        program.command('use').action(async () => {
+          const first = await context.service<{ id: number }>('catalog');
+          const again = await context.service<{ id: number }>('catalog');
+          context.output('used', { first, same: first === again, missing: (await context.service('nothing')) ?? null });
+        });
+      },
+    };
+    const result = await run(['use', '--json'], { modules: [provider, consumer] });
+    expect(JSON.parse(result.stdout)).toEqual({ first: { id: 1 }, same: true, missing: null });
+    expect(built).toBe(1);
+  });
+
+  it('refuses two modules providing one service name', () => {
+    const providing = (name: string): CliCommandModule => ({ name, services: { catalog: async () => ({}) }, register() {} });
+    expect(() => createCli({ modules: [providing('a'), providing('b')] })).toThrow(/service "catalog"/);
+  });
+
   it('runs a Cli once', async () => {
     const cli = createCli({ modules: [probeModule({})], io: { stdout: buffer(), stderr: buffer(), env: {}, cwd } });
     await cli.run(['probe']);

@@ -2,7 +2,7 @@ import { logLevels, type MigrationSet } from '@mlp/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type CliContextController, type CliIo, createCliContext } from './cli-context.js';
 import { describeFailure, isCommanderDone } from './cli-failure.js';
-import type { CliCommandModule, GlobalOptions } from './command-module.js';
+import type { CliCommandModule, CliContext, GlobalOptions } from './command-module.js';
 import { coreCommands } from './commands/core-commands.js';
 import { createOutput, type Output } from './output.js';
 import { cliVersion } from './version.js';
@@ -43,7 +43,8 @@ export function createCli(options: CliOptions = {}): Cli {
   };
   const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json: () => globalOptions().json });
   const migrations: MigrationSet[] = modules.flatMap((module) => module.migrations ?? []);
-  const controller = createCliContext({ io, output, globalOptions, migrations });
+  const services = serviceFactories(modules);
+  const controller = createCliContext({ io, output, globalOptions, migrations, services });
 
   program
     .description('mlp: version data, track experiments, train, register, deploy and monitor models')
@@ -126,6 +127,16 @@ function commandPath(command: Command): string {
   const names: string[] = [];
   for (let current: Command | null = command; current; current = current.parent) names.unshift(current.name());
   return names.join(' ');
+}
+
+function serviceFactories(modules: readonly CliCommandModule[]): Map<string, (context: CliContext) => Promise<unknown>> {
+  const factories = new Map<string, (context: CliContext) => Promise<unknown>>();
+  for (const module of modules)
+    for (const [name, factory] of Object.entries(module.services ?? {})) {
+      if (factories.has(name)) throw new Error(`Two CLI command modules provide the service "${name}"; service names must be unique.`);
+      factories.set(name, factory);
+    }
+  return factories;
 }
 
 function uniqueModules(modules: readonly CliCommandModule[]): CliCommandModule[] {

@@ -46,6 +46,12 @@ export interface CliContext {
   fail(code: ErrorCode, message: string): never;
   /** Sets the exit code without failing (a report such as `doctor` that found problems). */
   setExitCode(code: number): void;
+  /**
+   * What another installed module provides under `name` (see `CliCommandModule.services`), created once
+   * per command; undefined when no installed module provides it. How `mlp train` reads dataset
+   * versions without depending on the data-version package.
+   */
+  service<T>(name: string): Promise<T | undefined>;
 }
 
 /**
@@ -57,5 +63,7 @@ export interface CliCommandModule {
   name: string;
   /** Migrations its commands need; applied whenever a command opens the workspace, checked by `doctor`. */
   migrations?: readonly MigrationSet[];
+  /** Objects this module offers other modules' commands, by name (`datasetCatalog`), built on first use. */
+  services?: Readonly<Record<string, (context: CliContext) => Promise<unknown>>>;
   register(program: Command, context: CliContext): void;
 }

@@ -9,6 +9,7 @@ export const knownCommandPackages = [
   '@mlp/data-version/cli',
   '@mlp/validate/cli',
   '@mlp/registry/cli',
+  '@mlp/train/cli',
   '@mlp/server/cli',
 ] as const;
 

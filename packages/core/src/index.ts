@@ -6,6 +6,7 @@ export { type OpenBlobStoreContext, openBlobStore } from './blobs/open-blob-stor
 export type { ConfigFile, LogLevel, ResolvedConfig, S3Settings, WorkspaceSettings } from './config/config-schema.js';
 export { configFileSchema, logLevels } from './config/config-schema.js';
 export { coreEnvVariables } from './config/env-settings.js';
+export { formatZodIssues } from './config/format-zod-error.js';
 export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolve-config.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
 export { embeddedEngine } from './db/embedded/embedded-engine.js';

@@ -206,6 +206,8 @@ async function hasWorkspace(root: string): Promise<boolean> {
 export const dataCommands: CliCommandModule = {
   name: 'data-version',
   migrations: catalogMigrations,
+  // `mlp train` reads dataset versions (`flights@3`) through this, without importing data-version.
+  services: { datasetCatalog: async (context) => (await openCliCatalog(context)).catalog },
   register(program, context) {
     const data = program.command('data').description('version data files and folders (DVC 3 compatible), remotes, datasets');
     registerVersioningCommands(data, context);

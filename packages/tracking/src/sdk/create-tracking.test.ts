@@ -59,6 +59,30 @@ describe('createTracking', () => {
     for (const handle of [child, byId, parent]) await handle.end();
   });
 
+  it('resumes an ended run: RUNNING again, logging to the same run, until it ends once more', async () => {
+    const { tracking } = createTestTracking();
+    const first = await tracking.startRun({ name: 'search' });
+    first.logMetric('trials', 1, { step: 1 });
+    await first.end('FAILED');
+    const resumed = await tracking.resumeRun(first.runId);
+    expect(resumed.runId).toBe(first.runId);
+    expect((await tracking.getRun(first.runId)).status).toBe('RUNNING');
+    resumed.logMetric('trials', 2, { step: 2 });
+    await resumed.end();
+    const run = await tracking.getRun(first.runId);
+    expect(run.status).toBe('FINISHED');
+    expect((await tracking.metricHistory(first.runId, 'trials')).map((point) => point.value)).toEqual([1, 2]);
+  });
+
+  it('refuses to resume a deleted run or an unknown one', async () => {
+    const { tracking, store } = createTestTracking();
+    const run = await tracking.startRun();
+    await run.end();
+    await store.deleteRun(run.runId);
+    await expect(tracking.resumeRun(run.runId)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    await expect(tracking.resumeRun('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('creates no run when the start options are invalid', async () => {
     const { tracking, store } = createTestTracking();
     await expect(tracking.startRun({ params: { 'bad key!': 1 } })).rejects.toThrow(/param key/);

@@ -41,6 +41,11 @@ export interface Tracking {
    * exception, which `await using` cannot see.
    */
   withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T> | T): Promise<T>;
+  /**
+   * Reopens an existing run to log more to it, as MLflow's `start_run(run_id=...)` does: its status
+   * goes back to RUNNING until `end`. How an interrupted hyper-parameter search resumes its parent run.
+   */
+  resumeRun(runId: string): Promise<ActiveRun>;
   getRun(runId: string): Promise<Run>;
   searchRuns(input: SearchRunsInput): Promise<Page<Run>>;
   /** Params and latest metrics of runs side by side, keys sorted, differing params listed. */
@@ -182,6 +187,21 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
       }
       await run.end();
       return result;
+    },
+
+    async resumeRun(runId) {
+      const target = await store();
+      const run = await target.getRun(runId);
+      if (run.lifecycleStage === 'deleted')
+        throw new MlpError('FAILED_PRECONDITION', `Run ${runId} is deleted; restore it before resuming it.`);
+      const reopened = run.status === 'RUNNING' ? run : await target.updateRun(runId, { status: 'RUNNING' });
+      return createActiveRun(reopened, {
+        store: target,
+        blobs,
+        logger,
+        options: resolved,
+        ...(options.lineage ? { lineage: options.lineage } : {}),
+      });
     },
 
     getRun: async (runId) => (await store()).getRun(runId),

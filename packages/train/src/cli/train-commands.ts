@@ -1,0 +1,99 @@
+import path from 'node:path';
+import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { MlpError } from '@mlp/core';
+import { createTracking, type DatasetLineage } from '@mlp/tracking';
+import { loadSpec } from '../spec/load-spec.js';
+import { type DatasetResolver, type TrainResult, train } from '../train.js';
+import { registerPredictCommand } from './predict-command.js';
+
+type Program = Parameters<CliCommandModule['register']>[0];
+
+interface TrainFlags {
+  trials?: string;
+  parallel?: string;
+  resume?: string;
+  out: string;
+}
+
+/** What `mlp train` uses of the data-version package's catalog, when that package is installed. */
+type CliDatasetCatalog = DatasetResolver & { lineage: DatasetLineage };
+
+function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < min)
+    throw new MlpError('INVALID_ARGUMENT', `${flag} must be a whole number ≥ ${min}, not ${JSON.stringify(value)}.`);
+  return number;
+}
+
+/** The JSON the issue asks for: snake_case, one entry per trial. */
+function trainJson(result: TrainResult) {
+  return {
+    parent_run_id: result.parentRunId ?? null,
+    best_run_id: result.bestRunId,
+    best_metrics: result.bestMetrics,
+    package: result.packageDir,
+    trials: result.trials.map((trial) => ({
+      run_id: trial.runId,
+      index: trial.index,
+      params: trial.params,
+      metrics: trial.metrics,
+      status: trial.status,
+      ...(trial.error ? { error: trial.error } : {}),
+    })),
+  };
+}
+
+function registerTrain(program: Program, context: CliContext): void {
+  program
+    .command('train')
+    .description('train a model from a spec (YAML or JSON); with a `search` section, run a tracked hyper-parameter search')
+    .argument('<spec>', 'the training spec file')
+    .option('--trials <n>', 'trials of the search (overrides search.trials)')
+    .option('--parallel <n>', 'trials at once (overrides search.parallel; 0 = one per core)')
+    .option('--resume <run-id>', 'continue the interrupted search whose parent run this is')
+    .option('--out <dir>', 'local folder for model packages', '.mlp/train')
+    .action(async (specFile: string, flags: TrainFlags) => {
+      const spec = await loadSpec(path.resolve(context.workspaceDir, specFile));
+      const workspace = await context.openWorkspace({ applicationName: 'mlp train' });
+      const catalog = await context.service<CliDatasetCatalog>('datasetCatalog');
+      const tracking = createTracking(workspace, { env: context.env, ...(catalog ? { lineage: catalog.lineage } : {}) });
+      const trials = wholeNumber('--trials', flags.trials, 1);
+      const parallel = wholeNumber('--parallel', flags.parallel, 0);
+      try {
+        const result = await train(spec, {
+          tracking,
+          ...(catalog ? { datasets: catalog } : {}),
+          ...(trials !== undefined ? { trials } : {}),
+          ...(parallel !== undefined ? { parallel } : {}),
+          ...(flags.resume ? { resume: flags.resume } : {}),
+          outDir: path.resolve(context.workspaceDir, flags.out),
+          onProgress: (message) => context.progress(message),
+        });
+        context.output(trainSummary(result), trainJson(result));
+      } finally {
+        await tracking.close();
+      }
+    });
+}
+
+function trainSummary(result: TrainResult) {
+  const cell = (value: number | undefined) => (value === undefined ? '' : Number.isInteger(value) ? String(value) : value.toFixed(4));
+  const keys = [...new Set(result.trials.flatMap((trial) => Object.keys(trial.metrics)))]
+    .filter((key) => key.startsWith('test_') || key.startsWith('val_'))
+    .slice(0, 4);
+  return {
+    columns: ['trial', 'run', 'status', ...keys],
+    rows: result.trials.map((trial) => [String(trial.index), trial.runId, trial.status, ...keys.map((key) => cell(trial.metrics[key]))]),
+    footer: `best run ${result.bestRunId}${result.parentRunId ? ` (search ${result.parentRunId})` : ''}; model package ${result.packageDir}`,
+  };
+}
+
+/** `mlp train` and `mlp predict`. */
+export const trainCommands: CliCommandModule = {
+  name: 'train',
+  register(program, context) {
+    registerTrain(program, context);
+    registerPredictCommand(program, context);
+  },
+};

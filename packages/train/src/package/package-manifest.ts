@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { taskSchema } from '../spec/train-spec.js';
+
+/** The files of a model package, relative to its folder. */
+export const packageFiles = {
+  manifest: 'mlp-model.json',
+  preprocessing: 'preprocessing.json',
+  signature: 'signature.json',
+  metrics: 'metrics.json',
+  provenance: 'provenance.json',
+  /** Records from the test split and the outputs the evaluation gave them: `verify` replays them. */
+  inputExample: 'input_example.json',
+  tfjs: 'tfjs',
+  onnx: 'model.onnx',
+  /** MLflow's flavor file, so MLflow tools recognise the ONNX model. */
+  mlmodel: 'MLmodel',
+} as const;
+
+export const PACKAGE_FORMAT = 'mlp-model';
+export const PACKAGE_FORMAT_VERSION = 1;
+
+export const packageManifestSchema = z.object({
+  format: z.literal(PACKAGE_FORMAT),
+  version: z.literal(PACKAGE_FORMAT_VERSION),
+  name: z.string(),
+  task: taskSchema,
+  target: z.string(),
+  /** Class values of a classification, in output order; absent for regression. */
+  classes: z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Width of the preprocessed input the models take. */
+  inputWidth: z.int().min(1),
+  /** Which model files the package holds: tfjs always for built-in models, onnx for linear and MLP models. */
+  runtimes: z.object({ tfjs: z.boolean(), onnx: z.boolean() }),
+  /** The model type from the spec (`mlp`, `logistic`, `linear`). */
+  modelType: z.string(),
+  createdAt: z.string(),
+  mlpVersion: z.string(),
+});
+export type PackageManifest = z.infer<typeof packageManifestSchema>;
+
+/** What `predict` gives for one record. */
+export interface Prediction {
+  /** The predicted class (classification, at probability 0.5 for binary) or value (regression). */
+  prediction: string | number | boolean;
+  /** Each class's probability (classification only), keyed by the class value as text. */
+  probabilities?: Record<string, number>;
+}
+
+/** The stored example: records, and the raw outputs the evaluation computed for them. */
+export interface InputExample {
+  records: Record<string, unknown>[];
+  /** Row-major model outputs (P(positive), class probabilities, or values) at training time. */
+  outputs: number[];
+}

@@ -1,0 +1,221 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import type { ActiveRun, Run } from '@mlp/tracking';
+import type { Table } from './data/table.js';
+import { tableRecords } from './data/table-records.js';
+import { fitTarget } from './features/target-encoder.js';
+import { logTrainingResult } from './log-training-result.js';
+import { runSearch } from './search/run-search.js';
+import type { TrialRecord } from './search/sampler.js';
+import { applyParams, type Params } from './search/search-space.js';
+import { specParams } from './spec/spec-params.js';
+import type { TrainSpec } from './spec/train-spec.js';
+import { formatMetrics, type ResolvedData, recordDataset, type TrainOptions, type TrainResult, type TrialSummary } from './train.js';
+import { defaultObjective, readSpecData, type TrainModelResult } from './train-model.js';
+import type { TrainTrialInput } from './train-trial.js';
+import { loadTrialHistory, searchTags } from './trial-history.js';
+
+/** The worker module each trial runs: `train-trial` beside this file (`.ts` in tests, `.js` once built). */
+const trialModule = new URL(`./train-trial${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
+
+/**
+ * A hyper-parameter search, tracked: a parent run, a child run per trial (params, per-epoch metrics,
+ * final metrics, artifacts), the best trial's metrics and package on the parent. Resumable.
+ */
+export async function runTrackedSearch(
+  spec: TrainSpec,
+  options: TrainOptions,
+  resolved: { outDir: string; data: ResolvedData },
+): Promise<TrainResult> {
+  const { tracking } = options;
+  const search = spec.search;
+  if (!search) throw new MlpError('INVALID_ARGUMENT', 'Resuming needs the spec of the search, with its `search` section.');
+  const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+
+  // Read the data once up front: a bad target fails here, before any trial, and fixes the task.
+  const data = await dataForWorkers(spec, resolved);
+  const task = spec.task ?? inferTask(spec, data.table);
+  const objective = {
+    metric: search.metric ?? defaultObjective(task).metric,
+    direction: search.direction ?? defaultObjective(task).direction,
+  };
+  const base: TrainSpec = { ...spec, task };
+
+  let parent: ActiveRun;
+  let history: TrialRecord[] = [];
+  let earlierRuns = new Map<number, Run>();
+  if (options.resume) {
+    const run = await tracking.getRun(options.resume);
+    if (run.tags[searchTags.specHash] !== specHash)
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `Run ${options.resume} ${run.tags[searchTags.specHash] ? 'searched a different spec' : 'is not a search'}; resume a search with the spec it started with.`,
+      );
+    ({ history, runs: earlierRuns } = await loadTrialHistory(tracking, run, objective));
+    parent = await tracking.resumeRun(run.runId);
+    options.onProgress?.(`resuming search ${run.runId}: ${history.filter((trial) => trial.status !== 'RUNNING').length} trials done`);
+  } else {
+    parent = await tracking.startRun({
+      experiment: spec.experiment,
+      params: { ...specParams(base), 'search.sampler': search.sampler, 'search.trials': search.trials, 'search.metric': objective.metric },
+      tags: { [searchTags.specHash]: specHash, 'mlp.train.model': spec.model.type },
+    });
+    await recordDataset(parent, resolved.data);
+  }
+  options.onProgress?.(
+    `search ${parent.runId} started (${search.trials} trials, ${search.sampler}); after an interruption, resume ${parent.runId}`,
+  );
+
+  const children = new Map<number, ActiveRun>();
+  const packageDirs = new Map<number, string>();
+  const summaries = new Map<number, TrialSummary>();
+  try {
+    const outcome = await runSearch({
+      search: { ...search, metric: objective.metric, direction: objective.direction },
+      seed: spec.seed,
+      maxEpochs: spec.epochs,
+      history,
+      module: trialModule,
+      ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      makeInput: (index: number, params: Params): TrainTrialInput => {
+        // Named before the trial's run exists (the pool starts it next); unique per attempt.
+        const packageDir = path.join(resolved.outDir, parent.runId, `trial-${index}-${randomUUID().slice(0, 8)}`);
+        packageDirs.set(index, packageDir);
+        return {
+          spec: applyParams(base, params),
+          ...(data.dataPath ? { dataPath: data.dataPath } : {}),
+          packageDir,
+          provenance: {
+            parentRunId: parent.runId,
+            trial: index,
+            ...(resolved.data.datasetRef ? { dataset: resolved.data.datasetRef } : {}),
+          },
+        };
+      },
+      objective: (result: unknown) => (result as TrainModelResult).metrics[objective.metric],
+      async onTrialStart(index: number, params: Params) {
+        const trialSpec = applyParams(base, params);
+        const child = await tracking.startRun({
+          experiment: spec.experiment,
+          name: `trial-${index}`,
+          parent: parent.runId,
+          params: specParams(trialSpec),
+          tags: { [searchTags.index]: String(index), [searchTags.params]: JSON.stringify(params) },
+        });
+        await recordDataset(child, resolved.data);
+        children.set(index, child);
+        options.onProgress?.(`trial ${index} started (run ${child.runId}): ${JSON.stringify(params)}`);
+      },
+      async onEpoch(index: number, epoch: number, metrics: Record<string, number>) {
+        await children.get(index)?.logMetrics(metrics, { step: epoch });
+      },
+      async onTrialEnd(
+        record: TrialRecord,
+        end: { status: string; result?: unknown; error?: { code: string; message: string }; epoch?: number },
+      ) {
+        const child = children.get(record.index);
+        if (!child) return;
+        const summary: TrialSummary = { runId: child.runId, index: record.index, params: record.params, metrics: {}, status: 'FAILED' };
+        if (record.status === 'FINISHED') {
+          const result = end.result as TrainModelResult;
+          await logTrainingResult(child, result, packageDirs.get(record.index) as string);
+          Object.assign(summary, { status: 'FINISHED', metrics: result.metrics });
+          child.setTag(searchTags.status, 'FINISHED');
+          await child.end();
+        } else if (record.status === 'PRUNED') {
+          summary.status = 'PRUNED';
+          child.setTags({ [searchTags.status]: 'PRUNED', 'mlp.trial.pruned_at_epoch': String(end.epoch ?? '') });
+          await child.end('KILLED');
+        } else {
+          const message = end.error?.message ?? `the trial gave no ${objective.metric}`;
+          summary.error = message;
+          child.setTag(searchTags.status, 'FAILED');
+          child.fail(new MlpError((end.error?.code as never) ?? 'INTERNAL', message));
+          await child.end('FAILED');
+        }
+        summaries.set(record.index, summary);
+        options.onProgress?.(
+          `trial ${record.index} ${summary.status}${summary.error ? `: ${summary.error}` : ''} ${formatMetrics(pick(summary.metrics, objective.metric))}`,
+        );
+      },
+    });
+
+    const best = outcome.best;
+    if (!best)
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `No trial of search ${parent.runId} finished with a ${objective.metric}; see the trials' failure reasons.`,
+      );
+    const runIdOf = (index: number) => children.get(index)?.runId ?? earlierRuns.get(index)?.runId;
+    const bestRunId = runIdOf(best.index);
+    if (!bestRunId) throw new MlpError('INTERNAL', `The best trial ${best.index} has no run.`);
+    const bestMetrics = metricsOf((await tracking.getRun(bestRunId)).metrics);
+    const bestPackage = packageDirs.get(best.index);
+    parent.setTags({ [searchTags.best]: bestRunId, 'mlp.search.best_trial': String(best.index) });
+    await parent.logMetrics(Object.fromEntries(Object.entries(bestMetrics).map(([key, value]) => [`best_${key}`, value])));
+    // A best trial from an earlier session has no local package here; its own run holds it.
+    if (bestPackage) await parent.logArtifacts(bestPackage, { path: 'model' });
+    await parent.end();
+
+    const trials = outcome.trials.map(
+      (record): TrialSummary =>
+        summaries.get(record.index) ?? {
+          runId: runIdOf(record.index) ?? '',
+          index: record.index,
+          params: record.params,
+          metrics: metricsOf(earlierRuns.get(record.index)?.metrics),
+          status: record.status === 'RUNNING' ? 'FAILED' : record.status,
+        },
+    );
+    return { parentRunId: parent.runId, bestRunId, bestMetrics, ...(bestPackage ? { packageDir: bestPackage } : {}), trials };
+  } catch (error) {
+    for (const child of children.values()) if (child.status === 'RUNNING') await child.end('KILLED').catch(() => {});
+    parent.fail(error);
+    await parent.end('FAILED').catch(() => {});
+    if (options.signal?.aborted)
+      throw new MlpError(
+        'UNAVAILABLE',
+        `Search ${parent.runId} was interrupted after ${summaries.size} trial(s) in this session; resume ${parent.runId} to finish it (mlp train SPEC --resume ${parent.runId}).`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+function pick(metrics: Record<string, number>, key: string): Record<string, number> {
+  return metrics[key] === undefined ? {} : { [key]: metrics[key] };
+}
+
+function metricsOf(metrics: Record<string, { value: number }> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics ?? {}).map(([key, metric]) => [key, metric.value]));
+}
+
+/** Workers read a file: in-memory data is written once as JSON lines for them. */
+async function dataForWorkers(
+  spec: TrainSpec,
+  resolved: { outDir: string; data: ResolvedData },
+): Promise<{ dataPath?: string; table: Table }> {
+  if (resolved.data.table) {
+    const file = path.join(resolved.outDir, `data-${process.pid}-${Date.now()}.jsonl`);
+    const { table } = resolved.data;
+    await writeFile(
+      file,
+      `${tableRecords(table)
+        .map((record) => JSON.stringify(record))
+        .join('\n')}\n`,
+    );
+    return { dataPath: file, table };
+  }
+  const dataPath = resolved.data.dataPath ?? spec.data;
+  const table = await readSpecData(spec, dataPath);
+  return { dataPath, table };
+}
+
+function inferTask(spec: TrainSpec, table: Table): NonNullable<TrainSpec['task']> {
+  const all = Int32Array.from({ length: table.rowCount }, (_, row) => row);
+  return fitTarget(table, spec.target, { rows: all, ...(spec.positiveClass !== undefined ? { positiveClass: spec.positiveClass } : {}) })
+    .state.task;
+}

@@ -1,0 +1,159 @@
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MlpError } from '@mlp/core';
+import type { ActiveRun, Tracking } from '@mlp/tracking';
+import type { Table } from './data/table.js';
+import { tableFromRecords } from './data/table-from-records.js';
+import { logTrainingResult } from './log-training-result.js';
+import { isDatasetRef, parseSpec } from './spec/load-spec.js';
+import { specParams } from './spec/spec-params.js';
+import type { TrainSpec, TrainSpecInput } from './spec/train-spec.js';
+import { runTrackedSearch } from './tracked-search.js';
+import { trainModel } from './train-model.js';
+
+/** What `train` needs of a dataset catalog (such as @mlp/data-version's): a local file holding a version. */
+export interface DatasetResolver {
+  resolve(ref: string): Promise<{ path: string; version: { ref: string; rootHash: string } }>;
+}
+
+export interface TrainOptions {
+  /** Where runs, metrics and model packages are recorded. */
+  tracking: Tracking;
+  /** Resolves `spec.data` when it names a dataset version (`flights@3`). */
+  datasets?: DatasetResolver;
+  /** In-memory data instead of `spec.data`: a table, or records (objects keyed by column). */
+  data?: Table | readonly Record<string, unknown>[];
+  /** Override `spec.search.trials` / `spec.search.parallel`. */
+  trials?: number;
+  parallel?: number;
+  /** The parent run id of an interrupted search to continue. */
+  resume?: string;
+  /** Local folder for model packages (`<outDir>/<run id>/`); a temporary folder by default. */
+  outDir?: string;
+  signal?: AbortSignal;
+  /** Progress lines for long work (a CLI shows them). */
+  onProgress?: (message: string) => void;
+}
+
+/** One trial (or the single training) as reported. */
+export interface TrialSummary {
+  runId: string;
+  index: number;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  status: 'FINISHED' | 'FAILED' | 'PRUNED';
+  error?: string;
+}
+
+export interface TrainResult {
+  /** The parent run of a search; absent for a single training. */
+  parentRunId?: string;
+  bestRunId: string;
+  bestMetrics: Record<string, number>;
+  /**
+   * The local folder of the best model's package (also the run's `model/` artifacts). Absent when a
+   * resumed search's best trial ran in an earlier session: download it from that run.
+   */
+  packageDir?: string;
+  trials: TrialSummary[];
+}
+
+/**
+ * Trains from a spec with every run tracked: one run, or, when the spec has a `search` (or `trials`
+ * is given), a parent run with a child run per trial and the best trial's package on the parent.
+ */
+export async function train(input: TrainSpecInput | TrainSpec, options: TrainOptions): Promise<TrainResult> {
+  let spec = parseSpec(input);
+  if (options.trials !== undefined || options.parallel !== undefined) {
+    if (!spec.search)
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        'trials and parallel apply to a search: add a `search` section with the space to search to the spec.',
+      );
+    spec = parseSpec({
+      ...spec,
+      search: {
+        ...spec.search,
+        ...(options.trials !== undefined ? { trials: options.trials } : {}),
+        ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
+      },
+    });
+  }
+  const outDir = path.resolve(options.outDir ?? path.join(tmpdir(), 'mlp-train'));
+  await mkdir(outDir, { recursive: true });
+  const data = await resolveData(spec, options);
+  if (spec.search || options.resume) return runTrackedSearch(spec, options, { outDir, data });
+  return trainOnce(spec, options, outDir, data);
+}
+
+/** Where the data comes from: in memory, a resolved dataset version, or the spec's file. */
+export interface ResolvedData {
+  table?: Table;
+  dataPath?: string;
+  /** The pinned dataset version (`flights@3`) runs record as their input. */
+  datasetRef?: string;
+}
+
+async function resolveData(spec: TrainSpec, options: TrainOptions): Promise<ResolvedData> {
+  if (options.data) return { table: Array.isArray(options.data) ? tableFromRecords(options.data) : (options.data as Table) };
+  if (!isDatasetRef(spec.data)) return { dataPath: spec.data };
+  if (!options.datasets)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `The spec reads dataset ${spec.data}, but no dataset catalog was given: pass \`datasets\` (createDatasetCatalog from @mlp/data-version), or point \`data\` at a file.`,
+    );
+  options.onProgress?.(`resolving dataset ${spec.data}`);
+  const resolved = await options.datasets.resolve(spec.data);
+  return { dataPath: resolved.path, datasetRef: resolved.version.ref };
+}
+
+/** Records the dataset version on the run, through the catalog's lineage when tracking has one. */
+export async function recordDataset(run: ActiveRun, data: ResolvedData): Promise<void> {
+  if (!data.datasetRef) return;
+  try {
+    await run.useDataset({ ref: data.datasetRef, context: 'training' });
+  } catch (error) {
+    if (!MlpError.isInstance(error) || error.code !== 'FAILED_PRECONDITION') throw error;
+    run.setTag('mlp.train.dataset', data.datasetRef); // tracking without lineage: keep the reference at least
+  }
+}
+
+async function trainOnce(spec: TrainSpec, options: TrainOptions, outDir: string, data: ResolvedData): Promise<TrainResult> {
+  const run = await options.tracking.startRun({
+    experiment: spec.experiment,
+    params: specParams(spec),
+    tags: { 'mlp.train.model': spec.model.type },
+  });
+  try {
+    await recordDataset(run, data);
+    const packageDir = path.join(outDir, run.runId);
+    options.onProgress?.(`training ${spec.model.type} (run ${run.runId})`);
+    const result = await trainModel(spec, {
+      ...(data.table ? { table: data.table } : {}),
+      ...(data.dataPath ? { dataPath: data.dataPath } : {}),
+      packageDir,
+      provenance: { runId: run.runId, experimentId: run.experimentId, ...(data.datasetRef ? { dataset: data.datasetRef } : {}) },
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEpoch: async (epoch, metrics) => {
+        options.onProgress?.(`epoch ${epoch}/${spec.epochs}: ${formatMetrics(metrics)}`);
+        await run.logMetrics(metrics, { step: epoch });
+        return undefined;
+      },
+    });
+    await logTrainingResult(run, result, packageDir);
+    await run.end();
+    const summary: TrialSummary = { runId: run.runId, index: 0, params: {}, metrics: result.metrics, status: 'FINISHED' };
+    return { bestRunId: run.runId, bestMetrics: result.metrics, packageDir, trials: [summary] };
+  } catch (error) {
+    run.fail(error);
+    await run.end('FAILED').catch(() => {});
+    throw error;
+  }
+}
+
+export function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([key, value]) => `${key}=${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+    .join(' ');
+}
