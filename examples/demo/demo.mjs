@@ -16,6 +16,7 @@ import { assertValid, defineSuite } from '@mlp/validate';
 import { dataCatalogStep } from './steps/data-catalog.mjs';
 import { dataVersionStep } from './steps/data-version.mjs';
 import { registryStep } from './steps/registry.mjs';
+import { trainStep } from './steps/train.mjs';
 import { validateStep } from './steps/validate.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -145,6 +146,7 @@ try {
   await tracking.close();
 
   await registryStep({ dir, step, mlp, workspace, runId: best.runId });
+  await trainStep({ dir, step, mlp });
 
   await workspace.close();
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);

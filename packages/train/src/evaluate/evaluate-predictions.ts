@@ -27,7 +27,7 @@ export function evaluatePredictions(
     const predicted = new Int32Array(labels.length);
     for (let i = 0; i < labels.length; i += 1) predicted[i] = (outputs[i] as number) >= 0.5 ? 1 : 0;
     return {
-      metrics: { ...binaryMetrics(labels, outputs) },
+      metrics: snakeCase(binaryMetrics(labels, outputs)),
       ...(options.curves
         ? {
             confusionMatrix: confusionMatrix(labels, predicted, 2),
@@ -44,7 +44,14 @@ export function evaluatePredictions(
     predicted[row] = best;
   }
   return {
-    metrics: { ...multiclassMetrics(labels, outputs, classes) },
+    metrics: snakeCase(multiclassMetrics(labels, outputs, classes)),
     ...(options.curves ? { confusionMatrix: confusionMatrix(labels, predicted, classes) } : {}),
   };
+}
+
+/** Metric names as runs log them, MLflow-style: `log_loss`, not `logLoss`. */
+function snakeCase(metrics: object): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(metrics).map(([key, value]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value]),
+  );
 }

@@ -1,12 +1,14 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatZodIssues, MlpError } from '@mlp/core';
+import { selectBackend } from '../backend/select-backend.js';
 import type { LayersModel } from '../backend/tf.js';
 import { restorePreprocessor } from '../features/preprocessor.js';
 import type { PreprocessorState } from '../features/preprocessor-state.js';
 import { restoreTarget, type TargetState } from '../features/target-encoder.js';
 import { predictMatrix } from '../model/predict-matrix.js';
 import { createOnnxPredictor } from '../onnx/onnx-predictor.js';
+import type { BackendChoice } from '../spec/train-spec.js';
 import { unpackModel } from './model-archive.js';
 import { outputsToPredictions } from './outputs-to-predictions.js';
 import { type InputExample, type PackageManifest, type Prediction, packageFiles, packageManifestSchema } from './package-manifest.js';
@@ -17,6 +19,8 @@ export type ModelRuntime = 'tfjs' | 'onnx';
 export interface LoadModelOptions {
   /** Which model file serves: the tfjs model (default) or the ONNX export through onnxruntime-node. */
   runtime?: ModelRuntime;
+  /** The tfjs backend for the tfjs runtime: the best installed one by default. */
+  backend?: BackendChoice;
 }
 
 /** A model package ready to serve: the same preprocessing as in training, then the model. */
@@ -78,7 +82,7 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       readJson<Record<string, unknown>>(packageFiles.provenance),
       readJson<InputExample>(packageFiles.inputExample),
     ]);
-    const score = await openRuntime(dir, runtime);
+    const score = await openRuntime(dir, runtime, options.backend ?? 'auto');
 
     const predictOutputs = async (records: readonly Record<string, unknown>[]) => {
       if (!Array.isArray(records))
@@ -121,8 +125,9 @@ interface Scorer {
   close(): Promise<void>;
 }
 
-async function openRuntime(dir: string, runtime: ModelRuntime): Promise<Scorer> {
+async function openRuntime(dir: string, runtime: ModelRuntime, backend: BackendChoice): Promise<Scorer> {
   if (runtime === 'onnx') return createOnnxPredictor(await readFile(path.join(dir, packageFiles.onnx)));
+  await selectBackend(backend);
   const model: LayersModel = await loadTfjsModel(path.join(dir, packageFiles.tfjs));
   return {
     predict: async (x, rows, width) => predictMatrix(model, x, rows, width),
