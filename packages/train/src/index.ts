@@ -3,6 +3,8 @@ export type { Cell, Table } from './data/table.js';
 export { tableFromRecords } from './data/table-from-records.js';
 export { tableRecords } from './data/table-records.js';
 export type { EvaluationReport } from './evaluate/evaluate-predictions.js';
+export type { FitData, FitOptions, FitResult } from './model/fit-model.js';
+export type { Learner, ModelShape, ServingModel, TrainerPlugin } from './model/learner.js';
 export { type LoadedModel, type LoadModelOptions, loadModel, type ModelRuntime } from './package/load-model.js';
 export { ARCHIVE_EXTENSION, packModel } from './package/model-archive.js';
 export { type PackageManifest, type Prediction, packageFiles } from './package/package-manifest.js';

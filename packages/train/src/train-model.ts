@@ -1,4 +1,4 @@
-import { MlpError } from '@mlp/core';
+import { MlpError, type PluginRegistry } from '@mlp/core';
 import { selectBackend } from './backend/select-backend.js';
 import { readTable } from './data/read-table.js';
 import { splitRows } from './data/split-rows.js';
@@ -7,18 +7,19 @@ import { tableRecords } from './data/table-records.js';
 import { type EvaluationReport, evaluatePredictions } from './evaluate/evaluate-predictions.js';
 import { type FeatureIssue, fitPreprocessor } from './features/preprocessor.js';
 import { fitTarget } from './features/target-encoder.js';
-import { buildModel } from './model/build-model.js';
 import { classWeightsFor } from './model/class-weights.js';
-import { fitModel } from './model/fit-model.js';
-import { predictMatrix } from './model/predict-matrix.js';
+import type { TrainerPlugin } from './model/learner.js';
+import { createTfjsLearner } from './model/tfjs-learner.js';
 import { writeModelPackage } from './package/write-model-package.js';
-import type { TrainSpec } from './spec/train-spec.js';
+import type { ModelSpec, TrainSpec } from './spec/train-spec.js';
 
 export interface TrainModelOptions {
   /** The data, when the caller has it in memory; otherwise `spec.data` (or `dataPath`) is read. */
   table?: Table;
   /** The file holding `spec.data` when that is a dataset reference resolved by the caller. */
   dataPath?: string;
+  /** Trainer plugins, for `model: { type: 'plugin:<name>' }`. */
+  plugins?: PluginRegistry;
   /** Where the model package is written (must not exist). */
   packageDir: string;
   /** Written into the package's provenance (run id, dataset versions, …). */
@@ -56,12 +57,8 @@ export function defaultObjective(task: TrainSpec['task']): { metric: string; dir
  * well as in-process; tracking wraps it (`train`).
  */
 export async function trainModel(spec: TrainSpec, options: TrainModelOptions): Promise<TrainModelResult> {
-  if (spec.model.type.startsWith('plugin:'))
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      `Model type ${spec.model.type} needs its trainer plugin; train it with train(..., { plugins }).`,
-    );
-  const backend = await selectBackend(spec.backend);
+  const plugin = trainerPluginFor(spec, options.plugins);
+  const backend = plugin ? `plugin:${plugin.name}` : await selectBackend(spec.backend);
   const table = options.table ?? (await readSpecData(spec, options.dataPath ?? spec.data, options.signal));
 
   const split = splitRows(table, spec.split, spec.seed);
@@ -74,16 +71,11 @@ export async function trainModel(spec: TrainSpec, options: TrainModelOptions): P
 
   const { task } = target.state;
   const classes = task === 'regression' ? 1 : (target.state.classes?.length ?? 2);
-  const model = buildModel(spec.model as Parameters<typeof buildModel>[0], {
-    inputWidth: preprocessor.width,
-    task,
-    classes,
-    seed: spec.seed,
-  });
+  const shape = { inputWidth: preprocessor.width, task, classes, seed: spec.seed };
+  const model = plugin ? plugin.create(spec.model, shape) : createTfjsLearner(spec.model as ModelSpec, shape);
   try {
     const history: TrainModelResult['history'] = [];
-    const fit = await fitModel(
-      model,
+    const fit = await model.fit(
       {
         x: train.matrix,
         y: train.y,
@@ -105,7 +97,7 @@ export async function trainModel(spec: TrainSpec, options: TrainModelOptions): P
           const metrics: Record<string, number> = { loss: logs.loss };
           if (logs.valLoss !== undefined) metrics.val_loss = logs.valLoss;
           if (validation) {
-            const scores = predictMatrix(model, validation.matrix, validation.rows, preprocessor.width);
+            const scores = await model.predict(validation.matrix, validation.rows, preprocessor.width);
             Object.assign(metrics, prefixed('val_', evaluatePredictions(task, validation.y, scores, classes).metrics));
           }
           history.push({ epoch, metrics });
@@ -118,11 +110,11 @@ export async function trainModel(spec: TrainSpec, options: TrainModelOptions): P
     delete metrics.loss;
     let evaluation: EvaluationReport = { metrics: {} };
     if (validation) {
-      const scores = predictMatrix(model, validation.matrix, validation.rows, preprocessor.width);
+      const scores = await model.predict(validation.matrix, validation.rows, preprocessor.width);
       Object.assign(metrics, prefixed('val_', evaluatePredictions(task, validation.y, scores, classes).metrics));
     }
     if (test) {
-      const scores = predictMatrix(model, test.matrix, test.rows, preprocessor.width);
+      const scores = await model.predict(test.matrix, test.rows, preprocessor.width);
       evaluation = evaluatePredictions(task, test.y, scores, classes, { curves: true });
       Object.assign(metrics, prefixed('test_', evaluation.metrics));
     }
@@ -133,16 +125,12 @@ export async function trainModel(spec: TrainSpec, options: TrainModelOptions): P
     // The package's replayable example: the first records of the test split (else validation, else training).
     const [exampleSet, exampleRows] = test ? [test, split.test] : validation ? [validation, split.validation] : [train, split.train];
     const exampleCount = Math.min(20, exampleSet.rows);
-    const outputs = predictMatrix(
-      model,
-      exampleSet.matrix.subarray(0, exampleCount * preprocessor.width),
-      exampleCount,
-      preprocessor.width,
-    );
+    const outputs = await model.predict(exampleSet.matrix.subarray(0, exampleCount * preprocessor.width), exampleCount, preprocessor.width);
     await writeModelPackage(options.packageDir, {
       name: spec.experiment,
       modelType: spec.model.type,
-      model,
+      learner: model,
+      ...(plugin ? { trainer: plugin.name } : {}),
       inputWidth: preprocessor.width,
       preprocessing: { features: preprocessor.state, target: target.state },
       signature: { inputs: preprocessor.inputSchema(), outputs: outputSchema(target.state) },
@@ -175,6 +163,17 @@ export async function trainModel(spec: TrainSpec, options: TrainModelOptions): P
   } finally {
     model.dispose();
   }
+}
+
+function trainerPluginFor(spec: TrainSpec, plugins: PluginRegistry | undefined): TrainerPlugin | undefined {
+  if (!spec.model.type.startsWith('plugin:')) return undefined;
+  const name = spec.model.type.slice('plugin:'.length);
+  if (!plugins)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `Model type ${spec.model.type} needs the trainer plugin '${name}': register it in a plugin registry's trainer slot and pass it as plugins.`,
+    );
+  return plugins.get('trainer', name);
 }
 
 /** Reads the columns the spec uses (features, target, time-split column) from a data file. */

@@ -143,24 +143,21 @@ describe('train: one tracked run', () => {
   });
 
   it('records a failed training as a FAILED run with the reason, and says what was wrong', async () => {
-    const error = await train({ ...baseSpec(), target: 'nope' }, { tracking: fx.tracking, outDir: path.join(fx.dir, 'out') }).catch(
-      (caught: unknown) => caught,
-    );
+    const spec = { ...baseSpec(), experiment: 'train-int-failures', target: 'nope' };
+    const error = await train(spec, { tracking: fx.tracking }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect((error as Error).message).toContain('nope');
-    const experiment = (
-      await fx.tracking.searchRuns({
-        experimentIds: [
-          (await fx.tracking.getRun((await train({ ...baseSpec(), epochs: 1 }, { tracking: fx.tracking })).bestRunId)).experimentId,
-        ],
-        filter: "attributes.status = 'FAILED'",
-      })
-    ).items;
-    expect(experiment.some((run) => run.tags['mlp.failure_reason']?.includes('nope'))).toBe(true);
-    const spec = await train({ ...baseSpec(), model: { type: 'mlp', hiddenUnits: [0] } }, { tracking: fx.tracking }).catch(
+    const ok = await train({ ...spec, target: 'late', epochs: 1 }, { tracking: fx.tracking });
+    const { experimentId } = await fx.tracking.getRun(ok.bestRunId);
+    const failed = await fx.tracking.searchRuns({ experimentIds: [experimentId], filter: "attributes.status = 'FAILED'" });
+    expect(failed.items).toHaveLength(1);
+    expect(failed.items[0]?.tags['mlp.failure_reason']).toContain('nope');
+
+    // A spec error names the field and creates no run.
+    const invalid = await train({ ...baseSpec(), model: { type: 'mlp', hiddenUnits: [0] } }, { tracking: fx.tracking }).catch(
       (caught: unknown) => caught,
     );
-    expect(spec).toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect((spec as Error).message).toContain('model');
+    expect(invalid).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((invalid as Error).message).toContain('model.hiddenUnits.0');
   });
 });

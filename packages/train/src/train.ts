@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { MlpError, type PluginRegistry } from '@mlp/core';
 import type { ActiveRun, Tracking } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import { tableFromRecords } from './data/table-from-records.js';
@@ -24,6 +24,8 @@ export interface TrainOptions {
   datasets?: DatasetResolver;
   /** In-memory data instead of `spec.data`: a table, or records (objects keyed by column). */
   data?: Table | readonly Record<string, unknown>[];
+  /** Trainer plugins (the `trainer` slot), for `model: { type: 'plugin:<name>' }`. */
+  plugins?: PluginRegistry;
   /** Override `spec.search.trials` / `spec.search.parallel`. */
   trials?: number;
   parallel?: number;
@@ -83,7 +85,14 @@ export async function train(input: TrainSpecInput | TrainSpec, options: TrainOpt
   const outDir = path.resolve(options.outDir ?? path.join(tmpdir(), 'mlp-train'));
   await mkdir(outDir, { recursive: true });
   const data = await resolveData(spec, options);
-  if (spec.search || options.resume) return runTrackedSearch(spec, options, { outDir, data });
+  if (spec.search || options.resume) {
+    if (spec.model.type.startsWith('plugin:'))
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        `A search runs its trials in workers, which cannot be handed the plugin ${spec.model.type}; train plugin models without \`search\`.`,
+      );
+    return runTrackedSearch(spec, options, { outDir, data });
+  }
   return trainOnce(spec, options, outDir, data);
 }
 
@@ -133,6 +142,7 @@ async function trainOnce(spec: TrainSpec, options: TrainOptions, outDir: string,
       ...(data.table ? { table: data.table } : {}),
       ...(data.dataPath ? { dataPath: data.dataPath } : {}),
       packageDir,
+      ...(options.plugins ? { plugins: options.plugins } : {}),
       provenance: { runId: run.runId, experimentId: run.experimentId, ...(data.datasetRef ? { dataset: data.datasetRef } : {}) },
       ...(options.signal ? { signal: options.signal } : {}),
       onEpoch: async (epoch, metrics) => {

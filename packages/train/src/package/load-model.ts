@@ -1,6 +1,6 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { formatZodIssues, MlpError } from '@mlp/core';
+import { formatZodIssues, MlpError, type PluginRegistry } from '@mlp/core';
 import { selectBackend } from '../backend/select-backend.js';
 import type { LayersModel } from '../backend/tf.js';
 import { restorePreprocessor } from '../features/preprocessor.js';
@@ -21,6 +21,8 @@ export interface LoadModelOptions {
   runtime?: ModelRuntime;
   /** The tfjs backend for the tfjs runtime: the best installed one by default. */
   backend?: BackendChoice;
+  /** Trainer plugins: a package a plugin trained is served by that plugin (and `runtime` is ignored). */
+  plugins?: PluginRegistry;
 }
 
 /** A model package ready to serve: the same preprocessing as in training, then the model. */
@@ -68,7 +70,7 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     if (!parsed.success)
       throw new MlpError('INVALID_ARGUMENT', `${source} has an unreadable ${packageFiles.manifest}: ${formatZodIssues(parsed.error)}.`);
     const manifest = parsed.data;
-    if (!manifest.runtimes[runtime])
+    if (!manifest.trainer && !manifest.runtimes[runtime])
       throw new MlpError(
         'FAILED_PRECONDITION',
         `${source} holds no ${runtime} model; load it with runtime '${manifest.runtimes.tfjs ? 'tfjs' : 'onnx'}'.`,
@@ -82,7 +84,9 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       readJson<Record<string, unknown>>(packageFiles.provenance),
       readJson<InputExample>(packageFiles.inputExample),
     ]);
-    const score = await openRuntime(dir, runtime, options.backend ?? 'auto');
+    const score = manifest.trainer
+      ? await openPluginModel(dir, manifest.trainer, options.plugins)
+      : await openRuntime(dir, runtime, options.backend ?? 'auto');
 
     const predictOutputs = async (records: readonly Record<string, unknown>[]) => {
       if (!Array.isArray(records))
@@ -123,6 +127,16 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
 interface Scorer {
   predict(x: Float32Array, rows: number, width: number): Promise<Float32Array>;
   close(): Promise<void>;
+}
+
+async function openPluginModel(dir: string, trainer: string, plugins: PluginRegistry | undefined): Promise<Scorer> {
+  if (!plugins)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `This package was trained by the trainer plugin '${trainer}': pass a plugin registry holding it as plugins.`,
+    );
+  const model = await plugins.get('trainer', trainer).load(path.join(dir, packageFiles.trainer));
+  return { predict: async (x, rows, width) => model.predict(x, rows, width), close: async () => model.close?.() };
 }
 
 async function openRuntime(dir: string, runtime: ModelRuntime, backend: BackendChoice): Promise<Scorer> {

@@ -12,6 +12,8 @@ export const packageFiles = {
   inputExample: 'input_example.json',
   tfjs: 'tfjs',
   onnx: 'model.onnx',
+  /** A trainer plugin's own model files. */
+  trainer: 'trainer',
   /** MLflow's flavor file, so MLflow tools recognise the ONNX model. */
   mlmodel: 'MLmodel',
 } as const;
@@ -31,6 +33,8 @@ export const packageManifestSchema = z.object({
   inputWidth: z.int().min(1),
   /** Which model files the package holds: tfjs always for built-in models, onnx for linear and MLP models. */
   runtimes: z.object({ tfjs: z.boolean(), onnx: z.boolean() }),
+  /** The trainer plugin that serves a plugin model (`loadModel(..., { plugins })`). */
+  trainer: z.string().optional(),
   /** The model type from the spec (`mlp`, `logistic`, `linear`). */
   modelType: z.string(),
   createdAt: z.string(),

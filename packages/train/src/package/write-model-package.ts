@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
-import type { LayersModel } from '../backend/tf.js';
 import type { PreprocessorState } from '../features/preprocessor-state.js';
 import type { TargetState } from '../features/target-encoder.js';
-import { exportOnnx } from '../onnx/export-onnx.js';
+import type { Learner } from '../model/learner.js';
 import { trainVersion } from '../version.js';
 import { type InputExample, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type PackageManifest, packageFiles } from './package-manifest.js';
-import { saveTfjsModel } from './tfjs-model-files.js';
 
 export interface ModelPackageContents {
   name: string;
   modelType: string;
-  model: LayersModel;
+  /** The trained model; it writes its own files. */
+  learner: Pick<Learner, 'save'>;
+  /** The trainer plugin's name, for a plugin model. */
+  trainer?: string;
   inputWidth: number;
   preprocessing: { features: PreprocessorState; target: TargetState };
   /** JSON Schemas of one input record and one output. */
@@ -33,9 +34,10 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID().slice(0, 8)}.tmp`);
   await mkdir(staging, { recursive: true });
   try {
-    await saveTfjsModel(contents.model, path.join(staging, packageFiles.tfjs));
-    const onnx = exportOnnx(contents.model);
-    await writeFile(path.join(staging, packageFiles.onnx), onnx);
+    // A plugin's files go in their own folder; the built-in models write tfjs/ and model.onnx.
+    const modelDir = contents.trainer ? path.join(staging, packageFiles.trainer) : staging;
+    await mkdir(modelDir, { recursive: true });
+    await contents.learner.save(modelDir);
     const targetState = contents.preprocessing.target;
     const manifest: PackageManifest = {
       format: PACKAGE_FORMAT,
@@ -45,7 +47,8 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
       target: targetState.name,
       ...(targetState.classes ? { classes: targetState.classes } : {}),
       inputWidth: contents.inputWidth,
-      runtimes: { tfjs: true, onnx: true },
+      runtimes: { tfjs: !contents.trainer, onnx: !contents.trainer },
+      ...(contents.trainer ? { trainer: contents.trainer } : {}),
       modelType: contents.modelType,
       createdAt: new Date().toISOString(),
       mlpVersion: trainVersion(),
@@ -77,10 +80,9 @@ function mlmodelFile(manifest: PackageManifest): string {
   return [
     'artifact_path: model',
     'flavors:',
-    '  onnx:',
-    `    data: ${packageFiles.onnx}`,
-    '    onnx_version: 1.16.0',
-    '    providers: [CPUExecutionProvider]',
+    ...(manifest.runtimes.onnx
+      ? ['  onnx:', `    data: ${packageFiles.onnx}`, '    onnx_version: 1.16.0', '    providers: [CPUExecutionProvider]']
+      : []),
     '  mlp:',
     `    format: ${manifest.format}`,
     `    format_version: ${manifest.version}`,

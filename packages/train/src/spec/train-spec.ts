@@ -95,7 +95,7 @@ export const denseLayerSchema = z.strictObject({
 });
 export type DenseLayerSpec = z.infer<typeof denseLayerSchema>;
 
-export const modelSchema = z.union([
+const builtInModelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('logistic'), l2: z.number().min(0).default(0) }),
   z.strictObject({ type: z.literal('linear'), l2: z.number().min(0).default(0) }),
   z.strictObject({
@@ -107,9 +107,25 @@ export const modelSchema = z.union([
     dropout: z.number().min(0).max(0.95).default(0),
     l2: z.number().min(0).default(0),
   }),
-  /** A trainer registered in the `trainer` plugin slot; its own options are passed through. */
-  z.looseObject({ type: z.string().regex(/^plugin:[\w.-]+$/, "a plugin model type reads 'plugin:<name>'") }),
 ]);
+
+/** A trainer registered in the `trainer` plugin slot; its own options are passed through. */
+const pluginModelSchema = z.looseObject({ type: z.string().regex(/^plugin:[\w.-]+$/, "a plugin model type reads 'plugin:<name>'") });
+
+/**
+ * The model: `logistic`, `linear`, `mlp`, or `plugin:<name>`. Picked by `type` before checking, so a
+ * mistake is reported at its field (`model.hiddenUnits.0`) rather than as "no alternative matched".
+ */
+export const modelSchema = z
+  .unknown()
+  .transform((value, context): z.infer<typeof builtInModelSchema> | z.infer<typeof pluginModelSchema> => {
+    const type = (value as { type?: unknown } | null)?.type;
+    const schema = typeof type === 'string' && type.startsWith('plugin:') ? pluginModelSchema : builtInModelSchema;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) context.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
 export type ModelSpec = z.infer<typeof modelSchema>;
 
 export const optimizerSchema = z.strictObject({
