@@ -31,6 +31,22 @@ describe('signatureIncompatibility', () => {
     ).toBeUndefined();
   });
 
+  it('reads a side given as the JSON Schema of one record: properties are columns, prose ignored', () => {
+    const schema = (properties: Record<string, unknown>) =>
+      JSON.stringify({
+        inputs: { type: 'object', properties },
+        outputs: { type: 'object', properties: { prediction: { type: 'number' } } },
+      });
+    const current = schema({ distance: { type: ['number', 'null'], description: 'miles' }, origin: { type: 'string', examples: ['SEA'] } });
+    expect(
+      signatureIncompatibility(schema({ origin: { type: 'string', examples: ['LAX'] }, distance: { type: ['number', 'null'] } }), current),
+    ).toBeUndefined();
+    expect(signatureIncompatibility(schema({ distance: { type: ['number', 'null'] } }), current)).toMatch(/input origin:.* is missing/);
+    expect(signatureIncompatibility(schema({ distance: { type: 'string' }, origin: { type: 'string' } }), current)).toMatch(
+      /input distance:"?\{?.*differs/,
+    );
+  });
+
   it('names the column that changed, went missing or is new', () => {
     const current = sig([{ name: 'a', type: 'double' }]);
     expect(signatureIncompatibility(sig([{ name: 'a', type: 'string' }]), current)).toBe(

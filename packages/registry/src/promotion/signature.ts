@@ -1,6 +1,7 @@
 /**
  * Model signatures as MLflow writes them: `{ inputs, outputs }`, each a list (or the JSON text of a
- * list, as in an MLmodel file) of column specs `{ name?, type, shape? }`.
+ * list, as in an MLmodel file) of column specs `{ name?, type, shape? }`. A side may also be a JSON
+ * Schema of one record, as @mlp/train writes: its properties are the columns.
  */
 interface ColumnSpec {
   name?: string;
@@ -10,7 +11,16 @@ interface ColumnSpec {
 
 function columns(value: unknown): ColumnSpec[] | undefined {
   const parsed = typeof value === 'string' ? safeJson(value) : value;
-  return Array.isArray(parsed) ? (parsed as ColumnSpec[]) : undefined;
+  if (Array.isArray(parsed)) return parsed as ColumnSpec[];
+  const properties = (parsed as { properties?: unknown } | null)?.properties;
+  if (typeof properties === 'object' && properties !== null && !Array.isArray(properties))
+    return Object.entries(properties as Record<string, unknown>).map(([name, schema]) => ({ name, type: schemaType(schema) }));
+  return undefined;
+}
+
+/** A property's type as text: its JSON Schema without the prose (description, examples, title). */
+function schemaType(schema: unknown): string {
+  return JSON.stringify(schema, (key, value) => (key === 'description' || key === 'examples' || key === 'title' ? undefined : value));
 }
 
 function safeJson(text: string): unknown {
