@@ -72,6 +72,16 @@ describe('a tracked search', () => {
     expect((await fx.tracking.listArtifacts(parent.runId, 'model')).map((file) => file.path)).toContain('model/model.onnx');
   });
 
+  it('runs trials in child processes too, with TPE', async () => {
+    const space = { 'optimizer.learningRate': { type: 'float', low: 0.001, high: 0.05, log: true } };
+    const result = await train(searchSpec({ sampler: 'tpe', trials: 3, parallel: 2, workers: 'processes', space }), {
+      tracking: fx.tracking,
+      outDir: path.join(fx.dir, 'processes'),
+    });
+    expect(result.trials.map((trial) => trial.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
+    expect(result.bestMetrics.val_auc).toBe(Math.max(...result.trials.map((trial) => trial.metrics.val_auc as number)));
+  });
+
   it('records a trial whose loss becomes NaN as FAILED with the reason, and goes on', async () => {
     // A regression of the delay in minutes: plain SGD at a learning rate of 10 diverges, 0.001 trains.
     const space = { 'optimizer.learningRate': { type: 'categorical', choices: [0.001, 10] } };
