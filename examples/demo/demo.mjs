@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The main job on the embedded default: set up a workspace and exercise the core, then the pipeline
-// as far as it is built (ingest → validate → version → track a sweep → register and promote). Each
-// package's step lives in steps/.
+// as far as it is built (ingest → validate → version → gate → train a tracked search → register and
+// promote through gates). Each package's step lives in steps/.
 //
 //   npm run demo                 # in a fresh temporary workspace, removed afterwards
 //   npm run demo -- --dir DIR    # in DIR, kept
@@ -10,9 +10,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { md5Hex, openWorkspace } from '@mlp/core';
-import { createDatasetCatalog } from '@mlp/data-version';
-import { createTracking } from '@mlp/tracking';
-import { assertValid, defineSuite } from '@mlp/validate';
 import { dataCatalogStep } from './steps/data-catalog.mjs';
 import { dataVersionStep } from './steps/data-version.mjs';
 import { registryStep } from './steps/registry.mjs';
@@ -98,55 +95,8 @@ try {
   await validateStep({ dir, step, mlp });
   await dataVersionStep({ dir, step, mlp });
 
-  step('gate the training data: flights@latest must pass its suite before anything trains on it');
-  const catalog = await createDatasetCatalog(workspace);
-  const training = await catalog.resolve('flights@latest');
-  const trainingSuite = defineSuite('flights-training')
-    .expect('expectTableRowCountToBeBetween', { minValue: 1000 })
-    .expect('expectColumnValuesToNotBeNull', { column: 'delay' })
-    .expect('expectColumnValuesToBeBetween', { column: 'time', minValue: 0, maxValue: 24 })
-    .expect('expectColumnValuesToBeBetween', { column: 'distance', minValue: 1, maxValue: 6000 });
-  const gate = await assertValid(training.path, trainingSuite, { workspace, datasetVersion: training.version.ref });
-  console.log(
-    `  ${training.version.ref}: ${gate.statistics.successful}/${gate.statistics.evaluated} expectations met; the sweep may train on it`,
-  );
-
-  step('track a small learning-rate sweep on flights@latest; every trial is a run, its data version recorded');
-  const tracking = createTracking(workspace, { handleSignals: false, lineage: catalog.lineage });
-  let experimentId;
-  for (const lr of [0.3, 0.1, 0.03, 0.01]) {
-    const trial = {
-      experiment: 'demo-sweep',
-      name: `lr-${lr}`,
-      params: { lr, epochs: 20 },
-      datasets: ['flights@latest'],
-      // What the registry's data-validated gate reads: the training data passed the gate above.
-      tags: { 'mlp.validation.success': gate.success },
-    };
-    experimentId = await tracking.withRun(trial, async (run) => {
-      // A stand-in for training: the loss falls faster for the better learning rates.
-      let loss = 1;
-      for (let epoch = 0; epoch < 20; epoch++) {
-        loss *= 1 - Math.min(0.25, lr * (1.5 - Math.abs(Math.log10(lr) + 1.5)));
-        run.logMetric('loss', loss, { step: epoch });
-      }
-      run.logMetric('val_loss', loss * 1.1);
-      await run.logArtifact(new TextEncoder().encode(JSON.stringify({ lr, loss })), { path: 'model/model.json' });
-      return run.experimentId;
-    });
-  }
-  const { items } = await tracking.searchRuns({ experimentIds: [experimentId], orderBy: ['metrics.val_loss ASC'], maxResults: 1 });
-  const best = items[0];
-  console.log(`  best of 4 runs: ${best.name} (run ${best.runId.slice(0, 8)}…) val_loss=${best.metrics.val_loss.value.toFixed(4)}`);
-  process.stdout.write(mlp('runs', 'ls', '-e', 'demo-sweep', '--order-by', 'metrics.val_loss ASC', '--limit', '2'));
-  const [used] = await catalog.lineage.usesOfRun(best.runId);
-  console.log(
-    `  the best run read ${used.version.ref} (md5 ${used.version.rootHash}); MLflow sees it as run input ${best.inputs[0]?.name}`,
-  );
-  await tracking.close();
-
-  await registryStep({ dir, step, mlp, workspace, runId: best.runId });
-  await trainStep({ dir, step, mlp });
+  const search = await trainStep({ dir, step, mlp, workspace });
+  await registryStep({ dir, step, mlp, search });
 
   await workspace.close();
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);

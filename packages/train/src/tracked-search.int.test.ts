@@ -27,6 +27,7 @@ const searchSpec = (search: Record<string, unknown>): TrainSpecInput => ({
   batchSize: 128,
   backend: 'cpu',
   seed: 11,
+  tags: { 'mlp.validation.success': 'true' },
   search: { metric: 'val_auc', direction: 'maximize', ...search } as never,
 });
 
@@ -61,6 +62,7 @@ describe('a tracked search', () => {
     for (const child of children) {
       expect(child.status).toBe('FINISHED');
       expect(child.tags[searchTags.status]).toBe('FINISHED');
+      expect(child.tags['mlp.validation.success']).toBe('true');
       expect((await fx.tracking.metricHistory(child.runId, 'val_auc')).length).toBe(4);
     }
     const bestAuc = Math.max(...result.trials.map((trial) => trial.metrics.val_auc as number));

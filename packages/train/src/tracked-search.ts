@@ -60,7 +60,7 @@ export async function runTrackedSearch(
     parent = await tracking.startRun({
       experiment: spec.experiment,
       params: { ...specParams(base), 'search.sampler': search.sampler, 'search.trials': search.trials, 'search.metric': objective.metric },
-      tags: { [searchTags.specHash]: specHash, 'mlp.train.model': spec.model.type },
+      tags: { ...spec.tags, [searchTags.specHash]: specHash, 'mlp.train.model': spec.model.type },
     });
     await recordDataset(parent, resolved.data);
   }
@@ -103,7 +103,7 @@ export async function runTrackedSearch(
           name: `trial-${index}`,
           parent: parent.runId,
           params: specParams(trialSpec),
-          tags: { [searchTags.index]: String(index), [searchTags.params]: JSON.stringify(params) },
+          tags: { ...spec.tags, [searchTags.index]: String(index), [searchTags.params]: JSON.stringify(params) },
         });
         await recordDataset(child, resolved.data);
         children.set(index, child);

@@ -29,6 +29,7 @@ const baseSpec = (): TrainSpecInput => ({
   batchSize: 128,
   backend: 'cpu',
   seed: 3,
+  tags: { team: 'growth' },
 });
 
 describe('train: one tracked run', () => {
@@ -43,6 +44,7 @@ describe('train: one tracked run', () => {
       target: 'late',
     });
     expect(run.tags['mlp.train.backend']).toBe('cpu');
+    expect(run.tags.team).toBe('growth');
     // The problem is learnable: the held-out AUC is far above chance.
     expect(result.bestMetrics.test_auc).toBeGreaterThan(0.85);
     for (const key of ['val_loss', 'val_auc', 'val_f1', 'test_accuracy', 'test_f1', 'samples_per_second', 'training_time_s'])

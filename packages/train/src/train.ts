@@ -132,7 +132,7 @@ async function trainOnce(spec: TrainSpec, options: TrainOptions, outDir: string,
   const run = await options.tracking.startRun({
     experiment: spec.experiment,
     params: specParams(spec),
-    tags: { 'mlp.train.model': spec.model.type },
+    tags: { ...spec.tags, 'mlp.train.model': spec.model.type },
   });
   try {
     await recordDataset(run, data);

@@ -15,7 +15,7 @@ export function specParams(spec: TrainSpec): Record<string, ParamValue> {
     }
     for (const [key, inner] of Object.entries(value)) visit(prefix ? `${prefix}.${key}` : key, inner);
   };
-  const { search: _search, features, target, ...rest } = spec;
+  const { search: _search, tags: _tags, features, target, ...rest } = spec;
   visit('', rest);
   params.target = target.expression ? `${target.name} = ${target.expression}` : target.name;
   params.features = features.map((feature) => (feature.type === 'numeric' ? feature.name : `${feature.name}:${feature.type}`)).join(',');

@@ -186,6 +186,8 @@ export type Task = z.infer<typeof taskSchema>;
 export const trainSpecSchema = z.strictObject({
   /** The tracking experiment the runs go to. */
   experiment: z.string().min(1).default('train'),
+  /** Tags set on every run of this training (a search's parent and each trial), such as `mlp.validation.success`. */
+  tags: z.record(z.string().min(1), z.string()).default({}),
   /** A file (CSV, TSV, Parquet, JSON, JSONL) or a dataset version `name@version`. */
   data: z.string().min(1),
   /** Read at most this many rows (a seeded sample when the data has more). */
