@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import type { ActiveRun, Run } from '@mlp/tracking';
 import type { Table } from './data/table.js';
-import { tableRecords } from './data/table-records.js';
 import { fitTarget } from './features/target-encoder.js';
 import { logTrainingResult } from './log-training-result.js';
 import { runSearch } from './search/run-search.js';
@@ -35,8 +33,8 @@ export async function runTrackedSearch(
   const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 
   // Read the data once up front: a bad target fails here, before any trial, and fixes the task.
-  const data = await dataForWorkers(spec, resolved);
-  const task = spec.task ?? inferTask(spec, data.table);
+  const table = resolved.data.table ?? (await readSpecData(spec, resolved.data.dataPath ?? spec.data, options.signal));
+  const task = spec.task ?? inferTask(spec, table);
   const objective = {
     metric: search.metric ?? defaultObjective(task).metric,
     direction: search.direction ?? defaultObjective(task).direction,
@@ -86,7 +84,7 @@ export async function runTrackedSearch(
         packageDirs.set(index, packageDir);
         return {
           spec: applyParams(base, params),
-          ...(data.dataPath ? { dataPath: data.dataPath } : {}),
+          table,
           packageDir,
           provenance: {
             parentRunId: parent.runId,
@@ -191,27 +189,6 @@ function pick(metrics: Record<string, number>, key: string): Record<string, numb
 
 function metricsOf(metrics: Record<string, { value: number }> | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics ?? {}).map(([key, metric]) => [key, metric.value]));
-}
-
-/** Workers read a file: in-memory data is written once as JSON lines for them. */
-async function dataForWorkers(
-  spec: TrainSpec,
-  resolved: { outDir: string; data: ResolvedData },
-): Promise<{ dataPath?: string; table: Table }> {
-  if (resolved.data.table) {
-    const file = path.join(resolved.outDir, `data-${process.pid}-${Date.now()}.jsonl`);
-    const { table } = resolved.data;
-    await writeFile(
-      file,
-      `${tableRecords(table)
-        .map((record) => JSON.stringify(record))
-        .join('\n')}\n`,
-    );
-    return { dataPath: file, table };
-  }
-  const dataPath = resolved.data.dataPath ?? spec.data;
-  const table = await readSpecData(spec, dataPath);
-  return { dataPath, table };
 }
 
 function inferTask(spec: TrainSpec, table: Table): NonNullable<TrainSpec['task']> {
