@@ -34,6 +34,7 @@ function fakeContext(dir: string, opened: string[] = []): CliContext {
       throw error;
     },
     setExitCode: () => {},
+    service: async () => undefined,
   };
 }
 
