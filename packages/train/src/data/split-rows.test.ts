@@ -1,22 +1,12 @@
-import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import { splitSchema } from '../spec/train-spec.js';
+import { thrown } from '../test-support/thrown.js';
 import { splitRows } from './split-rows.js';
 import type { Cell, Table } from './table.js';
 
 function table(columns: Record<string, Cell[]>): Table {
   const first = Object.values(columns)[0] ?? [];
   return { rowCount: first.length, columns: new Map(Object.entries(columns)) };
-}
-
-function thrown(action: () => unknown): MlpError {
-  try {
-    action();
-  } catch (error) {
-    if (MlpError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlpError');
 }
 
 const ids = (n: number) => table({ id: Array.from({ length: n }, (_, i) => i) });

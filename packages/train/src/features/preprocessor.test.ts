@@ -1,7 +1,7 @@
-import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import type { Cell, Table } from '../data/table.js';
 import { type FeatureSpec, featureSchema } from '../spec/train-spec.js';
+import { thrown } from '../test-support/thrown.js';
 import { fitPreprocessor, restorePreprocessor } from './preprocessor.js';
 
 function table(columns: Record<string, Cell[]>): Table {
@@ -9,16 +9,6 @@ function table(columns: Record<string, Cell[]>): Table {
 }
 const feature = (input: Record<string, unknown>): FeatureSpec => featureSchema.parse(input);
 const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-
-function thrown(action: () => unknown): MlpError {
-  try {
-    action();
-  } catch (error) {
-    if (MlpError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlpError');
-}
 
 /** Independent reference statistics: plain arrays, two-pass, population variance. */
 function stats(values: number[]): { mean: number; std: number } {

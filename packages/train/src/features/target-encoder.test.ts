@@ -1,7 +1,7 @@
-import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import type { Cell, Table } from '../data/table.js';
 import { targetSchema } from '../spec/train-spec.js';
+import { thrown } from '../test-support/thrown.js';
 import { fitTarget, restoreTarget } from './target-encoder.js';
 
 function table(columns: Record<string, Cell[]>): Table {
@@ -9,16 +9,6 @@ function table(columns: Record<string, Cell[]>): Table {
 }
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 const target = (input: unknown) => targetSchema.parse(input);
-
-function thrown(action: () => unknown): MlpError {
-  try {
-    action();
-  } catch (error) {
-    if (MlpError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlpError');
-}
 
 describe('fitTarget task inference', () => {
   it('booleans are binary, true positive', () => {
