@@ -98,6 +98,7 @@ export function createCliContext(options: CliContextOptions): CliContextControll
       },
       output: (human, json) => output.result(human, json),
       progress: (message) => output.progress(message),
+      display: output.display,
       fail,
       setExitCode(code) {
         controller.exitCode = code;

@@ -1,6 +1,7 @@
 import type { ErrorCode, Logger, LogLevel, MigrationSet, Workspace } from '@mlp/core';
 import type { Command } from 'commander';
 import type { Table } from './output.js';
+import type { ProgressDisplay } from './progress-display.js';
 
 /** The options every command shares, parsed from the command line and the environment. */
 export interface GlobalOptions {
@@ -39,8 +40,15 @@ export interface CliContext {
    * only the last call's value is printed, once the action has succeeded, so stdout holds one document.
    */
   output(human: string | Table, json: unknown): void;
-  /** A progress line on stderr for long work; shown only when stderr is a terminal and not under `--json`. */
+  /** A live status line on stderr for long work (`display.status`): only on a terminal, never under `--json`. */
   progress(message: string): void;
+  /**
+   * Progress on stderr for long work: `line` prints a line that stays (a finished trial; plain in a pipe),
+   * `status` redraws the live block at the bottom of a terminal, `counter` shows bytes or rows with a
+   * rate and ETA (`const rows = context.display.counter('predicting', { total }); rows.add(n); rows.done()`).
+   * Nothing is shown under `--json`; the block is cleared before the result is printed.
+   */
+  readonly display: ProgressDisplay;
   /** Ends the command with an error: printed as `error [CODE]: message`, exit code from the error table. */
   fail(error: unknown): never;
   fail(code: ErrorCode, message: string): never;

@@ -6,4 +6,14 @@ export { coreCommands } from './commands/core-commands.js';
 export type { DoctorCheck, DoctorReport } from './doctor/doctor-check.js';
 export { knownCommandPackages, loadInstalledModules } from './installed-modules.js';
 export { type CliStream, renderTable, type Table } from './output.js';
+export {
+  type CounterOptions,
+  createProgressDisplay,
+  formatBytes,
+  formatDuration,
+  type ProgressCounter,
+  type ProgressDisplay,
+  type ProgressDisplayOptions,
+  type ProgressStream,
+} from './progress-display.js';
 export { type CapturedRun, type CapturedRunOptions, parseJsonOutput, runCliCaptured, withoutMlpVariables } from './run-cli-captured.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOutput, renderTable } from './output.js';
+import { screen, terminalStream } from './test-support/terminal-screen.js';
 
 function sink(isTTY = false) {
   const chunks: string[] = [];
@@ -97,12 +98,13 @@ describe('createOutput', () => {
     createOutput({ stdout: sink(), stderr: ttyJson, json: () => true }).progress('working');
     expect(ttyJson.text()).toBe('');
 
-    const tty = sink(true);
+    const tty = terminalStream(true);
     const stdout = sink();
     const output = createOutput({ stdout, stderr: tty, json: () => false });
     output.progress('working');
+    expect(screen(tty.text())).toEqual(['working']);
     output.result('done', {});
-    expect(tty.text()).toBe('\r\x1b[2Kworking\r\x1b[2K');
+    expect(screen(tty.text())).toEqual([]);
     expect(stdout.text()).toBe('done\n');
   });
 });

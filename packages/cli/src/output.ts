@@ -1,3 +1,5 @@
+import { createProgressDisplay, type ProgressDisplay } from './progress-display.js';
+
 /** Where the CLI writes; process.stdout and process.stderr, or buffers in tests. */
 export interface CliStream {
   write(chunk: string): unknown;
@@ -47,7 +49,10 @@ export interface OutputOptions {
 export interface Output {
   /** Human text is printed now; a JSON value is kept until `flush`, so stdout holds one document. */
   result(human: string | Table, json: unknown): void;
+  /** A live status line (see `display.status`). */
   progress(message: string): void;
+  /** Progress on stderr: permanent lines, a live block on a terminal, counters; nothing under --json. */
+  readonly display: ProgressDisplay;
   /** Prints the kept JSON value, if any; returns whether there was one. */
   flush(): boolean;
   /** Drops the kept JSON value (the command failed after calling `result`). */
@@ -58,15 +63,11 @@ export interface Output {
 export function createOutput(options: OutputOptions): Output {
   const { stdout, stderr } = options;
   let pending: { value: unknown } | undefined;
-  let progressShown = false;
-
-  const clearProgress = () => {
-    if (!progressShown) return;
-    stderr.write('\r\x1b[2K');
-    progressShown = false;
-  };
+  const display = createProgressDisplay({ stream: stderr, enabled: () => !options.json() });
+  const clearProgress = () => display.clear();
 
   return {
+    display,
     result(human, json) {
       if (options.json()) {
         pending = { value: json };
@@ -77,9 +78,7 @@ export function createOutput(options: OutputOptions): Output {
       if (text !== '') stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     },
     progress(message) {
-      if (options.json() || !stderr.isTTY) return;
-      stderr.write(`\r\x1b[2K${message}`);
-      progressShown = true;
+      display.status(message);
     },
     flush() {
       clearProgress();

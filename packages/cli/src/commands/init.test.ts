@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createSilentLogger, MlpError, type Workspace } from '@mlp/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../command-module.js';
+import { createProgressDisplay } from '../progress-display.js';
 import { formatInitResult, initialConfig, initWorkspace } from './init.js';
 
 let root: string;
@@ -30,6 +31,7 @@ function fakeContext(dir: string, opened: string[] = []): CliContext {
     },
     output: () => {},
     progress: () => {},
+    display: createProgressDisplay({ stream: { write: () => true }, enabled: () => false }),
     fail: (error: unknown) => {
       throw error;
     },
