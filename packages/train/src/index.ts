@@ -20,5 +20,6 @@ export {
   type TrainSpecInput,
   trainSpecSchema,
 } from './spec/train-spec.js';
+export type { TrainEvent } from './train-event.js';
 export { type DatasetResolver, type TrainOptions, type TrainResult, type TrialSummary, train } from './train.js';
 export { defaultObjective, type TrainModelOptions, type TrainModelResult, trainModel } from './train-model.js';

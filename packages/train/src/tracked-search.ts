@@ -65,6 +65,14 @@ export async function runTrackedSearch(
   options.onProgress?.(
     `search ${parent.runId} started (${search.trials} trials, ${search.sampler}); after an interruption, resume ${parent.runId}`,
   );
+  options.onEvent?.({
+    type: 'search-started',
+    parentRunId: parent.runId,
+    trials: search.trials,
+    ended: history.filter((trial) => trial.status !== 'RUNNING').length,
+    sampler: search.sampler,
+    metric: objective.metric,
+  });
 
   const children = new Map<number, ActiveRun>();
   const packageDirs = new Map<number, string>();
@@ -106,9 +114,11 @@ export async function runTrackedSearch(
         await recordDataset(child, resolved.data);
         children.set(index, child);
         options.onProgress?.(`trial ${index} started (run ${child.runId}): ${JSON.stringify(params)}`);
+        options.onEvent?.({ type: 'trial-started', index, runId: child.runId, params, epochs: trialSpec.epochs });
       },
       async onEpoch(index: number, epoch: number, metrics: Record<string, number>) {
         await children.get(index)?.logMetrics(metrics, { step: epoch });
+        options.onEvent?.({ type: 'epoch', index, epoch, metrics });
       },
       async onTrialEnd(
         record: TrialRecord,
@@ -138,6 +148,7 @@ export async function runTrackedSearch(
         options.onProgress?.(
           `trial ${record.index} ${summary.status}${summary.error ? `: ${summary.error}` : ''} ${formatMetrics(pick(summary.metrics, objective.metric))}`,
         );
+        options.onEvent?.({ type: 'trial-ended', trial: summary });
       },
     });
 

@@ -10,6 +10,7 @@ import { isDatasetRef, parseSpec } from './spec/load-spec.js';
 import { specParams } from './spec/spec-params.js';
 import type { TrainSpec, TrainSpecInput } from './spec/train-spec.js';
 import { runTrackedSearch } from './tracked-search.js';
+import type { TrainEvent } from './train-event.js';
 import { trainModel } from './train-model.js';
 
 /** What `train` needs of a dataset catalog (such as @mlp/data-version's): a local file holding a version. */
@@ -36,6 +37,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Progress lines for long work (a CLI shows them). */
   onProgress?: (message: string) => void;
+  /** A search's trials as they start, run epochs and end (see TrainEvent), for a live display. */
+  onEvent?: (event: TrainEvent) => void;
 }
 
 /** One trial (or the single training) as reported. */
