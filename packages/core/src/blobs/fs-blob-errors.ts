@@ -1,6 +1,9 @@
 import { MlpError } from '../errors/mlp-error.js';
 import { blobNotFound } from './blob-errors.js';
 
+/** How messages name the fs store: its folder is in `details`, never in a message. */
+export const fsStoreName = 'the fs blob store';
+
 export type FsOperation = 'put' | 'get' | 'head' | 'list' | 'delete';
 
 export function errnoCode(error: unknown): string | undefined {
@@ -8,7 +11,11 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Turns a file-system error of the fs driver into an MlpError that says what to do. */
+/**
+ * Turns a file-system error of the fs driver into an MlpError that says what to do. Messages name
+ * the key, never a file: they reach HTTP clients, who must not learn the server's folders. The file,
+ * root and system error stay in `details` and `cause` for logs.
+ */
 export function mapFsError(error: unknown, context: { operation: FsOperation; key: string; file: string; root: string }): MlpError {
   if (MlpError.isInstance(error)) return error;
   const { operation, key, root } = context;
@@ -16,25 +23,24 @@ export function mapFsError(error: unknown, context: { operation: FsOperation; ke
   // The path the system call failed on (the temp folder, say) says more than the key's file.
   const failedPath = (error as NodeJS.ErrnoException | undefined)?.path;
   const file = typeof failedPath === 'string' ? failedPath : context.file;
-  const why = error instanceof Error ? error.message : String(error);
-  const details = { key, file, errno: code };
+  const details = { key, file, root, errno: code };
   const what = operation === 'list' ? `list the keys under '${key}'` : `${operation} blob '${key}'`;
   switch (code) {
     case 'ENOENT':
       if (operation === 'put') {
         return new MlpError(
           'UNAVAILABLE',
-          `Storing blob '${key}' failed because ${file} or its folder vanished while writing (${why}); something else is changing ${root}. Retry.`,
+          `Storing blob '${key}' failed because its file or folder vanished while writing; something else is changing the blob store's folder. Retry.`,
           { cause: error, details },
         );
       }
-      return blobNotFound(key, root, error);
+      return blobNotFound(key, fsStoreName, error);
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
       return new MlpError(
         'PERMISSION_DENIED',
-        `Cannot ${what}: access to ${file} was denied (${code}). Make ${root} readable and writable by this user (uid ${process.getuid?.() ?? 'n/a'}), or point the blob store elsewhere.`,
+        `Cannot ${what}: access to its file was denied (${code}). Make the blob store's folder readable and writable by this user (uid ${process.getuid?.() ?? 'n/a'}), or point the blob store elsewhere.`,
         { cause: error, details },
       );
     case 'ENOTDIR':
@@ -49,15 +55,12 @@ export function mapFsError(error: unknown, context: { operation: FsOperation; ke
     case 'ENAMETOOLONG':
       return new MlpError(
         'INVALID_ARGUMENT',
-        `Blob key '${key}' is too long for the file system at ${root} (${why}). Use shorter path segments (at most 255 bytes each).`,
-        {
-          cause: error,
-          details,
-        },
+        `Blob key '${key}' is too long for the file system of the blob store (ENAMETOOLONG). Use shorter path segments (at most 255 bytes each).`,
+        { cause: error, details },
       );
     case 'ENOSPC':
     case 'EDQUOT':
-      return new MlpError('UNAVAILABLE', `Cannot ${what}: the disk holding ${root} is full (${code}). Free space and retry.`, {
+      return new MlpError('UNAVAILABLE', `Cannot ${what}: the disk holding the blob store is full (${code}). Free space and retry.`, {
         cause: error,
         details,
       });
@@ -65,11 +68,14 @@ export function mapFsError(error: unknown, context: { operation: FsOperation; ke
     case 'ENFILE':
     case 'EBUSY':
     case 'EAGAIN':
-      return new MlpError('UNAVAILABLE', `Cannot ${what} right now (${code}: ${why}). Retry, or open fewer files at once.`, {
+      return new MlpError('UNAVAILABLE', `Cannot ${what} right now (${code}). Retry, or open fewer files at once.`, {
         cause: error,
         details,
       });
     default:
-      return new MlpError('INTERNAL', `Cannot ${what} at ${file}: ${why}.`, { cause: error, details });
+      return new MlpError('INTERNAL', `Cannot ${what} (${code ?? 'unexpected error'}); the error's cause has the details.`, {
+        cause: error,
+        details,
+      });
   }
 }

@@ -116,7 +116,8 @@ describe('fs blob store', () => {
     ]) {
       const error = await rejection(action());
       expect(error.code).toBe('INVALID_ARGUMENT');
-      expect(error.message).toContain('outside the store root');
+      expect(error.message).toContain("outside the store's folder");
+      expect(error.message).not.toContain(root);
     }
     await expect(
       rejection(
@@ -148,6 +149,8 @@ describe('fs blob store', () => {
     expect(() => createFsBlobStore({ root: 'x', extra: 1 } as never)).toThrow(/extra/);
     const error = await rejection(store.put(`long/${'x'.repeat(300)}`, 'x'));
     expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(`long/${'x'.repeat(300)}`);
+    expect(error.message).not.toContain(dir.path);
     expect(await tempFiles()).toEqual([]);
   });
 
@@ -168,7 +171,8 @@ describe('fs blob store', () => {
           code: 'PERMISSION_DENIED',
           isMlpError: true,
         });
-        expect(JSON.stringify(results[operation])).toContain(guarded);
+        // Messages reach HTTP clients: they name the key, never the server's folder.
+        expect(JSON.stringify(results[operation])).not.toContain(guarded);
       }
       expect(results.head).toMatchObject({ code: 'PERMISSION_DENIED' });
     } finally {

@@ -11,7 +11,7 @@ import { blobAborted, blobNotFound } from './blob-errors.js';
 import { assertBlobKey, assertBlobPrefix, validateBlobKey } from './blob-key.js';
 import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from './blob-store.js';
 import { createGetStream, createPutSource, readAll } from './body.js';
-import { errnoCode, type FsOperation, mapFsError } from './fs-blob-errors.js';
+import { errnoCode, type FsOperation, fsStoreName, mapFsError } from './fs-blob-errors.js';
 
 export const fsBlobStoreOptionsSchema = z.strictObject({
   /** The folder holding the blobs; relative paths resolve against the current directory. */
@@ -102,9 +102,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     if (real === inside || real.startsWith(inside + path.sep)) return;
     throw new MlpError(
       'INVALID_ARGUMENT',
-      `Blob key '${key}' resolves to ${real}, outside the store root ${inside} (through a symbolic link). Remove the link or use another key.`,
+      `Blob key '${key}' resolves outside the store's folder (through a symbolic link). Remove the link or use another key.`,
       {
-        details: { key, resolved: real },
+        details: { key, resolved: real, root: inside },
       },
     );
   }
@@ -202,12 +202,12 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       await assertInside(real, key);
       handle = await open(real, 'r');
       const stats = await handle.stat();
-      if (!stats.isFile()) throw blobNotFound(key, root);
+      if (!stats.isFile()) throw blobNotFound(key, fsStoreName);
       size = stats.size;
     } catch (error) {
       await handle?.close().catch(noop);
       const code = errnoCode(error);
-      if (code === 'ENOTDIR' || code === 'EISDIR') throw blobNotFound(key, root, error);
+      if (code === 'ENOTDIR' || code === 'EISDIR') throw blobNotFound(key, fsStoreName, error);
       throw fail(error, 'get', key, file);
     }
     const opened = handle;
