@@ -20,7 +20,9 @@ export interface PoolDatabaseOptions {
 
 /** A Database over a `pg` pool; both engines use it, so they differ only in how they find a server. */
 export async function openPoolDatabase(options: PoolDatabaseOptions): Promise<Database> {
-  const pool = new pg.Pool({ max: 10, idleTimeoutMillis: 30_000, ...options.connection });
+  // allowExitOnIdle: idle connections (and their idle timers) never keep the process alive; a
+  // connection in use does, and a workspace left open is closed when the event loop runs dry.
+  const pool = new pg.Pool({ max: 10, idleTimeoutMillis: 30_000, allowExitOnIdle: true, ...options.connection });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   try {

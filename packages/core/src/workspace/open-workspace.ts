@@ -12,6 +12,7 @@ import { createPgEventBus } from '../events/pg-event-bus.js';
 import { migrations as coreMigrations } from '../generated/migrations.js';
 import { createConsoleLogger, type Logger } from '../logger/logger.js';
 import { createPluginRegistry, type PluginRegistry } from '../plugins/plugin-registry.js';
+import { closeOnExit } from './close-on-exit.js';
 import type { Workspace } from './workspace.js';
 
 export type WorkspaceOptions = WorkspaceSettings & {
@@ -58,12 +59,17 @@ export async function openWorkspace(options: WorkspaceOptions = {}): Promise<Wor
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
-        await events.close();
-        await blobs.close?.();
-        await opened.close();
+        try {
+          await events.close();
+          await blobs.close?.();
+          await opened.close();
+        } finally {
+          forgetOnExit();
+        }
       })();
       return closing;
     };
+    const forgetOnExit = closeOnExit({ close });
     return {
       config,
       db: opened,

@@ -8,6 +8,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { MlpError } from '../../errors/mlp-error.js';
 import type { Logger } from '../../logger/logger.js';
+import { setClientRef } from '../client-ref.js';
 import { findPostgresBinaries } from './embedded-binaries.js';
 import { type ClusterPaths, clusterPaths, initCluster, readClusterSecret, SUPERUSER } from './embedded-cluster.js';
 import { isProcessAlive, readPostmasterPid } from './postmaster-pid.js';
@@ -48,6 +49,8 @@ export async function leaseEmbeddedServer(stateDir: string, logger: Logger, appl
     };
     presence = new pg.Client({ ...connection, application_name: `${applicationName}${PRESENCE_SUFFIX}` });
     await presence.connect();
+    // Held for the workspace's lifetime, idle: it must not keep the process alive by itself.
+    setClientRef(presence, false);
     // A dropped presence connection only means the server went away; queries will say so.
     presence.on('error', (error) => logger.warn({ err: error }, 'embedded database presence connection lost'));
   } catch (error) {
@@ -65,6 +68,7 @@ export async function leaseEmbeddedServer(stateDir: string, logger: Logger, appl
       if (released) return;
       released = true;
       const unlockAgain = await lockDatabase(stateDir);
+      setClientRef(claim, true); // its last query must complete before the process may exit
       try {
         // Count other processes' presence connections only: our own pool's connections may still be
         // closing (pg-pool's end() does not wait for them), and would keep the server up for nobody.
