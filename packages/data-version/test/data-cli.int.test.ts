@@ -106,4 +106,22 @@ describe('mlp data (the built binary)', () => {
     const badJobs = await mlp('data', 'push', '--jobs', '0');
     expect(badJobs.code).toBe(exitCodeFor('INVALID_ARGUMENT'));
   });
+
+  it('checkout goes on past a broken .dvc file, reports it (human and --json) and exits 1', async () => {
+    await rm(path.join(project, 'foo'));
+    await writeFile(path.join(project, 'broken.csv.dvc'), 'outs: [\n');
+    const human = await mlp('data', 'checkout');
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('failed broken.csv.dvc: ');
+    expect(await readFile(path.join(project, 'foo'), 'utf8')).toBe('foo');
+
+    await rm(path.join(project, 'foo'));
+    const json = await mlp('--json', 'data', 'checkout');
+    expect(json.code).toBe(1);
+    expect(parseJson(json)).toMatchObject({
+      changed: ['foo'],
+      failed: [{ path: 'broken.csv.dvc', reason: expect.stringContaining('broken.csv.dvc is not a valid .dvc file: broken YAML') }],
+    });
+    await rm(path.join(project, 'broken.csv.dvc'));
+  });
 });

@@ -5,6 +5,7 @@ import { buildOut } from './build-out.js';
 import { DVC_FILE_SUFFIX, readDvcFile, writeDvcFile } from './dvc-file.js';
 import { fileError } from './file-hash.js';
 import { ignoreInGit } from './gitignore.js';
+import { createPathGuard } from './path-guard.js';
 import type { ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
@@ -62,7 +63,12 @@ export async function addPaths(
   const { root } = context.layout;
   if (paths.length === 0) throw new MlpError('INVALID_ARGUMENT', 'Name at least one file or folder to add.');
   const targets = paths.map((target) => resolveInProject(root, target));
-  for (const target of targets) await assertAddable(root, target);
+  const guard = createPathGuard(root);
+  for (const target of targets) {
+    await assertAddable(root, target);
+    // Its .dvc file and .gitignore are written beside it: that folder must really be in the project.
+    guard.assertInside(target, toProjectPath(root, target));
+  }
   const added: AddedEntry[] = [];
   for (const target of targets) {
     const dvcPath = target + DVC_FILE_SUFFIX;

@@ -5,10 +5,11 @@ import { hashFile, MlpError, toMlpError } from '@mlp/core';
 import pLimit from 'p-limit';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
 import { CorruptObjectError, type LinkType, materialize } from './materialize.js';
+import { createPathGuard, type PathGuard } from './path-guard.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
-import { loadTrackedOuts, type TrackedOut } from './tracked-outs.js';
+import { readTrackedOuts, type TrackedOut } from './tracked-outs.js';
 import { walkFiles } from './walk-files.js';
 
 export interface CheckoutOptions {
@@ -43,11 +44,18 @@ export async function checkoutOuts(
   targets: readonly string[] | undefined,
   options: CheckoutOptions,
 ): Promise<CheckoutReport> {
-  const tracked = await loadTrackedOuts(context.layout.root, targets);
-  const report: CheckoutReport = { changed: [], unchanged: [], failed: [], files: 0 };
+  const { tracked, invalid } = await readTrackedOuts(context.layout.root, targets);
+  // A bad .dvc file is reported, by its own path, and the others are still checked out.
+  const report: CheckoutReport = {
+    changed: [],
+    unchanged: [],
+    failed: invalid.map((file) => ({ path: file.path, reason: file.error.message })),
+    files: 0,
+  };
+  const guard = createPathGuard(context.layout.root);
   for (const item of tracked) {
     try {
-      const changed = await checkoutOne(context, state, item, options, report);
+      const changed = await checkoutOne(context, state, guard, item, options, report);
       (changed ? report.changed : report.unchanged).push(item.relativePath);
     } catch (error) {
       report.failed.push({ path: item.relativePath, reason: toMlpError(error).message });
@@ -75,6 +83,7 @@ async function currentMd5(state: StateCache, file: string, stats: Stats): Promis
 async function checkoutOne(
   context: RepoContext,
   state: StateCache,
+  guard: PathGuard,
   item: TrackedOut,
   options: CheckoutOptions,
   report: CheckoutReport,
@@ -132,13 +141,20 @@ async function checkoutOne(
     await rm(target, { force: true });
   }
   const present = existing?.isDirectory() ? await walkFiles(target) : [];
+  const currentByPath = new Map(present.map((file) => [file.relpath, file]));
   const limit = pLimit(CONCURRENCY);
   let changed = false;
 
   // Files the version does not have: removed when their content is safe in the cache (or forced).
   const extra = present.filter((file) => !wanted.has(file.relpath));
-  for (const file of extra)
+  for (const file of extra) {
+    // A linked subfolder may lead out of the project: nothing is deleted or written through it.
+    guard.assertInside(file.absolutePath, `${item.relativePath}/${file.relpath}`);
     await assertDisposable(context, state, file.absolutePath, file.stats, options, `${item.relativePath}/${file.relpath}`);
+  }
+  const fileOf = (entry: DirManifestEntry) => path.join(target, ...entry.relpath.split('/'));
+  for (const entry of manifest)
+    if (!currentByPath.has(entry.relpath)) guard.assertInside(fileOf(entry), `${item.relativePath}/${entry.relpath}`);
   for (const file of extra) {
     await rm(file.absolutePath, { force: true });
     state.delete(file.absolutePath);
@@ -149,14 +165,16 @@ async function checkoutOne(
     extra.map((file) => path.dirname(file.absolutePath)),
   );
 
-  const currentByPath = new Map(present.map((file) => [file.relpath, file]));
   const toWrite: DirManifestEntry[] = [];
   await Promise.all(
     manifest.map((entry) =>
       limit(async () => {
         const file = currentByPath.get(entry.relpath);
         if (file && (await currentMd5(state, file.absolutePath, file.stats)) === entry.md5) return;
-        if (file) await assertDisposable(context, state, file.absolutePath, file.stats, options, `${item.relativePath}/${entry.relpath}`);
+        if (file) {
+          guard.assertInside(file.absolutePath, `${item.relativePath}/${entry.relpath}`);
+          await assertDisposable(context, state, file.absolutePath, file.stats, options, `${item.relativePath}/${entry.relpath}`);
+        }
         toWrite.push(entry);
       }),
     ),
@@ -165,7 +183,7 @@ async function checkoutOne(
   await Promise.all(
     toWrite.map((entry) =>
       limit(async () => {
-        const file = path.join(target, ...entry.relpath.split('/'));
+        const file = fileOf(entry);
         await withRepair([entry.md5], async () => {
           if (!(await cache.has(entry.md5))) throw notInCache(`${item.relativePath}/${entry.relpath}`, entry.md5);
           await materialize(cache, state, entry.md5, file, link, (bytes) => counter.addBytes(bytes));

@@ -222,6 +222,26 @@ describe('checkout', () => {
     expect(await read('foo')).toBe('foo');
   });
 
+  it('checks out every good .dvc file when some are broken, and reports each broken one', async () => {
+    await writeTree(root, { a: 'a', 'b/x': 'x', c: 'c' });
+    await repo.add(['a', 'b', 'c']);
+    await rm(path.join(root, 'a'));
+    await rm(path.join(root, 'b'), { recursive: true });
+    await rm(path.join(root, 'c'));
+    await writeFile(path.join(root, 'b.dvc'), 'outs: [\n');
+    await writeTree(root, { 'sub/d.dvc': 'outs:\n- md5: nothex\n  path: d\n' });
+    const report = await repo.checkout();
+    expect(report).toMatchObject({ changed: ['a', 'c'], unchanged: [], files: 2 });
+    expect(report.failed).toEqual([
+      { path: 'b.dvc', reason: expect.stringContaining('b.dvc is not a valid .dvc file: broken YAML') },
+      { path: 'sub/d.dvc', reason: expect.stringContaining('outs[0].md5 "nothex" is not an md5') },
+    ]);
+    expect([await read('a'), await read('c')]).toEqual(['a', 'c']);
+    // Named as targets, the same.
+    await rm(path.join(root, 'a'));
+    expect(await repo.checkout(['b', 'a'])).toMatchObject({ changed: ['a'], failed: [{ path: 'b.dvc' }] });
+  });
+
   it('links with hardlink when asked', async () => {
     await writeTree(root, { foo: 'foo' });
     await repo.add(['foo']);

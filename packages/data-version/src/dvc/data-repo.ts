@@ -92,7 +92,7 @@ export async function openDataRepo(options: DataRepoOptions): Promise<DataRepo> 
     fetch: (transferOptions = {}) => locked(() => fetchObjects(context, transferOptions)),
     pull: (pullOptions = {}) =>
       locked(async () => {
-        const fetched = await fetchObjects(context, pullOptions);
+        const fetched = await fetchObjects(context, pullOptions, { reportUnusable: false });
         const checkoutReport = await checkout(pullOptions.targets, {
           ...(pullOptions.force === undefined ? {} : { force: pullOptions.force }),
           ...(pullOptions.link === undefined ? {} : { link: pullOptions.link }),

@@ -8,7 +8,7 @@ import { createProgressCounter, type ProgressListener } from './progress.js';
 import { openRemoteStore, type RemoteStore } from './remote-store.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
-import { loadTrackedOuts } from './tracked-outs.js';
+import { readTrackedOuts } from './tracked-outs.js';
 
 export interface TransferOptions {
   /** A configured remote's name; the default remote when absent. */
@@ -21,6 +21,7 @@ export interface TransferOptions {
 }
 
 export interface TransferFailure {
+  /** An object id, or the path of a `.dvc` file that could not be used (broken, or naming a path outside the project). */
   object: string;
   reason: string;
 }
@@ -41,9 +42,10 @@ const DEFAULT_JOBS = 16;
 /** Cache objects up to this size are read once, verified and uploaded from memory. */
 const SMALL_OBJECT = 1024 * 1024;
 
-/** The object ids the recorded versions of `targets` consist of, manifests last (as DVC pushes them). */
+/** The object ids the recorded versions of `targets` consist of, manifests last (as DVC pushes them), and the bad `.dvc` files. */
 async function usedObjects(context: RepoContext, targets: readonly string[] | undefined) {
-  const tracked = await loadTrackedOuts(context.layout.root, targets);
+  const { tracked, invalid } = await readTrackedOuts(context.layout.root, targets);
+  const unusable: TransferFailure[] = invalid.map((file) => ({ object: file.path, reason: file.error.message }));
   const files = new Set<string>();
   const manifests = new Set<string>();
   for (const { out, relativePath } of tracked) {
@@ -55,7 +57,7 @@ async function usedObjects(context: RepoContext, targets: readonly string[] | un
     if (isDirHash(out.md5)) manifests.add(out.md5);
     else files.add(out.md5);
   }
-  return { files, manifests };
+  return { files, manifests, unusable };
 }
 
 async function readManifestIds(cache: ObjectCache, id: string): Promise<string[]> {
@@ -81,8 +83,8 @@ async function withRemote<T>(
 export async function pushObjects(context: RepoContext, state: StateCache, options: TransferOptions): Promise<TransferReport> {
   const { cache } = context;
   return withRemote(context, options.remote, true, async (store, remoteName) => {
-    const { files, manifests } = await usedObjects(context, options.targets);
-    const report: TransferReport = { remote: remoteName, transferred: 0, skipped: 0, bytes: 0, failed: [], missing: [] };
+    const { files, manifests, unusable } = await usedObjects(context, options.targets);
+    const report: TransferReport = { remote: remoteName, transferred: 0, skipped: 0, bytes: 0, failed: unusable, missing: [] };
     for (const id of manifests) {
       if (await cache.has(id)) for (const entry of await readManifestIds(cache, id)) files.add(entry);
       else report.missing.push(id);
@@ -131,12 +133,18 @@ export async function pushObjects(context: RepoContext, state: StateCache, optio
   });
 }
 
-export async function fetchObjects(context: RepoContext, options: TransferOptions): Promise<TransferReport> {
+/** `reportUnusable: false` leaves bad `.dvc` files to the checkout that follows (pull reports them once). */
+export async function fetchObjects(
+  context: RepoContext,
+  options: TransferOptions,
+  { reportUnusable = true }: { reportUnusable?: boolean } = {},
+): Promise<TransferReport> {
   const { cache } = context;
   cache.forgetFolders(); // someone may have removed cache folders since the last operation
   return withRemote(context, options.remote, false, async (store, remoteName) => {
-    const { files, manifests } = await usedObjects(context, options.targets);
-    const report: TransferReport = { remote: remoteName, transferred: 0, skipped: 0, bytes: 0, failed: [], missing: [] };
+    const { files, manifests, unusable } = await usedObjects(context, options.targets);
+    const failed = reportUnusable ? unusable : [];
+    const report: TransferReport = { remote: remoteName, transferred: 0, skipped: 0, bytes: 0, failed, missing: [] };
     const limit = pLimit(options.jobs ?? DEFAULT_JOBS);
     const download = async (id: string, counter?: ReturnType<typeof createProgressCounter>) => {
       try {
