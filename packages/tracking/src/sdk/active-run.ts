@@ -133,6 +133,9 @@ class RunHandle implements ActiveRun {
   private endedAs: EndStatus | undefined;
   private ending: Promise<void> | undefined;
   private failureReason: string | undefined;
+  /** Set when a signal or the exit hook ends the run: the script may still be logging, and that is not its bug. */
+  private endingOnExit = false;
+  private warnedDropped = false;
   private readonly buffer: LogBuffer;
   private readonly heartbeat: Heartbeat;
   private readonly unwatch: () => void;
@@ -164,7 +167,10 @@ class RunHandle implements ActiveRun {
   }
 
   logMetric(key: string, value: number, options?: MetricOptions): Promise<void> | undefined {
-    if (this.state !== 'open' || this.buffer.failed) this.throwUnusable();
+    if (this.state !== 'open' || this.buffer.failed) {
+      if (this.droppedOnExit()) return;
+      this.throwUnusable();
+    }
     if (!this.metricKeys.has(key)) this.learnMetricKey(key);
     if (typeof value !== 'number') assertMetricValue(key, value);
     let step = 0;
@@ -182,7 +188,10 @@ class RunHandle implements ActiveRun {
   }
 
   logMetrics(metrics: Record<string, number>, options?: MetricOptions): Promise<void> | undefined {
-    if (this.state !== 'open' || this.buffer.failed) this.throwUnusable();
+    if (this.state !== 'open' || this.buffer.failed) {
+      if (this.droppedOnExit()) return;
+      this.throwUnusable();
+    }
     const entries = Object.entries(metrics);
     for (const [key, value] of entries) {
       if (!this.metricKeys.has(key)) this.learnMetricKey(key);
@@ -203,7 +212,10 @@ class RunHandle implements ActiveRun {
   }
 
   logParams(params: Record<string, ParamValue>): void {
-    if (this.state !== 'open' || this.buffer.failed) this.throwUnusable();
+    if (this.state !== 'open' || this.buffer.failed) {
+      if (this.droppedOnExit()) return;
+      this.throwUnusable();
+    }
     const checked: Array<[string, string]> = [];
     for (const [key, raw] of Object.entries(params)) {
       assertTrackingKey('param', key);
@@ -231,7 +243,10 @@ class RunHandle implements ActiveRun {
   }
 
   setTags(tags: Record<string, TagValue>): void {
-    if (this.state !== 'open' || this.buffer.failed) this.throwUnusable();
+    if (this.state !== 'open' || this.buffer.failed) {
+      if (this.droppedOnExit()) return;
+      this.throwUnusable();
+    }
     const checked: Array<[string, string]> = [];
     for (const [key, raw] of Object.entries(tags)) {
       assertTrackingKey('tag', key);
@@ -316,6 +331,7 @@ class RunHandle implements ActiveRun {
 
   /** For the process hooks: end without throwing, logging what went wrong. */
   private async terminate(status: EndStatus): Promise<void> {
+    this.endingOnExit = true;
     try {
       await this.end(status);
     } catch (error) {
@@ -326,6 +342,19 @@ class RunHandle implements ActiveRun {
   private learnMetricKey(key: string): void {
     assertTrackingKey('metric', key);
     if (this.metricKeys.size < maxRememberedKeys) this.metricKeys.add(key);
+  }
+
+  /** After the process hooks began ending the run, logging is dropped with one warning rather than thrown. */
+  private droppedOnExit(): boolean {
+    if (!this.endingOnExit) return false;
+    if (!this.warnedDropped) {
+      this.warnedDropped = true;
+      this.context.logger.warn(
+        { runId: this.runId },
+        `Run ${this.runId} is ending because the process is exiting; what is logged to it from now on is dropped.`,
+      );
+    }
+    return true;
   }
 
   private throwUnusable(): never {

@@ -41,6 +41,12 @@ function onSignal(signal: HandledSignal): void {
   const targets = [...withSignals];
   withSignals.clear();
   updateBeforeExit();
+  // We own the exit: the script keeps running while its runs end, and whatever it throws meanwhile
+  // (an error of its own, a rejected await) must not end the process with 1 before the runs are KILLED.
+  if (!deferExit) {
+    process.on('uncaughtException', reportWhileEnding);
+    process.on('unhandledRejection', reportWhileEnding);
+  }
   let timer: NodeJS.Timeout | undefined;
   // The timer is not unref'd: the process must not drift to a normal exit (code 0) while runs end.
   const grace = new Promise<void>((resolve) => {
@@ -53,6 +59,11 @@ function onSignal(signal: HandledSignal): void {
     process.kill(process.pid, signal);
     setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000).unref();
   });
+}
+
+function reportWhileEnding(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mlp: while ending runs after a signal, the program failed (ignored): ${message}\n`);
 }
 
 const signalListeners = {

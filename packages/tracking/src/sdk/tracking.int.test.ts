@@ -12,6 +12,7 @@ import { createTracking, type Tracking } from './create-tracking.js';
 // and its run must then fail by heartbeat timeout; SIGTERM and SIGINT must flush and end it KILLED.
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = path.join(packageDir, 'test', 'fixtures', 'log-and-wait.ts');
+const loopFixture = path.join(packageDir, 'test', 'fixtures', 'log-in-loop.ts');
 const heartbeatTimeoutMs = 1500;
 
 interface Child {
@@ -107,6 +108,51 @@ describe('crash safety with a real logging process', () => {
       expect(run.tags['mlp.env.node']).toBe(process.version);
     },
   );
+});
+
+/**
+ * Runs the looping fixture under `sh`, which reports the exit status a shell sees (143 for death by
+ * SIGTERM, 130 by SIGINT), and waits for the fixture's pid and run id, printed once it has logged.
+ */
+async function startLoop(): Promise<{ pid: number; runId: string; status: Promise<{ status: number; output: string }> }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
+  const script = '"$@"; echo "exit status $?"';
+  const args = [script, 'sh', process.execPath, '--conditions=@mlp/source', '--import', 'tsx', loopFixture, temp.path];
+  const child = spawn('/bin/sh', ['-c', ...args], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const status = new Promise<{ status: number; output: string }>((resolve) => {
+    child.on('close', () => resolve({ status: Number(/exit status (\d+)/.exec(output)?.[1] ?? Number.NaN), output }));
+  });
+  const ready = await new Promise<{ pid: number; runId: string }>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const line = output.split('\n').find((candidate) => candidate.startsWith('{"pid"'));
+      if (line && output.includes(`${line}\n`)) resolve(JSON.parse(line) as { pid: number; runId: string });
+    });
+    void status.then(({ output: printed }) => reject(new Error(`the loop exited before logging:\n${printed}`)));
+  });
+  return { ...ready, status };
+}
+
+describe('a signal while the script is still logging', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('on %s ends the run KILLED and exits %i, dropping what is logged meanwhile with one warning', async (signal, expected) => {
+    const loop = await startLoop();
+    process.kill(loop.pid, signal);
+    const { status, output } = await loop.status;
+    expect(status, output).toBe(expected);
+    expect(output).not.toMatch(/has begun ending|at RunHandle/);
+    expect(output.match(/what is logged to it from now on is dropped/g) ?? [], output).toHaveLength(1);
+    const run = await tracking.getRun(loop.runId);
+    expect(run.status).toBe('KILLED');
+    expect((await tracking.metricHistory(loop.runId, 'm')).length).toBeGreaterThan(100);
+  });
 });
 
 describe('the SDK on the SQL store', () => {
