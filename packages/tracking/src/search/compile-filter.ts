@@ -1,8 +1,8 @@
 import { attributeColumns, entityTables, runsAlias } from './search-schema.js';
-import type { FilterClause, NullComparator, NumericComparator } from './search-types.js';
+import type { FilterClause } from './search-types.js';
 import type { SqlParams } from './sql-params.js';
 
-const sqlComparators: Readonly<Record<NumericComparator | 'LIKE' | 'ILIKE', string>> = {
+const sqlComparators = {
   '=': '=',
   '!=': '<>',
   '>': '>',
@@ -11,43 +11,75 @@ const sqlComparators: Readonly<Record<NumericComparator | 'LIKE' | 'ILIKE', stri
   '<=': '<=',
   LIKE: 'like',
   ILIKE: 'ilike',
-};
+} as const;
 
-/** A boolean SQL expression over `r` (tracking_runs) that is true for the runs matching every clause. */
+type AttributeClause = Extract<FilterClause, { type: 'attribute' }>;
+type EntityClause = Exclude<FilterClause, { type: 'attribute' }>;
+type EntityType = EntityClause['type'];
+
+/**
+ * A boolean SQL expression over `r` (tracking_runs) that is true for the runs matching every clause.
+ *
+ * The metric, param and tag clauses are checked by one correlated subquery per kind, whatever their
+ * number: the clauses travel as arrays, so the SQL text and the plan stay the same size. One EXISTS
+ * per clause made PostgreSQL plan a join of every one of them (50 clauses took 18 s to plan, 100 over
+ * 100 s); this plans in a millisecond and runs one index probe per clause and run.
+ */
 export function compileFilter(clauses: readonly FilterClause[], params: SqlParams): string {
   if (clauses.length === 0) return 'true';
-  return clauses.map((clause) => compileClause(clause, params)).join(' and ');
+  const parts = clauses
+    .filter((clause): clause is AttributeClause => clause.type === 'attribute')
+    .map((clause) => compileAttribute(clause, params));
+  for (const type of ['metric', 'param', 'tag'] as const) {
+    const ofType = clauses.filter((clause): clause is EntityClause => clause.type === type);
+    if (ofType.length > 0) parts.push(compileEntityClauses(type, ofType, params));
+  }
+  return parts.join(' and ');
 }
 
-function compileClause(clause: FilterClause, params: SqlParams): string {
-  const r = runsAlias;
-  if (clause.type === 'attribute') {
-    const column = `${r}.${attributeColumns[clause.key]}`;
-    if (clause.comparator === 'IN') return `${column} = any(${params.add(clause.value)}::text[])`;
-    if (clause.comparator === 'NOT IN') return `${column} <> all(${params.add(clause.value)}::text[])`;
-    if (typeof clause.value === 'number') {
-      // numeric keeps the comparison exact for any literal against the bigint column.
-      return `${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)}::numeric`;
-    }
-    // A missing value (NULL end_time or name) matches nothing, as in MLflow.
-    return `${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)}`;
+function compileAttribute(clause: AttributeClause, params: SqlParams): string {
+  const column = `${runsAlias}.${attributeColumns[clause.key]}`;
+  if (clause.comparator === 'IN') return `${column} = any(${params.add(clause.value)}::text[])`;
+  if (clause.comparator === 'NOT IN') return `${column} <> all(${params.add(clause.value)}::text[])`;
+  if (typeof clause.value === 'number') {
+    // numeric keeps the comparison exact for any literal against the bigint column.
+    return `${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)}::numeric`;
   }
-
-  const { table, alias } = entityTables[clause.type];
-  const rows = `select 1 from ${table} ${alias} where ${alias}.run_id = ${r}.run_id and ${alias}.key = ${params.add(clause.key)}`;
-  if (isNullCheck(clause)) return clause.comparator === 'IS NULL' ? `not exists (${rows})` : `exists (${rows})`;
-
-  if (clause.type === 'metric') {
-    const value = `${params.add(clause.value)}::double precision`;
-    // A NaN metric (value NULL, is_nan true) differs from every number and equals none, like
-    // IEEE and MLflow's file store; a run without the metric matches no condition on it.
-    if (clause.comparator === '!=') return `exists (${rows} and (${alias}.is_nan is true or ${alias}.value <> ${value}))`;
-    return `exists (${rows} and ${alias}.is_nan is not true and ${alias}.value ${sqlComparators[clause.comparator]} ${value})`;
-  }
-  // A run without the param or tag matches no comparison on it, not even !=, as in MLflow.
-  return `exists (${rows} and ${alias}.value ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
+  // A missing value (NULL end_time or name) matches nothing, as in MLflow.
+  return `${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)}`;
 }
 
-function isNullCheck(clause: FilterClause): clause is Extract<FilterClause, { comparator: NullComparator }> {
-  return clause.comparator === 'IS NULL' || clause.comparator === 'IS NOT NULL';
+/**
+ * Joins the run's rows of one kind to the list of clauses `c(key, op, value)` by key, and counts the
+ * clauses met: each key has at most one row per run, so all are met when the count is the number of
+ * clauses that need a row, and no row matches an IS NULL clause.
+ */
+function compileEntityClauses(type: EntityType, clauses: readonly EntityClause[], params: SqlParams): string {
+  const { table, alias: a } = entityTables[type];
+  const keys = params.add(clauses.map((clause) => clause.key));
+  const ops = params.add(clauses.map((clause) => clause.comparator));
+  const values = params.add(clauses.map((clause) => ('value' in clause ? clause.value : null)));
+  const valueType = type === 'metric' ? 'double precision' : 'text';
+  const needRow = params.add(clauses.filter((clause) => clause.comparator !== 'IS NULL').length);
+  return (
+    `(select count(*) filter (where ${type === 'metric' ? metricTest(a) : textTest(a)}) = ${needRow}::bigint` +
+    ` and count(*) filter (where c.op = 'IS NULL') = 0` +
+    ` from ${table} ${a} join unnest(${keys}::text[], ${ops}::text[], ${values}::${valueType}[]) as c(key, op, value) on c.key = ${a}.key` +
+    ` where ${a}.run_id = ${runsAlias}.run_id)`
+  );
+}
+
+// A run without the param or tag matches no comparison on it, not even !=, as in MLflow.
+function textTest(a: string): string {
+  const when = (['=', '!=', 'LIKE', 'ILIKE'] as const).map((op) => `when '${op}' then ${a}.value ${sqlComparators[op]} c.value`);
+  return `case c.op ${when.join(' ')} when 'IS NOT NULL' then true else false end`;
+}
+
+// A NaN metric (value NULL, is_nan true) differs from every number and equals none, like IEEE and
+// MLflow's file store; a run without the metric matches no condition on it.
+function metricTest(a: string): string {
+  const when = (['=', '>', '>=', '<', '<='] as const).map(
+    (op) => `when '${op}' then ${a}.is_nan is not true and ${a}.value ${sqlComparators[op]} c.value`,
+  );
+  return `case c.op ${when.join(' ')} when '!=' then ${a}.is_nan is true or ${a}.value <> c.value else false end`;
 }

@@ -6,6 +6,12 @@ import { TokenCursor } from './token-cursor.js';
 import type { Token } from './tokenizer.js';
 
 /**
+ * The most conditions a filter may join. Each costs an index probe per run searched, so the bound
+ * keeps one request's work bounded; it equals MLflow's per-request limit of 100 params in log-batch.
+ */
+export const maxFilterClauses = 100;
+
+/**
  * Parses an MLflow `search_runs` filter: conditions joined by AND, such as
  * `metrics.rmse < 1 and params.model = 'LR' and attributes.status != 'FAILED'`.
  * Empty or blank text is no condition. Errors are INVALID_ARGUMENT with the position.
@@ -25,7 +31,15 @@ export function parseFilter(text: string): FilterClause[] {
     clauses.push(parseCondition(cursor));
     const token = cursor.next();
     if (token.kind === 'end') return clauses;
-    if (cursor.isKeyword(token, 'AND')) continue;
+    if (cursor.isKeyword(token, 'AND')) {
+      if (clauses.length === maxFilterClauses) {
+        throw cursor.error(
+          cursor.peek().start,
+          `a filter may join at most ${maxFilterClauses} conditions: narrow the search with fewer conditions, or filter the returned runs further yourself`,
+        );
+      }
+      continue;
+    }
     if (cursor.isKeyword(token, 'OR')) {
       throw cursor.error(token.start, "OR is not supported: MLflow's search syntax joins conditions with AND only");
     }
