@@ -50,10 +50,12 @@ export function formatOf(file: string): FileFormat {
 export function scanSql(file: string, format: FileFormat): string {
   const literal = sqlString(file);
   switch (format) {
+    // An explicit dialect (header, delimiter, quotes): sniffing a file with one malformed row picks
+    // another dialect and reads the whole file as one column, hiding the row.
     case 'csv':
-      return `read_csv_auto(${literal})`;
+      return `read_csv(${literal}, header = true, delim = ',', quote = '"', escape = '"')`;
     case 'tsv':
-      return `read_csv_auto(${literal}, delim = '\t')`;
+      return `read_csv(${literal}, header = true, delim = '\t', quote = '"', escape = '"')`;
     case 'parquet':
       return `read_parquet(${literal})`;
     case 'json':

@@ -146,3 +146,19 @@ describe('readTable on small text files', () => {
     await expect(readTable(csv, { columns: ['id'], signal: controller.signal })).rejects.toThrow();
   });
 });
+
+describe('readTable on a CSV with a malformed row', () => {
+  it('names the line of the row instead of reading the file as one column', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'mlp-read-table-'));
+    const file = path.join(base, 'malformed.csv');
+    const lines = ['date,distance,origin', ...Array.from({ length: 3000 }, (_, row) => `2001-01-02T08:00:00Z,${100 + row},SEA`)];
+    lines[1500] = '2001-01-02T08:00:00Z,400,SEA,surplus'; // line 1501 of the file
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const error = await rejection(readTable(file, { columns: ['distance'] }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('line 1501 has 4 fields; the header has 3');
+    expect(error.message).not.toContain('has no column');
+    expect(error.details).toMatchObject({ line: 1501 });
+    await rm(base, { recursive: true, force: true });
+  });
+});

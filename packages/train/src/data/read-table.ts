@@ -1,9 +1,7 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { MlpError } from '@mlp/core';
-import { type ColumnKind, castSql, connectDuckDb, type FileFormat, formatOf, kindOf, scanSql, sqlIdentifier } from './duckdb-scan.js';
 import type { Cell, Table } from './table.js';
+import { copyChunk, openTableScan, type SelectedColumn } from './table-scan.js';
 
 export interface ReadTableOptions {
   /** The columns to read, by name. */
@@ -17,11 +15,6 @@ export interface ReadTableOptions {
   signal?: AbortSignal;
 }
 
-interface Selected {
-  name: string;
-  kind: ColumnKind;
-}
-
 /**
  * Reads a CSV, TSV, Parquet, JSON or JSON-lines file into a Table through DuckDB. Only the named
  * columns are read; numbers (any width, decimals) become numbers, dates and timestamps Dates (UTC),
@@ -29,44 +22,19 @@ interface Selected {
  */
 export async function readTable(source: string, options: ReadTableOptions): Promise<Table> {
   assertOptions(options);
-  const file = path.resolve(source);
-  const format = formatOf(file);
-  await assertFile(file);
   options.signal?.throwIfAborted();
-  const scan = scanSql(file, format);
-  const connection = await connectDuckDb();
+  const scan = await openTableScan(source, options.columns, options.target);
   try {
-    const fileColumns = await describe(connection, `SELECT * FROM ${scan}`).catch((error: unknown) => {
-      throw unreadable(error, file, format);
-    });
-    const selected = selectColumns(fileColumns, options.columns, file);
-    const expressions = selected.map((column) => castSql(sqlIdentifier(column.name), column.kind));
-    if (options.target) {
-      const { name, expression } = options.target;
-      const described = await describe(connection, `SELECT (${expression}) AS ${sqlIdentifier(name)} FROM ${scan}`).catch(
-        (error: unknown) => {
-          throw new MlpError(
-            'INVALID_ARGUMENT',
-            `The target expression ${JSON.stringify(expression)} does not work on ${file}: ${flatMessage(error)} Fix the SQL expression.`,
-            {
-              cause: error,
-              details: { expression, columns: fileColumns.map((column) => column.name) },
-            },
-          );
-        },
-      );
-      const kind = kindOf(described[0]?.type ?? 'VARCHAR');
-      selected.push({ name, kind });
-      expressions.push(castSql(`(${expression})`, kind));
-    }
-    const result = await runAbortable(connection, selectSql(expressions, scan, options), options.signal).catch((error: unknown) => {
-      if (options.signal?.aborted)
-        throw new MlpError('FAILED_PRECONDITION', `Reading ${file} was cancelled.`, { cause: options.signal.reason });
-      throw unreadable(error, file, format);
-    });
-    return toTable(result, selected);
+    const result = await runAbortable(scan.connection, selectSql(scan.expressions, scan.scan, options), options.signal).catch(
+      async (error: unknown) => {
+        if (options.signal?.aborted)
+          throw new MlpError('FAILED_PRECONDITION', `Reading ${scan.file} was cancelled.`, { cause: options.signal.reason });
+        throw await scan.unreadable(error);
+      },
+    );
+    return toTable(result, scan.selected);
   } finally {
-    connection.closeSync();
+    scan.close();
   }
 }
 
@@ -86,32 +54,6 @@ function assertOptions(options: ReadTableOptions): void {
       `The target ${JSON.stringify(options.target.name)} is computed by an expression but is also a column to read: give the target another name.`,
     );
   }
-}
-
-async function assertFile(file: string): Promise<void> {
-  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `Cannot read ${file}: it does not exist. Check the data path.`);
-    throw new MlpError('INVALID_ARGUMENT', `Cannot read ${file}: ${error.message}.`, { cause: error });
-  });
-  if (!info.isFile()) throw new MlpError('INVALID_ARGUMENT', `Cannot read ${file}: it is not a file. Name a data file.`);
-}
-
-async function describe(connection: DuckDBConnection, query: string): Promise<{ name: string; type: string }[]> {
-  const reader = await connection.runAndReadAll(`DESCRIBE ${query}`);
-  return reader.getRowObjectsJS().map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
-}
-
-function selectColumns(fileColumns: readonly { name: string; type: string }[], names: readonly string[], file: string): Selected[] {
-  const types = new Map(fileColumns.map((column) => [column.name, column.type]));
-  const missing = names.filter((name) => !types.has(name));
-  if (missing.length > 0) {
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      `${file} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')}; its columns are ${fileColumns.map((column) => column.name).join(', ')}. Fix the column names in the spec.`,
-      { details: { missing, columns: fileColumns.map((column) => column.name) } },
-    );
-  }
-  return [...new Set(names)].map((name) => ({ name, kind: kindOf(types.get(name) as string) }));
 }
 
 /**
@@ -143,50 +85,14 @@ async function runAbortable(connection: DuckDBConnection, sql: string, signal: A
 }
 
 /** Column by column, chunk by chunk: each cast vector is copied into one preallocated array. */
-function toTable(result: DuckDBMaterializedResult, selected: readonly Selected[]): Table {
+function toTable(result: DuckDBMaterializedResult, selected: readonly SelectedColumn[]): Table {
   const rowCount = result.rowCount;
   const cells = selected.map(() => new Array<Cell>(rowCount));
   let offset = 0;
   for (let chunkIndex = 0; chunkIndex < result.chunkCount; chunkIndex++) {
     const chunk = result.getChunk(chunkIndex);
-    const size = chunk.rowCount;
-    selected.forEach((column, columnIndex) => {
-      const vector = chunk.getColumnVector(columnIndex);
-      const target = cells[columnIndex] as Cell[];
-      if (column.kind === 'time') {
-        for (let row = 0; row < size; row++) {
-          const ms = vector.getItem(row) as number | null;
-          target[offset + row] = ms === null ? null : new Date(ms);
-        }
-      } else {
-        for (let row = 0; row < size; row++) target[offset + row] = vector.getItem(row) as Cell;
-      }
-    });
-    offset += size;
+    copyChunk(chunk, selected, cells, offset);
+    offset += chunk.rowCount;
   }
   return { rowCount, columns: new Map(selected.map((column, index) => [column.name, cells[index] as Cell[]])) };
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? message).trim();
-}
-
-/** DuckDB's whole message on one line (a binder error's second line lists candidate columns). */
-function flatMessage(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
-  const short = message.length > 600 ? `${message.slice(0, 600)}…` : message;
-  return /[.!?…]$/.test(short) ? short : `${short}.`;
-}
-
-function unreadable(error: unknown, file: string, format: FileFormat): MlpError {
-  if (MlpError.isInstance(error)) return error;
-  return new MlpError(
-    'INVALID_ARGUMENT',
-    `Cannot read ${file} as ${format}: ${firstLine(error)}. Check that the file is valid ${format}.`,
-    {
-      cause: error,
-      details: { file, format },
-    },
-  );
 }

@@ -1,0 +1,149 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { MlpError } from '@mlp/core';
+import { findMalformedCsvRecord } from './csv-structure.js';
+import { type ColumnKind, castSql, connectDuckDb, type FileFormat, formatOf, kindOf, scanSql, sqlIdentifier } from './duckdb-scan.js';
+import type { Cell } from './table.js';
+
+export interface SelectedColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** A file opened for reading named columns: the DuckDB connection, the scan, and a cast expression per column. */
+export interface TableScan {
+  readonly file: string;
+  readonly format: FileFormat;
+  readonly connection: DuckDBConnection;
+  /** The table function that scans the file (`read_parquet('…')`). */
+  readonly scan: string;
+  readonly selected: SelectedColumn[];
+  readonly expressions: string[];
+  /** The error to throw for a DuckDB failure while reading: a malformed CSV row is named by its line. */
+  unreadable(error: unknown): Promise<MlpError>;
+  close(): void;
+}
+
+/**
+ * Opens `source` for reading `columns` (and an optional computed target): checks the file, the
+ * columns and the target expression before any row is read.
+ */
+export async function openTableScan(
+  source: string,
+  columns: readonly string[],
+  target?: { name: string; expression: string },
+): Promise<TableScan> {
+  const file = path.resolve(source);
+  const format = formatOf(file);
+  await assertFile(file);
+  const scan = scanSql(file, format);
+  const connection = await connectDuckDb();
+  const unreadable = (error: unknown) => unreadableError(error, file, format);
+  try {
+    const fileColumns = await describe(connection, `SELECT * FROM ${scan}`).catch(async (error: unknown) => {
+      throw await unreadable(error);
+    });
+    const selected = selectColumns(fileColumns, columns, file);
+    const expressions = selected.map((column) => castSql(sqlIdentifier(column.name), column.kind));
+    if (target) {
+      const { name, expression } = target;
+      const described = await describe(connection, `SELECT (${expression}) AS ${sqlIdentifier(name)} FROM ${scan}`).catch(
+        (error: unknown) => {
+          throw new MlpError(
+            'INVALID_ARGUMENT',
+            `The target expression ${JSON.stringify(expression)} does not work on ${file}: ${flatMessage(error)} Fix the SQL expression.`,
+            { cause: error, details: { expression, columns: fileColumns.map((column) => column.name) } },
+          );
+        },
+      );
+      const kind = kindOf(described[0]?.type ?? 'VARCHAR');
+      selected.push({ name, kind });
+      expressions.push(castSql(`(${expression})`, kind));
+    }
+    return { file, format, connection, scan, selected, expressions, unreadable, close: () => connection.closeSync() };
+  } catch (error) {
+    connection.closeSync();
+    throw error;
+  }
+}
+
+/** Copies one DuckDB chunk's cast vectors into `cells` (one array per selected column) from `offset`. */
+export function copyChunk(chunk: DuckDBDataChunk, selected: readonly SelectedColumn[], cells: Cell[][], offset: number): void {
+  const size = chunk.rowCount;
+  selected.forEach((column, columnIndex) => {
+    const vector = chunk.getColumnVector(columnIndex);
+    const target = cells[columnIndex] as Cell[];
+    if (column.kind === 'time') {
+      for (let row = 0; row < size; row++) {
+        const ms = vector.getItem(row) as number | null;
+        target[offset + row] = ms === null ? null : new Date(ms);
+      }
+    } else {
+      for (let row = 0; row < size; row++) target[offset + row] = vector.getItem(row) as Cell;
+    }
+  });
+}
+
+async function assertFile(file: string): Promise<void> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `Cannot read ${file}: it does not exist. Check the data path.`);
+    throw new MlpError('INVALID_ARGUMENT', `Cannot read ${file}: ${error.message}.`, { cause: error });
+  });
+  if (!info.isFile()) throw new MlpError('INVALID_ARGUMENT', `Cannot read ${file}: it is not a file. Name a data file.`);
+}
+
+async function describe(connection: DuckDBConnection, query: string): Promise<{ name: string; type: string }[]> {
+  const reader = await connection.runAndReadAll(`DESCRIBE ${query}`);
+  return reader.getRowObjectsJS().map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+}
+
+function selectColumns(fileColumns: readonly { name: string; type: string }[], names: readonly string[], file: string): SelectedColumn[] {
+  const types = new Map(fileColumns.map((column) => [column.name, column.type]));
+  const missing = names.filter((name) => !types.has(name));
+  if (missing.length > 0) {
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `${file} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')}; its columns are ${fileColumns.map((column) => column.name).join(', ')}. Fix the column names in the spec.`,
+      { details: { missing, columns: fileColumns.map((column) => column.name) } },
+    );
+  }
+  return [...new Set(names)].map((name) => ({ name, kind: kindOf(types.get(name) as string) }));
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).trim();
+}
+
+/** DuckDB's whole message on one line (a binder error's second line lists candidate columns). */
+function flatMessage(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+  const short = message.length > 600 ? `${message.slice(0, 600)}…` : message;
+  return /[.!?…]$/.test(short) ? short : `${short}.`;
+}
+
+/**
+ * DuckDB refuses a CSV with a malformed row without saying where (or, sniffing, reads it as one
+ * column); the file's structure is read on this error path only, to name the line.
+ */
+async function unreadableError(error: unknown, file: string, format: FileFormat): Promise<MlpError> {
+  if (MlpError.isInstance(error)) return error;
+  if (format === 'csv' || format === 'tsv') {
+    const text = /\.(gz|zst)$/i.test(file) ? undefined : await readFile(file, 'utf8').catch(() => undefined);
+    const problem = text === undefined ? undefined : findMalformedCsvRecord(text, format === 'tsv' ? '\t' : ',');
+    if (problem)
+      return new MlpError('INVALID_ARGUMENT', `${file}: malformed ${format.toUpperCase()} at ${problem.message}. Fix or remove that row.`, {
+        cause: error,
+        details: { file, line: problem.line },
+      });
+  }
+  return new MlpError(
+    'INVALID_ARGUMENT',
+    `Cannot read ${file} as ${format}: ${firstLine(error)}. Check that the file is valid ${format}.`,
+    {
+      cause: error,
+      details: { file, format },
+    },
+  );
+}
