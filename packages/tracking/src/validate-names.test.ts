@@ -2,12 +2,17 @@ import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import {
   assertBatchSize,
+  assertCreateExperiment,
+  assertCreateRun,
+  assertDatasetInputs,
+  assertExperimentTag,
   assertLogBatch,
   assertMetricInteger,
   assertMetricValue,
   assertParamValue,
   assertTagValue,
   assertTrackingKey,
+  textProblem,
   trackingKeyProblem,
 } from './validate-names.js';
 
@@ -112,5 +117,60 @@ describe('log-batch rules', () => {
         ],
       }),
     ).toThrow(/two values/);
+  });
+});
+
+describe('clean text (NUL and lone surrogates)', () => {
+  it.each(['', 'plain', 'tab\there', '🙂 emoji', '\ud83d\ude42', 'é'])('accepts %j', (text) => {
+    expect(textProblem(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['a\u0000b', /NUL character \(U\+0000\) at position 1/],
+    ['x\ud800', /lone UTF-16 surrogate \(U\+D800\) at position 1/],
+    ['\udc00x', /lone UTF-16 surrogate \(U\+DC00\) at position 0/],
+    ['\ud83d\ude42\ud83d', /at position 2/],
+  ])('refuses %j', (text, pattern) => {
+    expect(textProblem(text)).toMatch(pattern);
+  });
+
+  it('is checked in keys, values and every entity the SDK and the server store', () => {
+    expect(errorOf(() => assertTrackingKey('tag', 'a\u0000')).message).toMatch(/NUL/);
+    expect(errorOf(() => assertTagValue('t', 'v\ud800')).message).toMatch(/surrogate/);
+    expect(errorOf(() => assertParamValue('p', '\u0000')).message).toMatch(/NUL/);
+    expect(errorOf(() => assertCreateExperiment({ name: 'e\u0000' })).message).toMatch(/experiment name.*NUL/);
+    expect(errorOf(() => assertCreateRun({ experimentId: '0', name: '\udfff' })).message).toMatch(/run name.*surrogate/);
+    expect(errorOf(() => assertLogBatch({ tags: [{ key: 't', value: '\u0000' }] })).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe("MLflow's entity limits", () => {
+  it('holds run names to 250 characters, as a name or as the mlflow.runName tag', () => {
+    expect(() => assertCreateRun({ experimentId: '0', name: 'n'.repeat(250) })).not.toThrow();
+    expect(() => assertCreateRun({ experimentId: '0', name: 'n'.repeat(251) })).toThrow(/run name .* 251 characters; the limit is 250/);
+    expect(() => assertCreateRun({ experimentId: '0', tags: { 'mlflow.runName': 'n'.repeat(251) } })).toThrow(/limit is 250/);
+    expect(() => assertLogBatch({ tags: [{ key: 'mlflow.runName', value: 'n'.repeat(251) }] })).toThrow(/limit is 250/);
+  });
+
+  it("checks a new run's tags and user as a run tag and MLflow's user column", () => {
+    expect(() => assertCreateRun({ experimentId: '0', tags: { t: 'v'.repeat(8001) } })).toThrow(/limit is 8000/);
+    expect(() => assertCreateRun({ experimentId: '0', tags: { ['k'.repeat(251)]: 'v' } })).toThrow(/limit is 250/);
+    expect(() => assertCreateRun({ experimentId: '0', userId: 'u'.repeat(257) })).toThrow(/limit is 256/);
+  });
+
+  it('holds experiments to 500-character names and 5000-character tag values', () => {
+    expect(() => assertCreateExperiment({ name: 'e'.repeat(500), tags: { k: 'v'.repeat(5000) } })).not.toThrow();
+    expect(() => assertCreateExperiment({ name: 'e'.repeat(501) })).toThrow(/limit is 500/);
+    expect(() => assertCreateExperiment({ name: '' })).toThrow(/must not be empty/);
+    expect(() => assertExperimentTag('k', 'v'.repeat(5001))).toThrow(/limit is 5000/);
+    expect(() => assertExperimentTag('../k', 'v')).toThrow(/normalised relative path/);
+  });
+
+  it("keeps dataset inputs to MLflow's dataset limits", () => {
+    const dataset = { name: 'd', digest: 'abc', sourceType: 'local', source: '{}' };
+    expect(() => assertDatasetInputs([{ ...dataset, context: 'training' }])).not.toThrow();
+    expect(() => assertDatasetInputs([{ ...dataset, digest: 'x'.repeat(37) }])).toThrow(/digest .* limit is 36/);
+    expect(() => assertDatasetInputs([{ ...dataset, context: 'x'.repeat(501) }])).toThrow(/limit is 500/);
+    expect(() => assertDatasetInputs([{ ...dataset, source: '\u0000' }])).toThrow(/NUL/);
   });
 });

@@ -1,16 +1,33 @@
 import { MlpError } from '@mlp/core';
-import type { BatchLimits, LogBatchInput } from './store/tracking-store.js';
+import { type DatasetInput, systemTags } from './model.js';
+import type { BatchLimits, CreateExperimentInput, CreateRunInput, LogBatchInput, UpdateRunInput } from './store/tracking-store.js';
 
-/** MLflow's limits (mlflow/utils/validation.py). Over-limit input is an error here, never silently cut. */
+/**
+ * MLflow's limits (mlflow/utils/validation.py, and its runs table for names and user ids). Over-limit
+ * input is an error here, never silently cut. The SDK and every server route check through this file.
+ */
 export const trackingLimits = {
   keyLength: 250,
   paramValueLength: 6000,
   tagValueLength: 8000,
+  experimentNameLength: 500,
+  experimentTagValueLength: 5000,
+  runNameLength: 250,
+  userIdLength: 256,
+  datasetNameLength: 500,
+  datasetDigestLength: 36,
+  datasetSourceLength: 65_535,
+  datasetSchemaLength: 1_048_575,
+  datasetProfileLength: 16_777_215,
+  inputTagKeyLength: 255,
+  inputTagValueLength: 500,
   batchMetrics: 1000,
   batchParams: 100,
   batchTags: 100,
   batchTotal: 1000,
 } as const;
+
+const runNameTag = systemTags.runName;
 
 export type TrackingKeyKind = 'metric' | 'param' | 'tag';
 
@@ -39,6 +56,35 @@ function codePointLength(value: string): number {
   return count;
 }
 
+/**
+ * Why `text` cannot be stored, or undefined: PostgreSQL's text refuses NUL, and a lone UTF-16
+ * surrogate has no UTF-8 form (it would silently become U+FFFD). Scans only when a regex finds one.
+ */
+export function textProblem(text: string): string | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) return `contains a NUL character (U+0000) at position ${nul}, which cannot be stored; remove it`;
+  if (!/[\ud800-\udfff]/.test(text)) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else
+      return `contains a lone UTF-16 surrogate (U+${unit.toString(16).toUpperCase()}) at position ${i}, which is not a character; send valid Unicode`;
+  }
+  return undefined;
+}
+
+/** Throws INVALID_ARGUMENT when `value` is not a string, holds NUL or a lone surrogate, or is over `limit` characters. */
+export function assertText(what: string, value: unknown, limit?: number): asserts value is string {
+  if (typeof value !== 'string') throw invalid(`The ${what} must be a string, not ${value === null ? 'null' : typeof value}.`);
+  const problem = textProblem(value);
+  if (problem) throw invalid(`The ${what} ${problem}.`, { what });
+  const length = limit === undefined ? undefined : overLimit(value, limit);
+  if (length !== undefined)
+    throw invalid(`The ${what} ${preview(value)} is ${length} characters; the limit is ${limit}.`, { what, length });
+}
+
 /** A string's length in code points, counted only when its UTF-16 length could be over `limit`. */
 function overLimit(value: string, limit: number): number | undefined {
   if (value.length <= limit) return undefined;
@@ -54,6 +100,8 @@ function overLimit(value: string, limit: number): number | undefined {
 export function trackingKeyProblem(kind: TrackingKeyKind, key: unknown): string | undefined {
   if (typeof key !== 'string') return `a ${kind} key must be a string, not ${key === null ? 'null' : typeof key}`;
   if (key === '') return `a ${kind} key must not be empty`;
+  const text = textProblem(key);
+  if (text) return `the ${kind} key ${preview(key)} ${text}`;
   const length = overLimit(key, trackingLimits.keyLength);
   if (length !== undefined) return `the ${kind} key ${preview(key)} is ${length} characters; the limit is ${trackingLimits.keyLength}`;
   if (!keyPattern.test(key)) {
@@ -82,6 +130,8 @@ export function assertTrackingKey(kind: TrackingKeyKind, key: unknown): asserts 
 export function assertParamValue(key: string, value: unknown): asserts value is string {
   if (typeof value !== 'string')
     throw invalid(`The value of param ${preview(key)} must be a string, not ${value === null ? 'null' : typeof value}.`);
+  const text = textProblem(value);
+  if (text) throw invalid(`The value of param ${preview(key)} ${text}.`, { key });
   const length = overLimit(value, trackingLimits.paramValueLength);
   if (length !== undefined) {
     throw invalid(
@@ -91,17 +141,23 @@ export function assertParamValue(key: string, value: unknown): asserts value is 
   }
 }
 
-/** Throws INVALID_ARGUMENT unless `value` is a string within MLflow's tag value limit. */
-export function assertTagValue(key: string, value: unknown): asserts value is string {
+/**
+ * Throws INVALID_ARGUMENT unless `value` is a string within MLflow's tag value limit (a run tag's by
+ * default; experiment tags pass theirs). The run name tag is held to the run name limit.
+ */
+export function assertTagValue(key: string, value: unknown, limit: number = trackingLimits.tagValueLength): asserts value is string {
   if (typeof value !== 'string')
     throw invalid(`The value of tag ${preview(key)} must be a string, not ${value === null ? 'null' : typeof value}.`);
-  const length = overLimit(value, trackingLimits.tagValueLength);
+  const text = textProblem(value);
+  if (text) throw invalid(`The value of tag ${preview(key)} ${text}.`, { key });
+  const length = overLimit(value, limit);
   if (length !== undefined) {
     throw invalid(
-      `The value of tag ${preview(key)} is ${length} characters; the limit is ${trackingLimits.tagValueLength}. Log long text as an artifact instead.`,
+      `The value of tag ${preview(key)} is ${length} characters; the limit is ${limit}. Log long text as an artifact instead.`,
       { key, length },
     );
   }
+  if (key === runNameTag) assertRunName(value);
 }
 
 /** Throws INVALID_ARGUMENT unless `value` is a number (NaN and ±Infinity are numbers, and allowed). */
@@ -171,5 +227,66 @@ export function assertLogBatch(batch: LogBatchInput, limits?: BatchLimits): void
   for (const tag of tags) {
     assertTrackingKey('tag', tag.key);
     assertTagValue(tag.key, tag.value);
+  }
+}
+
+/** Throws INVALID_ARGUMENT unless `name` is a run name MLflow can keep (its runs table holds 250 characters). */
+export function assertRunName(name: unknown): asserts name is string {
+  assertText('run name', name, trackingLimits.runNameLength);
+}
+
+/** Throws INVALID_ARGUMENT unless `name` is a non-empty experiment name within MLflow's limit. */
+export function assertExperimentName(name: unknown): asserts name is string {
+  assertText('experiment name', name, trackingLimits.experimentNameLength);
+  if (name === '') throw invalid('The experiment name must not be empty.');
+}
+
+/** Throws INVALID_ARGUMENT unless `key` and `value` make an experiment tag (MLflow's `_validate_experiment_tag`). */
+export function assertExperimentTag(key: unknown, value: unknown): void {
+  assertTrackingKey('tag', key);
+  assertTagValue(key, value, trackingLimits.experimentTagValueLength);
+}
+
+/** Everything `createExperiment` stores, checked before the store sees it. */
+export function assertCreateExperiment(input: CreateExperimentInput): void {
+  assertExperimentName(input.name);
+  if (input.artifactLocation !== undefined) assertText('artifact location', input.artifactLocation);
+  for (const [key, value] of Object.entries(input.tags ?? {})) assertExperimentTag(key, value);
+}
+
+/** Everything `createRun` stores: name, user, parent and tags (the run name tag as a run name). */
+export function assertCreateRun(input: CreateRunInput): void {
+  assertText('experiment id', input.experimentId);
+  if (input.name !== undefined) assertRunName(input.name);
+  if (input.userId !== undefined) assertText('user id', input.userId, trackingLimits.userIdLength);
+  if (input.parentRunId !== undefined) assertText('parent run id', input.parentRunId);
+  for (const [key, value] of Object.entries(input.tags ?? {})) {
+    assertTrackingKey('tag', key);
+    assertTagValue(key, value);
+  }
+}
+
+/** A run's new name, the only free text `updateRun` stores. */
+export function assertUpdateRun(input: UpdateRunInput): void {
+  if (input.name !== undefined) assertRunName(input.name);
+}
+
+/** Throws INVALID_ARGUMENT unless a dataset input's tag (MLflow's InputTag) is within MLflow's limits. */
+export function assertInputTag(key: unknown, value: unknown): void {
+  assertText('input tag key', key, trackingLimits.inputTagKeyLength);
+  assertText(`value of input tag ${preview(key)}`, value, trackingLimits.inputTagValueLength);
+}
+
+/** Throws INVALID_ARGUMENT unless every dataset input is within MLflow's dataset limits (`_validate_dataset`). */
+export function assertDatasetInputs(datasets: readonly DatasetInput[]): void {
+  const l = trackingLimits;
+  for (const dataset of datasets) {
+    assertText('dataset name', dataset.name, l.datasetNameLength);
+    assertText(`digest of dataset ${preview(dataset.name)}`, dataset.digest, l.datasetDigestLength);
+    assertText(`source type of dataset ${preview(dataset.name)}`, dataset.sourceType);
+    assertText(`source of dataset ${preview(dataset.name)}`, dataset.source, l.datasetSourceLength);
+    if (dataset.schema !== undefined) assertText(`schema of dataset ${preview(dataset.name)}`, dataset.schema, l.datasetSchemaLength);
+    if (dataset.profile !== undefined) assertText(`profile of dataset ${preview(dataset.name)}`, dataset.profile, l.datasetProfileLength);
+    if (dataset.context !== undefined) assertInputTag('mlflow.data.context', dataset.context);
   }
 }

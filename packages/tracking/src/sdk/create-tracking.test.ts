@@ -28,6 +28,24 @@ describe('createTracking', () => {
     for (const run of [byName, byId, created]) await run.end();
   });
 
+  it('refuses what MLflow would refuse before creating anything: long run names, NUL, lone surrogates', async () => {
+    const { tracking, store } = createTestTracking();
+    const refused = async (options: Parameters<typeof tracking.startRun>[0]) => {
+      const error = await tracking.startRun(options).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(MlpError.isInstance(error) && error.code).toBe('INVALID_ARGUMENT');
+      return (error as MlpError).message;
+    };
+    expect(await refused({ name: 'n'.repeat(251) })).toMatch(/limit is 250/);
+    expect(await refused({ tags: { note: 'a\u0000b' } })).toMatch(/NUL/);
+    expect(await refused({ params: { lr: '\ud800' } })).toMatch(/surrogate/);
+    expect(await refused({ experiment: 'e\u0000' })).toMatch(/experiment name .*NUL/);
+    expect(await refused({ experiment: 'e'.repeat(501) })).toMatch(/limit is 500/);
+    expect((await store.searchExperiments()).items).toEqual([]);
+  });
+
   it('uses the experiment another process created in the meantime', async () => {
     const store = createMemoryTrackingStore();
     const racing: typeof store = Object.create(store);

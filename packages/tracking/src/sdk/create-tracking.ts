@@ -2,8 +2,16 @@ import type { Readable } from 'node:stream';
 import { MlpError, type Workspace } from '@mlp/core';
 import { type DatasetInput, type Metric, type Page, type Run, systemTags } from '../model.js';
 import { createSqlTrackingStore } from '../store/sql-tracking-store.js';
-import type { SearchRunsInput, TrackingStore } from '../store/tracking-store.js';
-import { assertParamValue, assertTagValue, assertTrackingKey } from '../validate-names.js';
+import type { CreateRunInput, SearchRunsInput, TrackingStore } from '../store/tracking-store.js';
+import {
+  assertCreateExperiment,
+  assertCreateRun,
+  assertDatasetInputs,
+  assertParamValue,
+  assertRunName,
+  assertTagValue,
+  assertTrackingKey,
+} from '../validate-names.js';
 import { type ActiveRun, createActiveRun, type ParamValue, type TagValue, toParamString, toTagString } from './active-run.js';
 import { type ArtifactInfo, artifactKeyPrefix, listArtifactsAt, normaliseArtifactPath, openArtifact } from './artifacts.js';
 import { compareRuns, type RunComparison } from './compare-runs.js';
@@ -61,7 +69,8 @@ export interface Tracking {
 }
 
 function validateStartOptions(options: StartRunOptions): { params: Record<string, string>; tags: Record<string, string> } {
-  if (options.name !== undefined) assertTagValue(systemTags.runName, options.name);
+  if (options.name !== undefined) assertRunName(options.name);
+  if (options.inputs) assertDatasetInputs(options.inputs);
   const params: Record<string, string> = {};
   for (const [key, raw] of Object.entries(options.params ?? {})) {
     assertTrackingKey('param', key);
@@ -113,8 +122,10 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
       );
     }
     if (id === undefined) {
+      const create = { name: reference };
+      assertCreateExperiment(create);
       try {
-        id = (await target.createExperiment({ name: reference })).experimentId;
+        id = (await target.createExperiment(create)).experimentId;
       } catch (error) {
         // Another process created it between our lookup and our create.
         const raced = isCode(error, 'ALREADY_EXISTS') ? await target.getExperimentByName(reference) : undefined;
@@ -142,14 +153,17 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
       ]);
       const parent = startOptions.parent;
       const user = currentUser();
-      const run = await target.createRun({
+      const create: CreateRunInput = {
         experimentId,
         ...(startOptions.name === undefined ? {} : { name: startOptions.name }),
         ...(user ? { userId: user } : {}),
         ...(parent === undefined ? {} : { parentRunId: typeof parent === 'string' ? parent : parent.runId }),
         tags: { ...systemTagValues, ...(startOptions.name === undefined ? {} : { [systemTags.runName]: startOptions.name }), ...tags },
         heartbeatTimeoutMs: resolved.heartbeatTimeoutMs,
-      });
+      };
+      // The same check the server's runs/create makes, so a run the SDK starts holds what MLflow would.
+      assertCreateRun(create);
+      const run = await target.createRun(create);
       let handle: ActiveRun | undefined;
       try {
         if (startOptions.inputs?.length) await target.logInputs(run.runId, startOptions.inputs);
