@@ -5,6 +5,7 @@ import { createTracking, type DatasetLineage } from '@mlp/tracking';
 import { loadSpec } from '../spec/load-spec.js';
 import { type DatasetResolver, type TrainResult, train } from '../train.js';
 import { registerPredictCommand } from './predict-command.js';
+import { createTrainProgress } from './train-progress.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -60,6 +61,15 @@ function registerTrain(program: Program, context: CliContext): void {
       const tracking = createTracking(workspace, { env: context.env, ...(catalog ? { lineage: catalog.lineage } : {}) });
       const trials = wholeNumber('--trials', flags.trials, 1);
       const parallel = wholeNumber('--parallel', flags.parallel, 0);
+      const progress = createTrainProgress(context.display, { command: trainCommandLine(context, specFile) });
+      // Ctrl-C stops the search cleanly (trials kept, runs ended) and says how to resume; a second one exits at once.
+      const interrupt = new AbortController();
+      const onInterrupt = () => {
+        if (interrupt.signal.aborted) process.exit(130);
+        context.display.line(progress.interrupted());
+        interrupt.abort();
+      };
+      process.on('SIGINT', onInterrupt);
       try {
         const result = await train(spec, {
           tracking,
@@ -68,13 +78,23 @@ function registerTrain(program: Program, context: CliContext): void {
           ...(parallel !== undefined ? { parallel } : {}),
           ...(flags.resume ? { resume: flags.resume } : {}),
           outDir: path.resolve(context.workspaceDir, flags.out),
-          onProgress: (message) => context.progress(message),
+          signal: interrupt.signal,
+          onProgress: progress.onProgress,
+          onEvent: progress.onEvent,
         });
         context.output(trainSummary(result), trainJson(result));
       } finally {
+        process.off('SIGINT', onInterrupt);
         await tracking.close();
       }
     });
+}
+
+/** `mlp -C dir train spec.yaml`: the command as the user gave it, for the resume hint. */
+function trainCommandLine(context: CliContext, specFile: string): string {
+  const quote = (value: string) => (/^[\w./@:=-]+$/.test(value) ? value : JSON.stringify(value));
+  const workspace = context.options.workspace;
+  return `mlp${workspace ? ` -C ${quote(workspace)}` : ''} train ${quote(specFile)}`;
 }
 
 function trainSummary(result: TrainResult) {
