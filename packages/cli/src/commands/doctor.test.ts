@@ -102,6 +102,14 @@ describe('optional backends', () => {
     expect(checks.map((check) => check.name)).toEqual(optionalBackends.map((backend) => backend.name));
     expect(checks.every((check) => !check.required)).toBe(true);
   });
+
+  it('lists only backends a shipped package loads: tfjs-core for training, nothing planned', () => {
+    const names = optionalBackends.map((backend) => backend.name);
+    expect(names).toContain('@tensorflow/tfjs-core');
+    expect(names).not.toContain('@tensorflow/tfjs');
+    expect(names).not.toContain('@kubernetes/client-node');
+    expect(names).not.toContain('prom-client');
+  });
 });
 
 describe('runDoctor', () => {

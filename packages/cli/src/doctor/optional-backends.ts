@@ -2,18 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DoctorCheck } from './doctor-check.js';
 
-/** Libraries mlp loads lazily for optional backends, with what each enables. */
+/**
+ * Libraries mlp loads lazily for optional backends, with what each enables. Only backends that a
+ * shipped package uses: training loads @tensorflow/tfjs-core with its backends, never @tensorflow/tfjs.
+ */
 export const optionalBackends: readonly { name: string; purpose: string }[] = [
-  { name: '@aws-sdk/client-s3', purpose: 'S3 blob store' },
+  { name: '@aws-sdk/client-s3', purpose: 'S3 blob store and data remotes' },
   { name: '@aws-sdk/lib-storage', purpose: 'S3 multipart uploads' },
   { name: 'onnxruntime-node', purpose: 'ONNX model runtime' },
-  { name: '@tensorflow/tfjs', purpose: 'training with TensorFlow.js' },
+  { name: '@tensorflow/tfjs-core', purpose: 'training with TensorFlow.js' },
   { name: '@tensorflow/tfjs-backend-wasm', purpose: 'TensorFlow.js WebAssembly backend' },
   { name: '@tensorflow/tfjs-node', purpose: 'TensorFlow.js native CPU backend' },
   { name: '@tensorflow/tfjs-node-gpu', purpose: 'TensorFlow.js GPU backend' },
   { name: '@duckdb/node-api', purpose: 'DuckDB queries over Parquet and CSV' },
-  { name: '@kubernetes/client-node', purpose: 'Kubernetes executor and deploy target' },
-  { name: 'prom-client', purpose: 'Prometheus metrics' },
 ];
 
 export interface InstalledPackage {

@@ -16,6 +16,7 @@ import { blobAborted } from '../blob-errors.js';
 import { assertBlobKey, assertBlobPrefix, validateBlobKey } from '../blob-key.js';
 import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from '../blob-store.js';
 import { createGetStream, createPutSource, readAll, toByteStream } from '../body.js';
+import { quietAwsNodeVersionWarning } from './quiet-aws-node-warning.js';
 import { mapS3Error, type S3Operation } from './s3-errors.js';
 import { assertBucketName, normalizeS3Prefix } from './s3-url.js';
 
@@ -54,6 +55,9 @@ export const s3BlobStoreOptionsSchema = z.strictObject({
 });
 
 export type S3BlobStoreOptions = z.infer<typeof s3BlobStoreOptionsSchema>;
+
+// At load, not per client: @mlp/data-version builds its S3 client after importing this module.
+quietAwsNodeVersionWarning();
 
 function buildClient(options: S3BlobStoreOptions): S3Client {
   const config: S3ClientConfig = {};
