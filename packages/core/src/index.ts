@@ -9,6 +9,8 @@ export { coreEnvVariables } from './config/env-settings.js';
 export { formatZodIssues } from './config/format-zod-error.js';
 export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolve-config.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
+export { databaseDamagedError, isDatabaseDamage } from './db/database-damage.js';
+export { allowEmptyDatabase, type EmbeddedDatabaseState, embeddedDatabaseState } from './db/embedded/database-marker.js';
 export { embeddedEngine } from './db/embedded/embedded-engine.js';
 export { applyMigrations, type Migration, type MigrationSet, pendingMigrations } from './db/migrations.js';
 export { maskUrl } from './db/pool-database.js';
@@ -28,5 +30,6 @@ export {
   type PluginSlot,
   type PluginSlots,
 } from './plugins/plugin-registry.js';
+export { findWorkspaceDir } from './workspace/find-workspace.js';
 export { openWorkspace, type WorkspaceOptions } from './workspace/open-workspace.js';
 export type { Workspace } from './workspace/workspace.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MlpError } from '../errors/mlp-error.js';
 import type { Database } from './database.js';
+import { databaseDamagedError, isDatabaseDamage } from './database-damage.js';
 
 export interface Migration {
   /** Stable name, in order (drizzle-kit's tag, such as `0000_events`). */
@@ -36,6 +37,8 @@ export async function pendingMigrations(db: Database, set: MigrationSet): Promis
     applied = await db.query<{ id: string; checksum: string }>('select id, checksum from mlp_migrations where package = $1', [set.package]);
   } catch (error) {
     if ((error as { code?: string }).code === '42P01') return [...set.migrations]; // no ledger yet
+    // The first query of every open: a damaged database says so here, not as an unexpected failure.
+    if (isDatabaseDamage(error)) throw databaseDamagedError(error);
     throw error;
   }
   const known = new Map(set.migrations.map((migration) => [migration.id, migration]));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MlpError } from '../../errors/mlp-error.js';
 import { writeFileAtomic } from '../../fs/write-file-atomic.js';
 import type { PostgresBinaries } from './embedded-binaries.js';
+import { reachAsServer } from './reach-as-server.js';
 import type { RunAs } from './run-as.js';
 
 export const SUPERUSER = 'mlp';
@@ -63,13 +64,15 @@ export async function initCluster(paths: ClusterPaths, binaries: PostgresBinarie
       await chown(attempt, identity.uid, identity.gid);
       await chown(passwordFile, identity.uid, identity.gid);
     }
+    const reach = reachAsServer(identity, [attempt, passwordFile]);
+    const [dataDir, pwFile] = reach.paths as [string, string];
     const args = [
       '-D',
-      attempt,
+      dataDir,
       '-U',
       SUPERUSER,
       '--pwfile',
-      passwordFile,
+      pwFile,
       '-A',
       'scram-sha-256',
       '-E',
@@ -77,7 +80,11 @@ export async function initCluster(paths: ClusterPaths, binaries: PostgresBinarie
       '--locale=C',
       '--no-instructions',
     ];
-    await run(binaries.initdb, args, identity);
+    try {
+      await run(binaries.initdb, args, identity, reach.fds);
+    } finally {
+      reach.close();
+    }
     await appendFile(path.join(attempt, 'postgresql.conf'), serverSettings);
     await writeFileAtomic(paths.secretFile, `${password}\n`, { mode: 0o600 });
     await rename(attempt, paths.dataDir);
@@ -99,14 +106,14 @@ async function removeStaleAttempts(parent: string): Promise<void> {
   }
 }
 
-function run(file: string, args: string[], identity: RunAs): Promise<void> {
+function run(file: string, args: string[], identity: RunAs, fds: readonly number[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'ignore', 'pipe', ...fds],
       ...(identity.user === undefined ? {} : { uid: identity.uid, gid: identity.gid }),
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on('error', reject);

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -9,10 +8,12 @@ import lockfile from 'proper-lockfile';
 import { MlpError } from '../../errors/mlp-error.js';
 import type { Logger } from '../../logger/logger.js';
 import { setClientRef } from '../client-ref.js';
+import { embeddedDatabaseState, markDatabaseCreated, missingDatabaseError } from './database-marker.js';
 import { findPostgresBinaries } from './embedded-binaries.js';
 import { type ClusterPaths, clusterPaths, initCluster, readClusterSecret, SUPERUSER } from './embedded-cluster.js';
 import { isProcessAlive, readPostmasterPid } from './postmaster-pid.js';
-import { assertReachable, serverIdentity } from './run-as.js';
+import { reachAsServer } from './reach-as-server.js';
+import { serverIdentity } from './run-as.js';
 
 export interface EmbeddedServerLease {
   /** Connection settings for a `pg` pool. */
@@ -112,11 +113,13 @@ async function lockDatabase(stateDir: string): Promise<() => Promise<void>> {
 async function ensureRunning(paths: ClusterPaths, stateDir: string, logger: Logger): Promise<number> {
   const binaries = findPostgresBinaries();
   const identity = serverIdentity();
-  assertReachable(identity, stateDir);
-  if (!existsSync(paths.dataDir)) {
+  const state = embeddedDatabaseState(stateDir);
+  if (state === 'missing') throw missingDatabaseError();
+  if (state === 'absent') {
     logger.info({ dataDir: paths.dataDir }, 'creating the embedded database');
     await initCluster(paths, binaries, identity);
   }
+  await markDatabaseCreated(stateDir);
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
@@ -152,11 +155,13 @@ async function startServer(paths: ClusterPaths, stateDir: string, port: number):
   const logHandle = await open(log, 'a');
   const logStart = (await logHandle.stat()).size;
   try {
-    const child = spawn(binaries.postgres, ['-D', paths.dataDir, '-p', String(port)], {
+    const reach = reachAsServer(identity, [paths.dataDir]);
+    const child = spawn(binaries.postgres, ['-D', reach.paths[0] as string, '-p', String(port)], {
       detached: true,
-      stdio: ['ignore', logHandle.fd, logHandle.fd],
+      stdio: ['ignore', logHandle.fd, logHandle.fd, ...reach.fds],
       ...(identity.user === undefined ? {} : { uid: identity.uid, gid: identity.gid }),
     });
+    reach.close();
     let exited: string | undefined;
     child.on('exit', (code, signal) => {
       exited = signal ?? `exit code ${code}`;

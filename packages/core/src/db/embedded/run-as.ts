@@ -36,19 +36,29 @@ export function serverIdentity(): RunAs {
   return cached;
 }
 
+/** Whether the server's user may enter `dir` and every folder above it. */
+export function canReach(identity: RunAs, dir: string): boolean {
+  return unreachableAncestor(identity, dir) === undefined;
+}
+
 /** When the server runs as another user, every folder above its data must let that user through. */
 export function assertReachable(identity: RunAs, dir: string): void {
-  if (identity.user === undefined) return;
+  const current = unreachableAncestor(identity, dir);
+  if (current !== undefined) {
+    throw new MlpError(
+      'PERMISSION_DENIED',
+      `The embedded database runs as user '${identity.user}' (PostgreSQL refuses root), which cannot enter ${current}. ` +
+        `Put the workspace where that user can reach it, run as a non-root user, or set MLP_DATABASE_URL to a postgres:// server.`,
+    );
+  }
+}
+
+function unreachableAncestor(identity: RunAs, dir: string): string | undefined {
+  if (identity.user === undefined) return undefined;
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const stat = statSync(current);
     const bit = stat.uid === identity.uid ? 0o100 : stat.gid === identity.gid ? 0o010 : 0o001;
-    if ((stat.mode & bit) === 0) {
-      throw new MlpError(
-        'PERMISSION_DENIED',
-        `The embedded database runs as user '${identity.user}' (PostgreSQL refuses root), which cannot enter ${current}. ` +
-          `Put the workspace where that user can reach it, run as a non-root user, or set MLP_DATABASE_URL to a postgres:// server.`,
-      );
-    }
-    if (path.dirname(current) === current) return;
+    if ((stat.mode & bit) === 0) return current;
+    if (path.dirname(current) === current) return undefined;
   }
 }
