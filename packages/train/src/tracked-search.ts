@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import type { ActiveRun, Run } from '@mlp/tracking';
@@ -9,7 +10,7 @@ import { runSearch } from './search/run-search.js';
 import type { TrialRecord } from './search/sampler.js';
 import { applyParams, type Params } from './search/search-space.js';
 import { specParams } from './spec/spec-params.js';
-import type { TrainSpec } from './spec/train-spec.js';
+import type { SearchSpec, TrainSpec } from './spec/train-spec.js';
 import { formatMetrics, type ResolvedData, recordDataset, type TrainOptions, type TrainResult, type TrialSummary } from './train.js';
 import { defaultObjective, readSpecData, type TrainModelResult } from './train-model.js';
 import type { TrainTrialInput } from './train-trial.js';
@@ -23,14 +24,22 @@ const trialModule = new URL(`./train-trial${path.extname(new URL(import.meta.url
  * final metrics, artifacts), the best trial's metrics and package on the parent. Resumable.
  */
 export async function runTrackedSearch(
-  spec: TrainSpec,
+  requested: TrainSpec,
   options: TrainOptions,
   resolved: { outDir: string; data: ResolvedData },
 ): Promise<TrainResult> {
   const { tracking } = options;
-  const search = spec.search;
-  if (!search) throw new MlpError('INVALID_ARGUMENT', 'Resuming needs the spec of the search, with its `search` section.');
-  const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  if (!requested.search) throw new MlpError('INVALID_ARGUMENT', 'Resuming needs the spec of the search, with its `search` section.');
+  // A resume continues the search as it started: the recorded trials and parallelism, unless given again.
+  const resumed = options.resume ? await tracking.getRun(options.resume) : undefined;
+  const spec = resumed ? withRecordedSettings(requested, resumed, options) : requested;
+  const search = spec.search as SearchSpec;
+  const specHash = hashSpec(spec);
+  if (resumed && ![specHash, legacyHashSpec(spec)].includes(resumed.tags[searchTags.specHash] ?? ''))
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `Run ${resumed.runId} ${resumed.tags[searchTags.specHash] ? 'searched a different spec' : 'is not a search'}; resume a search with the spec it started with.`,
+    );
 
   // Read the data once up front: a bad target fails here, before any trial, and fixes the task.
   const table = resolved.data.table ?? (await readSpecData(spec, resolved.data.dataPath ?? spec.data, options.signal));
@@ -44,20 +53,21 @@ export async function runTrackedSearch(
   let parent: ActiveRun;
   let history: TrialRecord[] = [];
   let earlierRuns = new Map<number, Run>();
-  if (options.resume) {
-    const run = await tracking.getRun(options.resume);
-    if (run.tags[searchTags.specHash] !== specHash)
-      throw new MlpError(
-        'FAILED_PRECONDITION',
-        `Run ${options.resume} ${run.tags[searchTags.specHash] ? 'searched a different spec' : 'is not a search'}; resume a search with the spec it started with.`,
-      );
+  if (resumed) {
+    const run = resumed;
     ({ history, runs: earlierRuns } = await loadTrialHistory(tracking, run, objective));
     parent = await tracking.resumeRun(run.runId);
     options.onProgress?.(`resuming search ${run.runId}: ${history.filter((trial) => trial.status !== 'RUNNING').length} trials done`);
   } else {
     parent = await tracking.startRun({
       experiment: spec.experiment,
-      params: { ...specParams(base), 'search.sampler': search.sampler, 'search.trials': search.trials, 'search.metric': objective.metric },
+      params: {
+        ...specParams(base),
+        'search.sampler': search.sampler,
+        [searchSettings.trials]: search.trials,
+        [searchSettings.parallel]: search.parallel ?? 0,
+        'search.metric': objective.metric,
+      },
       tags: { ...spec.tags, [searchTags.specHash]: specHash, 'mlp.train.model': spec.model.type },
     });
     await recordDataset(parent, resolved.data);
@@ -84,11 +94,11 @@ export async function runTrackedSearch(
       maxEpochs: spec.epochs,
       history,
       module: trialModule,
-      ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       makeInput: (index: number, params: Params): TrainTrialInput => {
-        // Named before the trial's run exists (the pool starts it next); unique per attempt.
-        const packageDir = path.join(resolved.outDir, parent.runId, `trial-${index}-${randomUUID().slice(0, 8)}`);
+        // Named before the trial's run exists (the pool starts it next), unique per attempt; a finished
+        // trial's package moves to `<outDir>/<its run id>`, where every training's package is.
+        const packageDir = path.join(resolved.outDir, '.partial', `${parent.runId}-trial-${index}-${randomUUID().slice(0, 8)}`);
         packageDirs.set(index, packageDir);
         return {
           spec: applyParams(base, params),
@@ -129,7 +139,10 @@ export async function runTrackedSearch(
         const summary: TrialSummary = { runId: child.runId, index: record.index, params: record.params, metrics: {}, status: 'FAILED' };
         if (record.status === 'FINISHED') {
           const result = end.result as TrainModelResult;
-          await logTrainingResult(child, result, packageDirs.get(record.index) as string);
+          const packageDir = path.join(resolved.outDir, child.runId);
+          await rename(packageDirs.get(record.index) as string, packageDir);
+          packageDirs.set(record.index, packageDir);
+          await logTrainingResult(child, result, packageDir);
           Object.assign(summary, { status: 'FINISHED', metrics: result.metrics });
           child.setTag(searchTags.status, 'FINISHED');
           await child.end();
@@ -192,6 +205,40 @@ export async function runTrackedSearch(
       );
     throw error;
   }
+}
+
+/** Params on a search's parent run holding the settings a resume takes unless given again. */
+const searchSettings = { trials: 'search.trials', parallel: 'search.parallel' } as const;
+
+function withRecordedSettings(spec: TrainSpec, parent: Run, options: TrainOptions): TrainSpec {
+  const recorded = (key: string) => {
+    const value = Number(parent.params[key]);
+    return parent.params[key] !== undefined && Number.isSafeInteger(value) ? value : undefined;
+  };
+  const trials = options.trials ?? recorded(searchSettings.trials);
+  const parallel = options.parallel ?? recorded(searchSettings.parallel);
+  return {
+    ...spec,
+    search: {
+      ...(spec.search as SearchSpec),
+      ...(trials !== undefined ? { trials } : {}),
+      ...(parallel !== undefined ? { parallel } : {}),
+    },
+  };
+}
+
+/** What a resume must match: the spec without the settings a resume may change (how many trials, how many at once). */
+function hashSpec(spec: TrainSpec): string {
+  const { trials: _trials, parallel: _parallel, ...search } = spec.search as SearchSpec;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...spec, search }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The hash searches recorded before resumes could change `trials`: the whole spec. */
+function legacyHashSpec(spec: TrainSpec): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
 function pick(metrics: Record<string, number>, key: string): Record<string, number> {

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MlpError, type PluginRegistry } from '@mlp/core';
+import { MlpError, type PluginRegistry, resolveConfig } from '@mlp/core';
 import type { ActiveRun, Tracking } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import { tableFromRecords } from './data/table-from-records.js';
@@ -27,12 +26,19 @@ export interface TrainOptions {
   data?: Table | readonly Record<string, unknown>[];
   /** Trainer plugins (the `trainer` slot), for `model: { type: 'plugin:<name>' }`. */
   plugins?: PluginRegistry;
-  /** Override `spec.search.trials` / `spec.search.parallel`. */
+  /**
+   * Override `spec.search.trials` / `spec.search.parallel`. A resumed search takes the ones it
+   * started with unless they are given.
+   */
   trials?: number;
   parallel?: number;
   /** The parent run id of an interrupted search to continue. */
   resume?: string;
-  /** Local folder for model packages (`<outDir>/<run id>/`); a temporary folder by default. */
+  /**
+   * Local folder for model packages (`<outDir>/<run id>/`, as `mlp train` writes them): the
+   * workspace's `.mlp/train` by default (the workspace `openWorkspace()` opens: `MLP_WORKSPACE` or
+   * the current folder). Each package is also the run's `model/` artifact.
+   */
   outDir?: string;
   signal?: AbortSignal;
   /** Progress lines for long work (a CLI shows them). */
@@ -85,7 +91,7 @@ export async function train(input: TrainSpecInput | TrainSpec, options: TrainOpt
       },
     });
   }
-  const outDir = path.resolve(options.outDir ?? path.join(tmpdir(), 'mlp-train'));
+  const outDir = path.resolve(options.outDir ?? defaultPackageDir());
   await mkdir(outDir, { recursive: true });
   const data = await resolveData(spec, options);
   if (spec.search || options.resume) {
@@ -97,6 +103,11 @@ export async function train(input: TrainSpecInput | TrainSpec, options: TrainOpt
     return runTrackedSearch(spec, options, { outDir, data });
   }
   return trainOnce(spec, options, outDir, data);
+}
+
+/** `.mlp/train` in the default workspace: the one place `mlp train` and the SDK keep packages. */
+export function defaultPackageDir(): string {
+  return path.join(resolveConfig().config.stateDir, 'train');
 }
 
 /** Where the data comes from: in memory, a resolved dataset version, or the spec's file. */

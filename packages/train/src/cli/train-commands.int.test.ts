@@ -128,7 +128,7 @@ describe('mlp train and mlp predict', () => {
     expect(recorded).toEqual([{ runId: json.best_run_id, datasetVersion: 'flights@3', role: 'input' }]);
   });
 
-  it('a search SIGKILLed mid-way resumes with --resume: finished trials kept, the rest run', async () => {
+  it('a search SIGKILLed mid-way resumes with --resume alone: its recorded --trials, finished trials kept, the rest run', async () => {
     const started = Date.now();
     const child: ChildProcess = spawn(
       process.execPath,
@@ -158,7 +158,8 @@ describe('mlp train and mlp predict', () => {
       await new Promise((resolve) => child.once('exit', resolve));
       expect(parentRunId).toMatch(/^[0-9a-f]{32}$/);
 
-      const resumed = await mlp(['train', specFile, '--trials', '4', '--resume', parentRunId, '--json']);
+      // Without --trials: the resume takes the 4 trials the search started with (the spec says 3).
+      const resumed = await mlp(['train', specFile, '--resume', parentRunId, '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
       const json = parseJsonOutput<TrainJson>(resumed);
       expect(json.parent_run_id).toBe(parentRunId);
