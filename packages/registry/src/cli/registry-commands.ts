@@ -1,6 +1,7 @@
 import type { CliCommandModule } from '@mlp/cli';
 import { migrations } from '../generated/migrations.js';
 import { registerModelCommands } from './model-commands.js';
+import { openRegistry } from './open-registry.js';
 
 /**
  * The registry commands of `mlp`: `models …`. The migrations are declared so `mlp doctor` checks them
@@ -9,6 +10,8 @@ import { registerModelCommands } from './model-commands.js';
 export const registryCommands: CliCommandModule = {
   name: 'registry',
   migrations: [migrations],
+  // `mlp predict models:/name@alias` downloads the version through this, without train depending on the registry.
+  services: { modelRegistry: openRegistry },
   register(program, context) {
     registerModelCommands(program, context);
   },

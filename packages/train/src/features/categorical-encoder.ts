@@ -60,6 +60,8 @@ export function createCategoricalEncoder(state: CategoricalState): FeatureEncode
       }
       return tally.finish(state.name, state.invalid, 'a category');
     },
+    // Any value is a category (an unseen one goes to the unknown bucket): only a missing one is a problem.
+    check: (cell) => (cell === null || isMissing(cell) ? 'missing' : undefined),
     schema: () => ({
       type: state.invalid === 'reject' ? ['string', 'number', 'boolean'] : ['string', 'number', 'boolean', 'null'],
       description: 'Categorical, compared as text; a value not seen in training goes to the unknown bucket.',

@@ -60,6 +60,10 @@ export function createDateEncoder(state: DateState): FeatureEncoder {
       }
       return tally.finish(state.name, state.invalid, 'a timestamp');
     },
+    check(cell) {
+      const time = parseTimestamp(cell);
+      return time === undefined ? 'missing' : Number.isNaN(time) ? 'invalid' : undefined;
+    },
     schema: () => {
       const variants: Record<string, unknown>[] = [
         { type: 'string', format: 'date-time' },

@@ -21,6 +21,8 @@ export interface FeatureEncoder {
   readonly outputNames: readonly string[];
   /** Encodes output row i from cell `rows ? rows[i] : i`, for i < count. */
   encode(cells: readonly Cell[], rows: Int32Array | undefined, count: number, output: EncoderOutput): FeatureCounts;
+  /** Whether a cell is missing, invalid (present but unusable), or fine (undefined), as `encode` counts it. */
+  check(cell: Cell): keyof FeatureCounts | undefined;
   /** JSON Schema of this feature's input value. */
   schema(): Record<string, unknown>;
 }

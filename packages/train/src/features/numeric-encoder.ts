@@ -73,6 +73,10 @@ export function createNumericEncoder(state: NumericState): FeatureEncoder {
       }
       return tally.finish(state.name, state.invalid, 'a number');
     },
+    check(cell) {
+      const value = parseNumber(cell);
+      return value === undefined ? 'missing' : Number.isNaN(value) ? 'invalid' : undefined;
+    },
     schema: () => ({
       type: state.invalid === 'reject' ? ['number', 'string', 'boolean'] : ['number', 'string', 'boolean', 'null'],
       description: `Numeric; numeric text and booleans (1/0) are accepted${state.invalid === 'impute' ? `, a missing value becomes the training ${state.impute}` : ''}.`,

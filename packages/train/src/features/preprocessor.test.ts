@@ -245,3 +245,35 @@ describe('the preprocessor as a whole', () => {
     expect(error.code).toBe('FAILED_PRECONDITION');
   });
 });
+
+describe('invalidRows (what serving refuses rather than imputes)', () => {
+  const training = table({
+    distance: [100, 200, 300, 400],
+    when: ['2001-01-01T08:00:00Z', '2001-02-01T09:00:00Z', '2001-03-01T10:00:00Z', '2001-04-01T11:00:00Z'],
+    origin: ['SEA', 'SFO', 'SEA', 'LAX'],
+  });
+  const features = [
+    feature({ name: 'distance', type: 'numeric' }),
+    feature({ name: 'when', type: 'date', parts: ['month'] }),
+    feature({ name: 'origin', type: 'categorical', invalid: 'reject' }),
+  ];
+  const fitted = fitPreprocessor(training, features, range(0, 4));
+
+  it('names unparseable values (invalid, never missing) and missing values of a feature not imputed in training', () => {
+    const serving = table({
+      distance: [150, 'abc', null, 250, 300],
+      when: ['2001-05-01T08:00:00Z', '2001-05-01T08:00:00Z', '2001-05-01T08:00:00Z', 'not-a-date', '2001-05-01T08:00:00Z'],
+      origin: ['SEA', 'SEA', 'ORD', 'SEA', null],
+    });
+    const invalid = fitted.invalidRows(serving);
+    expect(invalid.map(({ row, feature: name, problem }) => ({ row, name, problem }))).toEqual([
+      { row: 1, name: 'distance', problem: 'invalid' },
+      { row: 3, name: 'when', problem: 'invalid' },
+      { row: 4, name: 'origin', problem: 'missing' },
+    ]);
+    expect(invalid[0]?.reason).toBe('feature "distance": "abc" is not a number');
+    expect(invalid[1]?.reason).toBe('feature "when": "not-a-date" is not a timestamp');
+    // Row 2: a missing distance, imputed in training, is imputed in serving too; an unseen origin is a category.
+    expect(invalid.some((entry) => entry.row === 2)).toBe(false);
+  });
+});

@@ -28,6 +28,17 @@ export interface TransformResult {
   issues: FeatureIssue[];
 }
 
+/** A row serving cannot use: its first bad feature and value. */
+export interface InvalidRow {
+  row: number;
+  feature: string;
+  value: Cell;
+  /** `invalid`: present but unusable (`abc` for a number); `missing` under a feature that rejects missing values. */
+  problem: 'invalid' | 'missing';
+  /** `feature "distance": "abc" is not a number`. */
+  reason: string;
+}
+
 /** Turns table rows into the model's input matrix, exactly the same way in training and in serving. */
 export interface Preprocessor {
   /** Plain JSON, saved in the model package; `restorePreprocessor` rebuilds this preprocessor from it. */
@@ -39,9 +50,17 @@ export interface Preprocessor {
   transform(table: Table, rows?: Int32Array): TransformResult;
   /** Encodes records, such as a serving request; an absent field counts as missing. */
   transformRecords(records: readonly Record<string, unknown>[]): TransformResult;
+  /**
+   * The rows serving must not impute, in order: an invalid value (text in a numeric column, a
+   * non-date in a date column) is never a missing one; a missing value only where the package
+   * recorded that its feature was not imputed in training (`invalid: 'reject'`).
+   */
+  invalidRows(table: Table): InvalidRow[];
   /** JSON Schema (draft 2020-12) of one input record. */
   inputSchema(): Record<string, unknown>;
 }
+
+const expected: Record<FeatureState['type'], string> = { numeric: 'a number', date: 'a timestamp', categorical: 'a category' };
 
 function columnOf(table: Table, name: string): readonly Cell[] {
   const cells = table.columns.get(name);
@@ -144,11 +163,33 @@ function build(state: PreprocessorState): Preprocessor {
     return { matrix, rows: count, issues };
   }
 
+  function invalidRows(table: Table): InvalidRow[] {
+    const found = new Map<number, InvalidRow>();
+    for (const encoder of encoders) {
+      const { name, type } = encoder.state;
+      const cells = columnOf(table, name);
+      for (let row = 0; row < table.rowCount; row++) {
+        if (found.has(row)) continue;
+        const value = cells[row] ?? null;
+        const problem = encoder.check(value);
+        if (problem === 'invalid' || (problem === 'missing' && encoder.state.invalid === 'reject')) {
+          const reason =
+            problem === 'invalid'
+              ? `feature ${JSON.stringify(name)}: ${JSON.stringify(value)} is not ${expected[type]}`
+              : `feature ${JSON.stringify(name)} is missing (the model was trained to reject missing values there)`;
+          found.set(row, { row, feature: name, value, problem, reason });
+        }
+      }
+    }
+    return [...found.values()].sort((a, b) => a.row - b.row);
+  }
+
   return {
     state,
     outputNames,
     width,
     transform,
+    invalidRows,
     transformRecords: (records) => transform(tableFromRecords(records, names)),
     inputSchema: () => ({
       $schema: 'https://json-schema.org/draft/2020-12/schema',

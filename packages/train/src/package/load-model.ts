@@ -3,7 +3,9 @@ import path from 'node:path';
 import { formatZodIssues, MlpError, type PluginRegistry } from '@mlp/core';
 import { selectBackend } from '../backend/select-backend.js';
 import type { LayersModel } from '../backend/tf.js';
-import { restorePreprocessor } from '../features/preprocessor.js';
+import type { Table } from '../data/table.js';
+import { tableFromRecords } from '../data/table-from-records.js';
+import { type InvalidRow, restorePreprocessor } from '../features/preprocessor.js';
 import type { PreprocessorState } from '../features/preprocessor-state.js';
 import { restoreTarget, type TargetState } from '../features/target-encoder.js';
 import { predictMatrix } from '../model/predict-matrix.js';
@@ -25,6 +27,11 @@ export interface LoadModelOptions {
   plugins?: PluginRegistry;
 }
 
+export interface PredictOptions {
+  /** What an invalid record gets: an error (the default), or a null prediction with the reason. */
+  onInvalid?: 'error' | 'null';
+}
+
 /** A model package ready to serve: the same preprocessing as in training, then the model. */
 export interface LoadedModel {
   readonly manifest: PackageManifest;
@@ -33,9 +40,19 @@ export interface LoadedModel {
   readonly signature: { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
   readonly metrics: Record<string, unknown>;
   readonly provenance: Record<string, unknown>;
-  /** One prediction per record, in order. */
-  predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
-  /** The raw outputs, row-major: P(positive) for binary, class probabilities for multiclass, values for regression. */
+  /**
+   * One prediction per record, in order. A record with an invalid value (`abc` for a number), or
+   * missing one the model was trained to reject, is refused (INVALID_ARGUMENT naming the record and
+   * feature); with `onInvalid: 'null'` it gets `{ prediction: null, invalid: reason }` instead.
+   * Missing values of features imputed in training are imputed the same way.
+   */
+  predict(records: readonly Record<string, unknown>[], options?: PredictOptions): Promise<Prediction[]>;
+  /** `predict` on a table (as `readTable` or `readTableChunks` read it): no conversion to records. */
+  predictTable(table: Table, options?: PredictOptions): Promise<Prediction[]>;
+  /**
+   * The raw outputs, row-major: P(positive) for binary, class probabilities for multiclass, values
+   * for regression. Invalid records are refused, as by `predict`.
+   */
   predictOutputs(records: readonly Record<string, unknown>[]): Promise<Float32Array>;
   /**
    * Replays the package's stored example through this runtime and returns the largest absolute
@@ -88,12 +105,30 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       ? await openPluginModel(dir, manifest.trainer, options.plugins)
       : await openRuntime(dir, runtime, options.backend ?? 'auto');
 
-    const predictOutputs = async (records: readonly Record<string, unknown>[]) => {
+    const featureNames = preprocessing.features.features.map((feature) => feature.name);
+    const asTable = (records: readonly Record<string, unknown>[]) => {
       if (!Array.isArray(records))
         throw new MlpError('INVALID_ARGUMENT', 'predict takes an array of records (objects keyed by feature name).');
-      if (records.length === 0) return new Float32Array(0);
-      const { matrix, rows } = preprocessor.transformRecords(records);
-      return score.predict(matrix, rows, preprocessor.width);
+      return tableFromRecords(records, featureNames);
+    };
+    const scoreRows = async (table: Table, rows?: Int32Array) => {
+      const count = rows ? rows.length : table.rowCount;
+      if (count === 0) return new Float32Array(0);
+      const { matrix } = preprocessor.transform(table, rows);
+      return score.predict(matrix, count, preprocessor.width);
+    };
+    const predictTable = async (table: Table, options: PredictOptions = {}): Promise<Prediction[]> => {
+      const invalid = preprocessor.invalidRows(table);
+      if (invalid.length === 0) return outputsToPredictions(await scoreRows(table), table.rowCount, manifest, target);
+      if ((options.onInvalid ?? 'error') === 'error') throw invalidRecordsError(invalid);
+      const bad = new Map(invalid.map((entry) => [entry.row, entry.reason]));
+      const valid = Int32Array.from({ length: table.rowCount }, (_, row) => row).filter((row) => !bad.has(row));
+      const scored = outputsToPredictions(await scoreRows(table, valid), valid.length, manifest, target);
+      let next = 0;
+      return Array.from({ length: table.rowCount }, (_, row): Prediction => {
+        const reason = bad.get(row);
+        return reason === undefined ? (scored[next++] as Prediction) : { prediction: null, invalid: reason };
+      });
     };
     return {
       manifest,
@@ -101,12 +136,17 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       signature,
       metrics,
       provenance,
-      predictOutputs,
-      async predict(records) {
-        return outputsToPredictions(await predictOutputs(records), records.length, manifest, target);
+      async predictOutputs(records) {
+        const table = asTable(records);
+        const invalid = preprocessor.invalidRows(table);
+        if (invalid.length > 0) throw invalidRecordsError(invalid);
+        return scoreRows(table);
       },
+      predict: async (records, options) => predictTable(asTable(records), options),
+      predictTable,
       async verify() {
-        const outputs = await predictOutputs(example.records);
+        // The stored records replay exactly as the evaluation encoded them (imputed where training imputed).
+        const outputs = await scoreRows(asTable(example.records));
         let maxAbsDifference = 0;
         for (let i = 0; i < example.outputs.length; i += 1)
           maxAbsDifference = Math.max(maxAbsDifference, Math.abs((outputs[i] ?? Number.NaN) - (example.outputs[i] as number)));
@@ -122,6 +162,16 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     if (unpacked) await rm(unpacked, { recursive: true, force: true });
     throw error;
   }
+}
+
+function invalidRecordsError(invalid: readonly InvalidRow[]): MlpError {
+  const [first] = invalid as [InvalidRow];
+  const more = invalid.length > 1 ? ` (and ${invalid.length - 1} more invalid record${invalid.length > 2 ? 's' : ''})` : '';
+  return new MlpError(
+    'INVALID_ARGUMENT',
+    `Record ${first.row} is invalid: ${first.reason}${more}. Fix those values, or pass onInvalid: 'null' to get a null prediction with the reason for them.`,
+    { details: { row: first.row, feature: first.feature, invalid: invalid.length } },
+  );
 }
 
 interface Scorer {

@@ -44,10 +44,15 @@ export type PackageManifest = z.infer<typeof packageManifestSchema>;
 
 /** What `predict` gives for one record. */
 export interface Prediction {
-  /** The predicted class (classification, at probability 0.5 for binary) or value (regression). */
-  prediction: string | number | boolean;
+  /**
+   * The predicted class (classification, at probability 0.5 for binary) or value (regression); null
+   * for an invalid record predicted with `onInvalid: 'null'`.
+   */
+  prediction: string | number | boolean | null;
   /** Each class's probability (classification only), keyed by the class value as text. */
   probabilities?: Record<string, number>;
+  /** Why the record got no prediction: `feature "distance": "abc" is not a number`. */
+  invalid?: string;
 }
 
 /** The stored example: records, and the raw outputs the evaluation computed for them. */
