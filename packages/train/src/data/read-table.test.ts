@@ -159,6 +159,9 @@ describe('readTable on a CSV with a malformed row', () => {
     expect(error.message).toContain('line 1501 has 4 fields; the header has 3');
     expect(error.message).not.toContain('has no column');
     expect(error.details).toMatchObject({ line: 1501 });
+    // As the last line, DuckDB sniffs that row as the header: still the line, not a missing column.
+    await writeFile(file, `${lines.slice(0, 1501).join('\n')}\n`);
+    expect((await rejection(readTable(file, { columns: ['distance'] }))).message).toContain('line 1501 has 4 fields');
     await rm(base, { recursive: true, force: true });
   });
 });

@@ -44,7 +44,13 @@ export async function openTableScan(
     const fileColumns = await describe(connection, `SELECT * FROM ${scan}`).catch(async (error: unknown) => {
       throw await unreadable(error);
     });
-    const selected = selectColumns(fileColumns, columns, file);
+    // DuckDB may sniff a CSV whose last row has a surplus field with that row as the header: a missing
+    // column then means a malformed row, which is the error to report.
+    const selected = await Promise.resolve()
+      .then(() => selectColumns(fileColumns, columns, file))
+      .catch(async (error: unknown) => {
+        throw (await malformedCsvError(error, file, format)) ?? error;
+      });
     const expressions = selected.map((column) => castSql(sqlIdentifier(column.name), column.kind));
     if (target) {
       const { name, expression } = target;
@@ -129,15 +135,8 @@ function flatMessage(error: unknown): string {
  */
 async function unreadableError(error: unknown, file: string, format: FileFormat): Promise<MlpError> {
   if (MlpError.isInstance(error)) return error;
-  if (format === 'csv' || format === 'tsv') {
-    const text = /\.(gz|zst)$/i.test(file) ? undefined : await readFile(file, 'utf8').catch(() => undefined);
-    const problem = text === undefined ? undefined : findMalformedCsvRecord(text, format === 'tsv' ? '\t' : ',');
-    if (problem)
-      return new MlpError('INVALID_ARGUMENT', `${file}: malformed ${format.toUpperCase()} at ${problem.message}. Fix or remove that row.`, {
-        cause: error,
-        details: { file, line: problem.line },
-      });
-  }
+  const malformed = await malformedCsvError(error, file, format);
+  if (malformed) return malformed;
   return new MlpError(
     'INVALID_ARGUMENT',
     `Cannot read ${file} as ${format}: ${firstLine(error)}. Check that the file is valid ${format}.`,
@@ -146,4 +145,16 @@ async function unreadableError(error: unknown, file: string, format: FileFormat)
       details: { file, format },
     },
   );
+}
+
+/** The error naming a CSV's first malformed row, when it has one (read on error paths only). */
+async function malformedCsvError(cause: unknown, file: string, format: FileFormat): Promise<MlpError | undefined> {
+  if ((format !== 'csv' && format !== 'tsv') || /\.(gz|zst)$/i.test(file)) return undefined;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const problem = text === undefined ? undefined : findMalformedCsvRecord(text, format === 'tsv' ? '\t' : ',');
+  if (!problem) return undefined;
+  return new MlpError('INVALID_ARGUMENT', `${file}: malformed ${format.toUpperCase()} at ${problem.message}. Fix or remove that row.`, {
+    cause,
+    details: { file, line: problem.line },
+  });
 }
