@@ -7,6 +7,7 @@ import type { ModelReference } from './model-uri.js';
 import { getGates, setGates } from './promotion/gate-store.js';
 import type { GateOutcome, GateSpec, PromotionCheck } from './promotion/gate-types.js';
 import { checkGates, type PromoteOptions, type PromotionDecision, promote } from './promotion/promote.js';
+import { resolveRegistrySettings } from './registry-settings.js';
 import * as aliasOps from './store/alias-operations.js';
 import { history, type Lineage, lineage } from './store/lineage.js';
 import { loadVersions, modelRow } from './store/loaders.js';
@@ -17,6 +18,7 @@ import * as versionOps from './store/version-operations.js';
 import { type RegisterVersionInput, registerVersion } from './versions/register-version.js';
 import { redeliver, startWebhookDelivery, type WebhookDeliveryOptions, type WebhookDeliveryWorker } from './webhooks/webhook-delivery.js';
 import * as webhookOps from './webhooks/webhook-store.js';
+import { createWebhookTargetPolicy } from './webhooks/webhook-target.js';
 
 export interface RegistryOptions {
   /** Where runs and their artifacts are read; `createTracking(workspace)` by default. */
@@ -25,6 +27,19 @@ export interface RegistryOptions {
   actor?: string;
   /** Custom promotion checks that `check` gates name (besides `promotionCheck` plugins on the workspace). */
   checks?: PromotionCheck[];
+  /**
+   * Folders on this machine that requests over REST (`mlp server`) may register local model folders
+   * from; none by default, so REST callers register runs' artifacts. The SDK and CLI register any
+   * folder the calling process can read. Default: `MLP_REGISTRY_SOURCE_FOLDERS`.
+   */
+  sourceFolders?: string[];
+  /**
+   * Networks webhooks may target although loopback, private or link-local (CIDRs such as
+   * `10.0.0.0/8`, or addresses). None by default. Default: `MLP_REGISTRY_WEBHOOK_ALLOWED_NETWORKS`.
+   */
+  webhookAllowedNetworks?: string[];
+  /** Where `MLP_*` variables are read from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
 }
 
 type Actor = { actor?: string };
@@ -118,7 +133,17 @@ export async function createRegistry(workspace: Workspace, options: RegistryOpti
       throw new MlpError('ALREADY_EXISTS', `Two promotion checks are named '${check.name}': give each a unique name.`);
     checks.set(check.name, check);
   }
-  const context: RegistryContext = { workspace, tracking, actor: options.actor ?? defaultActor(), checks, now: Date.now };
+  const env = options.env ?? process.env;
+  const settings = resolveRegistrySettings(options, env);
+  const context: RegistryContext = {
+    workspace,
+    tracking,
+    actor: options.actor ?? defaultActor(env),
+    checks,
+    sourceFolders: settings.sourceFolders,
+    webhookTargets: createWebhookTargetPolicy(settings.webhookAllowedNetworks),
+    now: Date.now,
+  };
   const db = workspace.db;
 
   return {

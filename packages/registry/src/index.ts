@@ -19,6 +19,7 @@ export type {
 } from './promotion/gate-types.js';
 export { validationTag } from './promotion/gate-types.js';
 export type { PromoteOptions, PromotionDecision } from './promotion/promote.js';
+export { registryEnvVariables } from './registry-settings.js';
 export { stageAliases } from './stages.js';
 export type { AliasChangeOptions } from './store/alias-operations.js';
 export type { Lineage } from './store/lineage.js';

@@ -197,17 +197,23 @@ export function registerModelCommands(program: Program, context: CliContext): vo
       }
     });
 
-  const alias = models.command('alias').description('set or remove an alias directly (no gates; use promote for gated moves)');
+  const alias = models
+    .command('alias')
+    .description('set or remove an alias (an alias the model’s gates guard moves only through them, as promote)');
   alias
     .command('set')
     .argument('<name>', 'the registered model')
     .argument('<alias>', 'the alias, such as champion')
     .argument('<version>', 'the version it points at')
     .option('--reason <text>', 'why (recorded in the history)')
-    .action(async (name: string, aliasName: string, versionText: string, flags: { reason?: string }) => {
+    .option('--force', 'move an alias the gates guard even when they fail (needs --reason; recorded as forced)')
+    .action(async (name: string, aliasName: string, versionText: string, flags: { reason?: string; force?: boolean }) => {
       const registry = await openRegistry(context);
       const version = parseVersion(versionText);
-      await registry.setAlias(name, aliasName, version, flags.reason ? { reason: flags.reason } : {});
+      await registry.setAlias(name, aliasName, version, {
+        ...(flags.reason ? { reason: flags.reason } : {}),
+        ...(flags.force ? { force: true } : {}),
+      });
       context.output(`${name}@${aliasName} → version ${version}.`, { name, alias: aliasName, version });
     });
   alias

@@ -17,14 +17,20 @@ export function versionPrefix(modelId: number, version: number): string {
   return `${modelPrefix(modelId)}versions/${version}/`;
 }
 
+/**
+ * The artifact path (under `mlflow-artifacts:/`) the registry owns. Only the registry writes there:
+ * `mlp server` serves it read-only, so a registered version's bytes never change.
+ */
+export const registryArtifactPath = 'mlp-registry';
+
 /** Where all versions of a model live. */
 export function modelPrefix(modelId: number): string {
-  return `mlflow-artifacts/mlp-registry/models/${modelId}/`;
+  return `mlflow-artifacts/${registryArtifactPath}/models/${modelId}/`;
 }
 
 /** The `mlflow-artifacts:` URI of a version's files, as MLflow's get-download-uri returns it. */
 export function versionArtifactUri(modelId: number, version: number): string {
-  return `mlflow-artifacts:/mlp-registry/models/${modelId}/versions/${version}`;
+  return `mlflow-artifacts:/${registryArtifactPath}/models/${modelId}/versions/${version}`;
 }
 
 /** Copies the files into the blob store under the version, hashing as they stream; returns the manifest and content hash. */

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MlpError } from '@mlp/core';
@@ -66,24 +66,52 @@ export async function runSource(tracking: Tracking, uri: string): Promise<Resolv
   return { source: `runs:/${runId}/${artifactPath}`, runId, files };
 }
 
-/** Every file of a local model package folder, paths with '/'; FAILED_PRECONDITION when it is empty. */
-export async function folderSource(folder: string): Promise<ResolvedSource> {
+export interface FolderSourceOptions {
+  /** How errors name the folder (requests over the network must not learn server paths); the resolved path by default. */
+  label?: string;
+  /** A real (symlink-free) folder every file must stay inside when it is opened. */
+  within?: string;
+}
+
+/** Whether `child` is `parent` or inside it; both absolute and normalised. */
+export function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Opens a file without following a symlink in its last segment, and only if its real path stays inside `within`. */
+async function openConfined(file: string, within: string, label: string): Promise<Readable> {
+  if (!isInside(within, await realpath(file))) {
+    throw new MlpError('PERMISSION_DENIED', `A file of ${label} leads outside the allowed folder: registration reads no links out of it.`);
+  }
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  return handle.createReadStream();
+}
+
+/**
+ * Every file of a local model package folder, paths with '/'; FAILED_PRECONDITION when it is empty.
+ * Symbolic links inside it are skipped: a link may point anywhere on the machine.
+ */
+export async function folderSource(folder: string, options: FolderSourceOptions = {}): Promise<ResolvedSource> {
   const root = path.resolve(folder);
+  const label = options.label ?? root;
   const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `No model package at ${root}: check the path.`, { cause: error });
+    if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `No model package at ${label}: check the path.`, { cause: error });
     throw error;
   });
-  if (!info.isDirectory()) throw new MlpError('INVALID_ARGUMENT', `${root} is not a folder: register a model package folder or a run.`);
+  if (!info.isDirectory()) throw new MlpError('INVALID_ARGUMENT', `${label} is not a folder: register a model package folder or a run.`);
   const files: SourceFile[] = [];
+  const { within } = options;
   async function walk(dir: string, prefix: string): Promise<void> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       if (entry.isDirectory()) await walk(full, relative);
-      else if (entry.isFile()) files.push({ path: relative, open: async () => createReadStream(full) });
+      else if (entry.isFile())
+        files.push({ path: relative, open: async () => (within ? openConfined(full, within, label) : createReadStream(full)) });
     }
   }
   await walk(root, '');
-  if (files.length === 0) throw new MlpError('FAILED_PRECONDITION', `The model package at ${root} is empty: it has no files to register.`);
+  if (files.length === 0) throw new MlpError('FAILED_PRECONDITION', `The model package at ${label} is empty: it has no files to register.`);
   return { source: root, runId: null, files };
 }

@@ -1,6 +1,10 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type ErrorCode, MlpError } from '@mlp/core';
+import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
 import { createRegistryRoutes } from './registry-routes.js';
@@ -36,47 +40,56 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text === '' ? {} : JSON.parse(text);
 }
 
+/** The routes in a bare node:http server on a free port; `base` is the MLflow API root. */
+async function serveRoutes(registry: RegistryFixture['registry']): Promise<{ base: string; close(): Promise<void> }> {
+  const routes = createRegistryRoutes(registry);
+  const server: Server = createServer((req, res) => {
+    const [path = '', query = ''] = (req.url ?? '').split('?');
+    const route = routes.find((candidate) => `/api/2.0/${candidate.path}` === path && candidate.method === req.method);
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!route) return reply(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint at ${path}.` });
+    (async () => (req.method === 'GET' ? queryObject(query) : readBody(req)))()
+      .then((input) => route.handle(input, { actor: String(req.headers['x-test-actor'] ?? 'anonymous') }))
+      .then(
+        (body) => reply(200, body),
+        (error: unknown) => {
+          const [errorCode, status] = MlpError.isInstance(error) ? mlflowErrors[error.code] : mlflowErrors.INTERNAL;
+          reply(status, { error_code: errorCode, message: (error as Error).message });
+        },
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/2.0/mlflow`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function callAt(base: string, method: string, path: string, body?: Record<string, unknown>) {
+  const url = method === 'GET' && body ? `${base}/${path}?${new URLSearchParams(body as Record<string, string>)}` : `${base}/${path}`;
+  const response = await fetch(url, {
+    method,
+    ...(method !== 'GET' && body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON, checked field by field with expect
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
 describe('MLflow registry routes over HTTP', () => {
   let fx: RegistryFixture;
-  let server: Server;
-  let base: string;
+  let served: Awaited<ReturnType<typeof serveRoutes>>;
 
   beforeAll(async () => {
     fx = await openRegistryFixture('embedded');
-    const routes = createRegistryRoutes(fx.registry);
-    server = createServer((req, res) => {
-      const [path = '', query = ''] = (req.url ?? '').split('?');
-      const route = routes.find((candidate) => `/api/2.0/${candidate.path}` === path && candidate.method === req.method);
-      const reply = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (!route) return reply(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint at ${path}.` });
-      (async () => (req.method === 'GET' ? queryObject(query) : readBody(req)))()
-        .then((input) => route.handle(input, { actor: String(req.headers['x-test-actor'] ?? 'anonymous') }))
-        .then(
-          (body) => reply(200, body),
-          (error: unknown) => {
-            const [errorCode, status] = MlpError.isInstance(error) ? mlflowErrors[error.code] : mlflowErrors.INTERNAL;
-            reply(status, { error_code: errorCode, message: (error as Error).message });
-          },
-        );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/2.0/mlflow`;
+    served = await serveRoutes(fx.registry);
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await served?.close();
     await fx?.cleanup();
   });
 
-  async function call(method: string, path: string, body?: Record<string, unknown>) {
-    const url = method === 'GET' && body ? `${base}/${path}?${new URLSearchParams(body as Record<string, string>)}` : `${base}/${path}`;
-    const response = await fetch(url, {
-      method,
-      ...(method !== 'GET' && body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON, checked field by field with expect
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call = (method: string, path: string, body?: Record<string, unknown>) => callAt(served.base, method, path, body);
 
   it('registered models: create, get, update, rename, tags, search, delete', async () => {
     const created = await call('POST', 'registered-models/create', {
@@ -232,5 +245,86 @@ describe('MLflow registry routes over HTTP', () => {
     expect((await call('DELETE', 'model-versions/delete', { name: 'iris', version: '1' })).status).toBe(404);
     const history = await fx.registry.history('iris');
     expect(history.find((entry) => entry.action === 'model_version.deleted')).toMatchObject({ actor: 'anonymous', version: 1 });
+  });
+});
+
+// Sources over REST: what the server owns, and local folders only inside the ones an administrator allows.
+describe('model-versions/create sources over HTTP', () => {
+  let fx: RegistryFixture;
+  let served: Awaited<ReturnType<typeof serveRoutes>>;
+  let folders: TempDir;
+  let allowed: string;
+  let secrets: string;
+
+  beforeAll(async () => {
+    folders = await createTempDir('mlp-sources-');
+    allowed = path.join(folders.path, 'allowed');
+    secrets = path.join(folders.path, 'secrets');
+    fx = await openRegistryFixture('embedded', { sourceFolders: [allowed], env: {} });
+    await mkdir(path.join(allowed, 'good', 'nested'), { recursive: true });
+    await writeFile(path.join(allowed, 'good', 'model.onnx'), 'good-weights');
+    await writeFile(path.join(allowed, 'good', 'nested', 'vocab.txt'), 'a b c');
+    await mkdir(secrets, { recursive: true });
+    await writeFile(path.join(secrets, 'key.pem'), 'SECRET-KEY');
+    await symlink(path.join(secrets, 'key.pem'), path.join(allowed, 'good', 'leak.pem')); // a link inside an allowed model
+    await symlink(secrets, path.join(allowed, 'linked')); // a linked folder that leads out
+    served = await serveRoutes(fx.registry);
+    await callAt(served.base, 'POST', 'registered-models/create', { name: 'src' });
+  });
+  afterAll(async () => {
+    await served?.close();
+    await fx?.cleanup();
+    await folders?.remove();
+  });
+
+  const create = (source: string, extra: Record<string, unknown> = {}) =>
+    callAt(served.base, 'POST', 'model-versions/create', { name: 'src', source, ...extra });
+
+  it('registers a folder inside an allowed one (by path or file:// URL), without the links in it', async () => {
+    const byPath = await create(path.join(allowed, 'good'));
+    expect(byPath).toMatchObject({ status: 200, body: { model_version: { status: 'READY' } } });
+    const uri = await fx.registry.downloadUri('src', Number(byPath.body.model_version.version));
+    const prefix = `${uri.replace('mlflow-artifacts:/', 'mlflow-artifacts/')}/`;
+    const stored: string[] = [];
+    for await (const blob of fx.workspace.blobs.list(prefix)) stored.push(blob.key.slice(prefix.length));
+    expect(stored.sort()).toEqual(['model.onnx', 'nested/vocab.txt']);
+    expect((await create(pathToFileURL(path.join(allowed, 'good')).href)).status).toBe(200);
+  });
+
+  it('refuses folders outside the allowed ones: .., a symlinked folder, a relative path, file:// elsewhere', async () => {
+    for (const source of [
+      path.join(allowed, '..', 'secrets'),
+      `${allowed}/../secrets`,
+      path.join(allowed, 'linked'),
+      'secrets',
+      pathToFileURL(secrets).href,
+      '/etc',
+    ]) {
+      const answer = await create(source);
+      expect(answer, source).toMatchObject({ status: 403, body: { error_code: 'PERMISSION_DENIED' } });
+      // No server path comes back that the caller did not send (the allowed folders, where a link leads).
+      for (const serverPath of [allowed, secrets]) if (!source.includes(serverPath)) expect(answer.body.message).not.toContain(serverPath);
+    }
+    for await (const blob of fx.workspace.blobs.list('')) {
+      expect(new TextDecoder().decode(await fx.workspace.blobs.getBytes(blob.key))).not.toContain('SECRET-KEY');
+    }
+  });
+
+  it("takes what the server owns: runs:/, a run's mlflow-artifacts: location, models:/ copies; refuses other schemes", async () => {
+    const runId = await fx.trainedRun();
+    const run = await fx.tracking.getRun(runId);
+    expect((await create(`runs:/${runId}/model`)).status).toBe(200);
+    const byLocation = await create(`${run.artifactUri}/model`, { run_id: runId });
+    expect(byLocation.body.model_version).toMatchObject({ status: 'READY', source: `runs:/${runId}/model` });
+    const copy = await create(`models:/src/${byLocation.body.model_version.version}`);
+    expect(copy.body.model_version).toMatchObject({ status: 'READY', run_id: runId });
+    const copied = await fx.registry.getVersion('src', Number(copy.body.model_version.version));
+    expect(copied.contentHash).toBe((await fx.registry.getVersion('src', Number(byLocation.body.model_version.version))).contentHash);
+    const plain = await create(`${run.artifactUri}/model/config`);
+    expect(plain.body.model_version).toMatchObject({ status: 'READY', source: `${run.artifactUri}/model/config` });
+    for (const source of ['s3://bucket/model', 'http://169.254.169.254/latest/', 'hdfs:/x']) {
+      expect(await create(source), source).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    }
+    expect(await create('mlflow-artifacts:/../../etc')).toMatchObject({ status: 400 });
   });
 });

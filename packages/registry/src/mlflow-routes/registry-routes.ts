@@ -174,6 +174,7 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
         source: requiredString(input, 'source'),
         tags: tags(input),
         createModel: false,
+        remote: true,
         ...who,
         ...(runId ? { runId } : {}),
         ...(description === undefined ? {} : { description }),

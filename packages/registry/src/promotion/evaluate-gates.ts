@@ -77,9 +77,14 @@ async function evaluate(gate: GateSpec, inputs: GateInputs): Promise<{ passed: b
   }
 }
 
+/** The gates that guard `alias`: those without an `aliases` list, and those that list it. */
+export function gatesGuarding(gates: readonly GateSpec[], alias: string): GateSpec[] {
+  return gates.filter((gate) => !gate.aliases || gate.aliases.includes(alias));
+}
+
 /** Evaluates every gate that guards the alias, concurrently; a gate that throws fails with its message. */
 export async function evaluateGates(gates: readonly GateSpec[], inputs: GateInputs): Promise<GateOutcome[]> {
-  const guarding = gates.filter((gate) => !gate.aliases || gate.aliases.includes(inputs.alias));
+  const guarding = gatesGuarding(gates, inputs.alias);
   return Promise.all(
     guarding.map(async (gate) => {
       try {

@@ -2,6 +2,9 @@ import { MlpError } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import { assertAlias, assertVersionNumber } from '../alias-name.js';
 import type { ModelVersion, Stage } from '../model.js';
+import { gatesGuarding } from '../promotion/evaluate-gates.js';
+import { parseGateSpecs } from '../promotion/gate-spec.js';
+import { promote } from '../promotion/promote.js';
 import { aliasForStage, stageAliases } from '../stages.js';
 import { appendAudit } from './audit.js';
 import { loadVersion, lockModel } from './loaders.js';
@@ -11,11 +14,18 @@ import { aliasNotFound, versionNotFound } from './rows.js';
 export interface AliasChangeOptions {
   reason?: string;
   actor?: string;
+  /** Moves an alias the model's gates guard even when they fail; needs a reason, and is audited as forced. */
+  force?: boolean;
 }
 
+/** Thrown inside the transaction when gates guard the alias: rolls it back, and `promote` decides instead. */
+class GuardedAlias extends Error {}
+
 /**
- * Points `alias` at `version` directly, without gates (MLflow's set-alias; use `promote` for gated
- * moves). NOT_FOUND for a missing version, FAILED_PRECONDITION for one that is not READY.
+ * Points `alias` at `version` (MLflow's set-alias). An alias no gate guards moves directly; one the
+ * model's gates guard moves only through them, as `promote` does (or with `force` and a reason,
+ * audited as forced), so no route around the gates exists. NOT_FOUND for a missing version,
+ * FAILED_PRECONDITION for one that is not READY or that fails the gates.
  */
 export async function setAlias(
   context: RegistryContext,
@@ -26,9 +36,33 @@ export async function setAlias(
 ): Promise<void> {
   assertAlias(alias);
   assertVersionNumber(version);
+  try {
+    await setUnguardedAlias(context, name, alias, version, options);
+  } catch (error) {
+    if (!(error instanceof GuardedAlias)) throw error;
+    await promote(context, name, version, {
+      alias,
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+      ...(options.actor === undefined ? {} : { actor: options.actor }),
+      ...(options.force === undefined ? {} : { force: options.force }),
+    });
+  }
+}
+
+/** Moves an alias no gate guards, in one transaction with its audit entry and event; GuardedAlias when gates guard it. */
+async function setUnguardedAlias(
+  context: RegistryContext,
+  name: string,
+  alias: string,
+  version: number,
+  options: AliasChangeOptions,
+): Promise<void> {
   const { db, events } = context.workspace;
   await db.transaction(async (tx) => {
     const modelId = await lockModel(tx, name);
+    // Read under the model's lock, which setGates takes too: gates set concurrently are seen.
+    const [declared] = await txRows<{ gates: unknown }>(tx, sql`select gates from registry_gates where model_id = ${modelId}`);
+    if (declared && gatesGuarding(parseGateSpecs(declared.gates), alias).length > 0) throw new GuardedAlias();
     const [target] = await txRows<{ status: string }>(
       tx,
       sql`select status from registry_versions where model_id = ${modelId} and version = ${version}`,
@@ -92,7 +126,8 @@ export async function deleteAlias(context: RegistryContext, name: string, alias:
 
 /**
  * MLflow's transition-stage through the stage aliases: `Production` and `Staging` move their alias to
- * the version; `None` and `Archived` take the version off both.
+ * the version (through `setAlias`, so through the gates that guard it); `None` and `Archived` take
+ * the version off both.
  */
 export async function transitionStage(
   context: RegistryContext,

@@ -2,6 +2,7 @@ import type { DbExecutor, Workspace } from '@mlp/core';
 import type { Tracking } from '@mlp/tracking';
 import type { sql } from 'drizzle-orm';
 import type { PromotionCheck } from '../promotion/gate-types.js';
+import type { WebhookTargetPolicy } from '../webhooks/webhook-target.js';
 
 /** What every part of the registry shares: the workspace, tracking (runs and artifacts), who acts, and the custom checks. */
 export interface RegistryContext {
@@ -10,6 +11,10 @@ export interface RegistryContext {
   /** The default actor written to the audit log when a call names none. */
   actor: string;
   checks: ReadonlyMap<string, PromotionCheck>;
+  /** Absolute folders REST callers may register local files from (none by default). */
+  sourceFolders: readonly string[];
+  /** Which addresses webhooks may be sent to. */
+  webhookTargets: WebhookTargetPolicy;
   now(): number;
 }
 

@@ -2,16 +2,20 @@ import { MlpError } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import { assertModelName } from '../alias-name.js';
 import { copyVersionFiles, versionPrefix } from '../content/version-blobs.js';
-import { folderSource, type ResolvedSource, runSource } from '../content/version-source.js';
+import type { ResolvedSource } from '../content/version-source.js';
 import type { ModelVersion } from '../model.js';
 import { appendAudit } from '../store/audit.js';
 import { loadVersion } from '../store/loaders.js';
 import { type RegistryContext, txRows } from '../store/registry-context.js';
+import { resolveSource } from './resolve-source.js';
 
 export interface RegisterVersionInput {
   /** The registered model; created when missing unless `createModel` is false. */
   name: string;
-  /** `runs:/<run id>/<path>`, a run id (its `model` artifact), or a local model package folder. */
+  /**
+   * `runs:/<run id>/<path>`, a run id (its `model` artifact), a run's `mlflow-artifacts:` location,
+   * `models:/<name>/<version>` (a copy), or a local model package folder (a path or `file://` URL).
+   */
   source: string;
   /** The run the source belongs to, when the source is the run's `mlflow-artifacts:` location (as MLflow clients send it). */
   runId?: string;
@@ -21,26 +25,12 @@ export interface RegisterVersionInput {
   tags?: Record<string, string>;
   createModel?: boolean;
   actor?: string;
+  /**
+   * The request came over the network (the REST routes set it): a local folder is then refused unless
+   * it lies inside one of the registry's `sourceFolders`, so a caller cannot copy the server's files.
+   */
+  remote?: boolean;
   onProgress?: (done: number, total: number) => void;
-}
-
-const runIdPattern = /^[0-9a-f]{32}$/;
-
-async function resolveSource(context: RegistryContext, source: string, runId: string | undefined): Promise<ResolvedSource> {
-  if (source.startsWith('runs:/')) return runSource(context.tracking, source);
-  // MLflow's clients send the run's artifact location with the run id: `mlflow-artifacts:/1/<run id>/artifacts/model`.
-  const marker = runId ? `/${runId}/artifacts/` : undefined;
-  if (runId && marker && source.startsWith('mlflow-artifacts:') && source.includes(marker)) {
-    return runSource(context.tracking, `runs:/${runId}/${source.slice(source.indexOf(marker) + marker.length)}`);
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source)) {
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      `Cannot register from ${source}: use runs:/<run id>/<path>, a run's mlflow-artifacts: location with its run id, or a local folder.`,
-    );
-  }
-  if (runIdPattern.test(source)) return runSource(context.tracking, `runs:/${source}/model`);
-  return folderSource(source);
 }
 
 async function readSignature(source: ResolvedSource): Promise<string | null> {
@@ -67,7 +57,7 @@ export async function registerVersion(context: RegistryContext, input: RegisterV
   assertModelName(input.name);
   const { db, events, blobs } = context.workspace;
   const actor = input.actor ?? context.actor;
-  const source = await resolveSource(context, input.source, input.runId);
+  const source = await resolveSource(context, { source: input.source, runId: input.runId, remote: input.remote === true });
   const signature =
     input.signature === undefined
       ? await readSignature(source)

@@ -1,8 +1,10 @@
-import type { MlpEvent } from '@mlp/core';
+import { MlpError, type MlpEvent } from '@mlp/core';
 import type { RegistryContext } from '../store/registry-context.js';
 import { registryEventTypes } from './registry-events.js';
+import { postWebhook } from './webhook-post.js';
 import { signatureHeader, signBody } from './webhook-signature.js';
 import { webhookConsumer } from './webhook-store.js';
+import { parseWebhookUrl, resolveWebhookTarget } from './webhook-target.js';
 
 export interface WebhookDeliveryOptions {
   /** Delay before the first retry; doubles with each failed attempt (with ±20% jitter). */
@@ -88,8 +90,12 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(row.url, {
-        method: 'POST',
+      // Checked at every attempt: the host may resolve elsewhere now than when the webhook was created.
+      const url = parseWebhookUrl(row.url);
+      const addresses = await resolveWebhookTarget(url, context.webhookTargets);
+      status = await postWebhook({
+        url,
+        addresses,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'mlp-registry-webhooks',
@@ -98,13 +104,13 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
           [signatureHeader]: signBody(row.secret, row.body),
         },
         body: row.body,
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-      if (!response.ok) error = `the receiver answered HTTP ${response.status}`;
+      if (status >= 300 && status < 400)
+        error = `the receiver answered HTTP ${status}, a redirect, which is not followed: point the webhook at the final URL`;
+      else if (status < 200 || status >= 300) error = `the receiver answered HTTP ${status}`;
     } catch (caught) {
-      error = `the request failed: ${(caught as Error).message}`;
+      error = MlpError.isInstance(caught) ? `refused: ${caught.message}` : `the request failed: ${(caught as Error).message}`;
     }
     const now = context.now();
     if (error === null) {

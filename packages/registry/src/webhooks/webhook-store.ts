@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MlpError } from '@mlp/core';
 import type { RegistryContext } from '../store/registry-context.js';
 import { registryEventTypes } from './registry-events.js';
+import { parseWebhookUrl, resolveWebhookTarget } from './webhook-target.js';
 
 export const webhookConsumer = 'registry.webhooks';
 
@@ -57,23 +58,18 @@ const toWebhook = (row: WebhookRow): Webhook => ({
 });
 
 /**
- * Registers a webhook. Its consumer's cursor is created now if it does not exist, so every event from
+ * Registers a webhook: an http(s) URL without credentials whose host is not (and does not resolve
+ * to) a loopback, private or link-local address unless the registry allows its network. Its consumer's cursor is created now if it does not exist, so every event from
  * here on reaches it even when no delivery worker is running yet.
  */
 export async function createWebhook(context: RegistryContext, input: CreateWebhookInput): Promise<Webhook & { secret: string }> {
-  let url: URL;
-  try {
-    url = new URL(input.url);
-  } catch {
-    throw new MlpError('INVALID_ARGUMENT', `Invalid webhook URL ${JSON.stringify(input.url)}: use an http:// or https:// URL.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new MlpError('INVALID_ARGUMENT', `Webhook URL ${input.url} must be http:// or https://.`);
+  const url = parseWebhookUrl(input.url);
   const unknown = (input.events ?? []).filter((type) => !(registryEventTypes as readonly string[]).includes(type));
   if (unknown.length > 0)
     throw new MlpError('INVALID_ARGUMENT', `Unknown event types ${unknown.join(', ')}: use ${registryEventTypes.join(', ')}.`);
   const secret = input.secret ?? randomBytes(32).toString('hex');
   if (secret.length < 16) throw new MlpError('INVALID_ARGUMENT', 'A webhook secret must be at least 16 characters.');
+  await resolveWebhookTarget(url, context.webhookTargets);
   const { db } = context.workspace;
   await db.query(
     `insert into mlp_event_consumers (consumer, last_txid, last_id)

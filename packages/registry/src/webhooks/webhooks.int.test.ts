@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../create-registry.js';
 import { type Backend, openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
 import { signatureHeader, verifySignature } from './webhook-signature.js';
 
@@ -46,7 +47,8 @@ describe.each<Backend>(['embedded', 'postgres'])('webhooks on the %s store', (ba
   const received: Received[] = [];
 
   beforeAll(async () => {
-    fx = await openRegistryFixture(backend);
+    // The receivers run on this machine: the tests allow loopback targets explicitly (refused by default, see below).
+    fx = await openRegistryFixture(backend, { webhookAllowedNetworks: ['127.0.0.0/8'], env: {} });
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
@@ -158,6 +160,87 @@ describe.each<Backend>(['embedded', 'postgres'])('webhooks on the %s store', (ba
       }
     } finally {
       await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
+  });
+
+  it('a 3xx answer is a failed delivery: the redirect is not followed and its target gets nothing', async () => {
+    const elsewhere: string[] = [];
+    const target = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${String(req.headers[signatureHeader])}`);
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/stolen` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = await fx.registry.createWebhook({
+        url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`,
+        secret,
+        modelName: 'redirected-model',
+      });
+      const worker = fx.registry.startWebhookDelivery({ pollIntervalMs: 30, maxAttempts: 1 });
+      try {
+        await fx.registry.createModel({ name: 'redirected-model' });
+        const [failed] = await until('the redirected delivery to fail', async () => {
+          const deliveries = await fx.registry.listDeliveries(hook.webhookId);
+          return deliveries[0]?.status === 'failed' ? deliveries : undefined;
+        });
+        expect(failed).toMatchObject({ attempts: 1, lastStatusCode: 302, deliveredTime: null });
+        expect(failed?.lastError).toMatch(/redirect, which is not followed/);
+        expect(elsewhere).toEqual([]);
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
+  });
+
+  it('by default refuses loopback, private and link-local targets, when created and again when delivered', async () => {
+    const strict = await createRegistry(fx.workspace, { tracking: fx.tracking, actor: 'tester', env: {} });
+    const received: string[] = [];
+    const local = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    const port = (local.address() as AddressInfo).port;
+    try {
+      for (const url of [
+        `http://127.0.0.1:${port}/`,
+        `http://localhost:${port}/`,
+        `http://[::ffff:127.0.0.1]:${port}/`,
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.7/hook',
+        'http://[fe80::1]/',
+      ]) {
+        await expect(strict.createWebhook({ url }), url).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+      }
+      await expect(strict.createWebhook({ url: 'https://user:secret@hooks.example.com/' })).rejects.toThrow(/user name or password/);
+
+      // A webhook whose host was allowed when it was created (as a name that later resolves to a
+      // private address would be) is checked again at delivery: the strict worker sends nothing.
+      const hook = await fx.registry.createWebhook({ url: `http://localhost:${port}/rebound`, secret, modelName: 'rebound-model' });
+      const worker = strict.startWebhookDelivery({ pollIntervalMs: 30, maxAttempts: 1 });
+      try {
+        await fx.registry.createModel({ name: 'rebound-model' });
+        const [refused] = await until('the delivery to be refused', async () => {
+          const deliveries = await strict.listDeliveries(hook.webhookId);
+          return deliveries[0]?.status === 'failed' ? deliveries : undefined;
+        });
+        expect(refused).toMatchObject({ attempts: 1, lastStatusCode: null });
+        expect(refused?.lastError).toMatch(/^refused: .*loopback, private, link-local/);
+        expect(received).toEqual([]);
+      } finally {
+        await worker.close();
+        await fx.registry.deleteWebhook(hook.webhookId);
+      }
+    } finally {
+      await strict.close();
+      await new Promise<void>((resolve) => local.close(() => resolve()));
     }
   });
 

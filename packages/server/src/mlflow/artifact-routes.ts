@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { MlpError } from '@mlp/core';
+import { registryArtifactPath } from '@mlp/registry/server';
 import { invalidParameter } from '../http/http-error.js';
 import { queryObject } from '../http/query-object.js';
 import { sendJson } from '../http/respond.js';
@@ -31,6 +32,20 @@ const contentTypes: Record<string, string> = {
 function contentTypeOf(path: string): string {
   const extension = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   return contentTypes[extension] ?? 'application/octet-stream';
+}
+
+/**
+ * Registered model versions live under `mlflow-artifacts:/mlp-registry/`: only the registry writes
+ * there, so an upload can neither change a version's bytes nor add files to a version (present or
+ * future). The path is checked after percent-decoding, so no spelling of it gets through.
+ */
+function assertWritable(path: string): void {
+  if (path === registryArtifactPath || path.startsWith(`${registryArtifactPath}/`)) {
+    throw new MlpError(
+      'PERMISSION_DENIED',
+      `Artifacts under mlflow-artifacts:/${registryArtifactPath}/ are registered model versions, which never change: register a new version (model-versions/create) instead of uploading there.`,
+    );
+  }
 }
 
 export const artifactRoutes: Route[] = [
@@ -92,6 +107,7 @@ export const artifactRoutes: Route[] = [
     async handle(req, res, { workspace }, rest) {
       if (rest === '') throw invalidParameter('Name the artifact to upload in the URL: PUT /api/2.0/mlflow-artifacts/artifacts/<path>.');
       const path = artifactPathFromUrl(rest);
+      assertWritable(path);
       const contentType = req.headers['content-type'];
       await workspace.blobs.put(artifactKey(path), req, contentType ? { contentType } : {});
       sendJson(res, 200, {});
