@@ -69,6 +69,7 @@ export async function addPaths(
     // Its .dvc file and .gitignore are written beside it: that folder must really be in the project.
     guard.assertInside(target, toProjectPath(root, target));
   }
+  await context.cache.removeStaleTemps(); // an add killed earlier may have left a large one
   const added: AddedEntry[] = [];
   for (const target of targets) {
     const dvcPath = target + DVC_FILE_SUFFIX;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import pLimit from 'p-limit';
 import { copyHashing } from './file-hash.js';
 import { OBJECTS_PREFIX, objectIdOfKey, objectKey } from './object-cache.js';
 import { CHECK_CONCURRENCY, LIST_THRESHOLD, type RemoteStore, SMALL_OBJECT } from './remote-object.js';
+import { removeStaleTemps, tempFileName } from './temp-files.js';
 
 /** A remote in a local or mounted folder; objects are written to a temp file and renamed into place. */
 export function createFolderRemote(folder: string, description: string): RemoteStore {
@@ -80,7 +80,7 @@ export function createFolderRemote(folder: string, description: string): RemoteS
     },
     async upload(file, id, bytes) {
       const target = fileOf(id);
-      const temp = path.join(tempDir, `${randomBytes(8).toString('hex')}.tmp`);
+      const temp = path.join(tempDir, tempFileName());
       try {
         await ensureDir(tempDir);
         await ensureDir(path.dirname(target));
@@ -115,6 +115,8 @@ export function createFolderRemote(folder: string, description: string): RemoteS
         throw fail(error, `download ${id} from`);
       }
     },
+    // A push killed mid-upload leaves its temp file; the next push removes it once its writer is gone.
+    removeStaleTemps: async () => (await removeStaleTemps(tempDir)).length,
     async close() {},
   };
 }

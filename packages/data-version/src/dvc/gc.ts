@@ -1,5 +1,4 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { MlpError } from '@mlp/core';
 import { isDirHash, parseManifest } from './dir-manifest.js';
 import { assertObjectId } from './object-cache.js';
@@ -25,9 +24,6 @@ export interface GcReport {
   /** Objects kept because a .dvc file in the workspace uses them. */
   kept: number;
 }
-
-/** Temp files older than this are leftovers of killed commands. */
-const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /**
  * Removes cache objects no `.dvc` file of the workspace refers to. Runs under the project lock, so
@@ -65,16 +61,7 @@ export async function collectGarbage(context: RepoContext, options: GcOptions = 
     report.bytes += (await stat(cache.path(id)).catch(() => ({ size: 0 }))).size;
     if (!dryRun) await cache.remove(id);
   }
-  if (!dryRun) await removeStaleTemps(context.layout.tempDir);
+  // Temp files of killed adds and downloads (never a live writer's: see temp-files.ts).
+  if (!dryRun) await cache.removeStaleTemps();
   return report;
-}
-
-async function removeStaleTemps(tempDir: string): Promise<void> {
-  const names = await readdir(tempDir).catch(() => [] as string[]);
-  const now = Date.now();
-  for (const name of names) {
-    const file = path.join(tempDir, name);
-    const stats = await stat(file).catch(() => undefined);
-    if (stats && now - stats.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true });
-  }
 }

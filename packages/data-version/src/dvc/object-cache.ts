@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, MlpError, md5Hex } from '@mlp/core';
 import { copyHashing as copyFileHashing, fileError } from './file-hash.js';
 import type { StateCache } from './state-cache.js';
+import { removeStaleTemps, tempFileName } from './temp-files.js';
 
 /** Cache and remotes share DVC 3's layout: `files/md5/<first 2 hex>/<other 30 hex>[.dir]`. */
 export const OBJECTS_PREFIX = 'files/md5';
@@ -61,6 +61,8 @@ export interface ObjectCache {
   /** Every object id in the cache. */
   list(): AsyncGenerator<string>;
   remove(md5: string): Promise<void>;
+  /** Removes temp files that killed writers left (see temp-files.ts); returns how many. */
+  removeStaleTemps(): Promise<number>;
   /** Forgets which folders exist (they are remembered to save a mkdir per object); call at the start of each operation. */
   forgetFolders(): void;
 }
@@ -78,7 +80,7 @@ export function createObjectCache(cacheDir: string, tempDir: string): ObjectCach
 
   async function tempPath(): Promise<string> {
     await ensureDir(tempDir);
-    return path.join(tempDir, `${randomBytes(8).toString('hex')}.tmp`);
+    return path.join(tempDir, tempFileName());
   }
 
   // Synchronous: an existence check is a microsecond stat, cheaper than a promise round trip.
@@ -91,7 +93,7 @@ export function createObjectCache(cacheDir: string, tempDir: string): ObjectCach
       mkdirSync(tempDir, { recursive: true });
       madeDirs.add(tempDir);
     }
-    const temp = path.join(tempDir, `${randomBytes(8).toString('hex')}.tmp`);
+    const temp = path.join(tempDir, tempFileName());
     const target = pathOf(md5);
     try {
       writeFileSync(temp, bytes, { mode: OBJECT_MODE });
@@ -217,6 +219,8 @@ export function createObjectCache(cacheDir: string, tempDir: string): ObjectCach
     async remove(md5) {
       await rm(pathOf(md5), { force: true });
     },
+
+    removeStaleTemps: async () => (await removeStaleTemps(tempDir)).length,
 
     forgetFolders() {
       madeDirs.clear();

@@ -96,7 +96,7 @@ describe('checkout refuses paths that leave the project', () => {
 
   it.each(hostile)('%s: reported as that .dvc file failing, nothing written outside, the rest checked out', async (_name, arrange) => {
     await arrange();
-    const dvcFile = (await readdir(path.join(root, 'data')).catch(() => [])).includes('x.dvc') ? 'data/x.dvc' : 'x.dvc';
+    const dvcFile = (await readdir(path.join(root, 'data')).catch(() => [] as string[])).includes('x.dvc') ? 'data/x.dvc' : 'x.dvc';
     await writeFile(path.join(root, 'good.txt'), 'changed\n');
     const report = await repo.checkout(undefined, { force: true });
     expect(report.failed).toEqual([

@@ -16,6 +16,8 @@ export interface RemoteStore {
   upload(file: string, id: string, bytes?: Buffer): Promise<void>;
   /** Writes object `id` into `toFile`, hashing as it goes, for the caller to verify and move. NOT_FOUND when absent. */
   download(id: string, toFile: string): Promise<DownloadedObject>;
+  /** Removes what killed uploads left on the remote (stale temp files); returns how many. */
+  removeStaleTemps(): Promise<number>;
   close(): Promise<void>;
 }
 

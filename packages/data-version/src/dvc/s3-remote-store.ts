@@ -143,6 +143,9 @@ export async function createS3Remote(remote: RemoteSettings): Promise<RemoteStor
         throw named(error);
       }
     },
+    // PutObject and multipart uploads leave no partial object. A killed multipart upload leaves parts,
+    // which S3 cannot attribute to a live or dead writer: a bucket lifecycle rule (README) removes them.
+    removeStaleTemps: async () => 0,
     close: async () => {
       await store.close?.();
       client.destroy();

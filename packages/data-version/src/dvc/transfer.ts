@@ -83,6 +83,8 @@ async function withRemote<T>(
 export async function pushObjects(context: RepoContext, state: StateCache, options: TransferOptions): Promise<TransferReport> {
   const { cache } = context;
   return withRemote(context, options.remote, true, async (store, remoteName) => {
+    const swept = await store.removeStaleTemps();
+    if (swept > 0) context.logger?.info({ remote: remoteName, files: swept }, 'removed temp files of killed uploads');
     const { files, manifests, unusable } = await usedObjects(context, options.targets);
     const report: TransferReport = { remote: remoteName, transferred: 0, skipped: 0, bytes: 0, failed: unusable, missing: [] };
     for (const id of manifests) {
@@ -141,6 +143,7 @@ export async function fetchObjects(
 ): Promise<TransferReport> {
   const { cache } = context;
   cache.forgetFolders(); // someone may have removed cache folders since the last operation
+  await cache.removeStaleTemps(); // downloads killed earlier
   return withRemote(context, options.remote, false, async (store, remoteName) => {
     const { files, manifests, unusable } = await usedObjects(context, options.targets);
     const failed = reportUnusable ? unusable : [];
