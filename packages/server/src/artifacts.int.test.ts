@@ -1,24 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from './testing/raw-request.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
-
-/** A request whose path is sent exactly as written: fetch and URL would resolve `..` before sending. */
-function rawRequest(base: string, method: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
-    });
-    req.on('error', reject);
-    req.end(method === 'PUT' ? 'payload' : undefined);
-  });
-}
 
 // Artifacts through MLflow's proxy: upload to the run's mlflow-artifacts: root, list, download.
 describe('artifact round trip over HTTP', () => {
@@ -90,7 +73,7 @@ describe('artifact round trip over HTTP', () => {
     ['GET', '/api/2.0/mlflow-artifacts/artifacts?path=../x'],
     ['GET', '/api/2.0/mlflow-artifacts/artifacts?path=/etc'],
   ])('refuses %s %s with 400 INVALID_PARAMETER_VALUE', async (method, path) => {
-    const answer = await rawRequest(server.url, method, path);
+    const answer = await rawRequest(server.url, method, path, method === 'PUT' ? { body: 'payload' } : {});
     expect(answer.status).toBe(400);
     expect(answer.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     expect(answer.body.message).toMatch(/Invalid artifact path/);

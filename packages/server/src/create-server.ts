@@ -7,6 +7,7 @@ import type { TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
 import { createBearerAuth } from './http/bearer-auth.js';
 import { createRequestHandler } from './http/handle-request.js';
+import { createHostCheck } from './http/host-check.js';
 import type { Route } from './http/route.js';
 import { createRouter } from './http/router.js';
 import { artifactRoutes } from './mlflow/artifact-routes.js';
@@ -31,6 +32,12 @@ export const serverOptionsSchema = z.object({
   registry: z.custom<Registry>((value) => isObject(value) && typeof value.promote === 'function', 'must be a Registry').optional(),
   /** Without tokens anyone who can reach the server may read and write: bind to 127.0.0.1 then. */
   tokens: z.array(serverTokenSchema).optional(),
+  /**
+   * Host names the server answers to besides its listen address and, on loopback, `localhost`:
+   * `name`, or `.name` for it and every name under it; `'*'` turns the check off (behind a proxy
+   * that checks Host). Other Host headers, and other Origins on writes, get 403 (DNS rebinding).
+   */
+  allowedHosts: z.array(z.string().regex(/^(\*|\.?[a-zA-Z0-9_.:[\]-]+)$/, 'must be a host name, .domain or *')).default([]),
   /** The largest JSON request body; artifact uploads stream and are not limited by it. */
   maxBodyBytes: z
     .number()
@@ -87,16 +94,10 @@ export function createServer(options: ServerOptions): MlpServer {
     const issue = parsed.error.issues[0];
     throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
   }
-  const { workspace, tracking, registry, tokens, maxBodyBytes } = parsed.data;
+  const { workspace, tracking, registry, tokens, maxBodyBytes, allowedHosts } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
-  const handler = createRequestHandler({
-    workspace,
-    tracking,
-    logger,
-    maxBodyBytes,
-    auth: createBearerAuth(tokens),
-    router: createRouter(registry ? [...allRoutes, ...registryRoutes(registry)] : allRoutes),
-  });
+  const auth = createBearerAuth(tokens);
+  const router = createRouter(registry ? [...allRoutes, ...registryRoutes(registry)] : allRoutes);
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -109,7 +110,9 @@ export function createServer(options: ServerOptions): MlpServer {
 
     async listen({ host = '127.0.0.1', port = 5000 } = {}) {
       if (server) throw new MlpError('FAILED_PRECONDITION', 'The server is already listening; close() it first.');
-      const created = createHttpServer(handler);
+      // The host check needs the listen address, so each listen gets its handler.
+      const hostCheck = createHostCheck(host, allowedHosts);
+      const created = createHttpServer(createRequestHandler({ workspace, tracking, logger, maxBodyBytes, auth, router, hostCheck }));
       // Uploads may take long: no limit on a whole request, but an idle socket is dropped after 2 minutes.
       created.requestTimeout = 0;
       created.timeout = 120_000;

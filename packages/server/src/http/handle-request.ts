@@ -3,12 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Workspace } from '@mlp/core';
 import type { TrackingStore } from '@mlp/tracking';
 import { type createBearerAuth, requireScope } from './bearer-auth.js';
+import { assertCleanText } from './clean-text.js';
+import type { HostCheck } from './host-check.js';
 import { toMlflowError } from './mlflow-errors.js';
 import { queryObject } from './query-object.js';
 import { readJsonBody } from './read-json-body.js';
 import { JsonStream, sendJson, sendJsonStream } from './respond.js';
 import type { RouteContext } from './route.js';
 import type { createRouter } from './router.js';
+import { hideServerPaths, serverPathsOf } from './server-paths.js';
 
 export interface RequestHandlerOptions {
   workspace: Workspace;
@@ -17,6 +20,7 @@ export interface RequestHandlerOptions {
   auth: ReturnType<typeof createBearerAuth>;
   router: ReturnType<typeof createRouter>;
   maxBodyBytes: number;
+  hostCheck: HostCheck;
 }
 
 const maxLoggedUrl = 1000;
@@ -27,9 +31,10 @@ function splitTarget(target: string): [path: string, query: string] {
   return mark === -1 ? [target, ''] : [target.slice(0, mark), target.slice(mark + 1)];
 }
 
-/** Runs one request: auth, routing, input, handler, MLflow error body; logs it once it ends. */
+/** Runs one request: host check, auth, routing, input, handler, MLflow error body; logs it once it ends. */
 export function createRequestHandler(options: RequestHandlerOptions) {
-  const { workspace, tracking, logger, auth, router, maxBodyBytes } = options;
+  const { workspace, tracking, logger, auth, router, maxBodyBytes, hostCheck } = options;
+  const serverPaths = serverPathsOf(workspace);
 
   async function run(
     req: IncomingMessage,
@@ -39,6 +44,8 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     query: string,
     principal: { tokenId?: string | undefined },
   ) {
+    // Before anything else, /health included: a rebinding page must learn nothing.
+    hostCheck.check(req.method ?? 'GET', req.headers);
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK');
@@ -60,6 +67,7 @@ export function createRequestHandler(options: RequestHandlerOptions) {
       return;
     }
     const input = route.method === 'GET' ? queryObject(query) : await readJsonBody(req, maxBodyBytes);
+    assertCleanText(input);
     const result = await route.handle(input, context);
     if (result instanceof JsonStream) await sendJsonStream(res, result);
     else sendJson(res, 200, result);
@@ -89,6 +97,7 @@ export function createRequestHandler(options: RequestHandlerOptions) {
 
     run(req, res, requestId, path, query, principal).catch((error: unknown) => {
       const answer = toMlflowError(error, requestId);
+      answer.body.message = hideServerPaths(answer.body.message, serverPaths);
       if (answer.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');
       if (res.headersSent) {
         // Too late for an error body (a download failed midway): cut the connection so the client sees it.

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError, invalidParameter } from './http-error.js';
+import { assertJsonDepth } from './json-depth.js';
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(
@@ -49,10 +50,21 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+// Fatal: bytes that are not UTF-8 would otherwise be stored as U+FFFD without a word.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalidParameter('The request body is not valid UTF-8: send JSON encoded as UTF-8.');
+  }
+}
+
 /**
  * Reads a JSON request body of at most `limit` bytes. MLflow accepts only `application/json` on
  * POST, which also keeps cross-site HTML forms (which cannot send that type) from writing. An empty
- * body is `{}`, as in MLflow.
+ * body is `{}`, as in MLflow. Bodies must be UTF-8 and nest at most `maxJsonDepth` levels.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -62,8 +74,9 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
 
-  const text = (await readLimited(req, limit)).toString('utf8');
+  const text = decodeUtf8(await readLimited(req, limit));
   if (text.trim() === '') return {};
+  assertJsonDepth(text);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -1,5 +1,13 @@
 import { MlpError } from '@mlp/core';
-import type { Experiment, Page, ViewType } from '@mlp/tracking';
+import {
+  assertCreateExperiment,
+  assertExperimentName,
+  assertExperimentTag,
+  type CreateExperimentInput,
+  type Experiment,
+  type Page,
+  type ViewType,
+} from '@mlp/tracking';
 import type { z } from 'zod';
 import { invalidParameter } from '../http/http-error.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
@@ -64,11 +72,13 @@ export const experimentRoutes: Route[] = [
     'write',
     message({ name: string.required(), artifact_location: string.optional(), tags: repeated(keyValue) }),
     async (input, { tracking }) => {
-      const experiment = await tracking.createExperiment({
+      const create: CreateExperimentInput = {
         name: input.name,
         ...(input.artifact_location ? { artifactLocation: input.artifact_location } : {}),
         tags: Object.fromEntries(input.tags.map((tag) => [tag.key, tag.value ?? ''])),
-      });
+      };
+      assertCreateExperiment(create);
+      const experiment = await tracking.createExperiment(create);
       return { experiment_id: experiment.experimentId };
     },
   ),
@@ -103,8 +113,10 @@ export const experimentRoutes: Route[] = [
     'write',
     message({ ...experimentId, new_name: string.optional() }),
     async (input, { tracking }) => {
-      if (input.new_name) await tracking.renameExperiment(input.experiment_id, input.new_name);
-      else await tracking.getExperiment(input.experiment_id);
+      if (input.new_name) {
+        assertExperimentName(input.new_name);
+        await tracking.renameExperiment(input.experiment_id, input.new_name);
+      } else await tracking.getExperiment(input.experiment_id);
       return {};
     },
   ),
@@ -122,6 +134,7 @@ export const experimentRoutes: Route[] = [
     'write',
     message({ ...experimentId, key: string.required(), value: string.optional() }),
     async (input, { tracking }) => {
+      assertExperimentTag(input.key, input.value ?? '');
       await tracking.setExperimentTag(input.experiment_id, input.key, input.value ?? '');
       return {};
     },

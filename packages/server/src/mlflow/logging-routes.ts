@@ -1,4 +1,4 @@
-import type { DatasetInput, Metric, Page } from '@mlp/tracking';
+import { assertDatasetInputs, assertInputTag, assertTrackingKey, type DatasetInput, type Metric, type Page } from '@mlp/tracking';
 import { invalidParameter } from '../http/http-error.js';
 import { JsonStream } from '../http/respond.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
@@ -107,6 +107,7 @@ export const loggingRoutes: Route[] = [
     },
   ),
   jsonRoute('POST', 'mlflow/runs/delete-tag', 'write', message({ ...runIdFields, key: string.required() }), async (input, { tracking }) => {
+    assertTrackingKey('tag', input.key);
     await tracking.deleteTag(runIdOf(input), input.key);
     return {};
   }),
@@ -136,6 +137,7 @@ export const loggingRoutes: Route[] = [
     message({ run_id: string.required(), datasets: repeated(datasetSchema) }),
     async (input, { tracking }) => {
       const datasets = input.datasets.map(({ tags, dataset }): DatasetInput => {
+        for (const tag of tags) assertInputTag(tag.key, tag.value ?? '');
         const context = tags.find((tag) => tag.key === datasetContextTag)?.value;
         return {
           name: dataset.name,
@@ -147,6 +149,7 @@ export const loggingRoutes: Route[] = [
           ...(context === undefined ? {} : { context }),
         };
       });
+      assertDatasetInputs(datasets);
       await tracking.logInputs(input.run_id, datasets);
       return {};
     },

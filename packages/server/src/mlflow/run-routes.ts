@@ -1,4 +1,4 @@
-import type { CreateRunInput } from '@mlp/tracking';
+import { assertCreateRun, assertUpdateRun, type CreateRunInput, type UpdateRunInput } from '@mlp/tracking';
 import type { z } from 'zod';
 import { invalidParameter } from '../http/http-error.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
@@ -31,7 +31,7 @@ function createRunInput(input: z.output<typeof createSchema>): CreateRunInput {
   if (timeout !== undefined && !/^[1-9]\d{0,9}$/.test(timeout)) {
     throw invalidParameter(`The tag ${heartbeatTimeoutTag} must be a positive number of milliseconds, got ${JSON.stringify(timeout)}.`);
   }
-  return {
+  const run: CreateRunInput = {
     // MLflow's clients always send it; the Default experiment is the natural fallback.
     experimentId: input.experiment_id || '0',
     tags,
@@ -41,6 +41,8 @@ function createRunInput(input: z.output<typeof createSchema>): CreateRunInput {
     ...(parentRunId ? { parentRunId } : {}),
     ...(timeout === undefined ? {} : { heartbeatTimeoutMs: Number(timeout) }),
   };
+  assertCreateRun(run);
+  return run;
 }
 
 const searchSchema = message({
@@ -79,12 +81,13 @@ export const runRoutes: Route[] = [
     'write',
     message({ ...runIdFields, status: runStatus.optional(), end_time: int64.optional(), run_name: string.optional() }),
     async (input, { tracking }) => {
-      const run = await tracking.updateRun(runIdOf(input), {
+      const update: UpdateRunInput = {
         ...(input.status ? { status: input.status } : {}),
         ...(input.end_time === undefined ? {} : { endTime: input.end_time }),
         ...(input.run_name ? { name: input.run_name } : {}),
-      });
-      return { run_info: runInfoJson(run) };
+      };
+      assertUpdateRun(update);
+      return { run_info: runInfoJson(await tracking.updateRun(runIdOf(input), update)) };
     },
   ),
   jsonRoute('POST', 'mlflow/runs/delete', 'write', runId, async (input, { tracking }) => {

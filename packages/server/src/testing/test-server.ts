@@ -23,9 +23,9 @@ export interface TestServer {
 
 /** `mlp server` over a fresh workspace on its own PostgreSQL database, listening on a free port. */
 export async function startTestServer(
-  options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes'> & { withRegistry?: boolean } = {},
+  options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes' | 'allowedHosts'> & { withRegistry?: boolean; listenHost?: string } = {},
 ): Promise<TestServer> {
-  const { withRegistry, ...serverOptions } = options;
+  const { withRegistry, listenHost, ...serverOptions } = options;
   const dir = await createTempDir('mlp-server-');
   const database = await createTestDatabase('mlp_server');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
@@ -34,7 +34,7 @@ export async function startTestServer(
   const logger = createConsoleLogger({ level: 'info', write: (line) => logs.push(line) });
   const registry = withRegistry ? await createRegistry(workspace) : undefined;
   const server = createServer({ workspace, tracking, logger, ...(registry ? { registry } : {}), ...serverOptions });
-  const url = await server.listen({ port: 0 });
+  const url = await server.listen({ port: 0, ...(listenHost ? { host: listenHost } : {}) });
 
   async function call(path: string, init: RequestInit): Promise<ApiResponse> {
     const response = await fetch(`${url}${path}`, init);
