@@ -3,51 +3,91 @@ import path from 'node:path';
 import { createSilentLogger, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { describe, expect, it } from 'vitest';
+import { rawRequest } from '../testing/raw-request.js';
 import { runServer } from './server-commands.js';
+
+/** `runServer` on a fresh workspace, resolved once it listens (its onListening event, not a poll). */
+async function startRunServer(options: { tokenFile?: (dir: string) => Promise<string>; allowedHosts?: string }) {
+  const dir = await createTempDir('mlp-server-cli-');
+  const database = await createTestDatabase('mlp_server_cli');
+  let workspace: Workspace | undefined;
+  const context = {
+    options: { logLevel: undefined },
+    async openWorkspace() {
+      workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
+      return workspace;
+    },
+  };
+  const controller = new AbortController();
+  const tokenFile = options.tokenFile ? await options.tokenFile(dir.path) : undefined;
+  let listening: (url: string) => void = () => {};
+  const ready = new Promise<string>((resolve) => {
+    listening = resolve;
+  });
+  const running = runServer(context, {
+    host: '127.0.0.1',
+    port: '0',
+    ...(tokenFile ? { tokenFile } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    signal: controller.signal,
+    logger: createSilentLogger(),
+    onListening: listening,
+  });
+  const ended = running.then(() => {
+    throw new Error('runServer ended before it listened');
+  });
+  const cleanup = async () => {
+    controller.abort();
+    await running.catch(() => {});
+    await workspace?.close();
+    await database.drop();
+    await dir.remove();
+  };
+  try {
+    const url = await Promise.race([ready, ended]);
+    return { url, stop: () => controller.abort(), running, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
 
 // What `mlp server` runs: the workspace served until the signal aborts, then everything closed.
 describe('runServer', () => {
   it('serves the workspace with the token file until aborted', async () => {
-    const dir = await createTempDir('mlp-server-cli-');
-    const database = await createTestDatabase('mlp_server_cli');
-    const tokenFile = path.join(dir.path, 'tokens');
-    await writeFile(tokenFile, 'cli-token-0123456789abcdef read\n', { mode: 0o600 });
-    let workspace: Workspace | undefined;
-    const context = {
-      options: { logLevel: undefined },
-      async openWorkspace() {
-        workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-        return workspace;
+    const server = await startRunServer({
+      tokenFile: async (dir) => {
+        const file = path.join(dir, 'tokens');
+        await writeFile(file, 'cli-token-0123456789abcdef read\n', { mode: 0o600 });
+        return file;
       },
-    };
-    const controller = new AbortController();
-    let url = '';
+    });
     try {
-      const running = runServer(context, {
-        host: '127.0.0.1',
-        port: '0',
-        tokenFile,
-        signal: controller.signal,
-        logger: createSilentLogger(),
-        onListening: (listening) => {
-          url = listening;
-        },
-      });
-      await expect.poll(() => url).not.toBe('');
-      const unauthenticated = await fetch(`${url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+      const unauthenticated = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
       expect(unauthenticated.status).toBe(401);
-      const read = await fetch(`${url}/api/2.0/mlflow/experiments/get?experiment_id=0`, {
+      const read = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`, {
         headers: { authorization: 'Bearer cli-token-0123456789abcdef' },
       });
       expect(((await read.json()) as { experiment: { name: string } }).experiment.name).toBe('Default');
 
-      controller.abort();
-      await running;
-      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      server.stop();
+      await server.running;
+      await expect(fetch(`${server.url}/health`)).rejects.toThrow();
     } finally {
-      await workspace?.close();
-      await database.drop();
-      await dir.remove();
+      await server.cleanup();
+    }
+  });
+
+  it('answers the host names given with --allowed-hosts, and refuses others', async () => {
+    const server = await startRunServer({ allowedHosts: 'mlp.example, .corp.example' });
+    try {
+      const read = (host: string) =>
+        rawRequest(server.url, 'GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { headers: { host } });
+      expect((await read('mlp.example')).status).toBe(200);
+      expect((await read('ci.corp.example:5000')).status).toBe(200);
+      expect((await read('attacker.example')).status).toBe(403);
+    } finally {
+      await server.cleanup();
     }
   });
 

@@ -28,7 +28,7 @@ function recorder() {
 }
 
 describe('serverCommands', () => {
-  it('registers `mlp server` with --host 127.0.0.1, --port 5000 and --token-file', () => {
+  it('registers `mlp server` with --host 127.0.0.1, --port 5000, --token-file and --allowed-hosts', () => {
     const { builder, calls } = recorder();
     serverCommands.register(builder, { options: { logLevel: undefined }, openWorkspace: () => Promise.reject(new Error('not opened')) });
     expect(serverCommands.name).toBe('server');
@@ -37,6 +37,7 @@ describe('serverCommands', () => {
       ['--host <host>', '127.0.0.1'],
       ['--port <port>', '5000'],
       ['--token-file <file>', undefined],
+      ['--allowed-hosts <hosts>', undefined],
     ]);
     expect(typeof calls.action).toBe('function');
   });

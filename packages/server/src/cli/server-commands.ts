@@ -22,6 +22,8 @@ export interface ServerCommandOptions {
   host: string;
   port: string;
   tokenFile?: string;
+  /** Comma-separated host names clients reach the server by, besides its address (DNS-rebinding check). */
+  allowedHosts?: string;
 }
 
 export interface RunServerOptions extends ServerCommandOptions {
@@ -59,7 +61,18 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   const registry = await createRegistry(workspace);
   // The server is where webhooks go out from: a durable consumer, so none is lost while it is down.
   const webhooks = registry.startWebhookDelivery();
-  const server = createServer({ workspace, tracking, registry, logger, ...(tokenFile ? { tokens: tokenFile.tokens } : {}) });
+  const allowedHosts = (options.allowedHosts ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  const server = createServer({
+    workspace,
+    tracking,
+    registry,
+    logger,
+    allowedHosts,
+    ...(tokenFile ? { tokens: tokenFile.tokens } : {}),
+  });
   try {
     const url = await server.listen({ host: options.host, port });
     options.onListening?.(url);
@@ -88,7 +101,7 @@ function signalAbort(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-/** `mlp server [--host] [--port] [--token-file]`, as a CLI command module. */
+/** `mlp server [--host] [--port] [--token-file] [--allowed-hosts]`, as a CLI command module. */
 export const serverCommands = {
   name: 'server',
   register(program: CommandBuilder, context: ServerCommandsContext): void {
@@ -98,6 +111,10 @@ export const serverCommands = {
       .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
       .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
+      .option(
+        '--allowed-hosts <hosts>',
+        'host names clients use besides the address, comma-separated (".example.com" takes its subdomains, "*" any name)',
+      )
       .action(async (options) => {
         const stop = signalAbort();
         try {
