@@ -3,18 +3,22 @@ import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { assertLogBatch } from '../validate-names.js';
 import { copyPointsIn } from './metric-points-copy.js';
-import { withTransaction } from './sql-transaction.js';
+import { type TransactionOptions, withTransaction } from './sql-transaction.js';
 import type { BatchLimits, LogBatchInput } from './tracking-store.js';
 
-/** Writes a batch in one transaction: all of it or nothing. */
-export async function logBatch(db: Database, runId: string, batch: LogBatchInput, limits: BatchLimits): Promise<void> {
+/** Writes a batch in one transaction: all of it or nothing; durable once acknowledged unless `synchronousCommit` is false. */
+export async function logBatch(
+  db: Database,
+  runId: string,
+  batch: LogBatchInput,
+  limits: BatchLimits,
+  durability: TransactionOptions = {},
+): Promise<void> {
   assertLogBatch(batch, limits);
   const metrics = batch.metrics ?? [];
   const params = dedupeParams(batch.params ?? []);
   const tags = lastTagWins(batch.tags ?? []);
 
-  // Logged batches commit without waiting for their WAL flush (see TransactionOptions): it saves
-  // one disk flush per batch, which is most of a small batch's cost.
   await withTransaction(
     db,
     async (client) => {
@@ -32,7 +36,7 @@ export async function logBatch(db: Database, runId: string, batch: LogBatchInput
       }
       if (metrics.length > 0) await writeMetrics(client, runId, metrics);
     },
-    { synchronousCommit: false },
+    durability,
   );
 }
 

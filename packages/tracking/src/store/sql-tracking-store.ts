@@ -10,6 +10,28 @@ import type { BatchLimits, TrackingStore } from './tracking-store.js';
 export interface SqlTrackingStoreOptions {
   /** MLflow's per-request batch limits (for the REST API). The SDK turns them off for larger transactions. Default true. */
   enforceBatchLimits?: boolean;
+  /**
+   * Acknowledge logged batches before their commit reaches disk (`synchronous_commit = off`): about one
+   * disk flush less per batch, but a crash of the database server or machine can lose the last batches
+   * acknowledged within a fraction of a second. Default false, or `MLP_TRACKING_ASYNC_COMMIT=true`.
+   */
+  asyncCommit?: boolean;
+  /** Where `MLP_TRACKING_ASYNC_COMMIT` is read from; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+}
+
+const asyncCommitEnvVariable = 'MLP_TRACKING_ASYNC_COMMIT';
+
+function resolveAsyncCommit(options: SqlTrackingStoreOptions): boolean {
+  if (options.asyncCommit !== undefined) return options.asyncCommit;
+  const raw = (options.env ?? process.env)[asyncCommitEnvVariable]?.trim();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new MlpError(
+    'INVALID_ARGUMENT',
+    `${asyncCommitEnvVariable}=${JSON.stringify(raw)} is not valid: expected true or false. Fix or unset the variable.`,
+    { details: { variable: asyncCommitEnvVariable } },
+  );
 }
 
 /** What one SQL transaction takes comfortably. */
@@ -25,12 +47,13 @@ export async function createSqlTrackingStore(
   const experiments = createSqlExperiments(db);
   const runs = createSqlRuns(db);
   const batchLimits = options.enforceBatchLimits === false ? sqlBatchLimits : mlflowBatchLimits;
+  const synchronousCommit = !resolveAsyncCommit(options);
   return {
     kind: 'sql',
     batchLimits,
     ...experiments,
     ...runs,
-    logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits),
+    logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits, { synchronousCommit }),
     logInputs: (runId, datasets) => logInputs(db, runId, datasets),
     async deleteTag(runId, key) {
       await runs.getRun(runId);
