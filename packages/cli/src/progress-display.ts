@@ -18,6 +18,8 @@ export interface ProgressCounter {
   update(done: number, total?: number): void;
   /** Adds to the amount done. */
   add(count: number): void;
+  /** Changes the label (`Hashing 3/10 files`), shown at the next redraw. */
+  setLabel(label: string): void;
   /** Removes the counter from the live block. */
   done(): void;
 }
@@ -106,6 +108,9 @@ export function createProgressDisplay(options: ProgressDisplayOptions): Progress
           counter.done += count;
           redraw(false);
         },
+        setLabel(label) {
+          counter.label = label;
+        },
         done() {
           if (!counters.delete(counter)) return;
           redraw(true);
@@ -124,7 +129,7 @@ export function createProgressDisplay(options: ProgressDisplayOptions): Progress
 class LiveCounter {
   done = 0;
   constructor(
-    readonly label: string,
+    public label: string,
     readonly unit: 'bytes' | 'rows',
     public total: number | undefined,
     readonly started: number,

@@ -1,12 +1,12 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import type { LinkType } from '../dvc/materialize.js';
 import type { TransferReport } from '../dvc/transfer.js';
 import { catalogMigrations, openCliCatalog, registerCatalogCommands } from './catalog-commands.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
-import { formatBytes, formatProgress } from './progress-format.js';
+import { formatBytes, showTransferProgress } from './progress-format.js';
 import { registerRemoteCommands } from './remote-commands.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
@@ -41,7 +41,7 @@ function transferSummary(verb: string, report: TransferReport): string {
 }
 
 function registerVersioningCommands(data: ReturnType<Program['command']>, context: CliContext): void {
-  const progress = (message: string) => context.progress(message);
+  const progress = () => showTransferProgress(context.display);
 
   data
     .command('add')
@@ -49,7 +49,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
     .argument('<paths...>', 'files or folders inside the project')
     .action(async (paths: string[]) => {
       const { repo, resolve } = await openCliDataRepo(context);
-      const added = await repo.add(paths.map(resolve), { onProgress: (p) => progress(formatProgress(p)) });
+      const added = await repo.add(paths.map(resolve), { onProgress: progress() });
       context.output(
         {
           columns: ['path', 'md5', 'size', 'files'],
@@ -100,10 +100,10 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
       const report = await repo.checkout(targets.length ? targets.map(resolve) : undefined, {
         ...(flags.force ? { force: true } : {}),
         ...(link ? { link } : {}),
-        onProgress: (p) => progress(formatProgress(p)),
+        onProgress: progress(),
       });
       const lines = [
-        `Checked out ${report.changed.length} path${report.changed.length === 1 ? '' : 's'} (${report.files} files written); ${report.unchanged.length} unchanged.`,
+        `Checked out ${plural(report.changed.length, 'path')} (${plural(report.files, 'file')} written); ${report.unchanged.length} unchanged.`,
       ];
       for (const failure of report.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
       context.output(lines.join('\n'), report);
@@ -126,7 +126,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         ...(targets.length ? { targets: targets.map(resolve) } : {}),
         ...(flags.remote ? { remote: flags.remote } : {}),
         ...(jobs ? { jobs } : {}),
-        onProgress: (p) => progress(formatProgress(p)),
+        onProgress: progress(),
       });
       context.output(transferSummary('Pushed', report), report);
       if (report.failed.length > 0 || report.missing.length > 0) context.setExitCode(1);
@@ -141,7 +141,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         ...(targets.length ? { targets: targets.map(resolve) } : {}),
         ...(flags.remote ? { remote: flags.remote } : {}),
         ...(jobs ? { jobs } : {}),
-        onProgress: (p) => progress(formatProgress(p)),
+        onProgress: progress(),
       });
       context.output(transferSummary('Fetched', report), report);
       if (report.failed.length > 0 || report.missing.length > 0) context.setExitCode(1);
@@ -158,11 +158,11 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         ...(flags.remote ? { remote: flags.remote } : {}),
         ...(jobs ? { jobs } : {}),
         ...(flags.force ? { force: true } : {}),
-        onProgress: (p) => progress(formatProgress(p)),
+        onProgress: progress(),
       });
       const lines = [
         transferSummary('Fetched', report),
-        `Checked out ${report.checkout.changed.length} path(s); ${report.checkout.unchanged.length} unchanged.`,
+        `Checked out ${plural(report.checkout.changed.length, 'path')}; ${report.checkout.unchanged.length} unchanged.`,
       ];
       for (const failure of report.checkout.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
       context.output(lines.join('\n'), report);

@@ -40,18 +40,21 @@ export async function buildOut(target: string, options: BuildOptions): Promise<B
     throw fileError(error, target, 'read');
   }
   if (stats.isFile()) {
-    const md5 = await hashOne(target, stats, options, createProgressCounter('hash', 1, options.onProgress));
+    const counter = createProgressCounter('hash', 1, options.onProgress, { totalBytes: Number(stats.size) });
+    const md5 = await hashOne(target, stats, options, counter);
     return { kind: 'file', md5, size: Number(stats.size) };
   }
   if (!stats.isDirectory()) throw fileError(Object.assign(new Error('not a regular file or folder'), { code: 'EINVAL' }), target, 'add');
   const files = await walkFiles(target);
-  const counter = createProgressCounter('hash', files.length, options.onProgress);
+  const totalBytes = files.reduce((sum, file) => sum + Number(file.stats.size), 0);
+  const counter = createProgressCounter('hash', files.length, options.onProgress, { totalBytes });
   const limit = pLimit(options.concurrency ?? 16);
   // State hits need no I/O when nothing is stored: answer them without a promise each.
   const entries = await Promise.all(
     files.map((file) => {
       const known = options.cache ? undefined : options.state.get(file.absolutePath, file.stats);
       if (known !== undefined) {
+        counter.addBytes(Number(file.stats.size));
         counter.finishOne(file.relpath);
         return { md5: known, relpath: file.relpath, size: Number(file.stats.size) };
       }
@@ -87,7 +90,13 @@ async function hashOne(
   const size = Number(stats.size);
   const known = options.state.get(file, stats);
   if (known !== undefined) {
-    if (options.cache) await options.cache.ensureFile(file, known, size, (bytes) => counter.addBytes(bytes));
+    let copied = 0; // bytes copied into the cache; none when the object is there already
+    if (options.cache)
+      await options.cache.ensureFile(file, known, size, (bytes) => {
+        copied += bytes;
+        counter.addBytes(bytes, item ?? file);
+      });
+    counter.addBytes(size - copied, item ?? file);
     counter.finishOne(item ?? file);
     return known;
   }
@@ -97,9 +106,8 @@ async function hashOne(
     counter.finishOne(item ?? file);
     return md5;
   }
-  const md5 = options.cache
-    ? (await options.cache.storeFile(file, size, (bytes) => counter.addBytes(bytes))).md5
-    : await hashFile('md5', file, { size, onBytes: (bytes) => counter.addBytes(bytes) });
+  const onBytes = (bytes: number) => counter.addBytes(bytes, item ?? file);
+  const md5 = options.cache ? (await options.cache.storeFile(file, size, onBytes)).md5 : await hashFile('md5', file, { size, onBytes });
   // A file that changed while it was read gets no state entry, so it is hashed again next time.
   const after = await stat(file).catch(() => undefined);
   if (after && after.mtimeMs === stats.mtimeMs && after.size === stats.size && after.ino === stats.ino) options.state.set(file, stats, md5);

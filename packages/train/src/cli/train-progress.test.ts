@@ -11,7 +11,7 @@ function recorder() {
     status: (next) => {
       status = typeof next === 'string' ? [next] : next;
     },
-    counter: () => ({ update() {}, add() {}, done() {} }),
+    counter: () => ({ update() {}, add() {}, setLabel() {}, done() {} }),
     clear: () => {
       status = [];
     },
