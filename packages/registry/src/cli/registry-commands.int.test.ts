@@ -115,7 +115,7 @@ describe('mlp models', () => {
       'promotion.blocked',
       'promotion.blocked',
       'promotion.forced',
-      'alias.set',
+      'promotion.promoted', // `alias set` of an alias the gates guard goes through them
       'alias.deleted',
     ]);
     expect(history.json.every((entry) => entry.actor === 'cli-user')).toBe(true);
