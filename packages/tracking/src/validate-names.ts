@@ -56,23 +56,20 @@ function codePointLength(value: string): number {
   return count;
 }
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
  * Why `text` cannot be stored, or undefined: PostgreSQL's text refuses NUL, and a lone UTF-16
- * surrogate has no UTF-8 form (it would silently become U+FFFD). Scans only when a regex finds one.
+ * surrogate has no UTF-8 form (it would silently become U+FFFD).
  */
 export function textProblem(text: string): string | undefined {
   const nul = text.indexOf('\u0000');
   if (nul !== -1) return `contains a NUL character (U+0000) at position ${nul}, which cannot be stored; remove it`;
-  if (!/[\ud800-\udfff]/.test(text)) return undefined;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0xd800 || unit > 0xdfff) continue;
-    const next = text.charCodeAt(i + 1);
-    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
-    else
-      return `contains a lone UTF-16 surrogate (U+${unit.toString(16).toUpperCase()}) at position ${i}, which is not a character; send valid Unicode`;
-  }
-  return undefined;
+  const lone = loneSurrogate.exec(text);
+  if (!lone) return undefined;
+  const unit = text.charCodeAt(lone.index).toString(16).toUpperCase();
+  return `contains a lone UTF-16 surrogate (U+${unit}) at position ${lone.index}, which is not a character; send valid Unicode`;
 }
 
 /** Throws INVALID_ARGUMENT when `value` is not a string, holds NUL or a lone surrogate, or is over `limit` characters. */

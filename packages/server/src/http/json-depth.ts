@@ -10,20 +10,29 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 
+/** The index of the quote that closes the string opened at `start`: the next one not escaped by a backslash. */
+function stringEnd(text: string, start: number): number {
+  let end = start;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
+}
+
 /**
  * Refuses JSON text nested deeper than `limit`, by one pass over the text (no recursion), before
- * anything recursive (parsing, schema checks, serialising) can overflow the stack on it.
+ * anything recursive (parsing, schema checks, serialising) can overflow the stack on it. Strings are
+ * skipped with indexOf, so a 16 MiB tag value costs little.
  */
 export function assertJsonDepth(text: string, limit: number = maxJsonDepth): void {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === BACKSLASH) i++;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) {
-      inString = true;
+    if (code === QUOTE) {
+      i = stringEnd(text, i);
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       if (++depth > limit) {
         throw invalidParameter(
