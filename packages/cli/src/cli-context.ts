@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   type ErrorCode,
   type Logger,
@@ -12,6 +11,7 @@ import {
 } from '@mlp/core';
 import { createCliLogger } from './cli-logger.js';
 import type { CliContext, GlobalOptions, OpenWorkspaceOptions } from './command-module.js';
+import { locateWorkspace, noWorkspaceError } from './locate-workspace.js';
 import type { CliStream, Output } from './output.js';
 
 /** The process around the CLI; injectable so tests run it in-process. */
@@ -59,10 +59,7 @@ export function createCliContext(options: CliContextOptions): CliContextControll
   let logger: Logger | undefined;
   const services = new Map<string, Promise<unknown>>();
 
-  const workspaceDir = () => {
-    const fromEnv = io.env.MLP_WORKSPACE === '' ? undefined : io.env.MLP_WORKSPACE;
-    return path.resolve(io.cwd, options.globalOptions().workspace ?? fromEnv ?? '.');
-  };
+  const workspaceDir = () => locateWorkspace(io, options.globalOptions().workspace).dir;
 
   function fail(error: unknown, message?: string): never {
     if (typeof error === 'string' && message !== undefined) throw new MlpError(error as ErrorCode, message);
@@ -87,8 +84,12 @@ export function createCliContext(options: CliContextOptions): CliContextControll
       },
       migrations: options.migrations,
       openWorkspace(openOptions: OpenWorkspaceOptions = {}) {
+        const located = locateWorkspace(io, options.globalOptions().workspace);
+        // Only `mlp init` creates a workspace (it writes mlp.config.json before opening): a command run
+        // outside any workspace must not leave a new .mlp/ behind.
+        if (!located.found) return Promise.reject(noWorkspaceError(io.cwd));
         workspace ??= openWorkspace({
-          dir: workspaceDir(),
+          dir: located.dir,
           env: io.env,
           logger: controller.context.logger,
           migrations: options.migrations,

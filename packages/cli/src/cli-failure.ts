@@ -1,4 +1,4 @@
-import { exitCodeFor, MlpError } from '@mlp/core';
+import { databaseDamagedError, exitCodeFor, isDatabaseDamage, MlpError } from '@mlp/core';
 import { CommanderError } from 'commander';
 
 /** Exit code of a command line the CLI could not understand (unknown command or option, missing argument). */
@@ -23,10 +23,12 @@ export function isCommanderDone(error: unknown): error is CommanderError {
 
 /**
  * Maps anything thrown to a code, a message and an exit code: an MlpError keeps its own; a usage error
- * from commander is INVALID_ARGUMENT with exit code 2; anything else is INTERNAL.
+ * from commander is INVALID_ARGUMENT with exit code 2; a damaged database is FAILED_PRECONDITION; anything else is INTERNAL.
  */
 export function describeFailure(error: unknown): CliFailure {
   if (MlpError.isInstance(error)) return { code: error.code, message: error.message, exitCode: error.exitCode };
+  // A table whose files are lost fails every command that reads it: say so, not "report it".
+  if (isDatabaseDamage(error)) return describeFailure(databaseDamagedError(error));
   if (error instanceof CommanderError) {
     const message = error.code === 'commander.help' ? 'No command given.' : sentence(error.message.replace(/^error: /, ''));
     return { code: 'INVALID_ARGUMENT', message: `${message} Run \`mlp --help\` for usage.`, exitCode: USAGE_EXIT_CODE };

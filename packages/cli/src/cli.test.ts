@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
@@ -20,10 +20,13 @@ beforeAll(async () => {
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
 /** Runs the CLI in-process with captured streams and an empty environment. */
-async function run(args: string[], options: { modules?: CliCommandModule[]; env?: Record<string, string> } = {}) {
+async function run(args: string[], options: { modules?: CliCommandModule[]; env?: Record<string, string>; cwd?: string } = {}) {
   const stdout = buffer();
   const stderr = buffer();
-  const code = await runCli(args, { modules: options.modules ?? [], io: { stdout, stderr, env: options.env ?? {}, cwd } });
+  const code = await runCli(args, {
+    modules: options.modules ?? [],
+    io: { stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? cwd },
+  });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -35,7 +38,7 @@ function probeModule(seen: { context?: CliContext; options?: CliContext['options
       seen.context = context;
       program
         .command('probe')
-        .argument('[behaviour]', 'ok | mlp-error | crash | fail | exit3 | twice')
+        .argument('[behaviour]', 'ok | mlp-error | crash | fail | exit3 | twice | open')
         .action(async (behaviour: string | undefined) => {
           seen.options = context.options;
           seen.dir = context.workspaceDir;
@@ -44,11 +47,44 @@ function probeModule(seen: { context?: CliContext; options?: CliContext['options
           if (behaviour === 'fail') context.fail('CONFLICT', 'Run r1 changed meanwhile.');
           if (behaviour === 'exit3') context.setExitCode(3);
           if (behaviour === 'twice') context.output('first', { n: 1 });
+          if (behaviour === 'open') await context.openWorkspace();
           context.output('probe done', { ok: true, n: 2 });
         });
     },
   };
 }
+
+describe('workspace discovery', () => {
+  it('refuses to open a workspace where there is none, creating nothing', async () => {
+    const empty = await mkdtemp(path.join(cwd, 'empty-'));
+    const result = await run(['probe', 'open'], { modules: [probeModule({})], cwd: empty });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error [FAILED_PRECONDITION]: No mlp workspace here');
+    expect(result.stderr).toContain('Run `mlp init`');
+    expect(await readdir(empty)).toEqual([]);
+  });
+
+  it('works on the nearest workspace above the current folder, as git finds .git', async () => {
+    const workspace = await mkdtemp(path.join(cwd, 'ws-'));
+    await writeFile(path.join(workspace, 'mlp.config.json'), '{}');
+    const deep = path.join(workspace, 'src', 'models');
+    await mkdir(deep, { recursive: true });
+    const seen: { dir?: string } = {};
+    await run(['probe'], { modules: [probeModule(seen)], cwd: deep });
+    expect(seen.dir).toBe(workspace);
+  });
+
+  it('counts a database URL in MLP_DATABASE_URL as a workspace', async () => {
+    const empty = await mkdtemp(path.join(cwd, 'url-'));
+    const result = await run(['probe', 'open'], {
+      modules: [probeModule({})],
+      cwd: empty,
+      env: { MLP_DATABASE_URL: 'postgres://mlp@127.0.0.1:1/none' },
+    });
+    // It tried the server: unreachable, rather than "no workspace".
+    expect(result.stderr).toContain('error [UNAVAILABLE]');
+  });
+});
 
 describe('global options', () => {
   it('prints the package version with --version and -V', async () => {

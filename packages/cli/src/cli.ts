@@ -49,7 +49,10 @@ export function createCli(options: CliOptions = {}): Cli {
   program
     .description('mlp: version data, track experiments, train, register, deploy and monitor models')
     .option('--json', 'print the result as one JSON document on stdout')
-    .option('-C, --workspace <dir>', 'the workspace folder (default: $MLP_WORKSPACE, else the current folder)')
+    .option(
+      '-C, --workspace <dir>',
+      'the workspace folder (default: $MLP_WORKSPACE, else the nearest folder upwards with mlp.config.json or .mlp/)',
+    )
     .addOption(new Option('--log-level <level>', 'how much to log on stderr (default: warn)').choices(logLevels))
     .option('-V, --version', 'print the version')
     .on('option:version', () => {

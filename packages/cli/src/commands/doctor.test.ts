@@ -7,6 +7,7 @@ import { checkDatabase, checkMigrations } from '../doctor/database-checks.js';
 import { checkConfig, checkNode } from '../doctor/environment-checks.js';
 import { checkOptionalBackends, findInstalledPackage, optionalBackends } from '../doctor/optional-backends.js';
 import { runDoctor } from '../doctor/run-doctor.js';
+import { migrationTables } from '../doctor/tables-check.js';
 import { renderTable } from '../output.js';
 import { doctorTable } from './doctor.js';
 
@@ -81,6 +82,23 @@ describe('checkMigrations', () => {
   it('reports a database changed under the code', async () => {
     const check = await checkMigrations(fakeDb([{ id: '9999_future', checksum: 'x' }]), [coreMigrations]);
     expect(check).toMatchObject({ ok: false, detail: expect.stringContaining('newer version') });
+  });
+});
+
+describe('migrationTables', () => {
+  it('lists the tables each package creates and has not dropped since, with the migrations ledger', () => {
+    const set = {
+      package: '@mlp/x',
+      migrations: [
+        { id: '0000_a', sql: 'CREATE TABLE "x_runs" (id text);\nCREATE TABLE IF NOT EXISTS x_old (id text);' },
+        { id: '0001_b', sql: 'DROP TABLE "x_old" CASCADE;' },
+      ],
+    };
+    expect(migrationTables([set])).toEqual([
+      { package: 'mlp', table: 'mlp_migrations' },
+      { package: '@mlp/x', table: 'x_runs' },
+    ]);
+    expect(migrationTables([coreMigrations]).map((entry) => entry.table)).toEqual(['mlp_migrations', 'mlp_event_consumers', 'mlp_events']);
   });
 });
 

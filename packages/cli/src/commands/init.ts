@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_FILE_NAME, MlpError, STATE_DIR_NAME } from '@mlp/core';
+import { allowEmptyDatabase, CONFIG_FILE_NAME, MlpError, STATE_DIR_NAME } from '@mlp/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../command-module.js';
 
@@ -36,7 +36,7 @@ const ignoresStateDir = new Set([
  * Makes `dir` a workspace: the folder, `mlp.config.json`, `.mlp/`, a `.gitignore` entry, and the database
  * with every migration applied. Never overwrites or rewrites a file that exists, so a second run changes nothing.
  */
-export async function initWorkspace(context: CliContext): Promise<InitResult> {
+export async function initWorkspace(context: CliContext, options: { resetDb?: boolean } = {}): Promise<InitResult> {
   const dir = context.workspaceDir;
   const created: string[] = [];
   const updated: string[] = [];
@@ -51,6 +51,7 @@ export async function initWorkspace(context: CliContext): Promise<InitResult> {
   if (gitignore === 'appended') updated.push('.gitignore');
 
   const embeddedDb = path.join(stateDir, 'db');
+  if (options.resetDb) await allowEmptyDatabase(stateDir);
   const hadDatabase = existsSync(embeddedDb);
   context.progress('Opening the workspace database…');
   const workspace = await context.openWorkspace({ applicationName: 'mlp init' });
@@ -83,8 +84,9 @@ export function registerInitCommand(program: Command, context: CliContext): void
   program
     .command('init')
     .description(`create a workspace: ${CONFIG_FILE_NAME}, ${STATE_DIR_NAME}/ with the database, and a .gitignore entry (safe to re-run)`)
-    .action(async () => {
-      const result = await initWorkspace(context);
+    .option('--reset-db', 'start an empty embedded database in place of a missing .mlp/db (it never deletes one that exists)')
+    .action(async (options: { resetDb?: boolean }) => {
+      const result = await initWorkspace(context, options);
       context.output(formatInitResult(result), result);
     });
 }

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   type Database,
+  embeddedDatabaseState,
   embeddedEngine,
   type Logger,
   type MigrationSet,
@@ -21,8 +21,14 @@ export async function checkDatabase(config: ResolvedConfig, logger: Logger): Pro
   });
   if (!engine) return fail(`No database engine accepts ${maskUrl(url)}; use "embedded" or a postgres:// URL.`);
   // The doctor reports; it does not create: opening an embedded engine that has no data folder would make one.
-  if (engine === embeddedEngine && !existsSync(path.join(config.stateDir, 'db'))) {
-    return fail(`The embedded database in ${path.join(config.stateDir, 'db')} has not been created yet. Run \`mlp init\`.`);
+  if (engine === embeddedEngine) {
+    const state = embeddedDatabaseState(config.stateDir);
+    if (state === 'absent')
+      return fail(`The embedded database in ${path.join(config.stateDir, 'db')} has not been created yet. Run \`mlp init\`.`);
+    if (state === 'missing')
+      return fail(
+        `The database at ${path.join(config.stateDir, 'db')} is missing, though this workspace had one; restore it from a backup, or run \`mlp init --reset-db\` to start empty.`,
+      );
   }
   let db: Database | undefined;
   try {

@@ -6,6 +6,7 @@ import { checkDatabase, checkMigrations } from './database-checks.js';
 import type { DoctorCheck, DoctorReport } from './doctor-check.js';
 import { checkConfig, checkNode, checkWorkspaceFolder } from './environment-checks.js';
 import { checkOptionalBackends } from './optional-backends.js';
+import { checkTables } from './tables-check.js';
 
 export interface DoctorOptions {
   dir: string;
@@ -29,7 +30,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   if (!config || !workspace?.ok) {
     const because = config ? 'the workspace folder is missing' : 'the configuration is invalid';
-    checks.push(skipped('database', because), skipped('migrations', because), skipped('blobs', because));
+    checks.push(skipped('database', because), skipped('migrations', because), skipped('tables', because), skipped('blobs', because));
   } else {
     progress('Checking the database…');
     const { check: databaseCheck, db } = await checkDatabase(config, options.logger);
@@ -37,11 +38,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (db) {
       try {
         checks.push(await checkMigrations(db, options.migrations));
+        progress('Reading every table…');
+        checks.push(await checkTables(db, options.migrations));
       } finally {
         await db.close().catch((error: unknown) => options.logger.warn({ err: error }, 'closing the database failed'));
       }
     } else {
-      checks.push(skipped('migrations', 'the database is unreachable'));
+      checks.push(skipped('migrations', 'the database is unreachable'), skipped('tables', 'the database is unreachable'));
     }
     progress('Checking the blob store…');
     checks.push(await checkBlobStore(config));
