@@ -110,7 +110,9 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
         error = `the receiver answered HTTP ${status}, a redirect, which is not followed: point the webhook at the final URL`;
       else if (status < 200 || status >= 300) error = `the receiver answered HTTP ${status}`;
     } catch (caught) {
-      error = MlpError.isInstance(caught) ? `refused: ${caught.message}` : `the request failed: ${(caught as Error).message}`;
+      // The target policy's answers (a refused address, a URL with credentials) are refusals, not network failures.
+      const refused = MlpError.isInstance(caught) && caught.code !== 'UNAVAILABLE';
+      error = `${refused ? 'refused' : 'the request failed'}: ${(caught as Error).message}`;
     }
     const now = context.now();
     if (error === null) {

@@ -48,7 +48,7 @@ describe.each<Backend>(['embedded', 'postgres'])('webhooks on the %s store', (ba
 
   beforeAll(async () => {
     // The receivers run on this machine: the tests allow loopback targets explicitly (refused by default, see below).
-    fx = await openRegistryFixture(backend, { webhookAllowedNetworks: ['127.0.0.0/8'], env: {} });
+    fx = await openRegistryFixture(backend, { webhookAllowedNetworks: ['127.0.0.0/8', '::1'], env: {} });
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
