@@ -65,6 +65,12 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     .split(',')
     .map((host) => host.trim())
     .filter((host) => host !== '');
+  if (!loopback.has(options.host) && allowedHosts.length === 0) {
+    logger.info(
+      { host: options.host },
+      "clients reaching the server by a DNS name other than this machine's get 403: name them with --allowed-hosts",
+    );
+  }
   const server = createServer({
     workspace,
     tracking,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createHostCheck } from './host-check.js';
 import { HttpError } from './http-error.js';
@@ -24,6 +25,8 @@ describe('createHostCheck', () => {
     const check = createHostCheck('::', []);
     expect(statusOf(check, 'GET', { host: '192.168.1.7:5000' })).toBe(200);
     expect(statusOf(check, 'GET', { host: '[2001:db8::1]:5000' })).toBe(200);
+    expect(statusOf(check, 'GET', { host: `${hostname()}:5000` })).toBe(200);
+    expect(statusOf(createHostCheck('127.0.0.1', []), 'GET', { host: `${hostname()}.attacker.example` })).toBe(403);
     expect(statusOf(check, 'GET', { host: 'attacker.example' })).toBe(403);
   });
 

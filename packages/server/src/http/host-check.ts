@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { HttpError } from './http-error.js';
 
 /**
@@ -38,16 +39,18 @@ function matchesEntry(name: string, entry: string): boolean {
 
 /**
  * The check for a server listening on `listenHost`: loopback names and addresses when it listens on
- * loopback (or everywhere), any of its addresses when it listens everywhere, the listen address or
- * name itself, and `allowedHosts` (`'*'` turns the check off, for a proxy that checks Host itself).
+ * loopback (or everywhere), any IP address and the machine's name when it listens everywhere, the
+ * listen address or name itself, and `allowedHosts` (`'*'` turns the check off, for a proxy that checks Host itself).
  */
 export function createHostCheck(listenHost: string, allowedHosts: readonly string[]): HostCheck {
   const listen = hostName(listenHost.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost);
   const everywhere = wildcardAddresses.has(listen);
   const anyHost = allowedHosts.includes('*');
+  // Listening everywhere, the machine's own name reaches it too (that is the machine, not a rebound name).
+  const machine = everywhere ? hostname().toLowerCase() : undefined;
 
   function allowed(name: string): boolean {
-    if (anyHost || name === listen) return true;
+    if (anyHost || name === listen || name === machine) return true;
     if (isLoopback(name)) return everywhere || isLoopback(listen);
     if (isIP(name)) return everywhere;
     return allowedHosts.some((entry) => matchesEntry(name, entry));
