@@ -91,6 +91,23 @@ describe('runServer', () => {
     }
   });
 
+  it('takes the allowed hosts from MLP_SERVER_ALLOWED_HOSTS when the flag is absent', async () => {
+    process.env.MLP_SERVER_ALLOWED_HOSTS = 'from-env.example';
+    try {
+      const server = await startRunServer({});
+      try {
+        const read = (host: string) =>
+          rawRequest(server.url, 'GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { headers: { host } });
+        expect((await read('from-env.example')).status).toBe(200);
+        expect((await read('attacker.example')).status).toBe(403);
+      } finally {
+        await server.cleanup();
+      }
+    } finally {
+      delete process.env.MLP_SERVER_ALLOWED_HOSTS;
+    }
+  });
+
   it('refuses a port that is not a number before opening anything', async () => {
     let opened = false;
     const context = {

@@ -61,7 +61,8 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   const registry = await createRegistry(workspace);
   // The server is where webhooks go out from: a durable consumer, so none is lost while it is down.
   const webhooks = registry.startWebhookDelivery();
-  const allowedHosts = (options.allowedHosts ?? '')
+  // The flag, else MLP_SERVER_ALLOWED_HOSTS (for containers, where the command line is fixed).
+  const allowedHosts = (options.allowedHosts ?? process.env.MLP_SERVER_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((host) => host.trim())
     .filter((host) => host !== '');
