@@ -30,6 +30,7 @@ export {
   type PluginSlot,
   type PluginSlots,
 } from './plugins/plugin-registry.js';
+export { plural } from './text/plural.js';
 export { findWorkspaceDir } from './workspace/find-workspace.js';
 export { openWorkspace, type WorkspaceOptions } from './workspace/open-workspace.js';
 export type { Workspace } from './workspace/workspace.js';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import type { ActiveRun, Run } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import { fitTarget } from './features/target-encoder.js';
@@ -200,7 +200,7 @@ export async function runTrackedSearch(
     if (options.signal?.aborted)
       throw new MlpError(
         'UNAVAILABLE',
-        `Search ${parent.runId} was interrupted after ${summaries.size} trial(s) in this session; resume ${parent.runId} to finish it (mlp train SPEC --resume ${parent.runId}).`,
+        `Search ${parent.runId} was interrupted after ${plural(summaries.size, 'trial')} in this session; resume ${parent.runId} to finish it (mlp train SPEC --resume ${parent.runId}).`,
         { cause: error },
       );
     throw error;

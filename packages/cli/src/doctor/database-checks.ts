@@ -41,7 +41,7 @@ export async function checkDatabase(config: ResolvedConfig, logger: Logger): Pro
         name: 'database',
         ok: true,
         required: true,
-        detail: `${db.engine} ${db.displayUrl}: ${version}`,
+        detail: `${db.displayUrl}: ${version}`, // displayUrl names the engine: "embedded (…)", "postgres://…"
         info: { engine: db.engine, url: db.displayUrl, serverVersion: full },
       },
       db,

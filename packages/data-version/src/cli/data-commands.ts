@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import type { LinkType } from '../dvc/materialize.js';
 import type { TransferReport } from '../dvc/transfer.js';
 import { catalogMigrations, openCliCatalog, registerCatalogCommands } from './catalog-commands.js';
@@ -103,7 +103,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         onProgress: progress(),
       });
       const lines = [
-        `Checked out ${report.changed.length} path${report.changed.length === 1 ? '' : 's'} (${report.files} files written); ${report.unchanged.length} unchanged.`,
+        `Checked out ${plural(report.changed.length, 'path')} (${plural(report.files, 'file')} written); ${report.unchanged.length} unchanged.`,
       ];
       for (const failure of report.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
       context.output(lines.join('\n'), report);
@@ -162,7 +162,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
       });
       const lines = [
         transferSummary('Fetched', report),
-        `Checked out ${report.checkout.changed.length} path(s); ${report.checkout.unchanged.length} unchanged.`,
+        `Checked out ${plural(report.checkout.changed.length, 'path')}; ${report.checkout.unchanged.length} unchanged.`,
       ];
       for (const failure of report.checkout.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
       context.output(lines.join('\n'), report);

@@ -1,5 +1,5 @@
 import type { CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import type { DatasetCatalog } from '../catalog/dataset-catalog.js';
 import { type IngestFormat, type IngestOptions, type IngestProgress, ingestFormats } from '../ingest/ingest-options.js';
 import { sourceKind } from '../ingest/source-kind.js';
@@ -83,7 +83,7 @@ export function registerIngestCommand(data: DataCommandGroup, context: CliContex
       const { version } = result;
       const verb = result.created ? 'Ingested' : 'Unchanged:';
       context.output(
-        `${verb} ${version.ref} → ${version.path} (${result.rows.toLocaleString('en-US')} rows, ${formatBytes(result.bytes)}, md5 ${version.rootHash})`,
+        `${verb} ${version.ref} → ${version.path} (${plural(result.rows, 'row')}, ${formatBytes(result.bytes)}, md5 ${version.rootHash})`,
         { ...result, ref: version.ref, rootHash: version.rootHash },
       );
     });

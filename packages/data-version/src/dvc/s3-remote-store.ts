@@ -57,10 +57,15 @@ export async function createS3Remote(remote: RemoteSettings): Promise<RemoteStor
   });
   const store: BlobStore = core.createS3BlobStore({ bucket, prefix, client });
   const keyOf = (id: string) => prefix + objectKey(id);
-  // Core's S3 errors already say what went wrong at which endpoint; add which remote it was.
+  // Core's S3 errors already say what went wrong at which endpoint; add which remote it was. Core's
+  // credentials hint names the workspace's blob settings, which a data remote does not read.
   const named = (error: unknown): MlpError => {
     if (!MlpError.isInstance(error)) return new MlpError('INTERNAL', `${description}: ${(error as Error).message}`, { cause: error });
-    return new MlpError(error.code, `${description}: ${error.message}`, {
+    const message =
+      error.code === 'UNAUTHENTICATED'
+        ? `the S3 credentials were rejected or not found (${String(error.details?.s3Error ?? 'no credentials')}). Give the remote credentials: access_key_id and secret_access_key for remote ${JSON.stringify(remote.name)} in .dvc/config.local (accessKeyId and secretAccessKey in .mlp/data-config.json when there is no .dvc/), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an AWS profile.`
+        : error.message;
+    return new MlpError(error.code, `${description}: ${message}`, {
       cause: error,
       details: { ...error.details, remote: remote.name },
     });

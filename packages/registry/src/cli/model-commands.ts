@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type CliCommandModule, type CliContext, renderTable } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import { modelVersionJson, registeredModelJson } from '../mlflow-routes/mlflow-json.js';
 import type { RegisteredModel } from '../model.js';
 import type { GateOutcome } from '../promotion/gate-types.js';
@@ -274,7 +274,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
       const registry = await openRegistry(context);
       const result = await registry.download(reference, flags.out, (done, total) => context.progress(`downloading ${done}/${total} files`));
       context.output(
-        `Downloaded ${result.version.name} version ${result.version.version} (${result.files} files, ${result.bytes} bytes, hashes verified) to ${flags.out}.`,
+        `Downloaded ${result.version.name} version ${result.version.version} (${plural(result.files, 'file')}, ${plural(result.bytes, 'byte')}, hashes verified) to ${flags.out}.`,
         {
           ...modelVersionJson(result.version),
           out: flags.out,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import type { RegistryContext } from '../store/registry-context.js';
 import { resolveVersion } from '../store/version-operations.js';
 
 const runIdPattern = /^[0-9a-f]{32}$/;
+/** A word that reads as a (mistyped or shortened) run id rather than a folder name. */
+const shortHexPattern = /^[0-9a-f]{6,31}$/;
 
 export interface SourceRequest {
   source: string;
@@ -90,5 +93,10 @@ export async function resolveSource(context: RegistryContext, request: SourceReq
   if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source))
     throw new MlpError('INVALID_ARGUMENT', `Cannot register from ${source}: use ${allowedForms}.`);
   if (runIdPattern.test(source)) return runSource(context.tracking, `runs:/${source}/model`);
+  if (shortHexPattern.test(source) && !existsSync(source))
+    throw new MlpError(
+      'NOT_FOUND',
+      `No run has the id ${source}, and there is no folder ${JSON.stringify(source)}: a run id is 32 hex characters (mlp runs ls lists them); a model package folder must exist.`,
+    );
   return localSource(context, source, remote);
 }

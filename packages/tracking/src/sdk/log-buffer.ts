@@ -1,4 +1,4 @@
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import type { Metric, Param, Tag } from '../model.js';
 import type { LogBatchInput } from '../store/tracking-store.js';
 import type { BatchLimits } from './tracking-options.js';
@@ -100,7 +100,7 @@ export class LogBuffer {
     const later = this.laterFailures;
     this.laterFailures = 0;
     if (later === 0) throw failure;
-    throw new MlpError(failure.code, `${failure.message} ${later} later send(s) failed too.`, {
+    throw new MlpError(failure.code, `${failure.message} ${plural(later, 'later send')} failed too.`, {
       cause: failure.cause,
       details: failure.details,
     });

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, plural } from '@mlp/core';
 import { readTableChunks } from '../data/read-table-chunks.js';
 import { loadModel, type ModelRuntime } from '../package/load-model.js';
 import type { Prediction } from '../package/package-manifest.js';
@@ -109,8 +109,8 @@ export function registerPredictCommand(program: Program, context: CliContext): v
               ]),
               footer:
                 (counts.count > shown.length
-                  ? `… ${counts.count - shown.length} more rows; --out FILE gives all`
-                  : `${counts.count} rows`) + invalidNote,
+                  ? `… ${plural(counts.count - shown.length, 'more row')}; --out FILE gives all`
+                  : plural(counts.count, 'row')) + invalidNote,
             },
             { ...counts, predictions: shown },
           );

@@ -54,5 +54,9 @@ describe('readTableChunks', () => {
     expect(MlpError.isInstance(malformed) && malformed.message).toContain('line 3 has 3 fields; the header has 2');
     const missing = await collect(readTableChunks(path.join(folder, 'rows.csv'), { columns: ['nope'] })).catch((error: unknown) => error);
     expect(MlpError.isInstance(missing) && missing.message).toContain('has no column "nope"');
+    // Predict reads data this way too, where there is no spec to fix: the data may be what is wrong.
+    expect(MlpError.isInstance(missing) && missing.message).toMatch(
+      /Give data with those columns, or fix the column names in the training spec\.$/,
+    );
   });
 });

@@ -110,7 +110,7 @@ function selectColumns(fileColumns: readonly { name: string; type: string }[], n
   if (missing.length > 0) {
     throw new MlpError(
       'INVALID_ARGUMENT',
-      `${file} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')}; its columns are ${fileColumns.map((column) => column.name).join(', ')}. Fix the column names in the spec.`,
+      `${file} has no column ${missing.map((name) => JSON.stringify(name)).join(', ')}; its columns are ${fileColumns.map((column) => column.name).join(', ')}. Give data with those columns, or fix the column names in the training spec.`,
       { details: { missing, columns: fileColumns.map((column) => column.name) } },
     );
   }

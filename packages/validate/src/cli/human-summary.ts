@@ -1,3 +1,4 @@
+import { plural } from '@mlp/core';
 import { formatPercent } from '../report/format-percent.js';
 import type { ValidationResult } from '../result/validation-result.js';
 
@@ -7,7 +8,7 @@ const json = (value: unknown) => JSON.stringify(value);
 export function humanSummary(result: ValidationResult & { validationId?: string }, report?: string): string {
   const { statistics } = result;
   const lines = [
-    `${result.success ? 'PASSED' : 'FAILED'} ${result.suiteName} on ${result.source}: ${statistics.successful} of ${statistics.evaluated} expectations met (${(statistics.successPercent ?? 100).toFixed(1)}%), ${result.rowCount.toLocaleString('en-US')} rows in ${Math.round(result.durationMs)} ms`,
+    `${result.success ? 'PASSED' : 'FAILED'} ${result.suiteName} on ${result.source}: ${statistics.successful} of ${statistics.evaluated} expectations met (${(statistics.successPercent ?? 100).toFixed(1)}%), ${plural(result.rowCount, 'row')} in ${Math.round(result.durationMs)} ms`,
   ];
   for (const entry of result.results
     .filter((item) => !item.success)
