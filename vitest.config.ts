@@ -29,7 +29,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'int',
-          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
+          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts', 'tools/**/*.int.test.ts'],
           globalSetup: ['tools/scripts/integration-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
