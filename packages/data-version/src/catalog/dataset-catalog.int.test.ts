@@ -171,17 +171,17 @@ function runCatalogSuite(name: string, open: () => Promise<Harness>): void {
       try {
         // A new consumer starts at the end of the outbox: wait until it has stored that position.
         const positioned = () => harness.workspace.db.query('select 1 from mlp_event_consumers where consumer = $1', [consumer]);
-        for (let waited = 0; (await positioned()).length === 0 && waited < 10_000; waited += 20)
-          await new Promise((resolve) => setTimeout(resolve, 20));
+        while ((await positioned()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
         await register('trigger', 99);
         await register('trigger', 99); // idempotent: no second event
         await register('trigger', 98);
-        for (let waited = 0; received.length < 2 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-        await new Promise((resolve) => setTimeout(resolve, 200)); // nothing more arrives
+        // Events arrive in order: once a later one is in, a duplicate of the idempotent register would be too.
+        await register('trigger-end', 97);
+        while (!received.some((payload) => payload.ref === 'trigger-end@1')) await new Promise((resolve) => setTimeout(resolve, 20));
       } finally {
         await subscription.close();
       }
-      expect(received.map((payload) => payload.ref)).toEqual(['trigger@1', 'trigger@2']);
+      expect(received.map((payload) => payload.ref)).toEqual(['trigger@1', 'trigger@2', 'trigger-end@1']);
     });
   });
 }

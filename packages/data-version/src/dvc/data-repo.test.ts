@@ -135,8 +135,13 @@ describe('add', () => {
   it('holds the project lock: a second writer waits, then fails with CONFLICT naming the lock', async () => {
     await writeTree(root, { foo: 'foo' });
     let release!: () => void;
-    const held = withProjectLock(repo.layout.lockDir, () => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let acquired!: () => void;
+    const holding = new Promise<void>((resolve) => (acquired = resolve));
+    const held = withProjectLock(repo.layout.lockDir, () => {
+      acquired();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await holding; // the lock is held now, however long taking it took
     const conflict = await errorOf(repo.add(['foo']));
     expect([conflict.code, conflict.message]).toEqual(['CONFLICT', expect.stringContaining('mlp-data.lock')]);
     release();

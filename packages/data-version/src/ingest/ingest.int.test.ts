@@ -74,8 +74,8 @@ beforeAll(async () => {
     } else if (request.url === '/broken.csv') {
       // Promises 100 kB, sends a little, then drops the connection.
       response.writeHead(200, { 'content-type': 'text/csv', 'content-length': '100000' });
-      response.write('a,b\n1,2\n');
-      setTimeout(() => response.socket?.destroy(), 50);
+      // Dropped once the first bytes are flushed: an event, not a delay.
+      response.write('a,b\n1,2\n', () => response.socket?.destroy());
     } else {
       response.writeHead(404).end('not here');
     }
