@@ -3,13 +3,13 @@
 // as far as it is built (ingest → validate → version → gate → train a tracked search → register and
 // promote through gates). Each package's step lives in steps/.
 //
-//   npm run demo                 # in a fresh temporary workspace, removed afterwards
-//   npm run demo -- --dir DIR    # in DIR, kept
+//   npm run demo                 # in ./mlp-demo, kept to explore afterwards (replaced on the next run)
+//   npm run demo -- --dir DIR    # in DIR instead (a folder the demo made, or an empty or new one)
+//   npm run demo -- --clean      # remove the workspace when the demo ends
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { md5Hex, openWorkspace } from '@mlp/core';
+import { prepareDemoDir } from './demo-dir.mjs';
 import { dataCatalogStep } from './steps/data-catalog.mjs';
 import { dataVersionStep } from './steps/data-version.mjs';
 import { registryStep } from './steps/registry.mjs';
@@ -19,9 +19,15 @@ import { validateStep } from './steps/validate.mjs';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
 const dirFlag = process.argv.indexOf('--dir');
-const keep = dirFlag !== -1;
-const dir = keep ? path.resolve(process.argv[dirFlag + 1]) : mkdtempSync(path.join(tmpdir(), 'mlp-demo-'));
-if (!keep) chmodSync(dir, 0o755); // under root the embedded server runs as `postgres` and must reach it
+const clean = process.argv.includes('--clean');
+const dir = path.resolve(dirFlag === -1 ? 'mlp-demo' : (process.argv[dirFlag + 1] ?? ''));
+let demoDir;
+try {
+  demoDir = prepareDemoDir(dir);
+} catch (error) {
+  console.error(error.message);
+  process.exit(2);
+}
 
 const started = performance.now();
 const step = (title) => console.log(`\n▸ ${title}`);
@@ -92,7 +98,7 @@ try {
   );
 
   await dataCatalogStep({ dir, step, mlp });
-  await validateStep({ dir, step, mlp });
+  const { report } = await validateStep({ dir, step, mlp });
   await dataVersionStep({ dir, step, mlp });
 
   const search = await trainStep({ dir, step, mlp, workspace });
@@ -100,6 +106,13 @@ try {
 
   await workspace.close();
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (!clean) {
+    const shown = path.relative(process.cwd(), dir) || '.';
+    console.log(`\nThe workspace is kept in ${shown} (the next \`npm run demo\` replaces it; --clean removes it). Look at:`);
+    console.log(`  npx mlp runs ls -C ${shown}      # the tracked training runs`);
+    console.log(`  npx mlp models ls -C ${shown}    # the registered models and their aliases`);
+    console.log(`  ${path.relative(process.cwd(), report)}   # the validation report, in a browser`);
+  }
 } finally {
-  if (!keep) rmSync(dir, { recursive: true, force: true });
+  if (clean) demoDir.remove();
 }

@@ -78,4 +78,5 @@ export async function validateStep({ dir, step, mlp }) {
   console.log(indent(stdout));
   console.log(`  exit code ${code} (1: an error-severity expectation failed, so a pipeline would stop here)`);
   console.log(`  validate step took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { report };
 }
