@@ -1,5 +1,5 @@
-import { MlpError } from '@mlp/core';
-import type { TrackingStore } from '@mlp/tracking';
+import { MlpError, type Workspace } from '@mlp/core';
+import { createSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
 
 const fullId = /^[0-9a-f]{32}$/;
 
@@ -33,4 +33,14 @@ export async function resolveRunId(store: TrackingStore, reference: string): Pro
     `The run id prefix ${prefix} is ambiguous: it starts ${found.length === 10 ? '10 or more runs' : `${found.length} runs`}: ${candidates.join(', ')}. Give more digits.`,
     { details: { prefix, candidates: found.map((run) => run.runId) } },
   );
+}
+
+/** `resolveRunId` on the workspace's tracking store (opened and closed for it). */
+export async function resolveWorkspaceRunId(workspace: Workspace, reference: string): Promise<string> {
+  const store = await createSqlTrackingStore(workspace);
+  try {
+    return await resolveRunId(store, reference);
+  } finally {
+    await store.close?.();
+  }
 }

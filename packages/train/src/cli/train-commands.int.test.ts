@@ -159,7 +159,8 @@ describe('mlp train and mlp predict', () => {
       expect(parentRunId).toMatch(/^[0-9a-f]{32}$/);
 
       // Without --trials: the resume takes the 4 trials the search started with (the spec says 3).
-      const resumed = await mlp(['train', specFile, '--resume', parentRunId, '--json']);
+      // And by a prefix of the id, as the CLI prints ids.
+      const resumed = await mlp(['train', specFile, '--resume', parentRunId.slice(0, 12), '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
       const json = parseJsonOutput<TrainJson>(resumed);
       expect(json.parent_run_id).toBe(parentRunId);

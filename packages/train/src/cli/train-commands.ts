@@ -5,6 +5,7 @@ import { createTracking, type DatasetLineage } from '@mlp/tracking';
 import { loadSpec } from '../spec/load-spec.js';
 import { type DatasetResolver, type TrainResult, train } from '../train.js';
 import { registerPredictCommand } from './predict-command.js';
+import { resolveWorkspaceRunId } from './resolve-run-id.js';
 import { createTrainProgress } from './train-progress.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
@@ -52,7 +53,7 @@ function registerTrain(program: Program, context: CliContext): void {
     .argument('<spec>', 'the training spec file')
     .option('--trials <n>', 'trials of the search (overrides search.trials)')
     .option('--parallel <n>', 'trials at once (overrides search.parallel; 0 = one per core)')
-    .option('--resume <run-id>', 'continue the interrupted search whose parent run this is')
+    .option('--resume <run-id>', 'continue the interrupted search whose parent run this is (a unique id prefix will do)')
     .option('--out <dir>', 'local folder for model packages', '.mlp/train')
     .action(async (specFile: string, flags: TrainFlags) => {
       const spec = await loadSpec(path.resolve(context.workspaceDir, specFile));
@@ -76,7 +77,7 @@ function registerTrain(program: Program, context: CliContext): void {
           ...(catalog ? { datasets: catalog } : {}),
           ...(trials !== undefined ? { trials } : {}),
           ...(parallel !== undefined ? { parallel } : {}),
-          ...(flags.resume ? { resume: flags.resume } : {}),
+          ...(flags.resume ? { resume: await resolveWorkspaceRunId(workspace, flags.resume) } : {}),
           outDir: path.resolve(context.workspaceDir, flags.out),
           signal: interrupt.signal,
           onProgress: progress.onProgress,
