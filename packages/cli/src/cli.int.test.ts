@@ -128,6 +128,7 @@ describe('the mlp binary', () => {
     for (const name of ['node', 'config', 'workspace', 'database', 'migrations', 'blobs'])
       expect(byName[name]).toMatchObject({ ok: true, required: true });
     expect(byName.database?.info).toMatchObject({ engine: 'embedded', serverVersion: expect.stringMatching(/^PostgreSQL \d+/) });
+    expect(byName.database?.detail).toMatch(/^embedded \(127\.0\.0\.1:\d+, .*\): PostgreSQL \d+/); // said once, not "embedded embedded"
     expect(byName.migrations?.detail).toContain('@mlp/core: 1 applied');
     expect(byName['@aws-sdk/client-s3']).toMatchObject({ required: false });
 
@@ -135,6 +136,7 @@ describe('the mlp binary', () => {
     expect(human.code, human.stdout + human.stderr).toBe(0);
     expect(human.stdout).toMatch(/^✓ {2}node {2,}v\d+/m);
     expect(human.stdout).toContain('All required checks passed.');
+    expect(human.stderr).toBe(''); // a clean run prints no warning (AWS SDK notices, npm config) on stderr
   });
 
   it('doctor reports an unreachable database with ok:false and exit code 1', async () => {
