@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, withoutMlpVariables } from '@mlp/cli';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
@@ -25,7 +25,7 @@ afterEach(async () => {
   await temp.remove();
 });
 
-describe('progress of a large single file', () => {
+describe('progress of a large single file (add, push, pull)', () => {
   it('repo.add reports bytes of the file before it is done, with the total bytes', async () => {
     const events: TransferProgress[] = [];
     const repo = await openDataRepo({ root });
@@ -34,6 +34,28 @@ describe('progress of a large single file', () => {
     expect(partial.length, JSON.stringify(events)).toBeGreaterThan(0);
     expect(partial[0]).toMatchObject({ total: 1, totalBytes: size, item: path.join(root, 'big.bin') });
     expect(events.at(-1)).toMatchObject({ phase: 'hash', done: 1, total: 1, bytes: size, totalBytes: size });
+  });
+
+  it('push and pull report the bytes of the file while it is uploaded, downloaded and checked out', async () => {
+    const events: TransferProgress[] = [];
+    const onProgress = (progress: TransferProgress) => void events.push({ ...progress });
+    const partial = (phase: TransferProgress['phase']) =>
+      events.filter((event) => event.phase === phase && event.done === 0 && event.bytes > 0 && event.bytes < size);
+    const repo = await openDataRepo({ root });
+    await repo.add([path.join(root, 'big.bin')]);
+    await repo.remotes.add('shelf', path.join(temp.path, 'shelf'), { default: true });
+
+    await repo.push({ onProgress });
+    expect(partial('upload').length, JSON.stringify(events)).toBeGreaterThan(0);
+    expect(partial('upload')[0]).toMatchObject({ total: 1, totalBytes: size });
+
+    await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    await rm(path.join(root, 'big.bin'));
+    events.length = 0;
+    await repo.pull({ onProgress });
+    expect(partial('download').length, JSON.stringify(events)).toBeGreaterThan(0);
+    expect(partial('checkout').length, JSON.stringify(events)).toBeGreaterThan(0);
+    expect(partial('checkout')[0]).toMatchObject({ total: 1, totalBytes: size, item: 'big.bin' });
   });
 
   it('mlp data add shows the bytes of the file on a terminal, and nothing on stderr in a pipe', async () => {

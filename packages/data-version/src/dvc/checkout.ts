@@ -121,10 +121,13 @@ async function checkoutOne(
     if (stats?.isFile() && (await currentMd5(state, target, stats)) === recorded) return false;
     if (stats) await assertDisposable(context, state, target, stats, options, item.relativePath);
     if (stats?.isDirectory()) await rm(target, { recursive: true });
+    // A large single file reports its bytes while it is copied out of the cache.
+    const counter = createProgressCounter('checkout', 1, options.onProgress, out.size === undefined ? {} : { totalBytes: out.size });
     await withRepair([recorded], async () => {
       if (!(await cache.has(recorded))) throw notInCache(item.relativePath, recorded);
-      await materialize(cache, state, recorded, target, link);
+      await materialize(cache, state, recorded, target, link, (bytes) => counter.addBytes(bytes, item.relativePath));
     });
+    counter.finishOne(item.relativePath);
     report.files++;
     return true;
   }

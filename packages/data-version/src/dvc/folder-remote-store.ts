@@ -78,7 +78,7 @@ export function createFolderRemote(folder: string, description: string): RemoteS
       );
       return found;
     },
-    async upload(file, id, bytes) {
+    async upload(file, id, bytes, onBytes) {
       const target = fileOf(id);
       const temp = path.join(tempDir, tempFileName());
       try {
@@ -87,25 +87,29 @@ export function createFolderRemote(folder: string, description: string): RemoteS
         if (bytes) {
           writeFileSync(temp, bytes);
           renameSync(temp, target);
+          onBytes?.(bytes.byteLength);
           return;
         }
-        await copyFile(file, temp);
+        // copyFile says nothing until it is done: with a listener, copy in chunks that report.
+        if (onBytes) await copyHashing(file, temp, { onBytes });
+        else await copyFile(file, temp);
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw fail(error, `upload ${id} to`);
       }
     },
-    async download(id, toFile) {
+    async download(id, toFile, onBytes) {
       const source = fileOf(id);
       try {
         const size = statSync(source).size;
         if (size <= SMALL_OBJECT) {
           const bytes = readFileSync(source);
           writeFileSync(toFile, bytes);
+          onBytes?.(bytes.byteLength);
           return { md5: md5Hex(bytes), size: bytes.byteLength };
         }
-        return await copyHashing(source, toFile);
+        return await copyHashing(source, toFile, onBytes ? { onBytes } : {});
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT')
           throw new MlpError('NOT_FOUND', `Object ${id} is not in ${description}. Push it from a project that has it.`, {

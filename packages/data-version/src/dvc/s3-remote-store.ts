@@ -5,6 +5,7 @@ import { OBJECTS_PREFIX, objectIdOfKey, objectKey } from './object-cache.js';
 import type { RemoteSettings } from './remote-config.js';
 import {
   CHECK_CONCURRENCY,
+  countingChunks,
   describeRemote,
   LIST_CONCURRENCY,
   LIST_THRESHOLD,
@@ -109,36 +110,39 @@ export async function createS3Remote(remote: RemoteSettings): Promise<RemoteStor
         throw named(error);
       }
     },
-    async upload(file, id, bytes) {
+    async upload(file, id, bytes, onBytes) {
       if (bytes) {
         try {
           await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: keyOf(id), Body: bytes, ContentLength: bytes.byteLength }));
+          onBytes?.(bytes.byteLength);
           return;
         } catch {
           // Retried below through the blob store, which explains a failure that persists.
         }
       }
       try {
-        await store.put(objectKey(id), bytes ?? createReadStream(file));
+        await store.put(objectKey(id), bytes ?? (onBytes ? countingChunks(createReadStream(file), onBytes) : createReadStream(file)));
+        if (bytes) onBytes?.(bytes.byteLength);
       } catch (error) {
         throw named(error);
       }
     },
-    async download(id, toFile) {
+    async download(id, toFile, onBytes) {
       try {
         const response = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: keyOf(id) }));
         const body = response.Body;
         if (body && (response.ContentLength ?? Number.POSITIVE_INFINITY) <= SMALL_OBJECT) {
           const bytes = await body.transformToByteArray();
           writeFileSync(toFile, bytes);
+          onBytes?.(bytes.byteLength);
           return { md5: md5Hex(bytes), size: bytes.byteLength };
         }
-        if (body) return await writeHashing(body as NodeJS.ReadableStream, toFile);
+        if (body) return await writeHashing(body as NodeJS.ReadableStream, toFile, onBytes);
       } catch {
         // Retried below through the blob store, which explains a failure that persists (NOT_FOUND included).
       }
       try {
-        return await writeHashing(await store.get(objectKey(id)), toFile);
+        return await writeHashing(await store.get(objectKey(id)), toFile, onBytes);
       } catch (error) {
         if (MlpError.isInstance(error) && error.code === 'NOT_FOUND' && error.details?.s3Error !== 'NoSuchBucket')
           throw new MlpError('NOT_FOUND', `Object ${id} is not in ${description}. Push it from a project that has it.`, {

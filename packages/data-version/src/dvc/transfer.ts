@@ -99,7 +99,15 @@ export async function pushObjects(context: RepoContext, state: StateCache, optio
     const present = await store.present(candidates);
     const toSend = candidates.filter((id) => !present.has(id));
     report.skipped = candidates.length - toSend.length;
-    const counter = createProgressCounter('upload', toSend.length, options.onProgress);
+    const sizeOf = (id: string) => {
+      try {
+        return statSync(cache.path(id)).size;
+      } catch {
+        return 0; // reported as a failure when it is sent
+      }
+    };
+    const totalBytes = toSend.reduce((sum, id) => sum + sizeOf(id), 0);
+    const counter = createProgressCounter('upload', toSend.length, options.onProgress, { totalBytes });
     const limit = pLimit(options.jobs ?? DEFAULT_JOBS);
     const send = async (id: string) => {
       try {
@@ -109,8 +117,7 @@ export async function pushObjects(context: RepoContext, state: StateCache, optio
         const bytes = size <= SMALL_OBJECT ? readFileSync(file) : undefined;
         const intact = bytes ? md5Hex(bytes) === id.replace(/\.dir$/, '') : await cache.verify(id, state);
         if (!intact) throw new MlpError('FAILED_PRECONDITION', `Cache object ${id} is corrupt; not uploaded. Run \`mlp data status\`.`);
-        await store.upload(file, id, bytes);
-        counter.addBytes(size);
+        await store.upload(file, id, bytes, (sent) => counter.addBytes(sent, id));
         report.bytes += size;
         report.transferred++;
       } catch (error) {
@@ -151,8 +158,7 @@ export async function fetchObjects(
     const limit = pLimit(options.jobs ?? DEFAULT_JOBS);
     const download = async (id: string, counter?: ReturnType<typeof createProgressCounter>) => {
       try {
-        const bytes = await downloadVerified(cache, store, id);
-        counter?.addBytes(bytes);
+        const bytes = await downloadVerified(cache, store, id, counter ? (received) => counter.addBytes(received, id) : undefined);
         report.bytes += bytes;
         report.transferred++;
       } catch (error) {
@@ -181,10 +187,15 @@ export async function fetchObjects(
 }
 
 /** Downloads to a temp file, checks the md5 and only then moves it into the cache. Returns its size. */
-export async function downloadVerified(cache: ObjectCache, store: RemoteStore, id: string): Promise<number> {
+export async function downloadVerified(
+  cache: ObjectCache,
+  store: RemoteStore,
+  id: string,
+  onBytes?: (bytes: number) => void,
+): Promise<number> {
   const temp = await cache.tempPath();
   try {
-    const { md5: actual, size } = await store.download(id, temp);
+    const { md5: actual, size } = await store.download(id, temp, onBytes);
     if (actual !== id.replace(/\.dir$/, ''))
       throw new MlpError(
         'FAILED_PRECONDITION',
