@@ -22,8 +22,9 @@ export interface SourceRequest {
   remote: boolean;
 }
 
-const allowedForms =
-  "runs:/<run id>/<path>, a run's mlflow-artifacts: location, models:/<name>/<version>, or (from the SDK or CLI) a local folder";
+/** What the server owns, so what a request over REST may name. */
+const serverForms = "runs:/<run id>/<path>, a run's mlflow-artifacts: location, models:/<name>/<version>";
+const allowedForms = `${serverForms}, or (from the SDK or CLI) a local folder`;
 
 /** A registered version's files (`models:/name/3`, `models:/name@alias`), copied as they were registered. */
 async function registeredSource(context: RegistryContext, uri: string): Promise<ResolvedSource> {
@@ -54,7 +55,7 @@ async function localSource(context: RegistryContext, folder: string, remote: boo
   const refused = () =>
     new MlpError(
       'PERMISSION_DENIED',
-      `Cannot register ${JSON.stringify(folder)}: over the REST API a source must be ${allowedForms.replace(', or (from the SDK or CLI) a local folder', '')}, or a folder inside one the server's administrator allows (sourceFolders, MLP_REGISTRY_SOURCE_FOLDERS). Log the model as a run artifact and register runs:/<run id>/<path>.`,
+      `Cannot register ${JSON.stringify(folder)}: over the REST API a source must be ${serverForms}, or a folder inside one the server's administrator allows (sourceFolders, MLP_REGISTRY_SOURCE_FOLDERS). Log the model as a run artifact and register runs:/<run id>/<path>.`,
     );
   if (context.sourceFolders.length === 0 || !path.isAbsolute(folder)) throw refused();
   const real = await realpath(folder).catch(() => undefined);
