@@ -9,6 +9,7 @@ import { createPathGuard, type PathGuard } from './path-guard.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
+import { isStaleTemp, isWorkspaceTemp } from './temp-files.js';
 import { readTrackedOuts, type TrackedOut } from './tracked-outs.js';
 import { walkFiles } from './walk-files.js';
 
@@ -117,6 +118,13 @@ async function checkoutOne(
   };
 
   if (!isDirHash(recorded)) {
+    const prefix = `.${path.basename(target)}.`;
+    const siblings = await readdir(path.dirname(target)).catch(() => [] as string[]);
+    const temps = siblings.filter((name) => name.startsWith(prefix) && isWorkspaceTemp(name));
+    await removeStaleWorkspaceTemps(
+      guard,
+      temps.map((name) => path.join(path.dirname(target), name)),
+    );
     const stats = await statOrUndefined(target);
     if (stats?.isFile() && (await currentMd5(state, target, stats)) === recorded) return false;
     if (stats) await assertDisposable(context, state, target, stats, options, item.relativePath);
@@ -143,7 +151,9 @@ async function checkoutOne(
     await assertDisposable(context, state, target, existing, options, item.relativePath);
     await rm(target, { force: true });
   }
-  const present = existing?.isDirectory() ? await walkFiles(target) : [];
+  const temps: string[] = [];
+  const present = existing?.isDirectory() ? await walkFiles(target, { temps }) : [];
+  await removeStaleWorkspaceTemps(guard, temps);
   const currentByPath = new Map(present.map((file) => [file.relpath, file]));
   const limit = pLimit(CONCURRENCY);
   let changed = false;
@@ -232,5 +242,15 @@ async function removeEmptyFolders(root: string, folders: string[]): Promise<void
       if ((await readdir(folder).catch(() => ['?'])).length > 0) break;
       await rmdir(folder).catch(() => {});
     }
+  }
+}
+
+/** Removes temp files a killed checkout left in the workspace (see temp-files.ts); a live writer's stay. */
+async function removeStaleWorkspaceTemps(guard: PathGuard, temps: readonly string[]): Promise<void> {
+  for (const file of temps) {
+    const stats = await statOrUndefined(file);
+    if (!stats?.isFile() || !isStaleTemp(path.basename(file), stats.mtimeMs)) continue;
+    guard.assertInside(file, file);
+    await rm(file, { force: true });
   }
 }

@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, md5Hex } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
@@ -6,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DataRepo, openDataRepo } from './data-repo.js';
 import { fileError } from './file-hash.js';
 import { withProjectLock } from './project-lock.js';
+import { workspaceTempPath } from './temp-files.js';
 import { writeTree } from './test-project.js';
 
 let temp: TempDir;
@@ -245,6 +247,26 @@ describe('checkout', () => {
     // Named as targets, the same.
     await rm(path.join(root, 'a'));
     expect(await repo.checkout(['b', 'a'])).toMatchObject({ changed: ['a'], failed: [{ path: 'b.dvc' }] });
+  });
+
+  it('skips the temp files of a killed checkout in status and add, and removes them on the next checkout', async () => {
+    await writeTree(root, { foo: 'foo', 'dir/sub/a': 'a' });
+    const [, dirAdded] = await repo.add(['foo', 'dir']);
+    // Named as checkout names its temp files: by a process that has exited, and by this live one.
+    const exited = spawn(process.execPath, ['-e', '']);
+    const deadPid = await new Promise<number>((resolve) => exited.on('exit', () => resolve(exited.pid as number)));
+    const live = path.basename(workspaceTempPath(path.join(root, 'dir', 'sub', 'a')));
+    const host = /-([0-9a-f]{8})\.mlp-tmp$/.exec(live)?.[1];
+    const dead = (name: string) => `.${name}.${'0'.repeat(16)}-${deadPid}-${host}.mlp-tmp`;
+    await writeTree(root, { [`dir/sub/${dead('a')}`]: 'partial', [`dir/sub/${live}`]: 'writing', [dead('foo')]: 'partial' });
+
+    expect((await repo.status()).clean).toBe(true);
+    expect((await repo.add(['dir']))[0]?.md5).toBe(dirAdded?.md5);
+    await rm(path.join(root, 'foo'));
+    await rm(path.join(root, 'dir', 'sub', 'a'));
+    expect(await repo.checkout()).toMatchObject({ changed: ['dir', 'foo'], failed: [] });
+    expect((await readdir(path.join(root, 'dir', 'sub'))).sort()).toEqual([live, 'a'].sort());
+    expect(await readdir(root)).not.toContain(dead('foo'));
   });
 
   it('links with hardlink when asked', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { MlpError, md5Hex } from '@mlp/core';
 import { copyHashing, fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
 import type { StateCache } from './state-cache.js';
+import { workspaceTempPath } from './temp-files.js';
 
 /** Files up to this size are copied with synchronous whole-file calls (see walk-files.ts for why). */
 const SMALL_FILE = 256 * 1024;
@@ -48,7 +48,7 @@ export async function materialize(
   await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {
     throw fileError(error, path.dirname(target), 'create folder');
   });
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.mlp-tmp`);
+  const temp = workspaceTempPath(target);
   try {
     if (linkType === 'copy') {
       const small = (statSync(source, { throwIfNoEntry: false })?.size ?? 0) <= SMALL_FILE;

@@ -5,7 +5,8 @@ import path from 'node:path';
 
 /**
  * Temp files of the cache and of folder remotes are named after their writer,
- * `<random>-<pid>-<host>.tmp` (host: 8 hex of its name's md5), so a later command can tell a killed
+ * `<random>-<pid>-<host>.tmp` (host: 8 hex of its name's md5; checkout's, beside the file it writes,
+ * `.<name>.<random>-<pid>-<host>.mlp-tmp`), so a later command can tell a killed
  * writer's leftovers from a live one's work. One is stale when its writer ran on this machine and that
  * process is gone, or, whoever wrote it, when it has not been modified for STALE_TEMP_MS (a writer on
  * another machine, a reused pid, names from older versions). A live writer's file is never touched:
@@ -14,10 +15,24 @@ import path from 'node:path';
 export const STALE_TEMP_MS = 60 * 60 * 1000;
 
 const thisHost = createHash('md5').update(hostname()).digest('hex').slice(0, 8);
-const ownName = /^[0-9a-f]{16}-(\d+)-([0-9a-f]{8})\.tmp$/;
+const writerPart = /(?:^|\.)[0-9a-f]{16}-(\d+)-([0-9a-f]{8})\.(?:mlp-)?tmp$/;
+/** Checkout's temp files beside their target (older versions wrote 12 hex digits and no writer). */
+const workspaceTemp = /^\..+\.(?:[0-9a-f]{12}|[0-9a-f]{16}-\d+-[0-9a-f]{8})\.mlp-tmp$/;
+
+const writerTag = () => `${randomBytes(8).toString('hex')}-${process.pid}-${thisHost}`;
 
 export function tempFileName(): string {
-  return `${randomBytes(8).toString('hex')}-${process.pid}-${thisHost}.tmp`;
+  return `${writerTag()}.tmp`;
+}
+
+/** The temp file checkout writes a workspace file through: `.<name>.<random>-<pid>-<host>.mlp-tmp` beside it. */
+export function workspaceTempPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${writerTag()}.mlp-tmp`);
+}
+
+/** Whether a workspace file name is one of checkout's temp files (never data: add and status skip them). */
+export function isWorkspaceTemp(name: string): boolean {
+  return workspaceTemp.test(name);
 }
 
 function processAlive(pid: number): boolean {
@@ -32,7 +47,7 @@ function processAlive(pid: number): boolean {
 /** Whether a temp file named `name`, last modified at `mtimeMs`, belongs to no live writer. */
 export function isStaleTemp(name: string, mtimeMs: number, now = Date.now()): boolean {
   if (now - mtimeMs > STALE_TEMP_MS) return true;
-  const match = ownName.exec(name);
+  const match = writerPart.exec(name);
   if (!match || match[2] !== thisHost) return false;
   const pid = Number(match[1]);
   return pid !== process.pid && !processAlive(pid);

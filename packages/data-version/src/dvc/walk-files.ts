@@ -2,6 +2,7 @@ import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'no
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import { fileError } from './file-hash.js';
+import { isWorkspaceTemp } from './temp-files.js';
 
 export interface WalkedFile {
   absolutePath: string;
@@ -19,14 +20,15 @@ const BATCH = 512;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Lists every file under `dir`, following symbolic links as DVC does, with their stats. A link loop
+ * Lists every file under `dir`, following symbolic links as DVC does, with their stats; checkout's
+ * temp files are left out (and listed in `options.temps`). A link loop
  * or an unreadable folder is an MlpError naming the path; special files (sockets, FIFOs) are refused.
  *
  * The calls are synchronous in batches: a stat of a cached inode takes microseconds, and a promise
  * round trip through the thread pool costs ten times that, which decides whether `status` of 10,000
  * files takes 50 ms or 500 ms. The walk yields to the event loop between batches.
  */
-export async function walkFiles(dir: string): Promise<WalkedFile[]> {
+export async function walkFiles(dir: string, options: { temps?: string[] } = {}): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   let sinceYield = 0;
   const pending: Array<[folder: string, relative: string, ancestors: ReadonlySet<string>]> = [];
@@ -57,8 +59,11 @@ export async function walkFiles(dir: string): Promise<WalkedFile[]> {
       } catch (error) {
         throw fileError(error, absolutePath, 'read');
       }
-      if (stats.isFile()) files.push({ absolutePath, relpath, stats });
-      else if (stats.isDirectory()) {
+      if (stats.isFile()) {
+        // A checkout's temp file is never data: left by a killed checkout, it is collected for removal.
+        if (isWorkspaceTemp(entry.name)) options.temps?.push(absolutePath);
+        else files.push({ absolutePath, relpath, stats });
+      } else if (stats.isDirectory()) {
         if (ignoredNames.has(entry.name)) continue;
         // Real paths catch a loop however it is reached (a link to an ancestor, or through a linked parent).
         let real: string;
