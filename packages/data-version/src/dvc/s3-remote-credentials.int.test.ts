@@ -17,7 +17,7 @@ describe('an S3 remote with rejected credentials', () => {
       accessKeyId: 'NOT-A-KEY',
       secretAccessKey: 'not-a-secret',
     });
-    const error = await remote.probe().catch((caught: unknown) => caught);
+    const error = await remote.probe(false).catch((caught: unknown) => caught);
     expect(MlpError.isInstance(error) && error.code).toBe('UNAUTHENTICATED');
     const message = (error as Error).message;
     expect(message).toContain('access_key_id and secret_access_key for remote "storage" in .dvc/config.local');
