@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { rename } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, plural } from '@mlp/core';
 import type { ActiveRun, Run } from '@mlp/tracking';
@@ -175,10 +175,13 @@ export async function runTrackedSearch(
     const bestRunId = runIdOf(best.index);
     if (!bestRunId) throw new MlpError('INTERNAL', `The best trial ${best.index} has no run.`);
     const bestMetrics = metricsOf((await tracking.getRun(bestRunId)).metrics);
-    const bestPackage = packageDirs.get(best.index);
+    // A best trial from an earlier session left its package at <outDir>/<run id> when it ran on this machine.
+    const earlier = path.join(resolved.outDir, bestRunId);
+    const bestPackage =
+      packageDirs.get(best.index) ?? ((await stat(path.join(earlier, 'mlp-model.json')).catch(() => undefined)) ? earlier : undefined);
     parent.setTags({ [searchTags.best]: bestRunId, 'mlp.search.best_trial': String(best.index) });
     await parent.logMetrics(Object.fromEntries(Object.entries(bestMetrics).map(([key, value]) => [`best_${key}`, value])));
-    // A best trial from an earlier session has no local package here; its own run holds it.
+    // Otherwise (another machine) its own run holds it.
     if (bestPackage) await parent.logArtifacts(bestPackage, { path: 'model' });
     await parent.end();
 

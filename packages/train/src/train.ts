@@ -63,8 +63,9 @@ export interface TrainResult {
   bestRunId: string;
   bestMetrics: Record<string, number>;
   /**
-   * The local folder of the best model's package (also the run's `model/` artifacts). Absent when a
-   * resumed search's best trial ran in an earlier session: download it from that run.
+   * The local folder of the best model's package, `<outDir>/<best run id>` (also the run's `model/`
+   * artifacts). Absent when a resumed search's best trial ran in an earlier session on another
+   * machine: predict with `runs:/<best run id>`.
    */
   packageDir?: string;
   trials: TrialSummary[];

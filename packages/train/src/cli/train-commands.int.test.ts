@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type CapturedRun, type CliCommandModule, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
@@ -166,6 +166,9 @@ describe('mlp train and mlp predict', () => {
       expect(json.parent_run_id).toBe(parentRunId);
       expect(json.trials.map((trial) => trial.index)).toEqual([0, 1, 2, 3]);
       expect(json.trials.every((trial) => trial.status === 'FINISHED')).toBe(true);
+      // The best package is at .mlp/train/<best run id>, whichever session trained it.
+      expect(json.package).toBe(path.join(fx.dir, '.mlp', 'train', json.best_run_id));
+      expect((await stat(path.join(json.package, 'mlp-model.json'))).isFile()).toBe(true);
       expect((await tracking.getRun(parentRunId)).status).toBe('FINISHED');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
