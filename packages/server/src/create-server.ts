@@ -44,6 +44,8 @@ export const serverOptionsSchema = z.object({
     .int()
     .positive()
     .default(16 * 1024 * 1024),
+  /** How long a search's database statement may run before the database cancels it (503). */
+  statementTimeoutMs: z.number().int().positive().default(30_000),
   /** Access and error logs (pino's shape); the workspace logger by default. */
   logger: z.custom<Logger>((value) => isObject(value) && typeof value.info === 'function', 'must be a logger').optional(),
 });
@@ -94,7 +96,7 @@ export function createServer(options: ServerOptions): MlpServer {
     const issue = parsed.error.issues[0];
     throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
   }
-  const { workspace, tracking, registry, tokens, maxBodyBytes, allowedHosts } = parsed.data;
+  const { workspace, tracking, registry, tokens, maxBodyBytes, allowedHosts, statementTimeoutMs } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
   const auth = createBearerAuth(tokens);
   const router = createRouter(registry ? [...allRoutes, ...registryRoutes(registry)] : allRoutes);
@@ -112,7 +114,9 @@ export function createServer(options: ServerOptions): MlpServer {
       if (server) throw new MlpError('FAILED_PRECONDITION', 'The server is already listening; close() it first.');
       // The host check needs the listen address, so each listen gets its handler.
       const hostCheck = createHostCheck(host, allowedHosts);
-      const created = createHttpServer(createRequestHandler({ workspace, tracking, logger, maxBodyBytes, auth, router, hostCheck }));
+      const created = createHttpServer(
+        createRequestHandler({ workspace, tracking, logger, maxBodyBytes, auth, router, hostCheck, statementTimeoutMs }),
+      );
       // Uploads may take long: no limit on a whole request, but an idle socket is dropped after 2 minutes.
       created.requestTimeout = 0;
       created.timeout = 120_000;

@@ -15,8 +15,15 @@ export interface Database {
   /** Drizzle over the pool: the way packages query their tables. */
   readonly drizzle: NodePgDatabase;
   readonly pool: Pool;
-  /** Raw SQL with `$1` parameters, for the few places drizzle does not reach. */
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Raw SQL with `$1` parameters, for the few places drizzle does not reach. `limits` cancels the
+   * statement in the database when `signal` aborts or after `statementTimeoutMs` (UNAVAILABLE then).
+   */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    limits?: { signal?: AbortSignal | undefined; statementTimeoutMs?: number | undefined },
+  ): Promise<Row[]>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T>;
   /** A dedicated connection (for LISTEN, advisory locks held across statements); release it when done. */

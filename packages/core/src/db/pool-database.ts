@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { MlpError } from '../errors/mlp-error.js';
 import type { Database, DbExecutor } from './database.js';
+import { limitedQuery } from './limited-query.js';
 
 // int8 (bigint) columns come back as strings by default; counts and sizes are safe as numbers up to 2^53,
 // and ids that could exceed it are read as text by the code that needs them.
@@ -40,8 +41,9 @@ export async function openPoolDatabase(options: PoolDatabaseOptions): Promise<Da
     displayUrl: options.displayUrl,
     drizzle: db,
     pool,
-    async query(text, params) {
-      const result = await pool.query(text, params);
+    async query<Row extends Record<string, unknown>>(text: string, params?: unknown[], limits?: Parameters<Database['query']>[2]) {
+      if (limits?.signal || limits?.statementTimeoutMs !== undefined) return limitedQuery<Row>(pool, text, params, limits);
+      const result = await pool.query<Row>(text, params);
       return result.rows;
     },
     transaction<T>(work: (tx: DbExecutor) => Promise<T>) {

@@ -43,6 +43,19 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** MLP_SERVER_STATEMENT_TIMEOUT_MS: how long a search's statement may run (createServer's default when unset). */
+function statementTimeoutFromEnv(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1)
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `MLP_SERVER_STATEMENT_TIMEOUT_MS=${JSON.stringify(raw)} is not a positive whole number of milliseconds. Fix or unset it.`,
+      { details: { variable: 'MLP_SERVER_STATEMENT_TIMEOUT_MS' } },
+    );
+  return value;
+}
+
 /** What `mlp server` does: open the workspace, serve it until `signal` aborts, then close. */
 export async function runServer(context: ServerCommandsContext, options: RunServerOptions): Promise<void> {
   const port = parsePort(options.port);
@@ -56,6 +69,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
       'serving without authentication on a non-loopback address: anyone who reaches it may write; pass --token-file',
     );
   }
+  const statementTimeoutMs = statementTimeoutFromEnv(process.env.MLP_SERVER_STATEMENT_TIMEOUT_MS);
   const workspace = await context.openWorkspace({ applicationName: 'mlp server' });
   const tracking = await createSqlTrackingStore(workspace);
   const registry = await createRegistry(workspace);
@@ -78,6 +92,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     registry,
     logger,
     allowedHosts,
+    ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
     ...(tokenFile ? { tokens: tokenFile.tokens } : {}),
   });
   try {

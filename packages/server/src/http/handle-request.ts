@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Workspace } from '@mlp/core';
 import type { TrackingStore } from '@mlp/tracking';
+import { databaseProblem } from '../database-health.js';
 import { type createBearerAuth, requireScope } from './bearer-auth.js';
 import { assertCleanText } from './clean-text.js';
 import type { HostCheck } from './host-check.js';
@@ -21,6 +22,8 @@ export interface RequestHandlerOptions {
   router: ReturnType<typeof createRouter>;
   maxBodyBytes: number;
   hostCheck: HostCheck;
+  /** The statement timeout of queries made for a request (searches). */
+  statementTimeoutMs: number;
 }
 
 const maxLoggedUrl = 1000;
@@ -33,7 +36,7 @@ function splitTarget(target: string): [path: string, query: string] {
 
 /** Runs one request: host check, auth, routing, input, handler, MLflow error body; logs it once it ends. */
 export function createRequestHandler(options: RequestHandlerOptions) {
-  const { workspace, tracking, logger, auth, router, maxBodyBytes, hostCheck } = options;
+  const { workspace, tracking, logger, auth, router, maxBodyBytes, hostCheck, statementTimeoutMs } = options;
   const serverPaths = serverPathsOf(workspace);
 
   async function run(
@@ -43,12 +46,14 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     path: string,
     query: string,
     principal: { tokenId?: string | undefined },
+    signal: AbortSignal,
   ) {
     // Before anything else, /health included: a rebinding page must learn nothing.
     hostCheck.check(req.method ?? 'GET', req.headers);
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('OK');
+      const problem = await databaseProblem(workspace.db);
+      res.writeHead(problem ? 503 : 200, { 'content-type': 'text/plain' });
+      res.end(problem ? `UNAVAILABLE: ${problem}` : 'OK');
       return;
     }
     const authenticated = auth.authenticate(req.headers);
@@ -61,6 +66,8 @@ export function createRequestHandler(options: RequestHandlerOptions) {
       logger,
       requestId,
       ...(authenticated.tokenId ? { tokenId: authenticated.tokenId } : {}),
+      signal,
+      statementTimeoutMs,
     };
     if (route.kind === 'raw') {
       await route.handle(req, res, context, rest, query);
@@ -95,7 +102,12 @@ export function createRequestHandler(options: RequestHandlerOptions) {
       else logger.info(fields, message);
     });
 
-    run(req, res, requestId, path, query, principal).catch((error: unknown) => {
+    // A client that leaves before the answer is complete abandons the request: its queries are cancelled.
+    const abandoned = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned.abort();
+    });
+    run(req, res, requestId, path, query, principal, abandoned.signal).catch((error: unknown) => {
       const answer = toMlflowError(error, requestId);
       answer.body.message = hideServerPaths(answer.body.message, serverPaths);
       if (answer.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');

@@ -14,6 +14,10 @@ export interface RouteContext {
   requestId: string;
   /** The bearer token's id when the request carried one: who did it, for audit logs. */
   tokenId?: string;
+  /** Aborts when the client goes away before the answer is sent: expensive queries stop with it. */
+  signal: AbortSignal;
+  /** How long one database statement made for a request may run (the server's statementTimeoutMs). */
+  statementTimeoutMs: number;
 }
 
 /** A route whose input is a JSON body (POST) or a query string (GET) and whose answer is JSON. */

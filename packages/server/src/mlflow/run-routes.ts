@@ -54,8 +54,10 @@ const searchSchema = message({
   page_token: string.optional(),
 });
 
-async function searchRuns(input: z.output<typeof searchSchema>, { tracking }: RouteContext) {
+async function searchRuns(input: z.output<typeof searchSchema>, { tracking, signal, statementTimeoutMs }: RouteContext) {
   const page = await tracking.searchRuns({
+    signal,
+    statementTimeoutMs,
     experimentIds: input.experiment_ids,
     maxResults: checkMaxResults(input.max_results),
     viewType: input.run_view_type ?? 'ACTIVE_ONLY',

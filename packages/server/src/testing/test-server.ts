@@ -23,7 +23,10 @@ export interface TestServer {
 
 /** `mlp server` over a fresh workspace on its own PostgreSQL database, listening on a free port. */
 export async function startTestServer(
-  options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes' | 'allowedHosts'> & { withRegistry?: boolean; listenHost?: string } = {},
+  options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes' | 'allowedHosts' | 'statementTimeoutMs'> & {
+    withRegistry?: boolean;
+    listenHost?: string;
+  } = {},
 ): Promise<TestServer> {
   const { withRegistry, listenHost, ...serverOptions } = options;
   const dir = await createTempDir('mlp-server-');

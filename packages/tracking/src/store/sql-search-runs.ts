@@ -24,6 +24,7 @@ export async function searchRuns(db: Database, input: SearchRunsInput): Promise<
      where r.experiment_id = any($1::bigint[]) and r.lifecycle_stage = any($2::text[]) and (${search.where})
      order by ${search.orderBy} limit ${search.limit} offset ${search.offset}`,
     [experimentIds, lifecycleStagesFor(input.viewType), ...search.params],
+    { signal: input.signal, statementTimeoutMs: input.statementTimeoutMs },
   );
   const token = nextPageToken(search.offset, search.limit, rows.length);
   return { items: await assembleRuns(db, rows), ...(token ? { nextPageToken: token } : {}) };

@@ -9,8 +9,12 @@ export interface CreateExperimentInput {
 
 export interface SearchExperimentsInput {
   viewType?: ViewType;
-  /** Substring match on names, case-insensitive (a subset of MLflow's experiment filter). */
+  /** Substring match on names, case-insensitive. */
   nameContains?: string;
+  /** MLflow's experiment filter: `name LIKE 'churn%' and tags.team = 'ml' and creation_time > 1700000000000`. */
+  filter?: string;
+  /** MLflow's experiment order_by: `name`, `experiment_id`, `creation_time`, `last_update_time`, ASC or DESC. Default newest first. */
+  orderBy?: string[];
   maxResults?: number;
   pageToken?: string;
 }
@@ -46,6 +50,10 @@ export interface SearchRunsInput {
   viewType?: ViewType;
   maxResults?: number;
   pageToken?: string;
+  /** Cancels the search in the database when aborted (a server passes its request's). */
+  signal?: AbortSignal;
+  /** Cancels the search in the database after this long; UNAVAILABLE then. */
+  statementTimeoutMs?: number;
 }
 
 /** How much one `logBatch` call may carry. */
@@ -76,10 +84,15 @@ export interface TrackingStore {
   /** Undefined when no experiment has the name. */
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   searchExperiments(input?: SearchExperimentsInput): Promise<Page<Experiment>>;
+  /** FAILED_PRECONDITION for a deleted experiment. */
   renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** Deletes its runs too; NOT_FOUND when it is deleted already. */
   deleteExperiment(experimentId: string): Promise<void>;
+  /** Restores its runs too; NOT_FOUND when it is active. */
   restoreExperiment(experimentId: string): Promise<void>;
   setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  /** NOT_FOUND when the experiment has no such tag; FAILED_PRECONDITION when the experiment is deleted. */
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(runId: string): Promise<Run>;
