@@ -139,7 +139,10 @@ describe('a tracked search', () => {
     expect(resumed.trials.map((trial) => trial.params)).toEqual(fresh.trials.map((trial) => trial.params));
     expect((await fx.tracking.getRun(parentRunId)).status).toBe('FINISHED');
 
-    const other = await train({ ...spec, epochs: 3 }, { tracking: fx.tracking, resume: parentRunId }).catch((error: unknown) => error);
+    const other = await train(
+      { ...spec, epochs: 3 },
+      { tracking: fx.tracking, outDir: path.join(fx.dir, 'other'), resume: parentRunId },
+    ).catch((error: unknown) => error);
     expect(other).toMatchObject({ code: 'FAILED_PRECONDITION' });
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadModel } from './package/load-model.js';
 import { packModel } from './package/model-archive.js';
 import type { TrainSpecInput } from './spec/train-spec.js';
@@ -145,11 +145,17 @@ describe('train: one tracked run', () => {
   });
 
   it('records a failed training as a FAILED run with the reason, and says what was wrong', async () => {
+    // No outDir: packages go to the workspace's .mlp/train/<run id>, where `mlp train` puts them.
+    vi.stubEnv('MLP_WORKSPACE', fx.dir);
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
     const spec = { ...baseSpec(), experiment: 'train-int-failures', target: 'nope' };
     const error = await train(spec, { tracking: fx.tracking }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect((error as Error).message).toContain('nope');
     const ok = await train({ ...spec, target: 'late', epochs: 1 }, { tracking: fx.tracking });
+    expect(ok.packageDir).toBe(path.join(fx.dir, '.mlp', 'train', ok.bestRunId));
     const { experimentId } = await fx.tracking.getRun(ok.bestRunId);
     const failed = await fx.tracking.searchRuns({ experimentIds: [experimentId], filter: "attributes.status = 'FAILED'" });
     expect(failed.items).toHaveLength(1);

@@ -85,6 +85,8 @@ describe('a trainer plugin', () => {
       await model.close();
     }
     await expect(loadModel(packageDir)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
-    await expect(train(spec, { tracking: fx.tracking })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    await expect(train(spec, { tracking: fx.tracking, outDir: path.join(fx.dir, 'out') })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+    });
   });
 });
