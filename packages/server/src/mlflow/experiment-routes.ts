@@ -1,17 +1,8 @@
 import { MlpError } from '@mlp/core';
-import {
-  assertCreateExperiment,
-  assertExperimentName,
-  assertExperimentTag,
-  type CreateExperimentInput,
-  type Experiment,
-  type Page,
-  type ViewType,
-} from '@mlp/tracking';
+import { assertCreateExperiment, assertExperimentName, assertExperimentTag, type CreateExperimentInput } from '@mlp/tracking';
 import type { z } from 'zod';
-import { invalidParameter } from '../http/http-error.js';
+import { HttpError, invalidParameter } from '../http/http-error.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
-import { parseExperimentFilter } from './experiment-filter.js';
 import { experimentJson } from './mlflow-json.js';
 import { int64, keyValue, message, repeated, string, viewType } from './request-fields.js';
 
@@ -39,29 +30,14 @@ const searchSchema = message({
   view_type: viewType.optional(),
 });
 
-const matchesView = (experiment: Experiment, view: ViewType) =>
-  view === 'ALL' || (view === 'ACTIVE_ONLY') === (experiment.lifecycleStage === 'active');
-
 async function searchExperiments(input: z.output<typeof searchSchema>, { tracking }: RouteContext) {
-  if (input.order_by.length > 0) {
-    throw invalidParameter('mlp server does not support order_by when searching experiments; leave it out to get its default order.');
-  }
-  const view = input.view_type ?? 'ACTIVE_ONLY';
-  const maxResults = checkMaxResults(input.max_results);
-  const filter = parseExperimentFilter(input.filter);
-  let page: Page<Experiment>;
-  if (filter.kind === 'name-equals') {
-    // Names are unique, so this is one experiment or none: no paging.
-    const found = await tracking.getExperimentByName(filter.name);
-    page = { items: found && matchesView(found, view) ? [found] : [] };
-  } else {
-    page = await tracking.searchExperiments({
-      viewType: view,
-      maxResults,
-      ...(filter.kind === 'name-contains' ? { nameContains: filter.text } : {}),
-      ...(input.page_token ? { pageToken: input.page_token } : {}),
-    });
-  }
+  const page = await tracking.searchExperiments({
+    viewType: input.view_type ?? 'ACTIVE_ONLY',
+    maxResults: checkMaxResults(input.max_results),
+    orderBy: input.order_by,
+    ...(input.filter ? { filter: input.filter } : {}),
+    ...(input.page_token ? { pageToken: input.page_token } : {}),
+  });
   return { experiments: page.items.map(experimentJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
 }
 
@@ -115,7 +91,15 @@ export const experimentRoutes: Route[] = [
     async (input, { tracking }) => {
       if (input.new_name) {
         assertExperimentName(input.new_name);
-        await tracking.renameExperiment(input.experiment_id, input.new_name);
+        try {
+          await tracking.renameExperiment(input.experiment_id, input.new_name);
+        } catch (error) {
+          // MLflow refuses renaming a deleted experiment with INVALID_STATE, which it sends as HTTP 500.
+          if (MlpError.isInstance(error) && error.code === 'FAILED_PRECONDITION') {
+            throw new HttpError(500, 'INVALID_STATE', 'FAILED_PRECONDITION', error.message);
+          }
+          throw error;
+        }
       } else await tracking.getExperiment(input.experiment_id);
       return {};
     },
@@ -136,6 +120,16 @@ export const experimentRoutes: Route[] = [
     async (input, { tracking }) => {
       assertExperimentTag(input.key, input.value ?? '');
       await tracking.setExperimentTag(input.experiment_id, input.key, input.value ?? '');
+      return {};
+    },
+  ),
+  jsonRoute(
+    'POST',
+    'mlflow/experiments/delete-experiment-tag',
+    'write',
+    message({ ...experimentId, key: string.required() }),
+    async (input, { tracking }) => {
+      await tracking.deleteExperimentTag(input.experiment_id, input.key);
       return {};
     },
   ),

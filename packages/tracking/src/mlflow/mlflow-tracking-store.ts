@@ -1,6 +1,6 @@
 import { MlpError } from '@mlp/core';
 import type { Experiment, Metric, Page } from '../model.js';
-import type { CreateRunInput, LogBatchInput, TrackingStore } from '../store/tracking-store.js';
+import type { CreateRunInput, LogBatchInput, SearchExperimentsInput, TrackingStore } from '../store/tracking-store.js';
 import { assertLogBatch } from '../validate-names.js';
 import { splitLogBatch } from './log-batch-requests.js';
 import { createMlflowHttpClient, type MlflowHttpOptions } from './mlflow-http-client.js';
@@ -27,6 +27,15 @@ function page<T>(items: T[], answer: Record<string, unknown>): Page<T> {
 
 /** `''` is how MLflow's filter grammar escapes a quote inside a string. */
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The store's name substring and MLflow filter as one MLflow filter. */
+function experimentFilter(input: SearchExperimentsInput): string | undefined {
+  const parts = [
+    ...(input.nameContains ? [`name ILIKE ${quoted(`%${input.nameContains}%`)}`] : []),
+    ...(input.filter?.trim() ? [input.filter] : []),
+  ];
+  return parts.length > 0 ? parts.join(' AND ') : undefined;
+}
 
 /**
  * A TrackingStore on an MLflow tracking server's REST API: `mlp server`, or MLflow's own. Uses global
@@ -86,7 +95,8 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
       const answer = await http.post('mlflow/experiments/search', {
         view_type: input.viewType ?? 'ACTIVE_ONLY',
         max_results: input.maxResults ?? 1000,
-        ...(input.nameContains ? { filter: `name ILIKE ${quoted(`%${input.nameContains}%`)}` } : {}),
+        ...(experimentFilter(input) ? { filter: experimentFilter(input) } : {}),
+        ...(input.orderBy?.length ? { order_by: input.orderBy } : {}),
         ...(input.pageToken ? { page_token: input.pageToken } : {}),
       });
       let items: Experiment[] = Array.isArray(answer.experiments) ? answer.experiments.map(parseExperiment) : [];
@@ -107,6 +117,9 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
     },
     async setExperimentTag(experimentId, key, value) {
       await http.post('mlflow/experiments/set-experiment-tag', { experiment_id: experimentId, key, value });
+    },
+    async deleteExperimentTag(experimentId, key) {
+      await http.post('mlflow/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
     },
 
     async createRun(input: CreateRunInput) {

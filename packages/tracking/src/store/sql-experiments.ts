@@ -1,6 +1,7 @@
 import { type Database, MlpError } from '@mlp/core';
 import type { Experiment, Page } from '../model.js';
 import { decodePageToken, encodePageToken } from '../search/page-token.js';
+import { compileExperimentSearch } from './experiment-search.js';
 import { withTransaction } from './sql-transaction.js';
 import type { CreateExperimentInput, SearchExperimentsInput } from './tracking-store.js';
 import { lifecycleStagesFor } from './view-type.js';
@@ -40,6 +41,16 @@ export function parseExperimentId(experimentId: string): number {
   return Number(experimentId);
 }
 
+/** MLflow changes tags of active experiments only. */
+function assertActive(experiment: Experiment): void {
+  if (experiment.lifecycleStage !== 'active') {
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `The experiment ${experiment.experimentId} must be in the 'active' state. Current state is ${experiment.lifecycleStage}: restore it first.`,
+    );
+  }
+}
+
 export function createSqlExperiments(db: Database) {
   async function getExperiment(experimentId: string): Promise<Experiment> {
     const [row] = await db.query<ExperimentRow & Record<string, unknown>>(`${selectExperiment} where e.experiment_id = $1`, [
@@ -49,20 +60,36 @@ export function createSqlExperiments(db: Database) {
     return toExperiment(row);
   }
 
-  async function setStage(experimentId: string, from: string, to: string): Promise<void> {
+  /**
+   * Deleting an experiment deletes its runs, and restoring it restores all of them, as MLflow does.
+   * Deleting a deleted one or restoring an active one is NOT_FOUND, as MLflow's lookup by stage answers.
+   */
+  async function setStage(experimentId: string, from: 'active' | 'deleted', to: 'active' | 'deleted'): Promise<void> {
     const id = parseExperimentId(experimentId);
-    const rows = await db.query<{ lifecycle_stage: string }>('select lifecycle_stage from tracking_experiments where experiment_id = $1', [
-      id,
-    ]);
-    if (!rows[0]) throw new MlpError('NOT_FOUND', `No experiment with id ${experimentId}.`);
-    if (rows[0].lifecycle_stage !== from) {
-      throw new MlpError('FAILED_PRECONDITION', `Experiment ${experimentId} is ${rows[0].lifecycle_stage}, not ${from}.`);
-    }
-    await db.query('update tracking_experiments set lifecycle_stage = $2, last_update_time = $3 where experiment_id = $1', [
-      id,
-      to,
-      Date.now(),
-    ]);
+    const now = Date.now();
+    await withTransaction(db, async (client) => {
+      const { rows } = await client.query<{ lifecycle_stage: string }>(
+        'select lifecycle_stage from tracking_experiments where experiment_id = $1 for update',
+        [id],
+      );
+      if (!rows[0]) throw new MlpError('NOT_FOUND', `No experiment with id ${experimentId}.`);
+      if (rows[0].lifecycle_stage !== from) {
+        throw new MlpError(
+          'NOT_FOUND',
+          `No ${from} experiment with id ${experimentId}: it is ${rows[0].lifecycle_stage} already, so there is nothing to ${to === 'deleted' ? 'delete' : 'restore'}.`,
+        );
+      }
+      await client.query('update tracking_experiments set lifecycle_stage = $2, last_update_time = $3 where experiment_id = $1', [
+        id,
+        to,
+        now,
+      ]);
+      await client.query('update tracking_runs set lifecycle_stage = $2, deleted_time = $3 where experiment_id = $1', [
+        id,
+        to,
+        to === 'deleted' ? now : null,
+      ]);
+    });
   }
 
   return {
@@ -113,10 +140,12 @@ export function createSqlExperiments(db: Database) {
     async searchExperiments(input: SearchExperimentsInput = {}): Promise<Page<Experiment>> {
       const limit = Math.min(input.maxResults ?? 1000, 50_000);
       const offset = decodePageToken(input.pageToken);
+      const search = compileExperimentSearch(input.filter, input.orderBy ?? [], 4);
       const rows = await db.query<ExperimentRow & Record<string, unknown>>(
         `${selectExperiment} where e.lifecycle_stage = any($1) and ($2::text is null or e.name ilike '%' || $2 || '%')
-         order by e.experiment_id limit $3 offset $4`,
-        [lifecycleStagesFor(input.viewType), input.nameContains ?? null, limit + 1, offset],
+         ${search.conditions.map((condition) => `and ${condition}`).join(' ')}
+         order by ${search.order.join(', ')} limit $3 offset $4`,
+        [lifecycleStagesFor(input.viewType), input.nameContains ?? null, limit + 1, offset, ...search.params],
       );
       return {
         items: rows.slice(0, limit).map(toExperiment),
@@ -125,13 +154,14 @@ export function createSqlExperiments(db: Database) {
     },
 
     async renameExperiment(experimentId: string, newName: string): Promise<void> {
-      await getExperiment(experimentId);
+      if ((await getExperiment(experimentId)).lifecycleStage !== 'active') {
+        throw new MlpError('FAILED_PRECONDITION', `Cannot rename a non-active experiment: restore experiment ${experimentId} first.`);
+      }
       try {
-        await db.query('update tracking_experiments set name = $2, last_update_time = $3 where experiment_id = $1', [
-          parseExperimentId(experimentId),
-          newName,
-          Date.now(),
-        ]);
+        await db.query(
+          `update tracking_experiments set name = $2, last_update_time = $3 where experiment_id = $1 and lifecycle_stage = 'active'`,
+          [parseExperimentId(experimentId), newName, Date.now()],
+        );
       } catch (error) {
         if ((error as { code?: string }).code === '23505')
           throw new MlpError('ALREADY_EXISTS', `An experiment named ${JSON.stringify(newName)} already exists.`);
@@ -143,12 +173,21 @@ export function createSqlExperiments(db: Database) {
     restoreExperiment: (experimentId: string) => setStage(experimentId, 'deleted', 'active'),
 
     async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-      await getExperiment(experimentId);
+      assertActive(await getExperiment(experimentId));
       await db.query(
         `insert into tracking_experiment_tags (experiment_id, key, value) values ($1, $2, $3)
          on conflict (experiment_id, key) do update set value = excluded.value`,
         [parseExperimentId(experimentId), key, value],
       );
+    },
+
+    async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+      assertActive(await getExperiment(experimentId));
+      const deleted = await db.query('delete from tracking_experiment_tags where experiment_id = $1 and key = $2 returning key', [
+        parseExperimentId(experimentId),
+        key,
+      ]);
+      if (deleted.length === 0) throw new MlpError('NOT_FOUND', `No tag with name: ${key} in experiment with id ${experimentId}.`);
     },
   };
 }

@@ -61,6 +61,10 @@ export function runTrackingStoreContract(
         await store.renameExperiment(created.experimentId, renamed);
         await store.setExperimentTag(created.experimentId, 'owner', 'ana');
         expect(await store.getExperiment(created.experimentId)).toMatchObject({ name: renamed, tags: { team: 'ml', owner: 'ana' } });
+        await store.setExperimentTag(created.experimentId, 'gone', 'soon');
+        await store.deleteExperimentTag(created.experimentId, 'gone');
+        expect((await store.getExperiment(created.experimentId)).tags).toEqual({ team: 'ml', owner: 'ana' });
+        expect(await codeOf(store.deleteExperimentTag(created.experimentId, 'gone'))).toBe('NOT_FOUND');
 
         await store.deleteExperiment(created.experimentId);
         const active = await store.searchExperiments({ maxResults: 50_000 });

@@ -117,6 +117,12 @@ export function createMemoryTrackingStore(): MemoryTrackingStore {
       return found && structuredClone(found);
     },
     async searchExperiments(input: SearchExperimentsInput = {}) {
+      if (input.filter?.trim() || input.orderBy?.length) {
+        throw new MlpError(
+          'INVALID_ARGUMENT',
+          'The in-memory test store searches experiments by nameContains only; use the SQL store for filters.',
+        );
+      }
       const view = input.viewType ?? 'ACTIVE_ONLY';
       const items = [...experiments.values()].filter(
         (e) =>
@@ -139,6 +145,11 @@ export function createMemoryTrackingStore(): MemoryTrackingStore {
     },
     async setExperimentTag(id, key, value) {
       experiment(id).tags[key] = value;
+    },
+    async deleteExperimentTag(id, key) {
+      const { tags } = experiment(id);
+      if (!(key in tags)) throw new MlpError('NOT_FOUND', `No tag with name: ${key} in experiment with id ${id}.`);
+      delete tags[key];
     },
 
     async createRun(input: CreateRunInput) {
