@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError, md5Hex } from '@mlp/core';
+import { md5Hex } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DataRepo, openDataRepo } from './data-repo.js';
 import { fileError } from './file-hash.js';
 import { withProjectLock } from './project-lock.js';
 import { workspaceTempPath } from './temp-files.js';
-import { writeTree } from './test-project.js';
+import { errorOf, writeTree } from './test-project.js';
 
 let temp: TempDir;
 let root: string;
@@ -25,16 +25,6 @@ afterEach(async () => {
 });
 
 const read = (name: string) => readFile(path.join(root, name), 'utf8');
-
-async function errorOf(promise: Promise<unknown>): Promise<MlpError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (MlpError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlpError');
-}
 
 describe('add', () => {
   it("reproduces DVC's vectors for a file and a folder, with .dvc files, cache objects and .gitignore", async () => {

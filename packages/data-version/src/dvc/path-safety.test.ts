@@ -1,11 +1,11 @@
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError, md5Hex } from '@mlp/core';
+import { md5Hex } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DataRepo, openDataRepo } from './data-repo.js';
 import { serializeManifest } from './dir-manifest.js';
-import { writeTree } from './test-project.js';
+import { errorOf, writeTree } from './test-project.js';
 
 // Real files and real symbolic links: a `.dvc` file is data a clone takes from anyone, and no path it
 // names may make mlp write or delete outside the project.
@@ -39,16 +39,6 @@ const outsideUntouched = async () => {
   expect(await readFile(path.join(outside, 'dir', 'sub', 'a.txt'), 'utf8')).toBe(PRECIOUS);
   expect((await readdir(outside)).sort()).toEqual(['dir', 'secret.txt']);
 };
-
-async function errorOf(promise: Promise<unknown>): Promise<MlpError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (MlpError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an MlpError');
-}
 
 describe('checkout refuses paths that leave the project', () => {
   const hostile: Array<[string, () => Promise<void>]> = [

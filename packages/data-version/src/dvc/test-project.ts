@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MlpError } from '@mlp/core';
 
 /** Writes a tree of files under `root`: `{ 'dir/a.csv': 'x' }`. For tests. */
 export async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
@@ -8,4 +9,15 @@ export async function writeTree(root: string, files: Record<string, string | Uin
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, content);
   }
+}
+
+/** The MlpError `promise` rejects with; fails when it resolves or rejects with anything else. For tests. */
+export async function errorOf(promise: Promise<unknown>): Promise<MlpError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (MlpError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected an MlpError');
 }
