@@ -79,7 +79,11 @@ export function createCliContext(options: CliContextOptions): CliContextControll
       env: io.env,
       get logger() {
         const globals = options.globalOptions();
-        logger ??= createCliLogger({ level: resolveCliLogLevel(globals, workspaceDir(), io.env), stderr: io.stderr, json: globals.json });
+        logger ??= createCliLogger({
+          level: resolveCliLogLevel(globals, workspaceDir(), io.env),
+          stderr: output.display.stream,
+          json: globals.json,
+        });
         return logger;
       },
       migrations: options.migrations,

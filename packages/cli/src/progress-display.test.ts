@@ -65,6 +65,24 @@ describe('createProgressDisplay on a terminal', () => {
   });
 });
 
+describe('createProgressDisplay and other writers of stderr', () => {
+  it('puts a log line above the live block instead of through it', () => {
+    const stderr = stream(true, 60);
+    const display = createProgressDisplay({ stream: stderr, enabled: () => true });
+    display.status(['2/3 done', 'trial 2: epoch 1/6']);
+    display.stream.write('WARN: the tracking server is slow\n');
+    expect(screen(stderr.text())).toEqual(['WARN: the tracking server is slow', '2/3 done', 'trial 2: epoch 1/6']);
+  });
+
+  it('passes log lines through unchanged in a pipe and under --json', () => {
+    const pipe = stream(false);
+    createProgressDisplay({ stream: pipe, enabled: () => true }).stream.write('WARN: x\n');
+    const json = stream(true);
+    createProgressDisplay({ stream: json, enabled: () => false }).stream.write('{"level":40}\n');
+    expect([pipe.text(), json.text()]).toEqual(['WARN: x\n', '{"level":40}\n']);
+  });
+});
+
 describe('createProgressDisplay in a pipe or under --json', () => {
   it('prints permanent lines as plain lines and nothing live, without escape codes', () => {
     const stderr = stream(false);

@@ -44,6 +44,8 @@ export interface ProgressDisplay {
   counter(label: string, options?: CounterOptions): ProgressCounter;
   /** Removes the live block (before a result or an error is printed). */
   clear(): void;
+  /** A stream for other writers of stderr (the logger): their text goes above the live block, even under `--json`. */
+  readonly stream: ProgressStream;
 }
 
 /** Counters redraw at most this often; status changes redraw at once. */
@@ -75,7 +77,20 @@ export function createProgressDisplay(options: ProgressDisplayOptions): Progress
     lastDraw = now();
   };
 
+  const above: ProgressStream = {
+    isTTY: stream.isTTY,
+    write(chunk: string) {
+      if (!log || !shown) return stream.write(chunk);
+      log.clear();
+      stream.write(chunk);
+      shown = false;
+      draw();
+      return true;
+    },
+  };
+
   return {
+    stream: above,
     line(text) {
       if (!options.enabled()) return;
       if (!log) {

@@ -12,6 +12,7 @@ function recorder() {
       status = typeof next === 'string' ? [next] : next;
     },
     counter: () => ({ update() {}, add() {}, setLabel() {}, done() {} }),
+    stream: { write: () => true },
     clear: () => {
       status = [];
     },
