@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
@@ -175,5 +175,25 @@ describe('gc', () => {
     const report = await catalog.gc({ dryRun: false });
     expect(report.removed).not.toContain(first.rootHash);
     expect(await readFile(repo.cachePath(first.rootHash), 'utf8')).toBe(v1);
+  });
+});
+
+describe('a snapshot folder linked out of the project', () => {
+  it('is refused before anything is written through the link', async () => {
+    const outside = await createTempDir('mlp-resolve-outside-');
+    try {
+      await writeFile(path.join(temp.path, 'data', 'linked.csv'), v1);
+      await catalog.addVersion({ dataset: 'linked', path: 'data/linked.csv' });
+      await writeFile(path.join(temp.path, 'data', 'linked.csv'), v2);
+      await catalog.addVersion({ dataset: 'linked', path: 'data/linked.csv' });
+      // linked@1 is not the working copy, so it goes to a snapshot under .mlp/datasets/linked/1/.
+      await mkdir(path.join(temp.path, '.mlp', 'datasets'), { recursive: true });
+      await symlink(outside.path, path.join(temp.path, '.mlp', 'datasets', 'linked'));
+      const error = await thrown(catalog.resolve('linked@1'));
+      expect([error.code, error.message]).toEqual(['INVALID_ARGUMENT', expect.stringContaining('outside the project')]);
+      expect(await readdir(outside.path)).toEqual([]);
+    } finally {
+      await outside.remove();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, STATE_DIR_NAME, writeFileAtomic } from '@mlp/core';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createPathGuard } from '../dvc/path-guard.js';
 import type { CatalogDataRepo } from './catalog-data-repo.js';
 import type { DatasetVersion } from './catalog-model.js';
 
@@ -102,6 +103,8 @@ export async function resolveVersion(
 
   const folder = path.join(repo.root, STATE_DIR_NAME, 'datasets', version.dataset, String(version.version));
   const snapshot = path.join(folder, path.posix.basename(version.path));
+  // Its .dvc file is written before checkout's own check: a linked folder on the way must not lead out.
+  createPathGuard(repo.root).assertInside(snapshot, `The snapshot of ${version.ref}`);
   await mkdir(folder, { recursive: true });
   const out: Record<string, unknown> = { md5: version.rootHash, size: version.size };
   if (version.rootHash.endsWith('.dir')) out.nfiles = version.nfiles;

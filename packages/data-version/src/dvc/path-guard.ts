@@ -26,7 +26,8 @@ function reservedReason(relative: string): string | undefined {
   const parts = relative.split(path.sep);
   const reserved = parts.find((part) => reservedFolders.has(part));
   if (reserved) return `it is inside ${reserved}/, which mlp never writes`;
-  if (parts[0] === STATE_DIR_NAME && parts[1] !== snapshotsFolder)
+  // `.mlp` itself is allowed only as a folder on the way to its snapshots (a parent checked alone).
+  if (parts[0] === STATE_DIR_NAME && parts.length > 1 && parts[1] !== snapshotsFolder)
     return `it is inside ${STATE_DIR_NAME}/ (mlp writes there only under ${STATE_DIR_NAME}/${snapshotsFolder})`;
   return undefined;
 }
@@ -73,7 +74,7 @@ export function createPathGuard(root: string): PathGuard {
     assertInside(absolute, shown) {
       const relative = path.relative(root, absolute);
       if (relative === '' || leaves(relative)) throw refuse(shown, `it is outside the project ${root}`, absolute);
-      const lexical = reservedReason(relative);
+      const lexical = relative === STATE_DIR_NAME ? `it is ${STATE_DIR_NAME}/ itself` : reservedReason(relative);
       if (lexical) throw refuse(shown, lexical, absolute);
       checkFolder(path.dirname(absolute), shown, absolute);
       // The last component: a link is replaced by a rename, but deleting or walking a linked folder follows it.
@@ -87,6 +88,7 @@ export function createPathGuard(root: string): PathGuard {
       }
       // A link to the project itself would make a folder checkout delete everything the version lacks.
       if (real === realRoot) throw refuse(shown, 'it is a symbolic link to the project folder itself', absolute);
+      if (path.relative(realRoot, real) === STATE_DIR_NAME) throw refuse(shown, `it is a symbolic link to ${STATE_DIR_NAME}/`, absolute);
       checkReal(real, shown, absolute);
     },
   };

@@ -76,6 +76,13 @@ describe('checkout refuses paths that leave the project', () => {
       },
     ],
     [
+      'a tracked folder that is a link to .mlp (the cache, the database)',
+      async () => {
+        await symlink(path.join(root, '.mlp'), path.join(root, 'x'));
+        await writeFile(path.join(root, 'x.dvc'), dvcText(`${'0'.repeat(32)}.dir`, 'x'));
+      },
+    ],
+    [
       'an entry inside .git',
       async () => {
         await mkdir(path.join(root, '.git', 'hooks'), { recursive: true });
