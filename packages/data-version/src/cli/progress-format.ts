@@ -1,6 +1,9 @@
 import type { ProgressCounter, ProgressDisplay } from '@mlp/cli';
 import type { ProgressListener, TransferProgress } from '../dvc/progress.js';
 
+/** Sizes print as every mlp command prints them (`1.5 GiB`). */
+export { formatBytes } from '@mlp/cli';
+
 const verbs: Record<TransferProgress['phase'], string> = {
   hash: 'Hashing',
   checkout: 'Checking out',
@@ -8,17 +11,6 @@ const verbs: Record<TransferProgress['phase'], string> = {
   download: 'Downloading',
   check: 'Checking',
 };
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** `Hashing 3/10 files`: the phase and its count, the label of the live bytes line. */
 function phaseLabel(progress: TransferProgress): string {
