@@ -12,3 +12,14 @@ describe('resolveSource', () => {
     await expect(attempt).rejects.not.toMatchObject({ message: expect.stringContaining('No model package') });
   });
 });
+
+describe('resolveSource over REST', () => {
+  it('answers a short hex word as any refused local path, so a caller cannot probe for server folders', async () => {
+    const attempt = resolveSource({ sourceFolders: [] } as unknown as RegistryContext, {
+      source: 'deadbeef',
+      runId: undefined,
+      remote: true,
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+});

@@ -94,7 +94,8 @@ export async function resolveSource(context: RegistryContext, request: SourceReq
   if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source))
     throw new MlpError('INVALID_ARGUMENT', `Cannot register from ${source}: use ${allowedForms}.`);
   if (runIdPattern.test(source)) return runSource(context.tracking, `runs:/${source}/model`);
-  if (shortHexPattern.test(source) && !existsSync(source))
+  // Only in the caller's own process: over REST the answer would say whether a folder exists on the server.
+  if (!remote && shortHexPattern.test(source) && !existsSync(source))
     throw new MlpError(
       'NOT_FOUND',
       `No run has the id ${source}, and there is no folder ${JSON.stringify(source)}: a run id is 32 hex characters (mlp runs ls lists them); a model package folder must exist.`,
