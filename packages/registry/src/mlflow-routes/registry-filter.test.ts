@@ -15,7 +15,11 @@ describe('parseRegistryFilter', () => {
   it('refuses other syntax and keys', () => {
     expect(() => parseRegistryFilter('name = churn', ['name'])).toThrow(/Invalid filter/);
     expect(() => parseRegistryFilter("name = 'a' OR name = 'b'", ['name'])).toThrow(/Invalid filter/);
-    expect(() => parseRegistryFilter("tags.team = 'x'", ['name'])).toThrow(/Invalid filter key 'tags.team'/);
+    expect(() => parseRegistryFilter("run_id = 'x'", ['name'])).toThrow(/Invalid filter key 'run_id'/);
+    expect(parseRegistryFilter("tags.`my key` LIKE 'a%' and attributes.name = 'b'", ['name'])).toEqual([
+      { key: 'tags.my key', operator: 'LIKE', value: 'a%' },
+      { key: 'name', operator: '=', value: 'b' },
+    ]);
   });
 });
 

@@ -1,32 +1,37 @@
 import { MlpError } from '@mlp/core';
 
-/** One `key op 'value'` clause of an MLflow registry search filter. */
+/** One `key op 'value'` clause of an MLflow registry search filter; tag clauses have key `tags.<tag>`. */
 export interface FilterClause {
   key: string;
   operator: '=' | '!=' | 'LIKE' | 'ILIKE';
   value: string;
 }
 
-const clausePattern = /^\s*([A-Za-z_][\w.]*)\s*(=|!=|LIKE|ILIKE)\s*'((?:[^']|'')*)'\s*$/i;
+const clausePattern =
+  /^\s*(?:(tags?)\.(?:`([^`]+)`|"([^"]+)"|([\w.]+))|(?:(?:attributes?|attr)\.)?([A-Za-z_]\w*))\s*(=|!=|LIKE|ILIKE)\s*'((?:[^']|'')*)'\s*$/i;
 
 /**
  * The subset of MLflow's registry filter syntax mlp serves: clauses `key = 'v'`, `key != 'v'`,
- * `key LIKE 'pattern'`, `key ILIKE 'pattern'` joined by AND, for the keys each search allows.
+ * `key LIKE 'pattern'`, `key ILIKE 'pattern'` joined by AND, for the keys each search allows and
+ * for `tags.<key>` (also `tags.\`my key\``), which match only items that have the tag, as in MLflow.
  */
 export function parseRegistryFilter(filter: string | undefined, allowedKeys: readonly string[]): FilterClause[] {
   if (!filter || filter.trim() === '') return [];
   return filter.split(/\s+AND\s+/i).map((text) => {
     const match = clausePattern.exec(text);
-    if (!match?.[1] || !match[2] || match[3] === undefined) {
+    const operator = match?.[6];
+    const value = match?.[7];
+    if (!match || !operator || value === undefined) {
       throw new MlpError(
         'INVALID_ARGUMENT',
-        `Invalid filter ${JSON.stringify(filter)}: mlp supports clauses like name = 'x' or name LIKE '%x%' joined by AND.`,
+        `Invalid filter ${JSON.stringify(filter)}: mlp supports clauses like name = 'x', name LIKE '%x%' or tags.team = 'x' joined by AND.`,
       );
     }
-    const key = match[1].toLowerCase();
-    if (!allowedKeys.includes(key))
-      throw new MlpError('INVALID_ARGUMENT', `Invalid filter key '${match[1]}': use ${allowedKeys.join(', ')}.`);
-    return { key, operator: match[2].toUpperCase() as FilterClause['operator'], value: match[3].replace(/''/g, "'") };
+    const tag = match[2] ?? match[3] ?? match[4];
+    const key = match[1] ? `tags.${tag}` : (match[5] ?? '').toLowerCase();
+    if (!match[1] && !allowedKeys.includes(key))
+      throw new MlpError('INVALID_ARGUMENT', `Invalid filter key '${match[5]}': use ${allowedKeys.join(', ')} or tags.<key>.`);
+    return { key, operator: operator.toUpperCase() as FilterClause['operator'], value: value.replace(/''/g, "'") };
   });
 }
 

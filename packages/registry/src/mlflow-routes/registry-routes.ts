@@ -3,7 +3,8 @@ import type { Registry } from '../create-registry.js';
 import type { ModelVersion, RegisteredModel } from '../model.js';
 import { parseStage } from '../stages.js';
 import { modelVersionJson, registeredModelJson } from './mlflow-json.js';
-import { matchesClause, parseRegistryFilter } from './registry-filter.js';
+import { type FilterClause, matchesClause, parseRegistryFilter } from './registry-filter.js';
+import { parseRegistryOrderBy, sortByKeys } from './registry-order.js';
 import {
   asInput,
   type Input,
@@ -56,14 +57,36 @@ function pageOf<T>(items: T[], input: Input, defaultMax: number, limit: number):
   return next ? { items: page, next_page_token: next } : { items: page };
 }
 
-function rejectOrderBy(input: Input): void {
-  if (repeatedString(input, 'order_by').length > 0) {
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      'mlp server does not support order_by in registry searches yet; leave it out to get the default order.',
-    );
-  }
+/** The text a clause compares: a tag's value (null when the item lacks the tag), or the field `field` reads. */
+function clauseText<T extends { tags: Record<string, string> }>(
+  item: T,
+  clause: FilterClause,
+  field: (item: T, key: string) => string | null,
+) {
+  if (!clause.key.startsWith('tags.')) return field(item, clause.key);
+  const tag = clause.key.slice('tags.'.length);
+  return Object.hasOwn(item.tags, tag) ? (item.tags[tag] as string) : null;
 }
+
+/** The registry's NOT_FOUND for an alias (not for the model, which has no `alias` detail). */
+const isMissingAlias = (error: unknown) =>
+  MlpError.isInstance(error) && error.code === 'NOT_FOUND' && typeof error.details?.alias === 'string';
+
+/** MLflow's registered-model order_by keys (`timestamp` is the creation time); by name by default. */
+const modelOrder = {
+  name: { field: 'name', read: (model: RegisteredModel) => model.name },
+  timestamp: { field: 'creation', read: (model: RegisteredModel) => model.creationTime },
+  creation_timestamp: { field: 'creation', read: (model: RegisteredModel) => model.creationTime },
+  last_updated_timestamp: { field: 'updated', read: (model: RegisteredModel) => model.lastUpdatedTime },
+};
+
+/** MLflow's model-version order_by keys; newest change first by default, then name, then newest version. */
+const versionOrder = {
+  name: { field: 'name', read: (version: ModelVersion) => version.name },
+  version_number: { field: 'version', read: (version: ModelVersion) => version.version },
+  creation_timestamp: { field: 'creation', read: (version: ModelVersion) => version.creationTime },
+  last_updated_timestamp: { field: 'updated', read: (version: ModelVersion) => version.lastUpdatedTime },
+};
 
 /** The MLflow registry REST routes over a registry. */
 export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
@@ -133,9 +156,17 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
       return {};
     }),
     route('GET', 'registered-models/search', 'read', async (input) => {
-      rejectOrderBy(input);
       const clauses = parseRegistryFilter(optionalString(input, 'filter'), ['name']);
-      const models = (await allModels()).filter((model) => clauses.every((clause) => matchesClause(model.name, clause)));
+      const order = parseRegistryOrderBy(repeatedString(input, 'order_by'), modelOrder, ['name ASC'], ['name ASC']);
+      const matching = (await allModels()).filter((model) =>
+        clauses.every((clause) =>
+          matchesClause(
+            clauseText(model, clause, (item) => item.name),
+            clause,
+          ),
+        ),
+      );
+      const models = sortByKeys(matching, order);
       const page = pageOf(models, input, searchModelsDefault, searchModelsLimit);
       return {
         registered_models: await Promise.all(page.items.map(modelJson)),
@@ -155,14 +186,33 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
       return {};
     }),
     route('DELETE', 'registered-models/alias', 'write', async (input, who) => {
-      await registry.deleteAlias(requiredString(input, 'name'), requiredString(input, 'alias'), who);
+      try {
+        await registry.deleteAlias(requiredString(input, 'name'), requiredString(input, 'alias'), who);
+      } catch (error) {
+        // MLflow deletes an alias that is not there without complaint (the model must exist).
+        if (!isMissingAlias(error)) throw error;
+      }
       return {};
     }),
-    route('GET', 'registered-models/alias', 'read', async (input) => ({
-      model_version: modelVersionJson(
-        await registry.resolve({ name: requiredString(input, 'name'), alias: requiredString(input, 'alias') }),
-      ),
-    })),
+    route('GET', 'registered-models/alias', 'read', async (input) => {
+      const name = requiredString(input, 'name');
+      const alias = requiredString(input, 'alias');
+      try {
+        return { model_version: modelVersionJson(await registry.resolve({ name, alias })) };
+      } catch (error) {
+        // MLflow's get_model_version_by_alias answers a missing alias with INVALID_PARAMETER_VALUE.
+        if (isMissingAlias(error)) {
+          throw new MlpError(
+            'INVALID_ARGUMENT',
+            `Registered model alias ${alias} not found: model '${name}' has no such alias; set it first.`,
+            {
+              details: { name, alias },
+            },
+          );
+        }
+        throw error;
+      }
+    }),
     route('POST', 'registered-models/get-latest-versions', 'read', latestVersions),
     route('GET', 'registered-models/get-latest-versions', 'read', latestVersions),
 
@@ -198,8 +248,13 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
       return {};
     }),
     route('GET', 'model-versions/search', 'read', async (input) => {
-      rejectOrderBy(input);
       const clauses = parseRegistryFilter(optionalString(input, 'filter'), ['name', 'run_id', 'source', 'version']);
+      const order = parseRegistryOrderBy(
+        repeatedString(input, 'order_by'),
+        versionOrder,
+        ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],
+        ['name ASC', 'version_number DESC'],
+      );
       const exactName = clauses.find((clause) => clause.key === 'name' && clause.operator === '=')?.value;
       const exactRun = clauses.find((clause) => clause.key === 'run_id' && clause.operator === '=')?.value;
       const candidates = await registry.searchVersions({
@@ -209,8 +264,8 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
       });
       const field = (version: ModelVersion, key: string) =>
         key === 'name' ? version.name : key === 'run_id' ? version.runId : key === 'source' ? version.source : String(version.version);
-      const matching = candidates.filter((version) => clauses.every((clause) => matchesClause(field(version, clause.key), clause)));
-      const page = pageOf(matching, input, searchVersionsLimit, searchVersionsLimit);
+      const matching = candidates.filter((version) => clauses.every((clause) => matchesClause(clauseText(version, clause, field), clause)));
+      const page = pageOf(sortByKeys(matching, order), input, searchVersionsLimit, searchVersionsLimit);
       return {
         model_versions: page.items.map(modelVersionJson),
         ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
