@@ -18,23 +18,50 @@ type EntityClause = Exclude<FilterClause, { type: 'attribute' }>;
 type EntityType = EntityClause['type'];
 
 /**
+ * Up to this many metric, param and tag conditions compile to one EXISTS each, which PostgreSQL
+ * turns into semi-joins (the fastest plan for a few conditions over many runs); its join search
+ * grows exponentially with their number, so more are checked in one subquery per kind.
+ */
+export const existsClausesMax = 3;
+
+/**
  * A boolean SQL expression over `r` (tracking_runs) that is true for the runs matching every clause.
  *
- * The metric, param and tag clauses are checked by one correlated subquery per kind, whatever their
- * number: the clauses travel as arrays, so the SQL text and the plan stay the same size. One EXISTS
- * per clause made PostgreSQL plan a join of every one of them (50 clauses took 18 s to plan, 100 over
- * 100 s); this plans in a millisecond and runs one index probe per clause and run.
+ * Beyond `existsClausesMax`, the metric, param and tag clauses are checked by one correlated
+ * subquery per kind, whatever their number: the clauses travel as arrays, so the SQL text and the
+ * plan stay the same size. One EXISTS per clause made PostgreSQL plan a join of every one of them
+ * (50 clauses took 18 s to plan, 100 over 100 s); this plans in a millisecond and runs one index
+ * probe per clause and run.
  */
 export function compileFilter(clauses: readonly FilterClause[], params: SqlParams): string {
   if (clauses.length === 0) return 'true';
+  const entityClauses = clauses.filter((clause): clause is EntityClause => clause.type !== 'attribute');
+  if (entityClauses.length <= existsClausesMax) {
+    return clauses
+      .map((clause) => (clause.type === 'attribute' ? compileAttribute(clause, params) : compileExists(clause, params)))
+      .join(' and ');
+  }
   const parts = clauses
     .filter((clause): clause is AttributeClause => clause.type === 'attribute')
     .map((clause) => compileAttribute(clause, params));
   for (const type of ['metric', 'param', 'tag'] as const) {
-    const ofType = clauses.filter((clause): clause is EntityClause => clause.type === type);
+    const ofType = entityClauses.filter((clause) => clause.type === type);
     if (ofType.length > 0) parts.push(compileEntityClauses(type, ofType, params));
   }
   return parts.join(' and ');
+}
+
+function compileExists(clause: EntityClause, params: SqlParams): string {
+  const { table, alias: a } = entityTables[clause.type];
+  const rows = `select 1 from ${table} ${a} where ${a}.run_id = ${runsAlias}.run_id and ${a}.key = ${params.add(clause.key)}`;
+  if (!('value' in clause)) return clause.comparator === 'IS NULL' ? `not exists (${rows})` : `exists (${rows})`;
+  if (clause.type === 'metric') {
+    const value = `${params.add(clause.value)}::double precision`;
+    // As metricTest: a NaN differs from every number and equals none.
+    if (clause.comparator === '!=') return `exists (${rows} and (${a}.is_nan is true or ${a}.value <> ${value}))`;
+    return `exists (${rows} and ${a}.is_nan is not true and ${a}.value ${sqlComparators[clause.comparator]} ${value})`;
+  }
+  return `exists (${rows} and ${a}.value ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
 }
 
 function compileAttribute(clause: AttributeClause, params: SqlParams): string {

@@ -119,11 +119,25 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Runs the compiled search the way the store does: experiment ids first, as $1. */
+// Conditions no fixture run fails: appended, they take any filter past existsClausesMax, so every
+// case below also checks the one-subquery-per-kind form against the EXISTS form.
+const manyClausePadding = ['params.`no such 1`', 'params.`no such 2`', 'tags.`no such 3`', 'tags.`no such 4`']
+  .map((key) => `${key} IS NULL`)
+  .join(' and ');
+
+/** Runs the compiled search the way the store does (experiment ids first, as $1), in both forms; they must agree. */
 async function search(
   options: CompileSearchOptions,
   experiments: number[] = [1],
 ): Promise<{ ids: string[]; offset: number; limit: number }> {
+  const plain = await searchOnce(options, experiments);
+  const filter = options.filter?.trim() ? `${options.filter} and ${manyClausePadding}` : manyClausePadding;
+  const padded = await searchOnce({ ...options, filter }, experiments);
+  expect(padded.ids).toEqual(plain.ids);
+  return plain;
+}
+
+async function searchOnce(options: CompileSearchOptions, experiments: number[]): Promise<{ ids: string[]; offset: number; limit: number }> {
   const compiled = compileSearch({ ...options, paramOffset: 1 });
   const n = compiled.params.length;
   const sql = `select r.run_id from tracking_runs r where r.experiment_id = any($1::bigint[]) and (${compiled.where})
