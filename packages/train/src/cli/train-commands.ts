@@ -66,7 +66,12 @@ function registerTrain(program: Program, context: CliContext): void {
       // Ctrl-C stops the search cleanly (trials kept, runs ended) and says how to resume; a second one exits at once.
       const interrupt = new AbortController();
       const onInterrupt = () => {
-        if (interrupt.signal.aborted) process.exit(130);
+        if (interrupt.signal.aborted) {
+          // A second Ctrl-C: Node's default for the signal ends the process at once (exit 130 in a shell).
+          process.off('SIGINT', onInterrupt);
+          process.kill(process.pid, 'SIGINT');
+          return;
+        }
         context.display.line(progress.interrupted());
         interrupt.abort();
       };
