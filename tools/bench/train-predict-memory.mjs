@@ -3,12 +3,12 @@
 // on a flights sample, or --package=DIR) predicts the first 100k and 1M rows and the whole 3M-row
 // flights Parquet, each in its own process writing --out, and reports each process's peak RSS.
 // Target: ratio3mOver100k ≈ 1 (prediction streams in chunks: memory is flat in the row count; before
-// streaming, 3M rows peaked at 4.8 GB). What remains grows only until the reader holds whole Parquet
-// row groups (273k rows in this file) and V8's heap reaches its working size: ratio3mOver1m shows the
-// plateau. The floor in the same run: a process that only loads the package, so `aboveFloorMb` is
-// what predicting adds.
+// streaming, 3M rows peaked at 4.8 GB). What grows from 100k to 1M rows and then stays (ratio3mOver1m)
+// is V8's heap headroom, garbage not yet collected, not live data: the same runs with the old space
+// capped at --heap-cap MB (`capped`) peak alike for 100k and 3M rows. The floor in the same run: a
+// process that only loads the package, so `aboveFloorMb` is what predicting adds.
 //
-//   node tools/bench/train-predict-memory.mjs [--package=DIR] [--runtime=tfjs|onnx] [--chunk-rows=16384]
+//   node tools/bench/train-predict-memory.mjs [--package=DIR] [--runtime=tfjs|onnx] [--chunk-rows=16384] [--heap-cap=128]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +37,7 @@ if (child >= 0) {
 
 const runtime = flag('runtime', 'tfjs');
 const chunkRows = flag('chunk-rows', 16_384);
+const heapCap = flag('heap-cap', 128);
 const folder = tempFolder('train-predict-memory');
 try {
   const spec = await flightsSpec({ rows: 20_000, epochs: 1, earlyStopping: false, model: { type: 'mlp', hiddenUnits: [32, 16] } });
@@ -57,9 +58,20 @@ try {
   const medium = await head(1_000_000);
   duckdb.closeSync();
 
-  const measure = (mode, data) => {
+  const measure = (mode, data, nodeFlags = []) => {
     const out = path.join(folder.dir, `${path.basename(data)}.jsonl`);
-    const args = [...process.execArgv, import.meta.filename, '--child', mode, packageDir, data, out, runtime, String(chunkRows)];
+    const args = [
+      ...nodeFlags,
+      ...process.execArgv,
+      import.meta.filename,
+      '--child',
+      mode,
+      packageDir,
+      data,
+      out,
+      runtime,
+      String(chunkRows),
+    ];
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const last = result.stdout.trim().split('\n').at(-1) ?? '';
     if (result.status !== 0) throw new Error(`${mode} ${data} exited ${result.status}: ${result.stderr.slice(-2000)}`);
@@ -71,6 +83,9 @@ try {
   const rows100k = measure('predict', small);
   const rows1m = measure('predict', medium);
   const rows3m = measure('predict', spec.data);
+  const cap = [`--max-old-space-size=${heapCap}`];
+  const capped100k = measure('predict', small, cap);
+  const capped3m = measure('predict', spec.data, cap);
   console.log(
     JSON.stringify(
       {
@@ -83,6 +98,12 @@ try {
         rows3m: { ...rows3m, aboveFloorMb: round(rows3m.maxRssMb - floor.maxRssMb, 1) },
         ratio3mOver100k: round(rows3m.maxRssMb / rows100k.maxRssMb, 3),
         ratio3mOver1m: round(rows3m.maxRssMb / rows1m.maxRssMb, 3),
+        capped: {
+          heapCapMb: heapCap,
+          rows100k: capped100k,
+          rows3m: capped3m,
+          ratio3mOver100k: round(capped3m.maxRssMb / capped100k.maxRssMb, 3),
+        },
       },
       null,
       2,
