@@ -92,9 +92,11 @@ export function registerPredictCommand(program: Program, context: CliContext): v
             invalid,
             ...(onInvalid === 'skip' ? { skipped: invalid } : {}),
           };
-          const invalidNote = invalid ? `; ${invalid} invalid rows ${onInvalid === 'skip' ? 'skipped' : 'have a null prediction'}` : '';
+          const invalidNote = invalid
+            ? `; ${plural(invalid, 'invalid row')} ${onInvalid === 'skip' ? 'skipped' : `with a null prediction`}`
+            : '';
           if (flags.out) {
-            context.output(`${counts.count} predictions written to ${flags.out}${invalidNote}`, { ...counts, out: flags.out });
+            context.output(`${plural(counts.count, 'prediction')} written to ${flags.out}${invalidNote}`, { ...counts, out: flags.out });
             return;
           }
           const shown = (sink as ReturnType<typeof memorySink>).lines;
