@@ -83,7 +83,7 @@ export async function addPaths(
         { details: { file: dvcPath } },
       );
     const built = await buildOut(target, { state, cache: context.cache, ...(onProgress ? { onProgress } : {}) });
-    await writeDvcFile(dvcPath, { md5: built.md5, size: built.size, nfiles: built.nfiles, path: name }, existing);
+    await writeDvcFile(dvcPath, { md5: built.md5, size: built.size, nfiles: built.nfiles, isexec: built.isexec, path: name }, existing);
     await ignoreInGit(target);
     added.push({
       path: toProjectPath(root, target),

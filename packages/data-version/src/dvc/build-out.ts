@@ -16,6 +16,8 @@ export interface BuiltOut {
   md5: string;
   size: number;
   nfiles?: number;
+  /** A file with an execute bit: DVC records `isexec: true` (folders never). */
+  isexec?: boolean;
   /** For a folder: its files, sorted as in the manifest. */
   entries?: Array<DirManifestEntry & { size: number }>;
   /** For a folder: the manifest's bytes. */
@@ -31,6 +33,9 @@ export interface BuildOptions {
   concurrency?: number;
 }
 
+/** As dvc_data decides `isexec`: any of the owner, group or other execute bits. */
+export const isExecutable = (stats: Stats): boolean => (Number(stats.mode) & 0o111) !== 0;
+
 /** Hashes `target` (file or folder), reusing md5s from the state cache for unchanged files. */
 export async function buildOut(target: string, options: BuildOptions): Promise<BuiltOut> {
   let stats: Stats;
@@ -42,7 +47,7 @@ export async function buildOut(target: string, options: BuildOptions): Promise<B
   if (stats.isFile()) {
     const counter = createProgressCounter('hash', 1, options.onProgress, { totalBytes: Number(stats.size) });
     const md5 = await hashOne(target, stats, options, counter);
-    return { kind: 'file', md5, size: Number(stats.size) };
+    return { kind: 'file', md5, size: Number(stats.size), ...(isExecutable(stats) ? { isexec: true } : {}) };
   }
   if (!stats.isDirectory()) throw fileError(Object.assign(new Error('not a regular file or folder'), { code: 'EINVAL' }), target, 'add');
   const files = await walkFiles(target);

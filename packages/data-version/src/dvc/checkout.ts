@@ -3,8 +3,9 @@ import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, MlpError, toMlpError } from '@mlp/core';
 import pLimit from 'p-limit';
+import { isExecutable } from './build-out.js';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
-import { CorruptObjectError, type LinkType, materialize } from './materialize.js';
+import { CorruptObjectError, type LinkType, materialize, setExecutable } from './materialize.js';
 import { createPathGuard, type PathGuard } from './path-guard.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
@@ -126,7 +127,10 @@ async function checkoutOne(
       temps.map((name) => path.join(path.dirname(target), name)),
     );
     const stats = await statOrUndefined(target);
-    if (stats?.isFile() && (await currentMd5(state, target, stats)) === recorded) return false;
+    if (stats?.isFile() && (await currentMd5(state, target, stats)) === recorded) {
+      if (out.isexec && !isExecutable(stats)) await setExecutable(target);
+      return false;
+    }
     if (stats) await assertDisposable(context, state, target, stats, options, item.relativePath);
     if (stats?.isDirectory()) await rm(target, { recursive: true });
     // A large single file reports its bytes while it is copied out of the cache.
@@ -135,6 +139,8 @@ async function checkoutOne(
       if (!(await cache.has(recorded))) throw notInCache(item.relativePath, recorded);
       await materialize(cache, state, recorded, target, link, (bytes) => counter.addBytes(bytes, item.relativePath));
     });
+    // `isexec: true` gives the file its execute bit back, as DVC's checkout does.
+    if (out.isexec) await setExecutable(target);
     counter.finishOne(item.relativePath);
     report.files++;
     return true;

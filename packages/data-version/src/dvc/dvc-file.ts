@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, writeFileAtomic } from '@mlp/core';
 import { Document, isMap, isScalar, isSeq, type Pair, parseDocument, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { fileError } from './file-hash.js';
+import { ruamelValue } from './ruamel-scalar.js';
 
 /** The suffix of the files that describe tracked data. */
 export const DVC_FILE_SUFFIX = '.dvc';
@@ -16,6 +18,8 @@ export interface DvcOut {
   md5: string | undefined;
   size: number | undefined;
   nfiles: number | undefined;
+  /** `isexec: true`: DVC records a file with an execute bit, and checkout sets it again. */
+  isexec: boolean;
   /**
    * The hash algorithm: `md5` for DVC 3 entries. DVC 2 wrote no `hash` key and hashed text files
    * after dos2unix (`md5-dos2unix`); such entries are reported, never re-hashed behind the user's back.
@@ -31,7 +35,7 @@ export interface DvcFile {
   document: Document;
 }
 
-const canonicalKeys = ['md5', 'size', 'nfiles', 'hash', 'path'] as const;
+const canonicalKeys = ['md5', 'size', 'nfiles', 'isexec', 'hash', 'path'] as const;
 
 function broken(file: string, why: string, cause?: unknown): MlpError {
   return new MlpError('INVALID_ARGUMENT', `${file} is not a valid .dvc file: ${why}. Fix it, or delete it and add the data again.`, {
@@ -69,6 +73,7 @@ export function parseDvcFile(text: string, file: string): DvcFile {
         md5,
         size: out.size as number | undefined,
         nfiles: out.nfiles as number | undefined,
+        isexec: out.isexec === true,
         // No hash recorded yet (a new entry) is not a DVC 2 entry.
         hash: out.hash === 'md5' || md5 === undefined ? 'md5' : 'md5-dos2unix',
       } satisfies DvcOut;
@@ -92,18 +97,28 @@ export interface OutValues {
   md5: string;
   size: number;
   nfiles?: number | undefined;
+  /** A file with an execute bit (DVC writes `isexec: true`, never `false`). */
+  isexec?: boolean | undefined;
   /** Relative to the `.dvc` file's folder. */
   path: string;
 }
 
-function outMap(document: Document, values: OutValues, previous: YAMLMap | undefined): YAMLMap {
+function outMap(document: Document, values: OutValues, previous: YAMLMap | undefined, strings: Map<string, string>): YAMLMap {
   const map = new YAMLMap();
   const set = (key: string, value: unknown) => map.items.push(document.createPair(key, value) as Pair<unknown, unknown>);
-  set('md5', values.md5);
+  // Strings are written by ruamel's rules afterwards (renderDvcFile): here they hold a plain token.
+  const setString = (key: string, value: string) => {
+    const token = `mlp${randomBytes(8).toString('hex')}x${strings.size}`;
+    strings.set(token, value);
+    set(key, token);
+  };
+  // DVC's order (Output.dumpd): the hash, the file's meta (size, nfiles, isexec), then hash and path.
+  setString('md5', values.md5);
   set('size', values.size);
   if (values.nfiles !== undefined) set('nfiles', values.nfiles);
-  set('hash', 'md5');
-  set('path', values.path);
+  if (values.isexec) set('isexec', true);
+  setString('hash', 'md5');
+  setString('path', values.path);
   // Keys mlp does not own (desc, type, labels, meta, remote, push, cache…) follow, nodes and comments intact.
   for (const pair of previous?.items ?? []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
@@ -128,11 +143,18 @@ export function renderDvcFile(values: OutValues, existing?: DvcFile): string {
   }
   const index = seq.items.findIndex((item) => isMap(item) && String((item.get('path', true) as Scalar | undefined)?.value) === values.path);
   const previous = index >= 0 ? (seq.items[index] as YAMLMap) : undefined;
-  const next = outMap(document, values, previous);
+  const strings = new Map<string, string>();
+  const next = outMap(document, values, previous, strings);
   if (index >= 0) seq.items[index] = next;
   else seq.items.push(next);
   // DVC (ruamel) writes sequences unindented under their key: `outs:\n- md5: …`.
-  return document.toString({ indentSeq: false, lineWidth: 0 });
+  const text = document.toString({ indentSeq: false, lineWidth: 0 });
+  return text.replace(/^(.*?)([A-Za-z0-9_]+): (mlp[0-9a-f]{16}x\d+)$/gm, (line, lead: string, key: string, token: string) => {
+    const value = strings.get(token);
+    if (value === undefined) return line;
+    // Continuation lines of a folded value sit one indentation step (2) right of the key.
+    return `${lead}${key}:${ruamelValue(value, lead.length + key.length + 1, lead.length + 2)}`;
+  });
 }
 
 export async function writeDvcFile(file: string, values: OutValues, existing?: DvcFile): Promise<void> {

@@ -1,5 +1,5 @@
 import { constants, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, md5Hex } from '@mlp/core';
 import { copyHashing, fileError } from './file-hash.js';
@@ -67,4 +67,13 @@ export async function materialize(
   }
   // What was just written is known: the next status need not hash it.
   state.set(target, await stat(target), md5);
+}
+
+/** Adds the owner's execute bit, as DVC's checkout does for an `isexec: true` file (`mode | S_IEXEC`). */
+export async function setExecutable(file: string): Promise<void> {
+  try {
+    await chmod(file, (await stat(file)).mode | 0o100);
+  } catch (error) {
+    throw fileError(error, file, 'make executable');
+  }
 }
