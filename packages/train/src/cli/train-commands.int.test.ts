@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type CapturedRun, type CliCommandModule, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
-import { createTracking } from '@mlp/tracking';
+import { createTracking, trackingMigrations } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTrainFixture, type TrainFixture, writeFlightsLikeCsv } from '../test-support/train-fixture.js';
 import { trainCommands } from './train-commands.js';
@@ -129,18 +129,24 @@ describe('mlp train and mlp predict', () => {
   });
 
   it('a search SIGKILLed mid-way resumes with --resume alone: its recorded --trials, finished trials kept, the rest run', async () => {
+    await fx.workspace.migrate(trackingMigrations); // the tables polled below, whichever test runs first
     const started = Date.now();
     const child: ChildProcess = spawn(
       process.execPath,
       ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', fx.dir, 'train', specFile, '--trials', '4', '--log-level', 'warn'],
       { env: { ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const tracking = createTracking(fx.workspace, { handleSignals: false, captureProvenance: false });
     try {
-      // Kill the process once two trials have finished.
+      // Kill the process once two trials have finished; a CLI that exits first fails the test with its stderr.
       let parentRunId = '';
       for (let waited = 0; waited < 120_000; waited += 250) {
         await new Promise((resolve) => setTimeout(resolve, 250));
+        if (child.exitCode !== null) throw new Error(`mlp train exited ${child.exitCode} before two trials finished: ${stderr}`);
         const experiment = await fx.workspace.db.query<{ run_id: string; parent: string | null; status: string | null }>(
           `select r.run_id, r.parent_run_id as parent, t.value as status from tracking_runs r
              join tracking_experiments e on e.experiment_id = r.experiment_id and e.name = 'cli-int'
