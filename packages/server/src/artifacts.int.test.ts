@@ -87,4 +87,37 @@ describe('artifact round trip over HTTP', () => {
     for await (const blob of server.workspace.blobs.list('')) keys.push(blob.key);
     expect(keys.every((key) => key.startsWith('mlflow-artifacts/0/'))).toBe(true);
   });
+
+  // MLflow's DeleteArtifact (`DELETE /api/2.0/mlflow-artifacts/artifacts/<path>`), as its HTTP artifact repository sends it.
+  it('deletes a file or a whole folder, answers {} for a missing path, and never deletes under mlp-registry/', async () => {
+    const del = async (artifactPath: string) => {
+      const answer = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`, { method: 'DELETE' });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    for (const file of ['plots/a.png', 'plots/deep/b.png', 'plotsx.txt', 'keep.txt']) {
+      expect((await fetch(`${server.url}${root}/${file}`, { method: 'PUT', body: file })).status).toBe(200);
+    }
+    const base = root.slice('/api/2.0/mlflow-artifacts/artifacts/'.length);
+    const names = async () => {
+      const listed = await server.get('/api/2.0/mlflow/artifacts/list', { run_id: runId, path: '' });
+      return (listed.body.files as { path: string }[]).map((file) => file.path);
+    };
+    expect(await del(`${base}/keep.txt`)).toEqual({ status: 200, body: {} });
+    expect(await del(`${base}/plots`)).toEqual({ status: 200, body: {} });
+    const left = await names();
+    expect(left).toContain('plotsx.txt');
+    expect(left).not.toContain('plots');
+    expect(left).not.toContain('keep.txt');
+    expect(await del(`${base}/never-there`)).toEqual({ status: 200, body: {} });
+    // Sent raw: fetch would resolve the dot segments before the server saw them.
+    expect((await rawRequest(server.url, 'DELETE', `/api/2.0/mlflow-artifacts/artifacts/${base}/../x`)).status).toBe(400);
+
+    await server.workspace.blobs.put('mlflow-artifacts/mlp-registry/models/1/versions/1/model.json', Buffer.from('{}'));
+    for (const artifactPath of ['mlp-registry', 'mlp-registry/models/1/versions/1/model.json', 'mlp%2Dregistry/models']) {
+      const refused = await del(artifactPath);
+      expect(refused.status, artifactPath).toBe(403);
+      expect(refused.body.error_code).toBe('PERMISSION_DENIED');
+    }
+    expect(await server.workspace.blobs.head('mlflow-artifacts/mlp-registry/models/1/versions/1/model.json')).toBeDefined();
+  });
 });

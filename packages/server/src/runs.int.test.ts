@@ -138,6 +138,38 @@ describe('MLflow run routes', () => {
     expect(read.inputs.dataset_inputs).toEqual([{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }]);
   });
 
+  // MLflow's datasets.name / .digest / .context filters (SearchUtils' dataset comparators).
+  it('searches runs by the datasets they logged', async () => {
+    const experiment_id = (await server.post('/api/2.0/mlflow/experiments/create', { name: 'by-dataset' })).body.experiment_id as string;
+    const logRun = async (name: string, digest: string, context: string) => {
+      const created = await server.post('/api/2.0/mlflow/runs/create', { experiment_id, run_name: `${name}-${context}`, start_time: 1 });
+      const run_id = (created.body.run as RunJson).info.run_id as string;
+      const dataset = { name, digest, source_type: 'local', source: '{}' };
+      await server.post('/api/2.0/mlflow/runs/log-inputs', {
+        run_id,
+        datasets: [{ tags: [{ key: 'mlflow.data.context', value: context }], dataset }],
+      });
+    };
+    await logRun('flights', 'aaa111', 'training');
+    await logRun('flights', 'bbb222', 'evaluation');
+    await logRun('weather', 'ccc333', 'training');
+    const names = async (filter: string) => {
+      const found = await server.post('/api/2.0/mlflow/runs/search', {
+        experiment_ids: [experiment_id],
+        filter,
+        order_by: ['attributes.run_name'],
+      });
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      return ((found.body.runs ?? []) as RunJson[]).map((run) => run.info.run_name);
+    };
+    expect(await names("datasets.name = 'flights'")).toEqual(['flights-evaluation', 'flights-training']);
+    expect(await names("datasets.digest IN ('aaa111', 'ccc333')")).toEqual(['flights-training', 'weather-training']);
+    expect(await names("dataset.context = 'training' and datasets.name != 'flights'")).toEqual(['weather-training']);
+    expect(await names("datasets.name LIKE 'fl%' and datasets.context ILIKE 'EVAL%'")).toEqual(['flights-evaluation']);
+    const ordered = await server.post('/api/2.0/mlflow/runs/search', { experiment_ids: [experiment_id], order_by: ['datasets.name'] });
+    expect(ordered.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+  });
+
   it('searches runs with a filter, an order and page tokens', async () => {
     const { body } = await server.post('/api/2.0/mlflow/experiments/create', { name: 'search-runs' });
     const ids: string[] = [];
@@ -163,5 +195,49 @@ describe('MLflow run routes', () => {
     expect(names(second)).toEqual(['r1']);
     await server.post('/api/2.0/mlflow/runs/delete', { run_id: ids[0] });
     expect(names(await search({ run_view_type: 'DELETED_ONLY' }))).toEqual(['r0']);
+  });
+
+  // MLflow's LogModel as its rest_store sends it: the MLmodel as JSON text (Model.to_json()).
+  it('appends each logged model to the mlflow.log-model.history tag as MLflow writes it', async () => {
+    const run = await server.post('/api/2.0/mlflow/runs/create', { experiment_id: experimentId, start_time: 1 });
+    const run_id = (run.body.run as RunJson).info.run_id as string;
+    const mlmodel = (artifact_path: string, model_uuid: string) => ({
+      run_id,
+      artifact_path,
+      utc_time_created: '2026-12-02 16:00:00.123456',
+      flavors: {
+        python_function: { loader_module: 'mlflow.sklearn', model_path: 'model.pkl', config: { big: true } },
+        sklearn: { pickled_model: 'model.pkl', sklearn_version: '1.5.0' },
+      },
+      model_uuid,
+      mlflow_version: '3.1.0',
+      signature: { inputs: '[{"type": "double"}]' },
+    });
+    for (const [path, uuid] of [
+      ['model', 'a1'],
+      ['modèle', 'b2'],
+    ] as const) {
+      const logged = await server.post('/api/2.0/mlflow/runs/log-model', { run_id, model_json: JSON.stringify(mlmodel(path, uuid)) });
+      expect(logged).toMatchObject({ status: 200, body: {} });
+    }
+    const read = await server.get('/api/2.0/mlflow/runs/get', { run_id });
+    const history = (read.body.run as RunJson).data.tags.find((tag) => tag.key === 'mlflow.log-model.history')?.value;
+    // json.dumps of get_tags_dict(), appended: Python's separators and ASCII escapes, without config or signature.
+    const entry = (path: string, uuid: string) =>
+      `{"run_id": "${run_id}", "artifact_path": "${path}", "utc_time_created": "2026-12-02 16:00:00.123456", "model_uuid": "${uuid}", ` +
+      `"flavors": {"python_function": {"loader_module": "mlflow.sklearn", "model_path": "model.pkl"}, "sklearn": {"pickled_model": "model.pkl", "sklearn_version": "1.5.0"}}}`;
+    expect(history).toBe(`[${entry('model', 'a1')}, ${entry('mod\\u00e8le', 'b2')}]`);
+
+    const missing = await server.post('/api/2.0/mlflow/runs/log-model', { run_id, model_json: JSON.stringify({ run_id, flavors: {} }) });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    expect(missing.body.message).toMatch(/^Model json is missing mandatory fields: \{'artifact_path', 'utc_time_created'\}/);
+    const malformed = await server.post('/api/2.0/mlflow/runs/log-model', { run_id, model_json: '{not json' });
+    expect(malformed.body.message).toMatch(/Malformed model info/);
+    const unknown = await server.post('/api/2.0/mlflow/runs/log-model', {
+      run_id: 'f'.repeat(32),
+      model_json: JSON.stringify(mlmodel('m', 'c3')),
+    });
+    expect(unknown.status).toBe(404);
   });
 });

@@ -33,7 +33,7 @@ export interface JsonRoute {
 /** A route that reads or writes the raw request and response (artifact bytes). `rest` is the path after `path`. */
 export interface RawRoute {
   kind: 'raw';
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'DELETE';
   path: string;
   scope: Scope;
   handle(req: IncomingMessage, res: ServerResponse, context: RouteContext, rest: string, query: string): Promise<void>;

@@ -43,7 +43,7 @@ function assertWritable(path: string): void {
   if (path === registryArtifactPath || path.startsWith(`${registryArtifactPath}/`)) {
     throw new MlpError(
       'PERMISSION_DENIED',
-      `Artifacts under mlflow-artifacts:/${registryArtifactPath}/ are registered model versions, which never change: register a new version (model-versions/create) instead of uploading there.`,
+      `Artifacts under mlflow-artifacts:/${registryArtifactPath}/ are registered model versions, which never change: register a new version (model-versions/create) instead of uploading there, and delete a version with model-versions/delete.`,
     );
   }
 }
@@ -110,6 +110,24 @@ export const artifactRoutes: Route[] = [
       assertWritable(path);
       const contentType = req.headers['content-type'];
       await workspace.blobs.put(artifactKey(path), req, contentType ? { contentType } : {});
+      sendJson(res, 200, {});
+    },
+  },
+  {
+    // MLflow's DeleteArtifact: the file or the whole folder at the path; a missing path is not an error.
+    kind: 'raw',
+    method: 'DELETE',
+    path: 'mlflow-artifacts/artifacts',
+    scope: 'write',
+    async handle(_req, res, { workspace }, rest) {
+      if (rest === '') throw invalidParameter('Name the artifact to delete in the URL: DELETE /api/2.0/mlflow-artifacts/artifacts/<path>.');
+      const path = artifactPathFromUrl(rest);
+      assertWritable(path);
+      const key = artifactKey(path);
+      const keys: string[] = [];
+      for await (const blob of workspace.blobs.list(`${key}/`)) keys.push(blob.key);
+      for (const found of keys) await workspace.blobs.delete(found);
+      await workspace.blobs.delete(key);
       sendJson(res, 200, {});
     },
   },

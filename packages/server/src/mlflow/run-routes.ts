@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { invalidParameter } from '../http/http-error.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
 import { checkMaxResults } from './experiment-routes.js';
+import { logModelRoute } from './log-model-route.js';
 import { runInfoJson, runJson } from './mlflow-json.js';
 import { int64, keyValue, message, repeated, runIdFields, runIdOf, runStatus, string, viewType } from './request-fields.js';
 
@@ -101,6 +102,7 @@ export const runRoutes: Route[] = [
     return {};
   }),
   jsonRoute('POST', 'mlflow/runs/search', 'read', searchSchema, searchRuns),
+  logModelRoute,
   // mlp's own route (MLflow has none): a logging process's sign of life, so a crashed run gets failed.
   jsonRoute('POST', 'mlp/runs/heartbeat', 'write', runId, async (input, { tracking }) => {
     await tracking.heartbeat(runIdOf(input));

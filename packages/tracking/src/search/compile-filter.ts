@@ -14,7 +14,8 @@ const sqlComparators = {
 } as const;
 
 type AttributeClause = Extract<FilterClause, { type: 'attribute' }>;
-type EntityClause = Exclude<FilterClause, { type: 'attribute' }>;
+type DatasetClause = Extract<FilterClause, { type: 'dataset' }>;
+type EntityClause = Exclude<FilterClause, { type: 'attribute' | 'dataset' }>;
 type EntityType = EntityClause['type'];
 
 /**
@@ -35,15 +36,17 @@ export const existsClausesMax = 3;
  */
 export function compileFilter(clauses: readonly FilterClause[], params: SqlParams): string {
   if (clauses.length === 0) return 'true';
-  const entityClauses = clauses.filter((clause): clause is EntityClause => clause.type !== 'attribute');
+  const entityClauses = clauses.filter((clause): clause is EntityClause => clause.type !== 'attribute' && clause.type !== 'dataset');
+  const own = (clause: AttributeClause | DatasetClause) =>
+    clause.type === 'attribute' ? compileAttribute(clause, params) : compileDataset(clause, params);
   if (entityClauses.length <= existsClausesMax) {
     return clauses
-      .map((clause) => (clause.type === 'attribute' ? compileAttribute(clause, params) : compileExists(clause, params)))
+      .map((clause) => (clause.type === 'attribute' || clause.type === 'dataset' ? own(clause) : compileExists(clause, params)))
       .join(' and ');
   }
   const parts = clauses
-    .filter((clause): clause is AttributeClause => clause.type === 'attribute')
-    .map((clause) => compileAttribute(clause, params));
+    .filter((clause): clause is AttributeClause | DatasetClause => clause.type === 'attribute' || clause.type === 'dataset')
+    .map(own);
   for (const type of ['metric', 'param', 'tag'] as const) {
     const ofType = entityClauses.filter((clause) => clause.type === type);
     if (ofType.length > 0) parts.push(compileEntityClauses(type, ofType, params));
@@ -62,6 +65,15 @@ function compileExists(clause: EntityClause, params: SqlParams): string {
     return `exists (${rows} and ${a}.is_nan is not true and ${a}.value ${sqlComparators[clause.comparator]} ${value})`;
   }
   return `exists (${rows} and ${a}.value ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
+}
+
+/** MLflow's `datasets.<field>`: the run logged some dataset input whose name, digest or context matches. */
+function compileDataset(clause: DatasetClause, params: SqlParams): string {
+  const rows = `select 1 from tracking_dataset_inputs d where d.run_id = ${runsAlias}.run_id`;
+  const column = `d.${clause.key}`;
+  if (clause.comparator === 'IN') return `exists (${rows} and ${column} = any(${params.add(clause.value)}::text[]))`;
+  if (clause.comparator === 'NOT IN') return `exists (${rows} and ${column} <> all(${params.add(clause.value)}::text[]))`;
+  return `exists (${rows} and ${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
 }
 
 function compileAttribute(clause: AttributeClause, params: SqlParams): string {

@@ -62,7 +62,10 @@ function parseCondition(cursor: TokenCursor): FilterClause {
     return { type: identifier.type, key: identifier.key, comparator };
   }
   if (comparator === 'IN' || comparator === 'NOT IN') {
-    return { type: 'attribute', key: 'run_id', comparator, value: parseStringList(cursor, identifier, comparator) };
+    const value = parseStringList(cursor, identifier, comparator);
+    return identifier.type === 'dataset'
+      ? { type: 'dataset', key: identifier.key, comparator, value }
+      : { type: 'attribute', key: 'run_id', comparator, value };
   }
   const valueToken = cursor.next();
   if (identifier.type === 'metric') {
@@ -79,6 +82,14 @@ function parseCondition(cursor: TokenCursor): FilterClause {
       return { type: 'attribute', key, comparator: comparator as NumericComparator, value: numberValue(cursor, identifier, valueToken) };
     }
     return { type: 'attribute', key, comparator: comparator as StringComparator, value: stringValue(cursor, identifier, valueToken) };
+  }
+  if (identifier.type === 'dataset') {
+    return {
+      type: 'dataset',
+      key: identifier.key,
+      comparator: comparator as StringComparator,
+      value: stringValue(cursor, identifier, valueToken),
+    };
   }
   return {
     type: identifier.type,
@@ -138,11 +149,18 @@ function checkComparator(cursor: TokenCursor, identifier: ParsedIdentifier, comp
   }
   if (!numeric && (comparator === '>' || comparator === '>=' || comparator === '<' || comparator === '<=')) {
     const allowed =
-      identifier.type === 'attribute' ? '=, !=, LIKE, ILIKE (and IN, NOT IN for run_id)' : '=, !=, LIKE, ILIKE, IS NULL, IS NOT NULL';
+      identifier.type === 'attribute'
+        ? '=, !=, LIKE, ILIKE (and IN, NOT IN for run_id)'
+        : identifier.type === 'dataset'
+          ? '=, !=, LIKE, ILIKE, IN, NOT IN'
+          : '=, !=, LIKE, ILIKE, IS NULL, IS NOT NULL';
     throw cursor.error(at, `${comparator} cannot compare ${describeIdentifier(identifier)}: strings compare with ${allowed}`);
   }
-  if (isList && !(identifier.type === 'attribute' && identifier.key === 'run_id')) {
-    throw cursor.error(at, `only attributes.run_id can be compared with a list (${comparator}), not ${describeIdentifier(identifier)}`);
+  if (isList && !(identifier.type === 'attribute' && identifier.key === 'run_id') && identifier.type !== 'dataset') {
+    throw cursor.error(
+      at,
+      `only attributes.run_id can be compared with a list (${comparator}), and datasets.name, .digest, .context; not ${describeIdentifier(identifier)}`,
+    );
   }
 }
 

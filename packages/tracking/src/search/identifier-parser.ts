@@ -1,11 +1,14 @@
-import type { EntityType, RunAttribute } from './search-types.js';
+import type { DatasetField, EntityType, RunAttribute } from './search-types.js';
 import { entityPrefixes, resolveAttribute, validAttributesText } from './search-vocabulary.js';
 import type { TokenCursor } from './token-cursor.js';
 import type { Token } from './tokenizer.js';
 
 export type ParsedIdentifier =
   | { type: 'metric' | 'param' | 'tag'; key: string; start: number; end: number; display: string }
-  | { type: 'attribute'; key: RunAttribute; start: number; end: number; display: string };
+  | { type: 'attribute'; key: RunAttribute; start: number; end: number; display: string }
+  | { type: 'dataset'; key: DatasetField; start: number; end: number; display: string };
+
+const datasetFields: ReadonlySet<string> = new Set(['name', 'digest', 'context']);
 
 const identifierHint = 'an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>';
 // Read as keywords, not attribute names, where an identifier should start (`a = 'x' and and ...`).
@@ -35,12 +38,14 @@ export function parseIdentifier(cursor: TokenCursor): ParsedIdentifier {
   if (prefix === undefined) {
     throw cursor.error(first.start, `unknown entity type '${first.value}': use ${prefixList}`);
   }
-  if (prefix === 'dataset') {
-    throw cursor.error(first.start, `dataset filters (${first.value}.name, .digest, .context) are not supported yet`);
-  }
   cursor.next();
   const { key, keyToken, last } = parseKey(cursor, cursor.slice(first.start, dot.end), dot.end);
   if (prefix === 'attribute') return attributeIdentifier(cursor, key, first, keyToken, last, false);
+  if (prefix === 'dataset') {
+    if (!datasetFields.has(key))
+      throw cursor.error(keyToken.start, `unknown dataset field '${key}': use ${first.value}.name, .digest or .context`);
+    return { type: 'dataset', key: key as DatasetField, start: first.start, end: last.end, display: cursor.slice(first.start, last.end) };
+  }
   const type: Exclude<EntityType, 'attribute'> = prefix;
   return { type, key, start: first.start, end: last.end, display: cursor.slice(first.start, last.end) };
 }

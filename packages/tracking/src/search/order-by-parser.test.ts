@@ -80,7 +80,7 @@ describe('parseOrderBy: invalid items report which and where', () => {
     ['   ', 0, 'the item is empty'],
     ['DESC', 0, "expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found 'DESC'"],
     ["params.'lr'", 7, 'quote keys with double quotes or backticks'],
-    ['datasets.name', 0, 'dataset filters'],
+    ['datasets.name', 0, 'datasets.name can filter runs but not order them'],
   ];
 
   it.each(cases)('%s → position %i', (item, position, message) => {

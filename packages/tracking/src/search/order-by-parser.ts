@@ -20,6 +20,9 @@ export function parseOrderBy(items: readonly string[]): OrderTerm[] {
       throw cursor.error(0, 'the item is empty: give a key such as metrics.rmse DESC or attributes.start_time');
     }
     const identifier = parseIdentifier(cursor);
+    if (identifier.type === 'dataset') {
+      throw cursor.error(identifier.start, `${identifier.display} can filter runs but not order them, as in MLflow`);
+    }
     let ascending = true;
     const direction = cursor.next();
     if (direction.kind === 'comma') {

@@ -5,6 +5,9 @@ export type NumericAttribute = 'start_time' | 'end_time';
 export type StringAttribute = 'run_id' | 'run_name' | 'status' | 'user_id' | 'artifact_uri';
 export type RunAttribute = NumericAttribute | StringAttribute;
 
+/** What MLflow's `datasets.<field>` filters compare: a logged dataset input's name, digest or context tag. */
+export type DatasetField = 'name' | 'digest' | 'context';
+
 export type NumericComparator = '=' | '!=' | '>' | '>=' | '<' | '<=';
 export type StringComparator = '=' | '!=' | 'LIKE' | 'ILIKE';
 export type NullComparator = 'IS NULL' | 'IS NOT NULL';
@@ -18,7 +21,9 @@ export type FilterClause =
   | { type: 'param' | 'tag'; key: string; comparator: NullComparator }
   | { type: 'attribute'; key: NumericAttribute; comparator: NumericComparator; value: number }
   | { type: 'attribute'; key: StringAttribute; comparator: StringComparator; value: string }
-  | { type: 'attribute'; key: 'run_id'; comparator: ListComparator; value: string[] };
+  | { type: 'attribute'; key: 'run_id'; comparator: ListComparator; value: string[] }
+  | { type: 'dataset'; key: DatasetField; comparator: StringComparator; value: string }
+  | { type: 'dataset'; key: DatasetField; comparator: ListComparator; value: string[] };
 
 /** One order_by key. For attributes, `key` is the canonical attribute name. */
 export type OrderTerm =

@@ -16,7 +16,7 @@ export const entityPrefixes: ReadonlyMap<string, EntityType | 'dataset'> = new M
   ['attributes', 'attribute'],
   ['attr', 'attribute'],
   ['run', 'attribute'],
-  // MLflow also has dataset filters; there is no dataset table to search here yet.
+  // MLflow's dataset filters: datasets.name, .digest, .context.
   ['dataset', 'dataset'],
   ['datasets', 'dataset'],
 ]);
