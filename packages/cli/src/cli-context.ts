@@ -58,6 +58,7 @@ export function createCliContext(options: CliContextOptions): CliContextControll
   let workspace: Promise<Workspace> | undefined;
   let logger: Logger | undefined;
   const services = new Map<string, Promise<unknown>>();
+  const owned: Array<{ close(): Promise<void> }> = [];
 
   const workspaceDir = () => locateWorkspace(io, options.globalOptions().workspace).dir;
 
@@ -108,20 +109,29 @@ export function createCliContext(options: CliContextOptions): CliContextControll
       setExitCode(code) {
         controller.exitCode = code;
       },
-      service<T>(name: string) {
+      service(name) {
         const create = options.services?.get(name);
         if (!create) return Promise.resolve(undefined);
         if (!services.has(name)) services.set(name, create(controller.context));
-        return services.get(name) as Promise<T>;
+        // The factory registered under `name` builds `CliServices[name]` (checked where modules declare it).
+        return services.get(name) as never;
+      },
+      closeAfter(resource) {
+        owned.push(resource);
+        return resource;
       },
     },
     async close() {
       const opening = workspace;
       workspace = undefined;
       services.clear();
-      if (!opening) return;
-      const opened = await opening.catch(() => undefined);
-      await opened?.close();
+      try {
+        // What commands opened on the workspace goes first, newest first.
+        for (const resource of owned.splice(0).reverse()) await resource.close();
+      } finally {
+        const opened = await opening?.catch(() => undefined);
+        await opened?.close();
+      }
     },
   };
   return controller;

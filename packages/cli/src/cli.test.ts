@@ -255,16 +255,16 @@ describe('modules', () => {
     let built = 0;
     const provider: CliCommandModule = {
       name: 'provider',
-      services: { catalog: async () => ({ id: ++built }) },
+      services: { probeCatalog: async () => ({ id: ++built }) },
       register() {},
     };
     const consumer: CliCommandModule = {
       name: 'consumer',
       register(program, context) {
         program.command('use').action(async () => {
-          const first = await context.service<{ id: number }>('catalog');
-          const again = await context.service<{ id: number }>('catalog');
-          context.output('used', { first, same: first === again, missing: (await context.service('nothing')) ?? null });
+          const first = await context.service('probeCatalog');
+          const again = await context.service('probeCatalog');
+          context.output('used', { first, same: first === again, missing: (await context.service('probeMissing')) ?? null });
         });
       },
     };
@@ -274,8 +274,8 @@ describe('modules', () => {
   });
 
   it('refuses two modules providing one service name', () => {
-    const providing = (name: string): CliCommandModule => ({ name, services: { catalog: async () => ({}) }, register() {} });
-    expect(() => createCli({ modules: [providing('a'), providing('b')] })).toThrow(/service "catalog"/);
+    const providing = (name: string): CliCommandModule => ({ name, services: { probeCatalog: async () => ({ id: 1 }) }, register() {} });
+    expect(() => createCli({ modules: [providing('a'), providing('b')] })).toThrow(/service "probeCatalog"/);
   });
 
   it('runs a Cli once', async () => {
@@ -292,3 +292,11 @@ describe('hasJsonFlag', () => {
     expect(hasJsonFlag(['x'])).toBe(false);
   });
 });
+
+// The services these tests provide, declared as a package declares its own.
+declare module '@mlp/core' {
+  interface CliServices {
+    probeCatalog: { id: number };
+    probeMissing: { never: true };
+  }
+}

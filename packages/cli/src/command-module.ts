@@ -1,4 +1,4 @@
-import type { ErrorCode, Logger, LogLevel, MigrationSet, Workspace } from '@mlp/core';
+import type { CliServiceName, CliServices, ErrorCode, Logger, LogLevel, MigrationSet, Workspace } from '@mlp/core';
 import type { Command } from 'commander';
 import type { Table } from './output.js';
 import type { ProgressDisplay } from './progress-display.js';
@@ -57,10 +57,19 @@ export interface CliContext {
   /**
    * What another installed module provides under `name` (see `CliCommandModule.services`), created once
    * per command; undefined when no installed module provides it. How `mlp train` reads dataset
-   * versions without depending on the data-version package.
+   * versions without depending on the data-version package. Typed by `CliServices` of `@mlp/core`: an
+   * unknown name is a type error.
    */
-  service<T>(name: string): Promise<T | undefined>;
+  service<K extends CliServiceName>(name: K): Promise<CliServices[K] | undefined>;
+  /**
+   * Closes `resource` when the command ends (before the workspace), whether it succeeded or failed;
+   * returns it. For what a command opens on the workspace: `context.closeAfter(await openRegistry(workspace))`.
+   */
+  closeAfter<T extends { close(): Promise<void> }>(resource: T): T;
 }
+
+/** Factories of the services a module offers, by name; each must build what `CliServices` declares under its name. */
+export type CliServiceFactories = { readonly [K in CliServiceName]?: (context: CliContext) => Promise<CliServices[K]> };
 
 /**
  * A package's commands. The CLI calls `register` once with the root program; the module adds its
@@ -72,6 +81,6 @@ export interface CliCommandModule {
   /** Migrations its commands need; applied whenever a command opens the workspace, checked by `doctor`. */
   migrations?: readonly MigrationSet[];
   /** Objects this module offers other modules' commands, by name (`datasetCatalog`), built on first use. */
-  services?: Readonly<Record<string, (context: CliContext) => Promise<unknown>>>;
+  services?: CliServiceFactories;
   register(program: Command, context: CliContext): void;
 }

@@ -8,6 +8,10 @@ export { configFileSchema, logLevels } from './config/config-schema.js';
 export { coreEnvVariables } from './config/env-settings.js';
 export { formatZodIssues } from './config/format-zod-error.js';
 export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolve-config.js';
+export type { CliServiceName, CliServices, DatasetCatalogService } from './contracts/cli-services.js';
+export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contracts/dataset-lineage.js';
+export type { DatasetResolver } from './contracts/dataset-resolver.js';
+export type { ModelDownloader } from './contracts/model-downloader.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
 export { databaseDamagedError, isDatabaseDamage } from './db/database-damage.js';
 export { allowEmptyDatabase, type EmbeddedDatabaseState, embeddedDatabaseState } from './db/embedded/database-marker.js';
@@ -22,6 +26,7 @@ export { mlpEventConsumers, mlpEvents } from './events/events-schema.js';
 export { writeFileAtomic } from './fs/write-file-atomic.js';
 export { migrations as coreMigrations } from './generated/migrations.js';
 export * from './hashing/hash.js';
+export { type CurrentActorOptions, currentActor } from './identity/current-actor.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type Logger } from './logger/logger.js';
 export {
   type BlobDriverPlugin,
@@ -30,7 +35,17 @@ export {
   type PluginSlot,
   type PluginSlots,
 } from './plugins/plugin-registry.js';
+export { type BackoffOptions, backoffDelay, isRetryableStatus, retryAfterMs } from './retry/retry-backoff.js';
 export { plural } from './text/plural.js';
+export { deliverSignedWebhook, type SignedWebhook, type WebhookAttempt } from './webhooks/deliver-webhook.js';
+export { signatureHeader, signBody, verifySignature } from './webhooks/webhook-signature.js';
+export {
+  createWebhookTargetPolicy,
+  parseWebhookUrl,
+  resolveWebhookTarget,
+  type TargetAddress,
+  type WebhookTargetPolicy,
+} from './webhooks/webhook-target.js';
 export { findWorkspaceDir } from './workspace/find-workspace.js';
 export { openWorkspace, type WorkspaceOptions } from './workspace/open-workspace.js';
 export type { Workspace } from './workspace/workspace.js';

@@ -1,10 +1,12 @@
+/** @deprecated import them from `@mlp/core`, where signed webhook delivery lives. */
+export { signatureHeader, signBody, verifySignature } from '@mlp/core';
 export { aliasProblem, assertAlias } from './alias-name.js';
 export { manifestHash } from './content/manifest.js';
-export { createRegistry, defaultActor, type Registry, type RegistryOptions } from './create-registry.js';
 export { migrations as registryMigrations } from './generated/migrations.js';
 export type { AuditEntry, ManifestEntry, ModelVersion, Page, RegisteredModel, Stage, TrafficSplit, VersionStatus } from './model.js';
 export { stages, versionStatuses } from './model.js';
 export { formatModelUri, type ModelReference, parseModelUri } from './model-uri.js';
+export { createRegistry, defaultActor, openRegistry, type Registry, type RegistryOptions } from './open-registry.js';
 export { parseGateSpecs } from './promotion/gate-spec.js';
 export type {
   BeatsCurrentGate,
@@ -28,5 +30,4 @@ export type { SearchVersionsInput } from './store/version-operations.js';
 export type { RegisterVersionInput } from './versions/register-version.js';
 export { type RegistryEventType, registryEventTypes } from './webhooks/registry-events.js';
 export type { WebhookDeliveryOptions, WebhookDeliveryWorker } from './webhooks/webhook-delivery.js';
-export { signatureHeader, signBody, verifySignature } from './webhooks/webhook-signature.js';
 export type { CreateWebhookInput, Webhook, WebhookDelivery } from './webhooks/webhook-store.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError, type PluginRegistry, resolveConfig } from '@mlp/core';
+import { type DatasetResolver, MlpError, type PluginRegistry, resolveConfig } from '@mlp/core';
 import type { ActiveRun, Tracking } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import { tableFromRecords } from './data/table-from-records.js';
@@ -12,10 +12,8 @@ import { runTrackedSearch } from './tracked-search.js';
 import type { TrainEvent } from './train-event.js';
 import { trainModel } from './train-model.js';
 
-/** What `train` needs of a dataset catalog (such as @mlp/data-version's): a local file holding a version. */
-export interface DatasetResolver {
-  resolve(ref: string): Promise<{ path: string; version: { ref: string; rootHash: string } }>;
-}
+/** What `train` needs of a dataset catalog (such as @mlp/data-version's), a contract declared in core. */
+export type { DatasetResolver } from '@mlp/core';
 
 export interface TrainOptions {
   /** Where runs, metrics and model packages are recorded. */

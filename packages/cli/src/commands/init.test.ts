@@ -37,6 +37,7 @@ function fakeContext(dir: string, opened: string[] = []): CliContext {
     },
     setExitCode: () => {},
     service: async () => undefined,
+    closeAfter: (resource) => resource,
   };
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MlpError, type Workspace } from '@mlp/core';
+import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { openDataRepo } from '../dvc/data-repo.js';
 import type { GcReport } from '../dvc/gc.js';
 import { migrations } from '../generated/migrations.js';
@@ -11,7 +11,6 @@ import { type OpenTableOptions, openTable, type TableReader } from '../readers/o
 import type { CatalogDataRepo } from './catalog-data-repo.js';
 import type { Dataset, DatasetSource, DatasetSummary, DatasetVersion, TabularFormat } from './catalog-model.js';
 import { type CatalogStore, createCatalogStore, type RegisteredVersion, type RegisterVersionInput } from './catalog-store.js';
-import { currentUser } from './current-user.js';
 import { looksLikeDatasetRef } from './dataset-ref.js';
 import { type DescribedData, describeData } from './describe-data.js';
 import { type ResolvedVersion, type ResolveOptions, resolveVersion } from './resolve-version.js';
@@ -24,7 +23,7 @@ export interface DatasetCatalogOptions {
    * `open(ref)`). By default the one rooted at the workspace folder, opened at first use.
    */
   repo?: CatalogDataRepo | (() => Promise<CatalogDataRepo>);
-  /** Who makes changes; `MLP_USER`, the login name, or the OS account by default. */
+  /** Who makes changes: `currentActor()` of `@mlp/core` (`MLP_USER`, else the OS user) by default. */
   user?: string;
 }
 
@@ -77,7 +76,7 @@ export async function createDatasetCatalog(workspace: CatalogWorkspace, options:
   await workspace.migrate(migrations);
   const store: CatalogStore = createCatalogStore(workspace.db, workspace.events);
   const lineage = createSqlLineageRecorder(workspace.db);
-  const user = options.user ?? currentUser();
+  const user = currentActor({ actor: options.user });
   let repoPromise: Promise<CatalogDataRepo> | undefined;
   const repo = (): Promise<CatalogDataRepo> => {
     const given = options.repo ?? (() => openDataRepo({ root: workspace.config.dir, logger: workspace.logger }));

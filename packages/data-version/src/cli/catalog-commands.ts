@@ -1,7 +1,6 @@
 import type { CliCommandModule, CliContext, Table } from '@mlp/cli';
-import { type MigrationSet, MlpError } from '@mlp/core';
+import { currentActor, type MigrationSet, MlpError } from '@mlp/core';
 import type { DatasetSource, DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
-import { currentUser } from '../catalog/current-user.js';
 import { createDatasetCatalog, type DatasetCatalog } from '../catalog/dataset-catalog.js';
 import { migrations } from '../generated/migrations.js';
 import { registerIngestCommand } from './ingest-command.js';
@@ -18,7 +17,7 @@ export const catalogMigrations: readonly MigrationSet[] = [migrations];
 export async function openCliCatalog(context: CliContext): Promise<{ catalog: DatasetCatalog; resolve: (target: string) => string }> {
   const workspace = await context.openWorkspace();
   const { repo, resolve } = await openCliDataRepo(context);
-  return { catalog: await createDatasetCatalog(workspace, { repo, user: currentUser(context.env) }), resolve };
+  return { catalog: await createDatasetCatalog(workspace, { repo, user: currentActor({ env: context.env }) }), resolve };
 }
 
 function parseLimit(value: string): number {

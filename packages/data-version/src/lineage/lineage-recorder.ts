@@ -1,3 +1,4 @@
+import type { DatasetLineage } from '@mlp/core';
 import type { DatasetVersion } from '../catalog/catalog-model.js';
 
 export type LineageRole = 'input' | 'output';
@@ -20,9 +21,9 @@ export interface DatasetUse {
 
 /**
  * Which run consumed or produced which dataset version. Tracking (or any caller) writes through this
- * interface, so this package needs no import of the tracking package.
+ * interface, as core's `DatasetLineage` contract, so this package needs no import of the tracking package.
  */
-export interface LineageRecorder {
+export interface LineageRecorder extends DatasetLineage {
   /** Records that `runId` used the version; recording the same use twice is a no-op. Returns the pinned use. */
   recordUse(input: RecordUseInput): Promise<DatasetUse>;
   /** Every version the run used, inputs first, in the order recorded. */

@@ -6,7 +6,7 @@ import type { RegisteredModel } from '../model.js';
 import type { GateOutcome } from '../promotion/gate-types.js';
 import { gatesTable, historyTable, modelsTable, versionsTable } from './human-format.js';
 import { auditJson } from './json-shapes.js';
-import { openRegistry } from './open-registry.js';
+import { openCliRegistry } from './open-cli-registry.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -37,7 +37,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .description('list registered models')
     .option('--name-contains <text>', 'only models whose name contains this (case-insensitive)')
     .action(async (flags: { nameContains?: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const found: RegisteredModel[] = [];
       let pageToken: string | undefined;
       do {
@@ -62,7 +62,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .description('a model with its versions, gates and traffic split')
     .argument('<name>', 'the registered model')
     .action(async (name: string) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const [model, versions, gates, split] = await Promise.all([
         registry.getModel(name),
         registry.listVersions(name),
@@ -94,7 +94,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .argument('<name>', 'a unique name')
     .option('--description <text>', 'what the model is for')
     .action(async (name: string, flags: { description?: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const model = await registry.createModel({ name, ...(flags.description ? { description: flags.description } : {}) });
       context.output(`Created registered model ${JSON.stringify(model.name)}.`, registeredModelJson(model));
     });
@@ -104,7 +104,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .description('delete a registered model with its versions and aliases (its history stays)')
     .argument('<name>', 'the registered model')
     .action(async (name: string) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       await registry.deleteModel(name);
       context.output(`Deleted registered model ${JSON.stringify(name)}.`, { name, deleted: true });
     });
@@ -117,7 +117,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .option('--description <text>', 'what changed in this version')
     .option('--signature <file>', 'a JSON signature file (default: signature.json in the model files, if any)')
     .action(async (source: string, flags: { name: string; description?: string; signature?: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const signature = flags.signature ? ((await readJsonFile(flags.signature, 'signature file')) as Record<string, unknown>) : undefined;
       const version = await registry.registerVersion({
         name: flags.name,
@@ -137,7 +137,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .description("list a model's versions")
     .argument('<name>', 'the registered model')
     .action(async (name: string) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const versions = await registry.listVersions(name);
       context.output(
         versions.length === 0 ? `Model ${JSON.stringify(name)} has no versions yet.` : versionsTable(versions),
@@ -154,7 +154,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .option('--reason <text>', 'why (recorded in the history; required with --force)')
     .option('--force', 'move the alias even when gates fail (recorded as forced)')
     .action(async (name: string, versionText: string, flags: { alias: string; reason?: string; force?: boolean }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const version = parseVersion(versionText);
       try {
         const decision = await registry.promote(name, version, {
@@ -208,7 +208,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .option('--reason <text>', 'why (recorded in the history)')
     .option('--force', 'move an alias the gates guard even when they fail (needs --reason; recorded as forced)')
     .action(async (name: string, aliasName: string, versionText: string, flags: { reason?: string; force?: boolean }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const version = parseVersion(versionText);
       await registry.setAlias(name, aliasName, version, {
         ...(flags.reason ? { reason: flags.reason } : {}),
@@ -223,7 +223,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .argument('<alias>', 'the alias to remove')
     .option('--reason <text>', 'why (recorded in the history)')
     .action(async (name: string, aliasName: string, flags: { reason?: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       await registry.deleteAlias(name, aliasName, flags.reason ? { reason: flags.reason } : {});
       context.output(`Removed alias ${aliasName} of ${name}.`, { name, alias: aliasName, deleted: true });
     });
@@ -233,7 +233,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .command('show')
     .argument('<name>', 'the registered model')
     .action(async (name: string) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const declared = await registry.getGates(name);
       context.output(
         declared.length === 0 ? `Model ${JSON.stringify(name)} has no gates.` : declared.map((gate) => JSON.stringify(gate)).join('\n'),
@@ -246,7 +246,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .argument('<file>', 'a JSON file with a list of gates, such as ["metrics.auc >= 0.8", {"type": "data-validated"}]')
     .option('--reason <text>', 'why (recorded in the history)')
     .action(async (name: string, file: string, flags: { reason?: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const declared = await registry.setGates(
         name,
         (await readJsonFile(file, 'gates file')) as never,
@@ -260,7 +260,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .description("a model's audit log: registrations, alias moves and gate decisions, who and why")
     .argument('<name>', 'the registered model')
     .action(async (name: string) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const entries = await registry.history(name);
       context.output(entries.length === 0 ? `No history for ${JSON.stringify(name)}.` : historyTable(entries), entries.map(auditJson));
     });
@@ -271,7 +271,7 @@ export function registerModelCommands(program: Program, context: CliContext): vo
     .argument('<model>', 'NAME@ALIAS, NAME/VERSION or models:/… URI')
     .requiredOption('--out <dir>', 'a new or empty folder')
     .action(async (reference: string, flags: { out: string }) => {
-      const registry = await openRegistry(context);
+      const registry = await openCliRegistry(context);
       const result = await registry.download(reference, flags.out, (done, total) => context.progress(`downloading ${done}/${total} files`));
       context.output(
         `Downloaded ${result.version.name} version ${result.version.version} (${plural(result.files, 'file')}, ${plural(result.bytes, 'byte')}, hashes verified) to ${flags.out}.`,

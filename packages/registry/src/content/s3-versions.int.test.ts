@@ -3,7 +3,7 @@ import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestBucket, type TempDir, testS3Server } from '@mlp/core/testing';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry, type Registry } from '../create-registry.js';
+import { openRegistry, type Registry } from '../open-registry.js';
 import { versionPrefix } from './version-blobs.js';
 
 // Version bytes on an S3-protocol server (s3rver, started by the int project's global setup): copied
@@ -21,7 +21,7 @@ describe('versions on an S3 blob store', () => {
     temp = await createTempDir('mlp-registry-s3-');
     workspace = await openWorkspace({ dir: temp.path, logLevel: 'error', blobs: { url: `s3://${bucket}/ws`, s3 } });
     tracking = createTracking(workspace, { captureProvenance: false });
-    registry = await createRegistry(workspace, { tracking, actor: 'tester' });
+    registry = await openRegistry(workspace, { tracking, actor: 'tester' });
   });
   afterAll(async () => {
     await registry?.close();

@@ -1,5 +1,5 @@
 import { MlpError } from '@mlp/core';
-import type { Registry } from '../create-registry.js';
+import type { Registry } from '../open-registry.js';
 import type { ModelVersion, RegisteredModel } from '../model.js';
 import { parseStage } from '../stages.js';
 import { modelVersionJson, registeredModelJson } from './mlflow-json.js';

@@ -1,8 +1,7 @@
-import type { DbExecutor, Workspace } from '@mlp/core';
+import type { DbExecutor, WebhookTargetPolicy, Workspace } from '@mlp/core';
 import type { Tracking } from '@mlp/tracking';
 import type { sql } from 'drizzle-orm';
 import type { PromotionCheck } from '../promotion/gate-types.js';
-import type { WebhookTargetPolicy } from '../webhooks/webhook-target.js';
 
 /** What every part of the registry shares: the workspace, tracking (runs and artifacts), who acts, and the custom checks. */
 export interface RegistryContext {

@@ -3,14 +3,14 @@
 // Usage: promote-worker.ts <workspace dir> <database url or -> <model> <alias> <version,...>
 import { createInterface } from 'node:readline';
 import { MlpError, openWorkspace } from '@mlp/core';
-import { createRegistry } from '../create-registry.js';
+import { openRegistry } from '../open-registry.js';
 
 const [dir, databaseUrl, model, alias, versionList] = process.argv.slice(2);
 if (!dir || !databaseUrl || !model || !alias || !versionList)
   throw new Error('usage: promote-worker <dir> <db url|-> <model> <alias> <versions>');
 
 const workspace = await openWorkspace({ dir, logLevel: 'error', ...(databaseUrl === '-' ? {} : { database: { url: databaseUrl } }) });
-const registry = await createRegistry(workspace, { actor: `worker-${process.pid}` });
+const registry = await openRegistry(workspace, { actor: `worker-${process.pid}` });
 const versions = versionList.split(',').map(Number);
 
 process.stdout.write('ready\n');

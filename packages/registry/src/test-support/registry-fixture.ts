@@ -1,7 +1,7 @@
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { createTracking, type Tracking } from '@mlp/tracking';
-import { createRegistry, type Registry, type RegistryOptions } from '../create-registry.js';
+import { openRegistry, type Registry, type RegistryOptions } from '../open-registry.js';
 
 /** A workspace (embedded or on a PostgreSQL test database), tracking and a registry on it; for integration tests. */
 export interface RegistryFixture {
@@ -28,7 +28,7 @@ export async function openRegistryFixture(backend: Backend, options: RegistryOpt
   const database = backend === 'postgres' ? await createTestDatabase() : undefined;
   const workspace = await openWorkspace({ dir: temp.path, logLevel: 'error', ...(database ? { database: { url: database.url } } : {}) });
   const tracking = createTracking(workspace, { captureProvenance: false });
-  const registry = await createRegistry(workspace, { tracking, actor: 'tester', ...options });
+  const registry = await openRegistry(workspace, { tracking, actor: 'tester', ...options });
   return {
     workspace,
     tracking,

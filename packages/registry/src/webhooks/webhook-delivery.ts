@@ -1,13 +1,10 @@
-import { MlpError, type MlpEvent } from '@mlp/core';
+import { backoffDelay, deliverSignedWebhook, type MlpEvent } from '@mlp/core';
 import type { RegistryContext } from '../store/registry-context.js';
 import { registryEventTypes } from './registry-events.js';
-import { postWebhook } from './webhook-post.js';
-import { signatureHeader, signBody } from './webhook-signature.js';
 import { webhookConsumer } from './webhook-store.js';
-import { parseWebhookUrl, resolveWebhookTarget } from './webhook-target.js';
 
 export interface WebhookDeliveryOptions {
-  /** Delay before the first retry; doubles with each failed attempt (with ±20% jitter). */
+  /** The longest wait before the first retry; doubles with each failed attempt (full jitter: anywhere up to it). */
   baseDelayMs?: number;
   /** The longest wait between attempts. */
   maxDelayMs?: number;
@@ -22,12 +19,6 @@ export interface WebhookDeliveryOptions {
 
 export interface WebhookDeliveryWorker {
   close(): Promise<void>;
-}
-
-/** The wait after `attempts` failed attempts: base·2^(attempts-1), capped, with ±20% jitter so receivers coming back are not stampeded. */
-export function backoffDelay(attempts: number, baseDelayMs: number, maxDelayMs: number, random = Math.random): number {
-  const raw = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
 interface DueRow {
@@ -87,33 +78,16 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
 
   async function send(row: DueRow): Promise<void> {
     const attempt = row.attempts + 1;
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      // Checked at every attempt: the host may resolve elsewhere now than when the webhook was created.
-      const url = parseWebhookUrl(row.url);
-      const addresses = await resolveWebhookTarget(url, context.webhookTargets);
-      status = await postWebhook({
-        url,
-        addresses,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'mlp-registry-webhooks',
-          'x-mlp-event': row.event_type,
-          'x-mlp-delivery': row.delivery_id,
-          [signatureHeader]: signBody(row.secret, row.body),
-        },
-        body: row.body,
-        timeoutMs,
-      });
-      if (status >= 300 && status < 400)
-        error = `the receiver answered HTTP ${status}, a redirect, which is not followed: point the webhook at the final URL`;
-      else if (status < 200 || status >= 300) error = `the receiver answered HTTP ${status}`;
-    } catch (caught) {
-      // The target policy's answers (a refused address, a URL with credentials) are refusals, not network failures.
-      const refused = MlpError.isInstance(caught) && caught.code !== 'UNAVAILABLE';
-      error = `${refused ? 'refused' : 'the request failed'}: ${(caught as Error).message}`;
-    }
+    const { status, error } = await deliverSignedWebhook({
+      url: row.url,
+      secret: row.secret,
+      body: row.body,
+      eventType: row.event_type,
+      deliveryId: row.delivery_id,
+      policy: context.webhookTargets,
+      timeoutMs,
+      userAgent: 'mlp-registry-webhooks',
+    });
     const now = context.now();
     if (error === null) {
       await db.query(
@@ -125,7 +99,14 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
     const giveUp = attempt >= maxAttempts;
     await db.query(
       `update registry_webhook_deliveries set status = $2, attempts = $3, last_status_code = $4, last_error = $5, next_attempt_time = $6 where delivery_id = $1`,
-      [row.delivery_id, giveUp ? 'failed' : 'pending', attempt, status, error, now + backoffDelay(attempt, baseDelayMs, maxDelayMs)],
+      [
+        row.delivery_id,
+        giveUp ? 'failed' : 'pending',
+        attempt,
+        status,
+        error,
+        now + backoffDelay(attempt - 1, { baseDelayMs, maxDelayMs }),
+      ],
     );
     log.warn(
       { deliveryId: row.delivery_id, attempt, error },

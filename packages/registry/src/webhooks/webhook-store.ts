@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { MlpError } from '@mlp/core';
+import { MlpError, parseWebhookUrl, resolveWebhookTarget } from '@mlp/core';
 import type { RegistryContext } from '../store/registry-context.js';
 import { registryEventTypes } from './registry-events.js';
-import { parseWebhookUrl, resolveWebhookTarget } from './webhook-target.js';
 
 export const webhookConsumer = 'registry.webhooks';
 

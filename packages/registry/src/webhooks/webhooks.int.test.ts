@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signatureHeader, verifySignature } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry } from '../create-registry.js';
+import { openRegistry } from '../open-registry.js';
 import { type Backend, openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
-import { signatureHeader, verifySignature } from './webhook-signature.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -200,7 +200,7 @@ describe.each<Backend>(['embedded', 'postgres'])('webhooks on the %s store', (ba
   });
 
   it('by default refuses loopback, private and link-local targets, when created and again when delivered', async () => {
-    const strict = await createRegistry(fx.workspace, { tracking: fx.tracking, actor: 'tester', env: {} });
+    const strict = await openRegistry(fx.workspace, { tracking: fx.tracking, actor: 'tester', env: {} });
     const received: string[] = [];
     const local = createServer((req, res) => {
       received.push(req.url ?? '');

@@ -1,6 +1,5 @@
-import { MlpError } from '@mlp/core';
+import { backoffDelay, isRetryableStatus, MlpError, retryAfterMs } from '@mlp/core';
 import { mlflowResponseError } from './mlflow-error-codes.js';
-import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-backoff.js';
 
 export interface MlflowHttpOptions {
   /** The tracking server's base URL, as MLFLOW_TRACKING_URI: `http://127.0.0.1:5000`. */

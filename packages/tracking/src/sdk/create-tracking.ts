@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { MlpError, type Workspace } from '@mlp/core';
+import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { type DatasetInput, type Metric, type Page, type Run, systemTags } from '../model.js';
 import { createSqlTrackingStore } from '../store/sql-tracking-store.js';
 import type { CreateRunInput, SearchRunsInput, TrackingStore } from '../store/tracking-store.js';
@@ -16,7 +16,7 @@ import { type ActiveRun, createActiveRun, type ParamValue, type TagValue, toPara
 import { type ArtifactInfo, artifactKeyPrefix, listArtifactsAt, normaliseArtifactPath, openArtifact } from './artifacts.js';
 import { compareRuns, type RunComparison } from './compare-runs.js';
 import type { DatasetUse } from './dataset-lineage.js';
-import { captureProvenance, currentUser } from './provenance.js';
+import { captureProvenance } from './provenance.js';
 import { resolveTrackingOptions, type TrackingOptions } from './tracking-options.js';
 
 /** What the SDK needs of a workspace: its blob store and logger, and its database for the default store. */
@@ -96,6 +96,7 @@ function isCode(error: unknown, code: string): boolean {
  */
 export function createTracking(workspace: TrackingWorkspace, options: TrackingOptions = {}): Tracking {
   const resolved = resolveTrackingOptions(options);
+  const user = currentActor({ actor: options.user, env: options.env });
   const { blobs, logger } = workspace;
   const ownsStore = options.store === undefined;
   let storePromise: Promise<TrackingStore> | undefined = options.store ? Promise.resolve(options.store) : undefined;
@@ -146,17 +147,16 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
     async startRun(startOptions: StartRunOptions = {}) {
       const { params, tags } = validateStartOptions(startOptions);
       const target = await store();
-      provenance ??= resolved.captureProvenance ? captureProvenance() : Promise.resolve({});
+      provenance ??= resolved.captureProvenance ? captureProvenance({ user }) : Promise.resolve({});
       const [experimentId, systemTagValues] = await Promise.all([
         resolveExperiment(target, startOptions.experiment ?? 'Default'),
         provenance,
       ]);
       const parent = startOptions.parent;
-      const user = currentUser();
       const create: CreateRunInput = {
         experimentId,
         ...(startOptions.name === undefined ? {} : { name: startOptions.name }),
-        ...(user ? { userId: user } : {}),
+        userId: user,
         ...(parent === undefined ? {} : { parentRunId: typeof parent === 'string' ? parent : parent.runId }),
         tags: { ...systemTagValues, ...(startOptions.name === undefined ? {} : { [systemTags.runName]: startOptions.name }), ...tags },
         heartbeatTimeoutMs: resolved.heartbeatTimeoutMs,

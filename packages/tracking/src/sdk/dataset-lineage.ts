@@ -1,29 +1,9 @@
-import { MlpError } from '@mlp/core';
+import { type DatasetLineage, type DatasetRole, MlpError } from '@mlp/core';
 import type { DatasetInput } from '../model.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 
-/**
- * What tracking needs of a dataset catalog to record which run used which dataset version. The
- * `LineageRecorder` of `@mlp/data-version` has this shape; it is declared here by shape so that
- * tracking imports no other domain package.
- */
-export interface DatasetLineage {
-  recordUse(input: { runId: string; datasetVersion: string; role: DatasetRole }): Promise<{ version: PinnedDatasetVersion }>;
-}
-
-export type DatasetRole = 'input' | 'output';
-
-/** The version a reference such as `flights@latest` named when the run used it. */
-export interface PinnedDatasetVersion {
-  /** `name@version`, e.g. `flights@3`. */
-  ref: string;
-  /** DVC's md5 of the data (`….dir` for a folder). */
-  rootHash: string;
-  size: number;
-  nfiles: number;
-  source: { kind: string; uri: string } | null;
-  schema: unknown;
-}
+// The contract with a dataset catalog (such as @mlp/data-version's) is declared in core.
+export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from '@mlp/core';
 
 /** A dataset version a run reads (`input`, the default) or writes (`output`). */
 export interface DatasetUse {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { currentActor } from '@mlp/core';
 import { systemTags } from '../model.js';
 
 /** The system tags the SDK writes on every run, unasked (turn off with `captureProvenance: false`). */
@@ -37,6 +38,8 @@ export interface ProvenanceOptions {
   dir?: string;
   /** The entry script; `process.argv[1]` by default. */
   entry?: string | undefined;
+  /** Who starts the run (`mlflow.user`); `currentActor()` of `@mlp/core` by default. */
+  user?: string;
 }
 
 function git(dir: string, args: string[]): Promise<string | undefined> {
@@ -94,17 +97,6 @@ export async function installedVersions(dir: string): Promise<Record<string, str
   return Object.fromEntries(Object.entries(versions).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The user as MLflow's Python client finds it (getpass.getuser): environment first, then the OS. */
-export function currentUser(): string {
-  const fromEnv = process.env.LOGNAME || process.env.USER || process.env.LNAME || process.env.USERNAME;
-  if (fromEnv) return fromEnv;
-  try {
-    return os.userInfo().username;
-  } catch {
-    return '';
-  }
-}
-
 /** The system tags of a run started now in this process. */
 export async function captureProvenance(options: ProvenanceOptions = {}): Promise<Record<string, string>> {
   const entry = 'entry' in options ? options.entry : process.argv[1];
@@ -122,7 +114,6 @@ export async function captureProvenance(options: ProvenanceOptions = {}): Promis
     tags[provenanceTags.mlflowSourceName] = entry;
     tags[provenanceTags.mlflowSourceType] = 'LOCAL';
   }
-  const user = currentUser();
-  if (user) tags[provenanceTags.mlflowUser] = user;
+  tags[provenanceTags.mlflowUser] = options.user ?? currentActor();
   return tags;
 }

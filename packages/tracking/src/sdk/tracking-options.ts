@@ -21,7 +21,9 @@ export interface TrackingOptions {
   captureProvenance?: boolean;
   /** On SIGINT/SIGTERM, flush active runs and end them KILLED before exiting. Default true. */
   handleSignals?: boolean;
-  /** Environment to read `MLP_TRACKING_*` variables from; `process.env` by default. */
+  /** Who runs are started by (`user_id`, `mlflow.user`): `currentActor()` of `@mlp/core` (`MLP_USER`, else the OS user) by default. */
+  user?: string;
+  /** Environment to read `MLP_TRACKING_*` variables (and `MLP_USER`) from; `process.env` by default. */
   env?: Record<string, string | undefined>;
   /** A dataset catalog's lineage (such as @mlp/data-version's), for `datasets` and `run.useDataset`. */
   lineage?: DatasetLineage;

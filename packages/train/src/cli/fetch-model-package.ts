@@ -9,11 +9,6 @@ import { createSqlTrackingStore, createTracking, type Tracking } from '@mlp/trac
 import { artifactPaths } from '../log-training-result.js';
 import { resolveRunId } from './resolve-run-id.js';
 
-/** What `mlp predict` uses of the registry package's CLI service (`modelRegistry`), when that package is installed. */
-export interface CliModelRegistry {
-  download(reference: string, outDir: string): Promise<{ version: { name: string; version: number } }>;
-}
-
 /** A model package on local disk, for `loadModel`; `cleanup` removes what was downloaded for it. */
 export interface FetchedPackage {
   path: string;
@@ -55,7 +50,7 @@ async function temporaryFolder(): Promise<{ dir: string; cleanup: () => Promise<
 }
 
 async function fetchRegistered(reference: string, context: CliContext): Promise<FetchedPackage> {
-  const registry = await context.service<CliModelRegistry>('modelRegistry');
+  const registry = await context.service('modelRegistry');
   if (!registry)
     throw new MlpError(
       'FAILED_PRECONDITION',

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError } from '@mlp/core';
-import { createTracking, type DatasetLineage } from '@mlp/tracking';
+import { createTracking } from '@mlp/tracking';
 import { loadSpec } from '../spec/load-spec.js';
-import { type DatasetResolver, type TrainResult, train } from '../train.js';
+import { type TrainResult, train } from '../train.js';
 import { registerPredictCommand } from './predict-command.js';
 import { resolveWorkspaceRunId } from './resolve-run-id.js';
 import { createTrainProgress } from './train-progress.js';
@@ -16,9 +16,6 @@ interface TrainFlags {
   resume?: string;
   out: string;
 }
-
-/** What `mlp train` uses of the data-version package's catalog, when that package is installed. */
-type CliDatasetCatalog = DatasetResolver & { lineage: DatasetLineage };
 
 function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -58,7 +55,7 @@ function registerTrain(program: Program, context: CliContext): void {
     .action(async (specFile: string, flags: TrainFlags) => {
       const spec = await loadSpec(path.resolve(context.workspaceDir, specFile));
       const workspace = await context.openWorkspace({ applicationName: 'mlp train' });
-      const catalog = await context.service<CliDatasetCatalog>('datasetCatalog');
+      const catalog = await context.service('datasetCatalog');
       const tracking = createTracking(workspace, { env: context.env, ...(catalog ? { lineage: catalog.lineage } : {}) });
       const trials = wholeNumber('--trials', flags.trials, 1);
       const parallel = wholeNumber('--parallel', flags.parallel, 0);

@@ -1,5 +1,4 @@
-import os from 'node:os';
-import { MlpError, type Workspace } from '@mlp/core';
+import { createWebhookTargetPolicy, currentActor, MlpError, type Workspace } from '@mlp/core';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { migrations } from './generated/migrations.js';
 import type { AuditEntry, ModelVersion, Page, RegisteredModel, Stage, TrafficSplit } from './model.js';
@@ -18,12 +17,11 @@ import * as versionOps from './store/version-operations.js';
 import { type RegisterVersionInput, registerVersion } from './versions/register-version.js';
 import { redeliver, startWebhookDelivery, type WebhookDeliveryOptions, type WebhookDeliveryWorker } from './webhooks/webhook-delivery.js';
 import * as webhookOps from './webhooks/webhook-store.js';
-import { createWebhookTargetPolicy } from './webhooks/webhook-target.js';
 
 export interface RegistryOptions {
   /** Where runs and their artifacts are read; `createTracking(workspace)` by default. */
   tracking?: Tracking;
-  /** Who acts, for the audit log, when a call names no actor: `MLP_ACTOR`, else the OS user. */
+  /** Who acts, for the audit log, when a call names no actor: `currentActor()` of `@mlp/core` (`MLP_USER`, else the OS user) by default. */
   actor?: string;
   /** Custom promotion checks that `check` gates name (besides `promotionCheck` plugins on the workspace). */
   checks?: PromotionCheck[];
@@ -106,24 +104,21 @@ export interface Registry {
   redeliver(deliveryId: number): Promise<void>;
   /** Starts sending webhooks from this process (one worker per workspace is enough; more share the work). */
   startWebhookDelivery(options?: WebhookDeliveryOptions): WebhookDeliveryWorker;
-  /** Closes what the registry opened itself (the tracking SDK, when not passed in). */
+  /** Closes what the registry opened itself (the tracking SDK, when not passed in); idempotent. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Who acts when no actor is named: `MLP_ACTOR` (a service or token name), else the user as the OS reports it. */
+/**
+ * Who acts when no actor is named.
+ * @deprecated use `currentActor({ env })` of `@mlp/core` (`MLP_USER`, then the deprecated `MLP_ACTOR`, then the OS user).
+ */
 export function defaultActor(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.MLP_ACTOR) return env.MLP_ACTOR;
-  const fromEnv = env.LOGNAME || env.USER || env.USERNAME;
-  if (fromEnv) return fromEnv;
-  try {
-    return os.userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  return currentActor({ env });
 }
 
 /** Opens the registry on a workspace, applying its migrations. */
-export async function createRegistry(workspace: Workspace, options: RegistryOptions = {}): Promise<Registry> {
+export async function openRegistry(workspace: Workspace, options: RegistryOptions = {}): Promise<Registry> {
   await workspace.migrate(migrations);
   // The registry only reads runs and artifacts: no provenance capture, no signal handlers.
   const tracking = options.tracking ?? createTracking(workspace, { captureProvenance: false, handleSignals: false });
@@ -138,13 +133,21 @@ export async function createRegistry(workspace: Workspace, options: RegistryOpti
   const context: RegistryContext = {
     workspace,
     tracking,
-    actor: options.actor ?? defaultActor(env),
+    actor: currentActor({ actor: options.actor, env }),
     checks,
     sourceFolders: settings.sourceFolders,
-    webhookTargets: createWebhookTargetPolicy(settings.webhookAllowedNetworks),
+    webhookTargets: createWebhookTargetPolicy(
+      settings.webhookAllowedNetworks,
+      'the registry settings (webhookAllowedNetworks, MLP_REGISTRY_WEBHOOK_ALLOWED_NETWORKS)',
+    ),
     now: Date.now,
   };
   const db = workspace.db;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= options.tracking ? Promise.resolve() : tracking.close();
+    return closing;
+  };
 
   return {
     createModel: (input) => modelOps.createModel(context, input),
@@ -191,8 +194,10 @@ export async function createRegistry(workspace: Workspace, options: RegistryOpti
     listDeliveries: (webhookId) => webhookOps.listDeliveries(context, webhookId),
     redeliver: (deliveryId) => redeliver(context, deliveryId),
     startWebhookDelivery: (opts) => startWebhookDelivery(context, opts),
-    async close() {
-      if (!options.tracking) await tracking.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
+
+/** @deprecated renamed `openRegistry`: it is async and applies migrations (`create*` is kept for synchronous factories). */
+export const createRegistry = openRegistry;

@@ -4,12 +4,19 @@ import { backoffDelay, isRetryableStatus, retryAfterMs } from './retry-backoff.j
 describe('retry backoff', () => {
   const options = { baseDelayMs: 100, maxDelayMs: 1000 };
 
-  it('doubles the ceiling per attempt up to the maximum, with half of it random', () => {
-    expect([0, 1, 2, 3, 4].map((attempt) => backoffDelay(attempt, options, () => 1))).toEqual([100, 200, 400, 800, 1000]);
-    expect([0, 1, 2, 3, 4].map((attempt) => backoffDelay(attempt, options, () => 0))).toEqual([50, 100, 200, 400, 500]);
-    const spread = new Set(Array.from({ length: 20 }, () => backoffDelay(2, options)));
+  it('doubles the ceiling per attempt up to the maximum', () => {
+    expect([0, 1, 2, 3, 4, 30].map((attempt) => backoffDelay(attempt, options, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('waits anywhere from nothing to the ceiling (full jitter)', () => {
+    expect([0, 1, 2, 3, 4].map((attempt) => backoffDelay(attempt, options, () => 0))).toEqual([0, 0, 0, 0, 0]);
+    expect(backoffDelay(2, options, () => 0.5)).toBe(200);
+    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(3, options)));
     expect(spread.size).toBeGreaterThan(1);
-    for (const delay of spread) expect(delay).toBeGreaterThanOrEqual(200);
+    for (const delay of spread) {
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(800);
+    }
   });
 
   it('retries 429 and 5xx only', () => {

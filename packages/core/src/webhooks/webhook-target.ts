@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { MlpError } from '@mlp/core';
+import { MlpError } from '../errors/mlp-error.js';
 
 /**
  * Where webhooks may go. A webhook runs a request from the server's network, so without limits it
@@ -11,6 +11,8 @@ import { MlpError } from '@mlp/core';
 export interface WebhookTargetPolicy {
   /** Whether a literal address (v4 or v6) may be sent to. */
   allows(address: string): boolean;
+  /** Where the administrator allows a network, for the refusal's message (the sender's setting and variable). */
+  readonly allowHint: string;
 }
 
 const refusedV4 = [
@@ -80,8 +82,15 @@ function embeddedV4(address: string): string | undefined {
   return undefined;
 }
 
-/** The policy for `allowedNetworks` (CIDRs such as `127.0.0.0/8`, or single addresses); INVALID_ARGUMENT for a malformed one. */
-export function createWebhookTargetPolicy(allowedNetworks: readonly string[]): WebhookTargetPolicy {
+/**
+ * The policy for `allowedNetworks` (CIDRs such as `127.0.0.0/8`, or single addresses); INVALID_ARGUMENT
+ * for a malformed one. `allowHint` names where the sender's administrator allows a network
+ * (`the registry settings (webhookAllowedNetworks, MLP_REGISTRY_WEBHOOK_ALLOWED_NETWORKS)`).
+ */
+export function createWebhookTargetPolicy(
+  allowedNetworks: readonly string[],
+  allowHint = 'the allowed webhook networks',
+): WebhookTargetPolicy {
   const allowed = new BlockList();
   for (const network of allowedNetworks) {
     if (!addNetwork(allowed, network)) {
@@ -102,7 +111,7 @@ export function createWebhookTargetPolicy(allowedNetworks: readonly string[]): W
     const inner = family === 6 ? embeddedV4(address) : undefined;
     return inner === undefined || allows(inner);
   };
-  return { allows };
+  return { allows, allowHint };
 }
 
 /** A webhook URL as stored: http or https, a host, and no credentials (they would be sent nowhere, and leak in listings). */
@@ -152,7 +161,7 @@ export async function resolveWebhookTarget(url: URL, policy: WebhookTargetPolicy
     throw new MlpError(
       'PERMISSION_DENIED',
       `The webhook host ${host} is (or resolves to) a loopback, private, link-local or reserved address, which webhooks may not target. ` +
-        'To send webhooks inside your network, allow it in the registry settings (webhookAllowedNetworks, MLP_REGISTRY_WEBHOOK_ALLOWED_NETWORKS).',
+        `To send webhooks inside your network, allow it in ${policy.allowHint}.`,
     );
   }
   return addresses;

@@ -1,0 +1,24 @@
+import type { DatasetLineage } from './dataset-lineage.js';
+import type { DatasetResolver } from './dataset-resolver.js';
+import type { ModelDownloader } from './model-downloader.js';
+
+/** What `mlp` commands get of the dataset catalog: versions as local files, and lineage to record uses in. */
+export interface DatasetCatalogService extends DatasetResolver {
+  readonly lineage: DatasetLineage;
+}
+
+/**
+ * The objects one package's CLI module offers another's commands, by name: the provider declares a
+ * factory under the name (`CliCommandModule.services`), a consumer asks `context.service(name)` and
+ * gets this type, checked on both sides; an unknown name is a type error. The services two packages
+ * share are declared here, with their contracts; a package adds one of its own by declaration
+ * merging: `declare module '@mlp/core' { interface CliServices { deployTargets: DeployTargets } }`.
+ */
+export interface CliServices {
+  /** `@mlp/data-version`'s catalog, for `mlp train` (spec data named `flights@3`). */
+  datasetCatalog: DatasetCatalogService;
+  /** `@mlp/registry`, for `mlp predict models:/…`. */
+  modelRegistry: ModelDownloader;
+}
+
+export type CliServiceName = keyof CliServices;
