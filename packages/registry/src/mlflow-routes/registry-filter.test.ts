@@ -35,3 +35,17 @@ describe('matchesClause', () => {
     expect(matchesClause(null, { key: 'run_id', operator: '=', value: 'x' })).toBe(false);
   });
 });
+
+describe('registry search limits', () => {
+  it('matches a LIKE pattern with many % against a long tag value without backtracking for ages', () => {
+    // The RegExp this clause used to become, ^.*a.*a….*b$, ran for hours on 5000 'a's.
+    const clause = { key: 'tags.note', operator: 'LIKE', value: `${'%a'.repeat(12)}%b` } as const;
+    expect(matchesClause('a'.repeat(5000), clause)).toBe(false);
+  });
+
+  it('takes at most 100 clauses, as a runs search', () => {
+    const clauses = (count: number) => Array.from({ length: count }, (_, i) => `tags.t${i} = 'x'`).join(' AND ');
+    expect(parseRegistryFilter(clauses(100), ['name'])).toHaveLength(100);
+    expect(() => parseRegistryFilter(clauses(101), ['name'])).toThrow(/101 clauses; a search takes at most 100/);
+  });
+});

@@ -1,4 +1,5 @@
 import { MlpError } from '@mlp/core';
+import { likeMatches } from './like-pattern.js';
 
 /** One `key op 'value'` clause of an MLflow registry search filter; tag clauses have key `tags.<tag>`. */
 export interface FilterClause {
@@ -10,6 +11,9 @@ export interface FilterClause {
 const clausePattern =
   /^\s*(?:(tags?)\.(?:`([^`]+)`|"([^"]+)"|([\w.]+))|(?:(?:attributes?|attr)\.)?([A-Za-z_]\w*))\s*(=|!=|LIKE|ILIKE)\s*'((?:[^']|'')*)'\s*$/i;
 
+/** As many clauses as a runs search takes (the tracking search's cap). */
+const maxFilterClauses = 100;
+
 /**
  * The subset of MLflow's registry filter syntax mlp serves: clauses `key = 'v'`, `key != 'v'`,
  * `key LIKE 'pattern'`, `key ILIKE 'pattern'` joined by AND, for the keys each search allows and
@@ -17,7 +21,13 @@ const clausePattern =
  */
 export function parseRegistryFilter(filter: string | undefined, allowedKeys: readonly string[]): FilterClause[] {
   if (!filter || filter.trim() === '') return [];
-  return filter.split(/\s+AND\s+/i).map((text) => {
+  const texts = filter.split(/\s+AND\s+/i);
+  if (texts.length > maxFilterClauses)
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `The filter has ${texts.length} clauses; a search takes at most ${maxFilterClauses}. Narrow it, or search in steps.`,
+    );
+  return texts.map((text) => {
     const match = clausePattern.exec(text);
     const operator = match?.[6];
     const value = match?.[7];
@@ -40,9 +50,5 @@ export function matchesClause(text: string | null, clause: FilterClause): boolea
   if (text === null) return false;
   if (clause.operator === '=') return text === clause.value;
   if (clause.operator === '!=') return text !== clause.value;
-  const source = clause.value
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/%/g, '.*')
-    .replace(/_/g, '.');
-  return new RegExp(`^${source}$`, clause.operator === 'ILIKE' ? 'is' : 's').test(text);
+  return likeMatches(text, clause.value, clause.operator === 'ILIKE');
 }
