@@ -278,6 +278,29 @@ describe('modules', () => {
     expect(() => createCli({ modules: [providing('a'), providing('b')] })).toThrow(/service "probeCatalog"/);
   });
 
+  it('closes what a command hands to closeAfter when it ends, newest first, also when it fails', async () => {
+    const closed: string[] = [];
+    const resource = (name: string) => ({ close: async () => void closed.push(name) });
+    const module: CliCommandModule = {
+      name: 'owner',
+      register(program, context) {
+        program
+          .command('own')
+          .argument('[behaviour]')
+          .action(async (behaviour: string | undefined) => {
+            context.closeAfter(resource('registry'));
+            context.closeAfter(resource('tracking'));
+            if (behaviour === 'fail') context.fail('CONFLICT', 'Run r1 changed meanwhile.');
+            context.output('owned', {});
+          });
+      },
+    };
+    expect((await run(['own'], { modules: [module] })).code).toBe(0);
+    expect(closed).toEqual(['tracking', 'registry']);
+    expect((await run(['own', 'fail'], { modules: [module] })).code).not.toBe(0);
+    expect(closed).toEqual(['tracking', 'registry', 'tracking', 'registry']);
+  });
+
   it('runs a Cli once', async () => {
     const cli = createCli({ modules: [probeModule({})], io: { stdout: buffer(), stderr: buffer(), env: {}, cwd } });
     await cli.run(['probe']);

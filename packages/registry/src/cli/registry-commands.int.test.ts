@@ -16,7 +16,7 @@ let goodRun: string;
 let weakRun: string;
 
 function mlp(...args: string[]): Promise<CapturedRun> {
-  return runCliCaptured(['-C', fx.dir, ...args], { modules: [registryCommands], cwd: fx.dir, env: { ...env, MLP_ACTOR: 'cli-user' } });
+  return runCliCaptured(['-C', fx.dir, ...args], { modules: [registryCommands], cwd: fx.dir, env: { ...env, MLP_USER: 'cli-user' } });
 }
 
 async function mlpJson<T = Record<string, unknown>>(...args: string[]): Promise<{ code: number; json: T }> {

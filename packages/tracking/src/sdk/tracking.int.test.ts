@@ -173,3 +173,16 @@ describe('the SDK on the SQL store', () => {
     expect(await tracking.listArtifacts(ids[0] as string, 'notes')).toEqual([{ path: 'notes/lr.txt', isDir: false, fileSize: 6 }]);
   });
 });
+
+describe('who starts a run', () => {
+  it('is MLP_USER from the environment, and the user option over it, as user_id and mlflow.user', async () => {
+    const byEnv = createTracking(workspace, { env: { MLP_USER: 'ada' }, handleSignals: false });
+    const byOption = createTracking(workspace, { env: { MLP_USER: 'ada' }, user: 'grace', handleSignals: false });
+    const first = await byEnv.withRun({ experiment: 'who' }, (run) => run.runId);
+    const second = await byOption.withRun({ experiment: 'who' }, (run) => run.runId);
+    const [ada, grace] = await Promise.all([tracking.getRun(first), tracking.getRun(second)]);
+    expect([ada.userId, ada.tags[systemTags.user]]).toEqual(['ada', 'ada']);
+    expect([grace.userId, grace.tags[systemTags.user]]).toEqual(['grace', 'grace']);
+    await Promise.all([byEnv.close(), byOption.close()]);
+  });
+});
