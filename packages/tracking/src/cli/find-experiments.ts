@@ -23,7 +23,7 @@ export async function resolveExperiment(store: TrackingStore, nameOrId: string):
   );
 }
 
-/** Every experiment of the view, over as many pages as it takes. */
+/** Every experiment of the view, over as many pages as it takes, by id. */
 export async function listAllExperiments(store: TrackingStore, viewType: ViewType): Promise<Experiment[]> {
   const found: Experiment[] = [];
   let pageToken: string | undefined;
@@ -32,5 +32,6 @@ export async function listAllExperiments(store: TrackingStore, viewType: ViewTyp
     found.push(...page.items);
     pageToken = page.nextPageToken;
   } while (pageToken);
-  return found;
+  // Listed by id, oldest first; stores answer newest first, as MLflow's experiment search does.
+  return found.sort((a, b) => Number(a.experimentId) - Number(b.experimentId));
 }
