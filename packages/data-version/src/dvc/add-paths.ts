@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import { buildOut } from './build-out.js';
 import { DVC_FILE_SUFFIX, readDvcFile, writeDvcFile } from './dvc-file.js';
+import { createDvcIgnore } from './dvc-ignore.js';
 import { fileError } from './file-hash.js';
 import { ignoreInGit } from './gitignore.js';
 import { createPathGuard } from './path-guard.js';
@@ -71,6 +72,7 @@ export async function addPaths(
   }
   await context.cache.removeStaleTemps(); // an add killed earlier may have left a large one
   const added: AddedEntry[] = [];
+  const ignore = createDvcIgnore(root);
   for (const target of targets) {
     const dvcPath = target + DVC_FILE_SUFFIX;
     const existing = await readDvcFile(dvcPath);
@@ -82,7 +84,7 @@ export async function addPaths(
         `${toProjectPath(root, dvcPath)} was written by DVC 2 (md5 after dos2unix, no \`hash: md5\`); mlp does not re-hash it under DVC 3's rules behind your back. Run \`dvc cache migrate --dvc-files\`, or delete the .dvc file and add the data again.`,
         { details: { file: dvcPath } },
       );
-    const built = await buildOut(target, { state, cache: context.cache, ...(onProgress ? { onProgress } : {}) });
+    const built = await buildOut(target, { state, cache: context.cache, ignore, ...(onProgress ? { onProgress } : {}) });
     await writeDvcFile(dvcPath, { md5: built.md5, size: built.size, nfiles: built.nfiles, isexec: built.isexec, path: name }, existing);
     await ignoreInGit(target);
     added.push({

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { hashFile, md5Hex } from '@mlp/core';
 import pLimit from 'p-limit';
 import { type DirManifestEntry, manifestId, serializeManifest, sortManifest } from './dir-manifest.js';
+import type { DvcIgnore } from './dvc-ignore.js';
 import { fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
@@ -29,6 +30,8 @@ export interface BuildOptions {
   /** When given, every file (and the manifest) is also stored in this cache. */
   cache?: ObjectCache;
   onProgress?: ProgressListener;
+  /** The project's .dvcignore files, applied inside folders. */
+  ignore?: DvcIgnore;
   /** Files hashed at once. */
   concurrency?: number;
 }
@@ -50,7 +53,7 @@ export async function buildOut(target: string, options: BuildOptions): Promise<B
     return { kind: 'file', md5, size: Number(stats.size), ...(isExecutable(stats) ? { isexec: true } : {}) };
   }
   if (!stats.isDirectory()) throw fileError(Object.assign(new Error('not a regular file or folder'), { code: 'EINVAL' }), target, 'add');
-  const files = await walkFiles(target);
+  const files = await walkFiles(target, { ignore: options.ignore });
   const totalBytes = files.reduce((sum, file) => sum + Number(file.stats.size), 0);
   const counter = createProgressCounter('hash', files.length, options.onProgress, { totalBytes });
   const limit = pLimit(options.concurrency ?? 16);

@@ -5,6 +5,7 @@ import { hashFile, MlpError, toMlpError } from '@mlp/core';
 import pLimit from 'p-limit';
 import { isExecutable } from './build-out.js';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
+import { createDvcIgnore } from './dvc-ignore.js';
 import { CorruptObjectError, type LinkType, materialize, setExecutable } from './materialize.js';
 import { createPathGuard, type PathGuard } from './path-guard.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
@@ -158,7 +159,7 @@ async function checkoutOne(
     await rm(target, { force: true });
   }
   const temps: string[] = [];
-  const present = existing?.isDirectory() ? await walkFiles(target, { temps }) : [];
+  const present = existing?.isDirectory() ? await walkFiles(target, { temps, ignore: createDvcIgnore(context.layout.root) }) : [];
   await removeStaleWorkspaceTemps(guard, temps);
   const currentByPath = new Map(present.map((file) => [file.relpath, file]));
   const limit = pLimit(CONCURRENCY);

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { buildOut } from './build-out.js';
 import { presentInCache } from './cache-presence.js';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
+import { createDvcIgnore } from './dvc-ignore.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
 import { loadTrackedOuts, toProjectPath } from './tracked-outs.js';
@@ -37,6 +38,7 @@ export interface StatusReport {
 
 export async function computeStatus(context: RepoContext, state: StateCache, targets?: readonly string[]): Promise<StatusReport> {
   const { root } = context.layout;
+  const ignore = createDvcIgnore(root);
   const tracked = await loadTrackedOuts(root, targets);
   const manifests = new Map<string, DirManifestEntry[] | undefined>();
   const entries: StatusEntry[] = [];
@@ -77,7 +79,7 @@ export async function computeStatus(context: RepoContext, state: StateCache, tar
       entry.status.push('deleted');
       continue;
     }
-    const built = await buildOut(item.out.absolutePath, { state });
+    const built = await buildOut(item.out.absolutePath, { state, ignore });
     if (built.md5 !== recorded) {
       entry.status.push('modified');
       if (manifest && built.entries) entry.changes = diffManifests(manifest, built.entries);
