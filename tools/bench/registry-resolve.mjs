@@ -5,7 +5,7 @@
 // lookup in hand-written SQL. Also on a PostgreSQL server, for comparison.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRegistry } from '@mlp/registry';
+import { openRegistry } from '@mlp/registry';
 import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -30,7 +30,7 @@ async function sample(fn) {
 }
 
 async function measure(label, workspace, dir) {
-  const registry = await createRegistry(workspace, { actor: 'bench' });
+  const registry = await openRegistry(workspace, { actor: 'bench' });
   const folder = path.join(dir, 'package');
   mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, 'model.onnx'), 'x'.repeat(1024));

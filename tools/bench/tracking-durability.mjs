@@ -3,14 +3,14 @@
 // (10 metrics, as a training loop sends them) logged one after another by the default store (each
 // COMMIT waits for its WAL flush) and by a store with `asyncCommit: true` (synchronous_commit = off),
 // in the same run. Prints batches per second of each and the ratio async / durable.
-import { createSqlTrackingStore } from '@mlp/tracking';
+import { openSqlTrackingStore } from '@mlp/tracking';
 import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 500);
 const round = (value) => Math.round(value * 100) / 100;
 
 async function batchesPerSecond(workspace, asyncCommit) {
-  const store = await createSqlTrackingStore(workspace, { asyncCommit });
+  const store = await openSqlTrackingStore(workspace, { asyncCommit });
   const { experimentId } = await store.createExperiment({ name: `durability-${asyncCommit}-${Date.now()}` });
   const { runId } = await store.createRun({ experimentId });
   const batch = (step) => ({

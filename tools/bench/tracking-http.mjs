@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openWorkspace } from '@mlp/core';
-import { createSqlTrackingStore } from '@mlp/tracking';
+import { openSqlTrackingStore } from '@mlp/tracking';
 import { createMlflowTrackingStore } from '@mlp/tracking/mlflow';
 
 const POINTS_PER_CLIENT = Number(process.env.BENCH_POINTS ?? 200_000);
@@ -75,7 +75,7 @@ try {
   const http = createMlflowTrackingStore({ url });
   const workspace = await openWorkspace({ dir, logLevel: 'warn' }); // joins the server's embedded database
   try {
-    const direct = await createSqlTrackingStore(workspace);
+    const direct = await openSqlTrackingStore(workspace);
     const { experimentId } = await direct.createExperiment({ name: 'bench-http' });
     const http1 = await logFrom(http, experimentId, 1);
     const http4 = await logFrom(http, experimentId, 4);

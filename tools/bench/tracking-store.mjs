@@ -5,7 +5,7 @@
 // - reading the history of one metric with 1,000,000 points, target < 1 s, against one raw node-pg SELECT
 //   of the same rows;
 // - listing runs with and without that long history present (it must not slow listing).
-import { createSqlTrackingStore } from '@mlp/tracking';
+import { openSqlTrackingStore } from '@mlp/tracking';
 import { onBothBackends } from './lib/on-both-backends.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -50,7 +50,7 @@ async function seed(db, experimentId) {
 }
 
 async function measure(label, workspace) {
-  const store = await createSqlTrackingStore(workspace);
+  const store = await openSqlTrackingStore(workspace);
   const { experimentId } = await store.createExperiment({ name: `bench-${Date.now()}` });
   await seed(workspace.db, Number(experimentId));
 

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { openWorkspace } from '@mlp/core';
-import { createDatasetCatalog } from '@mlp/data-version';
+import { openDatasetCatalog } from '@mlp/data-version';
 
 const require = createRequire(import.meta.url);
 const vegaData = path.join(path.dirname(require.resolve('vega-datasets')), '..', 'data');
@@ -28,7 +28,7 @@ export async function dataCatalogStep({ dir, step, mlp }) {
   step('resolve flights@latest and read it: five rows as records, one column as a typed array');
   const workspace = await openWorkspace({ dir, logLevel: 'warn' });
   try {
-    const catalog = await createDatasetCatalog(workspace);
+    const catalog = await openDatasetCatalog(workspace);
     const resolved = await catalog.resolve('flights@latest');
     console.log(`  ${resolved.version.ref} is at ${path.relative(dir, resolved.path)} (${resolved.location})`);
     for await (const row of await catalog.open('flights@latest', { limit: 5 })) {

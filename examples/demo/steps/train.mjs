@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createDatasetCatalog } from '@mlp/data-version';
+import { openDatasetCatalog } from '@mlp/data-version';
 import { loadModel, loadSpec } from '@mlp/train';
 import { assertValid, defineSuite } from '@mlp/validate';
 
@@ -25,7 +25,7 @@ export async function trainStep({ dir, step, mlp, workspace }) {
   console.log(`  ${ingested.ref}: ${ingested.rows.toLocaleString('en-US')} rows, md5 ${ingested.rootHash}`);
 
   step('gate the training data: flights-delay@latest must pass its suite before anything trains on it');
-  const catalog = await createDatasetCatalog(workspace);
+  const catalog = await openDatasetCatalog(workspace);
   const training = await catalog.resolve('flights-delay@latest');
   const suite = defineSuite('flights-delay-training')
     .expect('expectTableRowCountToBeBetween', { minValue: 100_000 })

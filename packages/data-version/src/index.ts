@@ -17,6 +17,7 @@ export {
   createDatasetCatalog,
   type DatasetCatalog,
   type DatasetCatalogOptions,
+  openDatasetCatalog,
 } from './catalog/dataset-catalog.js';
 export { type DatasetRef, parseDatasetRef, type VersionSelector } from './catalog/dataset-ref.js';
 export type { ResolvedVersion, ResolveOptions } from './catalog/resolve-version.js';

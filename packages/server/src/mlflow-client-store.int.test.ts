@@ -1,6 +1,6 @@
 import { createSilentLogger, openWorkspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
-import { createSqlTrackingStore } from '@mlp/tracking';
+import { openSqlTrackingStore } from '@mlp/tracking';
 import { createMlflowTrackingStore } from '@mlp/tracking/mlflow';
 import { runTrackingStoreContract } from '@mlp/tracking/testing';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ async function serveWorkspace(options: { enforceBatchLimits?: boolean } = {}) {
   const dir = await createTempDir('mlp-mlflow-store-');
   const database = await createTestDatabase('mlp_mlflow_store');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-  const tracking = await createSqlTrackingStore(workspace);
+  const tracking = await openSqlTrackingStore(workspace);
   const server = createServer({ workspace, tracking, logger: createSilentLogger(), tokens: [{ token, scopes: ['read', 'write'] }] });
   const url = await server.listen({ port: 0 });
   return {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
-import { createRegistry, type Registry } from '@mlp/registry';
+import { openRegistry, type Registry } from '@mlp/registry';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/test-server.js';
@@ -18,7 +18,7 @@ describe('registry security on mlp server', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ withRegistry: true, tokens: [{ token, scopes: ['read', 'write'] }] });
-    registry = await createRegistry(server.workspace, { env: {} });
+    registry = await openRegistry(server.workspace, { env: {} });
     tracking = createTracking(server.workspace, { store: server.tracking, captureProvenance: false, handleSignals: false });
     secrets = await createTempDir('mlp-secrets-');
     await mkdir(path.join(secrets.path, 'model'));

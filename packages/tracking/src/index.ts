@@ -19,7 +19,7 @@ export { createTracking, type StartRunOptions, type Tracking, type TrackingWorks
 export type { DatasetLineage, DatasetRole, DatasetUse, PinnedDatasetVersion } from './sdk/dataset-lineage.js';
 export { provenanceTags } from './sdk/provenance.js';
 export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
-export { createSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
+export { createSqlTrackingStore, openSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
 // Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
 export type {
   CreateExperimentInput,

@@ -123,7 +123,7 @@ async function resolveData(spec: TrainSpec, options: TrainOptions): Promise<Reso
   if (!options.datasets)
     throw new MlpError(
       'FAILED_PRECONDITION',
-      `The spec reads dataset ${spec.data}, but no dataset catalog was given: pass \`datasets\` (createDatasetCatalog from @mlp/data-version), or point \`data\` at a file.`,
+      `The spec reads dataset ${spec.data}, but no dataset catalog was given: pass \`datasets\` (openDatasetCatalog from @mlp/data-version), or point \`data\` at a file.`,
     );
   options.onProgress?.(`resolving dataset ${spec.data}`);
   const resolved = await options.datasets.resolve(spec.data);

@@ -33,6 +33,7 @@ export interface Subscription {
   readonly consumer: string;
   /** Stops delivering; resolves after the handler in flight (if any) has finished. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**

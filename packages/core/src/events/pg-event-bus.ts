@@ -159,14 +159,12 @@ function startSubscription(
     }
   }
 
-  const subscription: Subscription = {
-    consumer: options.consumer,
-    async close() {
-      closed = true;
-      wake?.();
-      await loop.catch(() => {});
-    },
+  const close = async (): Promise<void> => {
+    closed = true;
+    wake?.();
+    await loop.catch(() => {});
   };
+  const subscription: Subscription = { consumer: options.consumer, close, [Symbol.asyncDispose]: close };
   return subscription;
 }
 

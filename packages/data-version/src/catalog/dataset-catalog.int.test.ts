@@ -2,7 +2,7 @@ import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetEvents } from './catalog-model.js';
-import { createDatasetCatalog, type DatasetCatalog } from './dataset-catalog.js';
+import { type DatasetCatalog, openDatasetCatalog } from './dataset-catalog.js';
 
 const md5 = (n: number) => n.toString(16).padStart(32, '0');
 
@@ -29,7 +29,7 @@ function runCatalogSuite(name: string, open: () => Promise<Harness>): void {
 
     beforeAll(async () => {
       harness = await open();
-      catalog = await createDatasetCatalog(harness.workspace, { user: 'ada' });
+      catalog = await openDatasetCatalog(harness.workspace, { user: 'ada' });
     });
     afterAll(() => harness.cleanup());
 

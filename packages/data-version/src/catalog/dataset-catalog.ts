@@ -71,8 +71,8 @@ export interface DatasetCatalog {
   readonly lineage: LineageRecorder;
 }
 
-/** The dataset catalog on the workspace database (embedded or PostgreSQL). Applies its migrations first. */
-export async function createDatasetCatalog(workspace: CatalogWorkspace, options: DatasetCatalogOptions = {}): Promise<DatasetCatalog> {
+/** Opens the dataset catalog on the workspace database (embedded or PostgreSQL), applying its migrations first. */
+export async function openDatasetCatalog(workspace: CatalogWorkspace, options: DatasetCatalogOptions = {}): Promise<DatasetCatalog> {
   await workspace.migrate(migrations);
   const store: CatalogStore = createCatalogStore(workspace.db, workspace.events);
   const lineage = createSqlLineageRecorder(workspace.db);
@@ -156,3 +156,6 @@ export async function createDatasetCatalog(workspace: CatalogWorkspace, options:
   };
   return catalog;
 }
+
+/** @deprecated renamed `openDatasetCatalog`: it is async and applies migrations (`create*` factories are synchronous). */
+export const createDatasetCatalog = openDatasetCatalog;

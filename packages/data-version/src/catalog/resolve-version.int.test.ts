@@ -4,7 +4,7 @@ import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataRepo, openDataRepo } from '../dvc/data-repo.js';
-import { createDatasetCatalog, type DatasetCatalog } from './dataset-catalog.js';
+import { type DatasetCatalog, openDatasetCatalog } from './dataset-catalog.js';
 
 // The catalog over a real data repository (cache, .dvc files, a folder remote) on the embedded database.
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   remoteDir = await createTempDir('mlp-resolve-remote-');
   workspace = await openWorkspace({ dir: temp.path, logLevel: 'warn' });
   repo = await openDataRepo({ root: temp.path });
-  catalog = await createDatasetCatalog(workspace, { repo, user: 'grace' });
+  catalog = await openDatasetCatalog(workspace, { repo, user: 'grace' });
   await mkdir(path.join(temp.path, 'data'));
 });
 

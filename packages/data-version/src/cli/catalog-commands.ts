@@ -1,7 +1,7 @@
 import type { CliCommandModule, CliContext, Table } from '@mlp/cli';
 import { currentActor, type MigrationSet, MlpError } from '@mlp/core';
 import type { DatasetSource, DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
-import { createDatasetCatalog, type DatasetCatalog } from '../catalog/dataset-catalog.js';
+import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
 import { migrations } from '../generated/migrations.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
@@ -17,7 +17,7 @@ export const catalogMigrations: readonly MigrationSet[] = [migrations];
 export async function openCliCatalog(context: CliContext): Promise<{ catalog: DatasetCatalog; resolve: (target: string) => string }> {
   const workspace = await context.openWorkspace();
   const { repo, resolve } = await openCliDataRepo(context);
-  return { catalog: await createDatasetCatalog(workspace, { repo, user: currentActor({ env: context.env }) }), resolve };
+  return { catalog: await openDatasetCatalog(workspace, { repo, user: currentActor({ env: context.env }) }), resolve };
 }
 
 function parseLimit(value: string): number {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatasetCatalog, type DatasetCatalog } from '../catalog/dataset-catalog.js';
+import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
 import { openDataRepo } from '../dvc/data-repo.js';
 
 // `mlp data ingest` in a real process, killed with SIGKILL mid-download: the target must not exist, no
@@ -27,7 +27,7 @@ beforeAll(async () => {
   temp = await createTempDir('mlp-ingest-kill-');
   // Opened first, so the embedded server outlives the child this test kills.
   workspace = await openWorkspace({ dir: temp.path, logLevel: 'warn' });
-  catalog = await createDatasetCatalog(workspace, { repo: await openDataRepo({ root: temp.path }) });
+  catalog = await openDatasetCatalog(workspace, { repo: await openDataRepo({ root: temp.path }) });
   server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/csv', 'content-length': String(Buffer.byteLength(csv)) });
     if (request.url === '/stall.csv') {

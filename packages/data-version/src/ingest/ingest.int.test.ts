@@ -18,7 +18,7 @@ import {
 } from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatasetCatalog, type DatasetCatalog } from '../catalog/dataset-catalog.js';
+import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
 import { openDataRepo } from '../dvc/data-repo.js';
 import { openTable } from '../readers/open-table.js';
 
@@ -62,7 +62,7 @@ async function countRows(file: string): Promise<number> {
 beforeAll(async () => {
   temp = await createTempDir('mlp-ingest-');
   workspace = await openWorkspace({ dir: temp.path, logLevel: 'warn' });
-  catalog = await createDatasetCatalog(workspace, { repo: await openDataRepo({ root: temp.path }), user: 'linus' });
+  catalog = await openDatasetCatalog(workspace, { repo: await openDataRepo({ root: temp.path }), user: 'linus' });
   server = createServer((request, response) => {
     if (request.url === '/data/weather.csv') {
       response.writeHead(200, { 'content-type': 'text/csv', etag: '"w-1"' });

@@ -35,7 +35,7 @@ export interface DataValidatedGate {
   aliases?: string[];
 }
 
-/** A custom async check, by name: given to `createRegistry({ checks })` or registered as a `promotionCheck` plugin. */
+/** A custom async check, by name: given to `openRegistry({ checks })` or registered as a `promotionCheck` plugin. */
 export interface CustomCheckGate {
   type: 'check';
   name: string;

@@ -19,6 +19,7 @@ export interface WebhookDeliveryOptions {
 
 export interface WebhookDeliveryWorker {
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 interface DueRow {
@@ -164,6 +165,7 @@ export function startWebhookDelivery(context: RegistryContext, options: WebhookD
       })();
       return closing;
     },
+    [Symbol.asyncDispose]: () => worker.close(),
   };
   return worker;
 }

@@ -1,6 +1,6 @@
 import { createConsoleLogger, type Logger, type LogLevel, MlpError, type Workspace } from '@mlp/core';
-import { createRegistry } from '@mlp/registry';
-import { createSqlTrackingStore } from '@mlp/tracking';
+import { openRegistry } from '@mlp/registry';
+import { openSqlTrackingStore } from '@mlp/tracking';
 import { createServer } from '../create-server.js';
 import { readTokenFile } from './token-file.js';
 
@@ -71,8 +71,8 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   }
   const statementTimeoutMs = statementTimeoutFromEnv(process.env.MLP_SERVER_STATEMENT_TIMEOUT_MS);
   const workspace = await context.openWorkspace({ applicationName: 'mlp server' });
-  const tracking = await createSqlTrackingStore(workspace);
-  const registry = await createRegistry(workspace);
+  const tracking = await openSqlTrackingStore(workspace);
+  const registry = await openRegistry(workspace);
   // The server is where webhooks go out from: a durable consumer, so none is lost while it is down.
   const webhooks = registry.startWebhookDelivery();
   // The flag, else MLP_SERVER_ALLOWED_HOSTS (for containers, where the command line is fixed).

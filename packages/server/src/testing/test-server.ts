@@ -1,7 +1,7 @@
 import { createConsoleLogger, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
-import { createRegistry } from '@mlp/registry';
-import { createSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
+import { openRegistry } from '@mlp/registry';
+import { openSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
 import { createServer, type ServerOptions } from '../create-server.js';
 
 export interface ApiResponse {
@@ -32,10 +32,10 @@ export async function startTestServer(
   const dir = await createTempDir('mlp-server-');
   const database = await createTestDatabase('mlp_server');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-  const tracking = await createSqlTrackingStore(workspace);
+  const tracking = await openSqlTrackingStore(workspace);
   const logs: string[] = [];
   const logger = createConsoleLogger({ level: 'info', write: (line) => logs.push(line) });
-  const registry = withRegistry ? await createRegistry(workspace) : undefined;
+  const registry = withRegistry ? await openRegistry(workspace) : undefined;
   const server = createServer({ workspace, tracking, logger, ...(registry ? { registry } : {}), ...serverOptions });
   const url = await server.listen({ port: 0, ...(listenHost ? { host: listenHost } : {}) });
 

@@ -5,7 +5,7 @@ import { exitCodeFor, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Experiment, Run } from '../model.js';
-import { createSqlTrackingStore } from '../store/sql-tracking-store.js';
+import { openSqlTrackingStore } from '../store/sql-tracking-store.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import { trackingCommands } from './tracking-commands.js';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
   temp = await createTempDir('mlp-tracking-cli-');
   // Kept open for the whole file: the CLI's own opens share its embedded server instead of starting one each.
   workspace = await openWorkspace({ dir: temp.path, logLevel: 'warn' });
-  store = await createSqlTrackingStore(workspace);
+  store = await openSqlTrackingStore(workspace);
   churn = await store.createExperiment({ name: 'churn' });
   other = await store.createExperiment({ name: 'other' });
   baseline = await finishedRun(churn, 'baseline', { lr: '0.1', model: 'mlp' }, [

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { type DatasetInput, type Metric, type Page, type Run, systemTags } from '../model.js';
-import { createSqlTrackingStore } from '../store/sql-tracking-store.js';
+import { openSqlTrackingStore } from '../store/sql-tracking-store.js';
 import type { CreateRunInput, SearchRunsInput, TrackingStore } from '../store/tracking-store.js';
 import {
   assertCreateExperiment,
@@ -66,6 +66,7 @@ export interface Tracking {
   downloadArtifact(runId: string, path: string): Promise<Readable>;
   /** Closes the store this SDK opened itself (not one passed in). Active runs are not ended. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 function validateStartOptions(options: StartRunOptions): { params: Record<string, string>; tags: Record<string, string> } {
@@ -103,7 +104,7 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
   // The SQL store applies migrations when created, so it is opened at first use and the factory stays synchronous.
   const store = () => {
     // The SDK batches far beyond MLflow's per-request limits: one transaction per 20,000 points.
-    storePromise ??= createSqlTrackingStore(workspace, { enforceBatchLimits: false });
+    storePromise ??= openSqlTrackingStore(workspace, { enforceBatchLimits: false });
     return storePromise;
   };
   let provenance: Promise<Record<string, string>> | undefined;
@@ -142,6 +143,10 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
     const run = await (await store()).getRun(runId);
     return artifactKeyPrefix(run.runId, run.artifactUri);
   }
+
+  const close = async (): Promise<void> => {
+    if (ownsStore && storePromise) await (await storePromise.catch(() => undefined))?.close?.();
+  };
 
   const tracking: Tracking = {
     async startRun(startOptions: StartRunOptions = {}) {
@@ -250,9 +255,8 @@ export function createTracking(workspace: TrackingWorkspace, options: TrackingOp
       return openArtifact(blobs, await runPrefix(runId), runId, artifactPath);
     },
 
-    async close() {
-      if (ownsStore && storePromise) await (await storePromise.catch(() => undefined))?.close?.();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
   return tracking;
 }

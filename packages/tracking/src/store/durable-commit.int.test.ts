@@ -1,7 +1,7 @@
 import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqlTrackingStore, type SqlTrackingStoreOptions } from './sql-tracking-store.js';
+import { openSqlTrackingStore, type SqlTrackingStoreOptions } from './sql-tracking-store.js';
 
 // A trigger records the synchronous_commit in force inside each logged batch's transaction: `on`
 // means the COMMIT the client waits for has reached disk before the batch is acknowledged.
@@ -17,13 +17,13 @@ function durableCommits(name: string, open: () => Promise<{ workspace: Workspace
     let cleanup: () => Promise<void>;
     beforeAll(async () => {
       ({ workspace, cleanup } = await open());
-      await createSqlTrackingStore(workspace);
+      await openSqlTrackingStore(workspace);
       await workspace.db.query(probe);
     });
     afterAll(async () => cleanup?.());
 
     async function settingInBatch(options: SqlTrackingStoreOptions): Promise<string> {
-      const store = await createSqlTrackingStore(workspace, options);
+      const store = await openSqlTrackingStore(workspace, options);
       const { experimentId } = await store.createExperiment({ name: `durable-${Math.random()}` });
       const { runId } = await store.createRun({ experimentId });
       await workspace.db.query('delete from commit_probe');
@@ -45,9 +45,7 @@ function durableCommits(name: string, open: () => Promise<{ workspace: Workspace
     });
 
     it('refuses a malformed MLP_TRACKING_ASYNC_COMMIT, naming it', async () => {
-      const error = await createSqlTrackingStore(workspace, { env: { MLP_TRACKING_ASYNC_COMMIT: 'yes' } }).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await openSqlTrackingStore(workspace, { env: { MLP_TRACKING_ASYNC_COMMIT: 'yes' } }).catch((caught: unknown) => caught);
       expect(MlpError.isInstance(error) && error.code).toBe('INVALID_ARGUMENT');
       expect((error as Error).message).toContain('MLP_TRACKING_ASYNC_COMMIT="yes"');
     });

@@ -2,7 +2,7 @@ import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../generated/migrations.js';
-import { createSqlTrackingStore } from './sql-tracking-store.js';
+import { openSqlTrackingStore } from './sql-tracking-store.js';
 
 // A workspace written before metric points moved to series ids keeps every point after upgrading.
 describe('migration 0001: metric history by series id', () => {
@@ -41,7 +41,7 @@ describe('migration 0001: metric history by series id', () => {
        ('r1', 'loss', 0.25, false, 12, 2), ('r1', 'acc', 0.9, false, 12, 2)`,
     );
 
-    const store = await createSqlTrackingStore(workspace); // applies 0001
+    const store = await openSqlTrackingStore(workspace); // applies 0001
     const loss = await store.getMetricHistory('r1', 'loss');
     expect(loss.items.map((point) => [point.step, point.value])).toEqual([
       [0, 0.5],

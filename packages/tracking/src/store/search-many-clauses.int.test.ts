@@ -1,7 +1,7 @@
 import { MlpError, openWorkspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqlTrackingStore } from './sql-tracking-store.js';
+import { openSqlTrackingStore } from './sql-tracking-store.js';
 import type { TrackingStore } from './tracking-store.js';
 
 // One EXISTS per clause made PostgreSQL search join orders over all of them: 50 clauses planned for
@@ -76,7 +76,7 @@ manyClauseSearches('embedded database', async () => {
   const dir = await createTempDir('mlp-tracking-many-');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
   return {
-    store: await createSqlTrackingStore(workspace),
+    store: await openSqlTrackingStore(workspace),
     async cleanup() {
       await workspace.close();
       await dir.remove();
@@ -89,7 +89,7 @@ manyClauseSearches('PostgreSQL server', async () => {
   const database = await createTestDatabase();
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
   return {
-    store: await createSqlTrackingStore(workspace),
+    store: await openSqlTrackingStore(workspace),
     async cleanup() {
       await workspace.close();
       await database.drop();

@@ -37,8 +37,8 @@ function resolveAsyncCommit(options: SqlTrackingStoreOptions): boolean {
 /** What one SQL transaction takes comfortably. */
 export const sqlBatchLimits: BatchLimits = { metrics: 20_000, params: 1000, tags: 1000, total: 20_000 };
 
-/** The tracking store on the workspace database (embedded or PostgreSQL). Applies its migrations first. */
-export async function createSqlTrackingStore(
+/** Opens the tracking store on the workspace database (embedded or PostgreSQL), applying its migrations first. */
+export async function openSqlTrackingStore(
   workspace: Pick<Workspace, 'db' | 'migrate'>,
   options: SqlTrackingStoreOptions = {},
 ): Promise<TrackingStore> {
@@ -64,3 +64,6 @@ export async function createSqlTrackingStore(
     searchRuns: (input) => searchRuns(db, input),
   };
 }
+
+/** @deprecated renamed `openSqlTrackingStore`: it is async and applies migrations (`create*` factories are synchronous). */
+export const createSqlTrackingStore = openSqlTrackingStore;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CliContext } from '@mlp/cli';
 import { MlpError } from '@mlp/core';
-import { createSqlTrackingStore, createTracking, type Tracking } from '@mlp/tracking';
+import { createTracking, openSqlTrackingStore, type Tracking } from '@mlp/tracking';
 import { artifactPaths } from '../log-training-result.js';
 import { resolveRunId } from './resolve-run-id.js';
 
@@ -69,7 +69,7 @@ async function fetchRegistered(reference: string, context: CliContext): Promise<
 
 async function fetchRunPackage(runRef: string, artifactPath: string, context: CliContext): Promise<FetchedPackage> {
   const workspace = await context.openWorkspace({ applicationName: 'mlp predict' });
-  const store = await createSqlTrackingStore(workspace);
+  const store = await openSqlTrackingStore(workspace);
   const tracking = createTracking(workspace, { env: context.env, store });
   const temp = await temporaryFolder();
   try {

@@ -1,5 +1,5 @@
 import { MlpError, type Workspace } from '@mlp/core';
-import { createSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
+import { openSqlTrackingStore, type TrackingStore } from '@mlp/tracking';
 
 const fullId = /^[0-9a-f]{32}$/;
 
@@ -37,7 +37,7 @@ export async function resolveRunId(store: TrackingStore, reference: string): Pro
 
 /** `resolveRunId` on the workspace's tracking store (opened and closed for it). */
 export async function resolveWorkspaceRunId(workspace: Workspace, reference: string): Promise<string> {
-  const store = await createSqlTrackingStore(workspace);
+  const store = await openSqlTrackingStore(workspace);
   try {
     return await resolveRunId(store, reference);
   } finally {
