@@ -1,6 +1,6 @@
 import { MlpError } from '@mlp/core';
-import type { Registry } from '../open-registry.js';
 import type { ModelVersion, RegisteredModel } from '../model.js';
+import type { Registry } from '../open-registry.js';
 import { parseStage } from '../stages.js';
 import { modelVersionJson, registeredModelJson } from './mlflow-json.js';
 import { type FilterClause, matchesClause, parseRegistryFilter } from './registry-filter.js';
