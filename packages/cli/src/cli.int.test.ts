@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonConventionViolations } from './json-convention.js';
 
 // Runs the built `mlp` binary as users do. `npm test` (root) and `npm test -w @mlp/cli` build first;
 // a missing build fails here rather than running nothing.
@@ -96,10 +97,11 @@ describe('the mlp binary', () => {
   it('init creates the workspace and its database, and a second init changes nothing', async () => {
     const first = await mlp(['init', '--json', '-C', workspace], { cwd: temp.path });
     expect(first.code, first.stderr).toBe(0);
+    expect(jsonConventionViolations(json(first))).toEqual([]);
     expect(json(first)).toMatchObject({
       ok: true,
       workspace,
-      alreadyInitialised: false,
+      already_initialised: false,
       created: expect.arrayContaining(['mlp.config.json', '.mlp/', '.gitignore', '.mlp/db']),
       database: { engine: 'embedded' },
       blobs: { driver: 'fs' },
@@ -123,11 +125,12 @@ describe('the mlp binary', () => {
       checks: { name: string; ok: boolean; required: boolean; detail: string; info?: Record<string, unknown> }[];
     };
     expect(report.ok, JSON.stringify(report.checks, null, 2)).toBe(true);
+    expect(jsonConventionViolations(report)).toEqual([]);
     expect(result.code).toBe(0);
     const byName = Object.fromEntries(report.checks.map((check) => [check.name, check]));
     for (const name of ['node', 'config', 'workspace', 'database', 'migrations', 'blobs'])
       expect(byName[name]).toMatchObject({ ok: true, required: true });
-    expect(byName.database?.info).toMatchObject({ engine: 'embedded', serverVersion: expect.stringMatching(/^PostgreSQL \d+/) });
+    expect(byName.database?.info).toMatchObject({ engine: 'embedded', server_version: expect.stringMatching(/^PostgreSQL \d+/) });
     expect(byName.database?.detail).toMatch(/^embedded \(127\.0\.0\.1:\d+, .*\): PostgreSQL \d+/); // said once, not "embedded embedded"
     expect(byName.migrations?.detail).toContain('@mlp/core: 1 applied');
     expect(byName['@aws-sdk/client-s3']).toMatchObject({ required: false });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../command-module.js';
 import type { DoctorReport } from '../doctor/doctor-check.js';
 import { runDoctor } from '../doctor/run-doctor.js';
+import { doctorJson } from '../json-shapes.js';
 import type { Table } from '../output.js';
 
 /** ✓ passed, ✗ a required check failed, - an optional backend is absent. */
@@ -29,7 +30,7 @@ export function registerDoctorCommand(program: Command, context: CliContext): vo
         migrations,
         onProgress: (message) => context.progress(message),
       });
-      context.output(doctorTable(report), report);
+      context.output(doctorTable(report), doctorJson(report));
       if (!report.ok) context.setExitCode(1);
     });
 }

@@ -4,23 +4,14 @@ import path from 'node:path';
 import { allowEmptyDatabase, CONFIG_FILE_NAME, MlpError, STATE_DIR_NAME } from '@mlp/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../command-module.js';
+import { initJson } from '../json-shapes.js';
+import type { InitResult } from './init-result.js';
 
 /** What `mlp init` writes when there is no config file: the defaults, spelled out so they are easy to change. */
 export const initialConfig = {
   database: { url: 'embedded' },
   blobs: { url: `${STATE_DIR_NAME}/blobs` },
 };
-
-export interface InitResult {
-  ok: true;
-  workspace: string;
-  /** Paths relative to the workspace, each with what it is. */
-  created: string[];
-  updated: string[];
-  alreadyInitialised: boolean;
-  database: { engine: string; url: string };
-  blobs: { driver: string; location: string };
-}
 
 /** Lines of a .gitignore that already keep the state folder out of git. */
 const ignoresStateDir = new Set([
@@ -87,7 +78,7 @@ export function registerInitCommand(program: Command, context: CliContext): void
     .option('--reset-db', 'start an empty embedded database in place of a missing .mlp/db (it never deletes one that exists)')
     .action(async (options: { resetDb?: boolean }) => {
       const result = await initWorkspace(context, options);
-      context.output(formatInitResult(result), result);
+      context.output(formatInitResult(result), initJson(result));
     });
 }
 
