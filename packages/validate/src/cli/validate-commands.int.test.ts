@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CapturedRun, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationResult } from '../result/validation-result.js';
+import type { validationJson } from './json-shapes.js';
 import { validateCommands } from './validate-commands.js';
 
 // The commands run in-process through the real CLI (parsing, output, exit codes) on the embedded workspace.
@@ -36,11 +36,19 @@ describe('mlp validate', () => {
       version: 1,
       name: 'seattle-weather',
     });
+    const profiledJson = parseJsonOutput<{ out: string; suite: { expectations: unknown[] } }>(
+      await mlp('--json', 'validate', 'profile', data, '--out', path.join(temp.path, 'weather-again.json')),
+    );
+    expect(jsonConventionViolations(profiledJson)).toEqual([]);
+    expect(profiledJson.suite.expectations.length).toBeGreaterThan(0);
     const validated = await mlp('--json', 'validate', data, '--suite', suite, '--dataset-version', 'weather@1');
     expect(validated.code).toBe(0);
-    const result = JSON.parse(validated.stdout) as ValidationResult & { validationId: string };
-    expect(result).toMatchObject({ success: true, rowCount: 1461, engine: 'duckdb' });
-    expect(result.validationId).toBeTruthy();
+    const result = parseJsonOutput<ReturnType<typeof validationJson>>(validated);
+    expect(jsonConventionViolations(result)).toEqual([]);
+    expect(result).toMatchObject({ success: true, row_count: 1461, engine: 'duckdb', suite_name: 'seattle-weather' });
+    expect(result.validation_id).toBeTruthy();
+    expect(result.started_at).toBeGreaterThan(Date.now() - 10 * 60_000);
+    expect(result.started_at).toBeLessThanOrEqual(Date.now());
   });
 
   it('exits 1 on a failed error-severity expectation and writes a readable report', async () => {
@@ -66,7 +74,14 @@ describe('mlp validate', () => {
     expect(result.stdout).toMatch(/! #1 expectColumnValuesToBeInSet origin/);
     const json = await mlp('--json', 'validate', path.join(datasets, 'flights-2k.json'), '--suite', suite, '--no-store');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ success: false, statistics: { evaluated: 3, unsuccessful: 2 } });
+    const failed = parseJsonOutput<ReturnType<typeof validationJson>>(json);
+    expect(jsonConventionViolations(failed)).toEqual([]);
+    expect(failed).toMatchObject({ success: false, validation_id: null, statistics: { evaluated: 3, unsuccessful: 2 } });
+    expect(failed.results[0]).toMatchObject({
+      type: 'expectColumnValuesToBeBetween',
+      success: false,
+      unexpected_count: expect.any(Number),
+    });
     const html = await readFile(report, 'utf8');
     expect(html).toContain('<!doctype html>');
     expect(html).toContain('FAILED');

@@ -9,6 +9,7 @@ import { renderHtmlReport } from '../report/html-report.js';
 import { createValidationStore } from '../store/validation-store.js';
 import { parseSuite, suiteToJson } from '../suite/suite.js';
 import { humanSummary } from './human-summary.js';
+import { validationJson } from './json-shapes.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -54,7 +55,8 @@ function registerValidate(program: Program, context: CliContext): void {
         );
       const suite = await readSuite(flags.suite);
       const engine = await createDuckDbEngine(data);
-      let result: Awaited<ReturnType<typeof engine.validate>> & { validationId?: string };
+      let result: Awaited<ReturnType<typeof engine.validate>>;
+      let validationId: string | undefined;
       try {
         result = await engine.validate(suite, { onProgress: (event) => context.progress(event.message) });
       } finally {
@@ -65,12 +67,12 @@ function registerValidate(program: Program, context: CliContext): void {
       }
       if (flags.store) {
         const store = await createValidationStore(await context.openWorkspace({ applicationName: 'mlp validate' }));
-        result.validationId = await store.save(result, {
+        validationId = await store.save(result, {
           ...(flags.datasetVersion ? { datasetVersion: flags.datasetVersion } : {}),
           ...(flags.runId ? { runId: flags.runId } : {}),
         });
       }
-      context.output(humanSummary(result, flags.report), result);
+      context.output(humanSummary({ ...result, validationId }, flags.report), validationJson(result, validationId));
       if (!result.success) context.setExitCode(1);
     });
 
