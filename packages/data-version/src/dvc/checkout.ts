@@ -152,6 +152,14 @@ async function checkoutOne(
     if (!(await cache.verify(recorded, state))) throw new CorruptObjectError(recorded, cache.path(recorded), 'another md5');
     return parseManifest(await cache.readBytes(recorded), cache.path(recorded));
   });
+  // DVC records a name that is not UTF-8 with lone surrogates (surrogateescape): Node would write it
+  // under another name (U+FFFD), so it is refused rather than checked out wrong.
+  const undecodable = manifest.find((entry) => /(?<![\ud800-\udbff])[\udc80-\udcff]/.test(entry.relpath));
+  if (undecodable)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      `${item.relativePath} holds a file whose name is not UTF-8 (recorded by DVC as ${JSON.stringify(undecodable.relpath)}); mlp cannot write that name. Check this folder out with DVC, or rename the file there and add the folder again.`,
+    );
   const wanted = new Map<string, DirManifestEntry>(manifest.map((entry) => [entry.relpath, entry]));
   const existing = await statOrUndefined(target);
   if (existing && !existing.isDirectory()) {

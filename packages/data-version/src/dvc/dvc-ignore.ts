@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import ignoreModule, { type Ignore } from 'ignore';
 import { fileError } from './file-hash.js';
 
 /** The file DVC reads ignore patterns from, in any folder of the project. */
@@ -18,6 +18,7 @@ export interface DvcIgnore {
  * re-includes). A path inside an ignored folder stays ignored: the walk never enters that folder.
  * Matching is the `ignore` package's, which follows git's rules (tested against `git check-ignore`).
  */
+// `ignore` is CommonJS typed as an ES default export: its factory is also its own `default`.
 export function createDvcIgnore(root: string): DvcIgnore {
   const matchers = new Map<string, Ignore | undefined>();
   const matcherOf = (dir: string): Ignore | undefined => {
@@ -25,7 +26,7 @@ export function createDvcIgnore(root: string): DvcIgnore {
     let matcher: Ignore | undefined;
     const file = path.join(dir, DVCIGNORE);
     try {
-      matcher = ignore().add(readFileSync(file, 'utf8'));
+      matcher = ignoreModule.default().add(readFileSync(file, 'utf8'));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileError(error, file, 'read');

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDataRepo } from './data-repo.js';
+import { manifestId, serializeManifest } from './dir-manifest.js';
 import { errorOf, writeTree } from './test-project.js';
 import { decodeFileName } from './walk-files.js';
 
@@ -40,5 +41,26 @@ describe('file names that are not UTF-8', () => {
     expect(error.message).toContain('.dvcignore');
     await writeFile(path.join(root, '.dvcignore'), '*.latin1\n');
     expect(await repo.add(['dir'])).toEqual([{ path: 'dir', md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 }]);
+  });
+});
+
+describe('a manifest DVC wrote with a name that is not UTF-8', () => {
+  it('is refused by checkout instead of writing the file under another name', async () => {
+    temp = await createTempDir('mlp-names-checkout-');
+    const root = path.join(temp.path, 'project');
+    await mkdir(root);
+    const repo = await openDataRepo({ root, lockWaitMs: 300 });
+    // What DVC records for a folder holding caf\xe9.csv: relpath "caf\udce9.csv" (surrogateescape).
+    const manifest = serializeManifest([{ md5: 'acbd18db4cc2f85cedef654fccc4a4d8', relpath: 'caf\udce9.csv' }]);
+    expect(manifest.toString('latin1')).toContain('"relpath": "caf\\udce9.csv"');
+    const id = manifestId(manifest);
+    await mkdir(path.dirname(repo.cachePath(id)), { recursive: true });
+    await writeFile(repo.cachePath(id), manifest);
+    await writeTree(root, { foo: 'foo' });
+    await repo.add(['foo']); // puts the file's object in the cache
+    await writeFile(path.join(root, 'dir.dvc'), `outs:\n- md5: ${id}\n  size: 3\n  nfiles: 1\n  hash: md5\n  path: dir\n`);
+    const report = await repo.checkout(['dir']);
+    expect(report.failed).toEqual([{ path: 'dir', reason: expect.stringContaining('whose name is not UTF-8') }]);
+    expect(await readdir(root)).not.toContain('dir');
   });
 });

@@ -120,10 +120,10 @@ export async function walkFiles(dir: string, options: { temps?: string[]; ignore
       if (options.ignore?.ignores(absolutePath, stats.isDirectory())) continue;
       if (stats.isFile()) {
         // A checkout's temp file is never data: left by a killed checkout, it is collected for removal.
-        if (isWorkspaceTemp(entry.name)) options.temps?.push(absolutePath);
+        if (isWorkspaceTemp(name)) options.temps?.push(absolutePath);
         else files.push({ absolutePath, relpath, stats });
       } else if (stats.isDirectory()) {
-        if (ignoredNames.has(entry.name)) continue;
+        if (ignoredNames.has(name)) continue;
         // Real paths catch a loop however it is reached (a link to an ancestor, or through a linked parent).
         let real: string;
         try {
