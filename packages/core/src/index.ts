@@ -28,6 +28,7 @@ export { migrations as coreMigrations } from './generated/migrations.js';
 export * from './hashing/hash.js';
 export { type CurrentActorOptions, currentActor } from './identity/current-actor.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type Logger } from './logger/logger.js';
+export type { RegisterPlugins } from './plugins/load-plugin-modules.js';
 export {
   type BlobDriverPlugin,
   createPluginRegistry,

@@ -22,6 +22,11 @@ export const configFileSchema = z.strictObject({
   database: z.strictObject({ url: databaseUrl.optional() }).optional(),
   blobs: z.strictObject({ url: blobsUrl.optional(), s3: s3SettingsSchema.optional() }).optional(),
   logLevel: z.enum(logLevels).optional(),
+  /**
+   * Plugin modules every opener of the workspace loads (the CLI, `mlp server`, scripts): paths relative
+   * to the workspace folder (`./plugins/gcs.mjs`) or package names, each exporting `register(plugins)`.
+   */
+  plugins: z.array(z.string().min(1, 'must not be empty')).optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -50,6 +55,8 @@ export interface ResolvedConfig {
   database: { url: string };
   blobs: { url: string; s3: S3Settings };
   logLevel: LogLevel;
+  /** Plugin modules from `mlp.config.json`, as written there (loaded by `openWorkspace`). */
+  plugins: string[];
   /** Where each setting came from, for `mlp doctor`. */
   sources: Record<'database.url' | 'blobs.url' | 'logLevel', 'option' | 'env' | 'file' | 'default'>;
 }

@@ -60,6 +60,7 @@ export function resolveConfig(options: WorkspaceSettings = {}): ResolvedConfigWi
         s3: { ...file?.blobs?.s3, ...env.s3, ...opts.blobs?.s3 },
       },
       logLevel: logLevel.value,
+      plugins: file?.plugins ?? [],
       sources: { 'database.url': databaseUrl.source, 'blobs.url': blobsUrl.source, logLevel: logLevel.source },
     },
     warnings,

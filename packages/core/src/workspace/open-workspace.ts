@@ -11,13 +11,17 @@ import { MlpError } from '../errors/mlp-error.js';
 import { createPgEventBus } from '../events/pg-event-bus.js';
 import { migrations as coreMigrations } from '../generated/migrations.js';
 import { createConsoleLogger, type Logger } from '../logger/logger.js';
+import { loadPluginModules } from '../plugins/load-plugin-modules.js';
 import { createPluginRegistry, type PluginRegistry } from '../plugins/plugin-registry.js';
 import { closeOnExit } from './close-on-exit.js';
 import type { Workspace } from './workspace.js';
 
 export type WorkspaceOptions = WorkspaceSettings & {
   logger?: Logger;
-  /** Extra engines, blob drivers and other plugins; they take precedence over the built-in ones. */
+  /**
+   * Extra engines, blob drivers and other plugins; they take precedence over the built-in ones. The
+   * modules `mlp.config.json` lists under `plugins` are registered into it too (`workspace.plugins`).
+   */
   plugins?: PluginRegistry;
   /** Package migrations to apply on open, after the core's own. */
   migrations?: readonly MigrationSet[];
@@ -37,6 +41,8 @@ export async function openWorkspace(options: WorkspaceOptions = {}): Promise<Wor
   for (const warning of warnings) logger.warn(warning);
 
   await assertDirectory(config.dir);
+  // Before the database and blob store: a plugin may be their engine or driver.
+  await loadPluginModules(config.plugins, config.dir, config.configFile, plugins);
   const createdStateDir = await ensureStateDir(config.stateDir);
 
   let db: Database | undefined;

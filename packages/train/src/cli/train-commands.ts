@@ -76,6 +76,8 @@ function registerTrain(program: Program, context: CliContext): void {
       try {
         const result = await train(spec, {
           tracking,
+          // Trainer plugins as every command sees them: the modules mlp.config.json lists.
+          plugins: workspace.plugins,
           ...(catalog ? { datasets: catalog } : {}),
           ...(trials !== undefined ? { trials } : {}),
           ...(parallel !== undefined ? { parallel } : {}),
