@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { MlpError, md5Hex } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteStore } from '../dvc/remote-object.js';
 
@@ -23,7 +22,7 @@ const MiB = 1024 * 1024;
 /** Above the stores' listing threshold (256), so `present` lists the remote instead of asking per id. */
 const MANY = 300;
 
-const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+const md5 = (bytes: Uint8Array) => md5Hex(bytes);
 /** Deterministic bytes differing by seed and position, so a mixed or shifted copy never matches. */
 const pattern = (size: number, seed: number) =>
   Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 10)) & 0xff));
