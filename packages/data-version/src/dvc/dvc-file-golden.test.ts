@@ -105,6 +105,7 @@ describe('isexec', () => {
     await temp?.remove();
   });
 
+  // DVC's tests/func/test_add.py::test_add_executable: foo (mode | S_IEXEC) gives md5, path, size 3, isexec True, hash md5.
   it('add records an executable file with isexec: true, and checkout gives it its execute bit back', async () => {
     temp = await createTempDir('mlp-isexec-');
     const root = path.join(temp.path, 'project');
