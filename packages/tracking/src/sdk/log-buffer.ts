@@ -14,7 +14,7 @@ export interface LogBufferOptions {
 type Batch = Required<LogBatchInput>;
 
 function describe(batch: Batch): string {
-  return `${batch.metrics.length} metric points, ${batch.params.length} params and ${batch.tags.length} tags`;
+  return `${plural(batch.metrics.length, 'metric point')}, ${plural(batch.params.length, 'param')} and ${plural(batch.tags.length, 'tag')}`;
 }
 
 /** Errors worth sending the same batch again for: the store was unreachable, not the data bad. */
