@@ -18,7 +18,7 @@ export async function dataCatalogStep({ dir, step, mlp }) {
   const ingested = JSON.parse(mlp('data', 'ingest', source, '--to', 'data/flights.parquet', '--tag', 'demo', '--json'));
   console.log(
     `  ${ingested.created ? 'created' : 'unchanged'} ${ingested.ref}: ${ingested.rows.toLocaleString('en-US')} rows, ` +
-      `${(ingested.bytes / 1024 / 1024).toFixed(1)} MiB of Parquet (from ${(statSync(source).size / 1024 / 1024).toFixed(1)} MiB of JSON), md5 ${ingested.rootHash}`,
+      `${(ingested.bytes / 1024 / 1024).toFixed(1)} MiB of Parquet (from ${(statSync(source).size / 1024 / 1024).toFixed(1)} MiB of JSON), md5 ${ingested.root_hash}`,
   );
 
   step('mlp data log flights; mlp data show flights@latest');

@@ -22,7 +22,7 @@ export async function trainStep({ dir, step, mlp, workspace }) {
   const started = performance.now();
   step('version the 3M flights (Parquet) as dataset flights-delay, the training data of examples/flights-delay');
   const ingested = JSON.parse(mlp('data', 'ingest', flights, '--to', 'data/flights-3m.parquet', '--name', 'flights-delay', '--json'));
-  console.log(`  ${ingested.ref}: ${ingested.rows.toLocaleString('en-US')} rows, md5 ${ingested.rootHash}`);
+  console.log(`  ${ingested.ref}: ${ingested.rows.toLocaleString('en-US')} rows, md5 ${ingested.root_hash}`);
 
   step('gate the training data: flights-delay@latest must pass its suite before anything trains on it');
   const catalog = await openDatasetCatalog(workspace);

@@ -1,5 +1,6 @@
 export type { CatalogDataRepo } from './catalog/catalog-data-repo.js';
 export {
+  type AddVersionInput,
   type ColumnSummary,
   type Dataset,
   type DatasetSource,
@@ -12,7 +13,6 @@ export {
 } from './catalog/catalog-model.js';
 export type { RegisteredVersion, RegisterVersionInput } from './catalog/catalog-store.js';
 export {
-  type AddVersionInput,
   type CatalogWorkspace,
   createDatasetCatalog,
   type DatasetCatalog,

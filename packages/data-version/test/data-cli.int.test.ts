@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { jsonConventionViolations } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,12 +24,12 @@ afterAll(async () => {
 
 describe('mlp data (the built binary)', () => {
   it(
-    'add --json prints [{path, md5, size, nfiles?}] with DVC’s hashes',
+    'add --json prints [{path, md5, size, nfiles}] with DVC’s hashes',
     async () => {
       const result = await mlp('--json', 'data', 'add', 'foo', 'dir');
       expect(result.code).toBe(0);
       expect(parseJson(result)).toEqual([
-        { path: 'foo', md5: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3 },
+        { path: 'foo', md5: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3, nfiles: null },
         { path: 'dir', md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 },
       ]);
       expect(await readFile(path.join(project, 'dir.dvc'), 'utf8')).toContain('nfiles: 2\n  hash: md5\n  path: dir\n');
@@ -43,8 +44,10 @@ describe('mlp data (the built binary)', () => {
       const status = await mlp('data', 'status');
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/dir\s+modified\s+\+0 ~1 -0/);
-      const json = parseJson<{ clean: boolean }>(await mlp('--json', 'data', 'status'));
+      const json = parseJson<{ clean: boolean; entries: unknown[] }>(await mlp('--json', 'data', 'status'));
       expect(json.clean).toBe(false);
+      expect(json.entries).toContainEqual(expect.objectContaining({ path: 'dir', dvc_file: 'dir.dvc', status: ['modified'] }));
+      expect(jsonConventionViolations(json)).toEqual([]);
       const refused = await mlp('data', 'checkout');
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/failed dir: dir\/bar has changes that are not in the cache/);
@@ -63,10 +66,11 @@ describe('mlp data (the built binary)', () => {
       expect((await mlp('data', 'remote', 'add', 'other', path.join(temp.path, 'elsewhere'))).code).toBe(0);
       expect((await mlp('data', 'remote', 'default', 'store')).code).toBe(0);
       expect(parseJson(await mlp('--json', 'data', 'remote', 'ls'))).toEqual([
-        { name: 'store', url: remote, default: true },
-        { name: 'other', url: path.join(temp.path, 'elsewhere'), default: false },
+        { name: 'store', url: remote, default: true, endpoint: null, region: null },
+        { name: 'other', url: path.join(temp.path, 'elsewhere'), default: false, endpoint: null, region: null },
       ]);
       const pushed = parseJson<{ transferred: number }>(await mlp('--json', 'data', 'push'));
+      expect(jsonConventionViolations(pushed)).toEqual([]);
       // foo and dir/foo share one object: foo, bar and the manifest.
       expect(pushed.transferred).toBe(3);
       await rm(path.join(project, 'dir'), { recursive: true });
@@ -88,8 +92,9 @@ describe('mlp data (the built binary)', () => {
       await writeFile(path.join(project, 'dir', 'bar'), 'changed');
       await mlp('data', 'add', 'dir');
       const unused = [before[0]?.md5, '37b51d194a7513e45b56f6524f2d51f2'].sort();
-      const dry = parseJson<{ dryRun: boolean; removed: string[] }>(await mlp('--json', 'data', 'gc'));
-      expect(dry).toMatchObject({ dryRun: true, removed: unused });
+      const dry = parseJson<{ dry_run: boolean; removed: string[] }>(await mlp('--json', 'data', 'gc'));
+      expect(dry).toMatchObject({ dry_run: true, removed: unused });
+      expect(jsonConventionViolations(dry)).toEqual([]);
       const forced = await mlp('data', 'gc', '--force');
       expect(forced.stdout).toMatch(/^Removed 2 unused objects/);
       expect(parseJson<{ removed: string[] }>(await mlp('--json', 'data', 'gc')).removed).toEqual([]);
@@ -141,6 +146,7 @@ describe('mlp data (the built binary)', () => {
       await rm(path.join(project, 'foo'));
       const json = await mlp('--json', 'data', 'checkout');
       expect(json.code).toBe(1);
+      expect(jsonConventionViolations(parseJson(json))).toEqual([]);
       expect(parseJson(json)).toMatchObject({
         changed: ['foo'],
         failed: [{ path: 'broken.csv.dvc', reason: expect.stringContaining('broken.csv.dvc is not a valid .dvc file: broken YAML') }],

@@ -24,6 +24,18 @@ export interface DatasetSource {
   etag?: string;
 }
 
+export interface AddVersionInput {
+  dataset: string;
+  /** The file or folder, absolute or relative to the repository root; it must be inside the repository. */
+  path: string;
+  source?: DatasetSource;
+  /** Tabular format of the file when its name does not say. */
+  format?: TabularFormat;
+  message?: string;
+  description?: string;
+  tags?: readonly string[];
+}
+
 export interface Dataset {
   name: string;
   description: string;

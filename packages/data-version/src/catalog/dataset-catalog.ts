@@ -9,7 +9,7 @@ import type { LineageRecorder } from '../lineage/lineage-recorder.js';
 import { createSqlLineageRecorder } from '../lineage/sql-lineage-recorder.js';
 import { type OpenTableOptions, openTable, type TableReader } from '../readers/open-table.js';
 import type { CatalogDataRepo } from './catalog-data-repo.js';
-import type { Dataset, DatasetSource, DatasetSummary, DatasetVersion, TabularFormat } from './catalog-model.js';
+import type { AddVersionInput, Dataset, DatasetSummary, DatasetVersion } from './catalog-model.js';
 import { type CatalogStore, createCatalogStore, type RegisteredVersion, type RegisterVersionInput } from './catalog-store.js';
 import { looksLikeDatasetRef } from './dataset-ref.js';
 import { type DescribedData, describeData } from './describe-data.js';
@@ -25,18 +25,6 @@ export interface DatasetCatalogOptions {
   repo?: CatalogDataRepo | (() => Promise<CatalogDataRepo>);
   /** Who makes changes: `currentActor()` of `@mlp/core` (`MLP_USER`, else the OS user) by default. */
   user?: string;
-}
-
-export interface AddVersionInput {
-  dataset: string;
-  /** The file or folder, absolute or relative to the repository root; it must be inside the repository. */
-  path: string;
-  source?: DatasetSource;
-  /** Tabular format of the file when its name does not say. */
-  format?: TabularFormat;
-  message?: string;
-  description?: string;
-  tags?: readonly string[];
 }
 
 export interface DatasetCatalog {

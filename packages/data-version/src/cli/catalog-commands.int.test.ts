@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
 import { dataCommands } from './data-commands.js';
+import type { datasetSummaryJson, datasetVersionJson } from './json-shapes.js';
+
+type DatasetVersionJson = ReturnType<typeof datasetVersionJson>;
+type DatasetSummaryJson = ReturnType<typeof datasetSummaryJson>;
 
 // `mlp data ls|log|tag|ingest` through the real CLI (parsing, output, exit codes) on the embedded database.
 
@@ -22,7 +25,10 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 
 async function mlpJson<T>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  return { code: result.code, json: parseJsonOutput<T>(result) };
+  const json = parseJsonOutput<T>(result);
+  // Every --json document of `mlp data` follows the CLI convention: snake_case keys, times in epoch ms.
+  expect(jsonConventionViolations(json)).toEqual([]);
+  return { code: result.code, json };
 }
 
 beforeAll(async () => {
@@ -38,7 +44,7 @@ afterAll(async () => {
 
 describe('mlp data ingest, log, ls, tag', () => {
   it('ingests a file as Parquet and prints the version as JSON', async () => {
-    const { code, json } = await mlpJson<{ ref: string; created: boolean; rows: number; path: string; version: DatasetVersion }>(
+    const { code, json } = await mlpJson<{ ref: string; created: boolean; rows: number; path: string; version: DatasetVersionJson }>(
       'data',
       'ingest',
       path.join(vega, 'seattle-weather.csv'),
@@ -51,8 +57,10 @@ describe('mlp data ingest, log, ls, tag', () => {
     );
     expect(code).toBe(0);
     expect(json).toMatchObject({ ref: 'weather@1', created: true, rows: 1461, path: path.join(temp.path, 'data', 'weather.parquet') });
-    expect(json.version).toMatchObject({ createdBy: 'margaret', message: 'first import', tags: ['train-2026-11'], format: 'parquet' });
-    expect(await readFile(path.join(temp.path, 'data', 'weather.parquet.dvc'), 'utf8')).toContain(json.version.rootHash);
+    expect(json.version).toMatchObject({ created_by: 'margaret', message: 'first import', tags: ['train-2026-11'], format: 'parquet' });
+    expect(json.version.created_at).toBeLessThanOrEqual(Date.now());
+    expect(json.version.created_at).toBeGreaterThan(Date.now() - 10 * 60_000);
+    expect(await readFile(path.join(temp.path, 'data', 'weather.parquet.dvc'), 'utf8')).toContain(json.version.root_hash);
   });
 
   it('says so in words without --json, and a second version follows', async () => {
@@ -71,7 +79,7 @@ describe('mlp data ingest, log, ls, tag', () => {
     expect(lines[0]).toMatch(/^version\s+tags\s+hash\s+size\s+rows\s+created\s+by\s+source$/);
     expect(lines[1]).toMatch(/^weather@2\s+[0-9a-f]{12}\s+.*2,922.*margaret\s+.*weather\.csv$/);
     expect(lines[2]).toMatch(/^weather@1\s+train-2026-11\s+[0-9a-f]{12}\s+.*1,461/);
-    const { json } = await mlpJson<DatasetVersion[]>('data', 'log', 'weather', '--limit', '1');
+    const { json } = await mlpJson<DatasetVersionJson[]>('data', 'log', 'weather', '--limit', '1');
     expect(json.map((version) => version.ref)).toEqual(['weather@2']);
   });
 
@@ -81,15 +89,15 @@ describe('mlp data ingest, log, ls, tag', () => {
     expect(shown.stdout).toMatch(/^version {2}weather@1\ntags {5}train-2026-11\npath {5}data\/weather\.parquet\n/);
     expect(shown.stdout).toContain('\ncolumns:\n  date           DATE\n  precipitation  DOUBLE\n');
     expect(shown.stdout).toContain('message  first import');
-    const { json } = await mlpJson<DatasetVersion>('data', 'show', 'weather');
+    const { json } = await mlpJson<DatasetVersionJson>('data', 'show', 'weather');
     expect(json.ref).toBe('weather@2');
   });
 
   it('moves a tag and lists datasets with their latest version', async () => {
-    const moved = await mlpJson<DatasetVersion>('data', 'tag', 'weather@latest', 'train-2026-11');
+    const moved = await mlpJson<DatasetVersionJson>('data', 'tag', 'weather@latest', 'train-2026-11');
     expect(moved.json).toMatchObject({ ref: 'weather@2', tags: ['train-2026-11'] });
-    const { json } = await mlpJson<DatasetSummary[]>('data', 'ls');
-    expect(json.map((dataset) => [dataset.name, dataset.versionCount, dataset.latest?.ref])).toEqual([['weather', 2, 'weather@2']]);
+    const { json } = await mlpJson<DatasetSummaryJson[]>('data', 'ls');
+    expect(json.map((dataset) => [dataset.name, dataset.version_count, dataset.latest?.ref])).toEqual([['weather', 2, 'weather@2']]);
     const table = await mlp('data', 'ls');
     expect(table.stdout).toMatch(/^dataset\s+latest\s+versions\s+size\s+rows\s+updated/);
     expect(table.stdout).toMatch(/\nweather\s+@2 \(train-2026-11\)\s+2\s+/);

@@ -1,14 +1,15 @@
-import type { CliCommandModule, CliContext, Table } from '@mlp/cli';
+import type { CliContext, Table } from '@mlp/cli';
 import { currentActor, type MigrationSet, MlpError } from '@mlp/core';
 import type { DatasetSource, DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
 import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
 import { migrations } from '../generated/migrations.js';
+import type { DataCommandGroup } from './data-command-group.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { datasetSummaryJson, datasetVersionJson } from './json-shapes.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
 import { formatBytes } from './progress-format.js';
 
 /** The `mlp data` command group (a commander Command). */
-export type DataCommandGroup = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
 
 /** Migrations the catalog commands need; the `data` module declares them so `mlp doctor` checks them. */
 export const catalogMigrations: readonly MigrationSet[] = [migrations];
@@ -103,7 +104,7 @@ export function registerCatalogCommands(data: DataCommandGroup, context: CliCont
       const datasets = await catalog.listDatasets();
       context.output(
         datasets.length === 0 ? 'No datasets yet. Create one with `mlp data ingest SOURCE --to PATH`.' : datasetsTable(datasets),
-        datasets,
+        datasets.map(datasetSummaryJson),
       );
     });
 
@@ -116,7 +117,10 @@ export function registerCatalogCommands(data: DataCommandGroup, context: CliCont
       const limit = flags.limit === undefined ? undefined : parseLimit(flags.limit);
       const { catalog } = await openCliCatalog(context);
       const versions = await catalog.listVersions(name, limit === undefined ? {} : { limit });
-      context.output(versions.length === 0 ? `Dataset ${name} has no versions yet.` : versionsTable(versions), versions);
+      context.output(
+        versions.length === 0 ? `Dataset ${name} has no versions yet.` : versionsTable(versions),
+        versions.map(datasetVersionJson),
+      );
     });
 
   data
@@ -126,7 +130,7 @@ export function registerCatalogCommands(data: DataCommandGroup, context: CliCont
     .action(async (ref: string) => {
       const { catalog } = await openCliCatalog(context);
       const version = await catalog.getVersion(ref);
-      context.output(versionDetails(version), version);
+      context.output(versionDetails(version), datasetVersionJson(version));
     });
 
   data
@@ -144,7 +148,7 @@ export function registerCatalogCommands(data: DataCommandGroup, context: CliCont
         return;
       }
       const version = await catalog.tag(ref, tag);
-      context.output(`${version.dataset}@${tag} → ${version.ref}`, version);
+      context.output(`${version.dataset}@${tag} → ${version.ref}`, datasetVersionJson(version));
     });
 
   registerIngestCommand(data, context, openCliCatalog);

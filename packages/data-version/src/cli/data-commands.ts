@@ -5,6 +5,7 @@ import { MlpError, plural } from '@mlp/core';
 import type { LinkType } from '../dvc/materialize.js';
 import type { TransferReport } from '../dvc/transfer.js';
 import { catalogMigrations, openCliCatalog, registerCatalogCommands } from './catalog-commands.js';
+import { addedJson, checkoutJson, gcJson, pullJson, statusJson, transferJson } from './json-shapes.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
 import { formatBytes, showTransferProgress } from './progress-format.js';
 import { registerRemoteCommands } from './remote-commands.js';
@@ -60,7 +61,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
             entry.nfiles === undefined ? '-' : String(entry.nfiles),
           ]),
         },
-        added,
+        added.map(addedJson),
       );
     });
 
@@ -85,7 +86,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
                   entry.changes ? `+${entry.changes.added.length} ~${entry.changes.modified.length} -${entry.changes.deleted.length}` : '',
                 ]),
               };
-      context.output(human, report);
+      context.output(human, statusJson(report));
     });
 
   data
@@ -106,7 +107,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         `Checked out ${plural(report.changed.length, 'path')} (${plural(report.files, 'file')} written); ${report.unchanged.length} unchanged.`,
       ];
       for (const failure of report.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
-      context.output(lines.join('\n'), report);
+      context.output(lines.join('\n'), checkoutJson(report));
       if (report.failed.length > 0) context.setExitCode(1);
     });
 
@@ -128,7 +129,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         ...(jobs ? { jobs } : {}),
         onProgress: progress(),
       });
-      context.output(transferSummary('Pushed', report), report);
+      context.output(transferSummary('Pushed', report), transferJson(report));
       if (report.failed.length > 0 || report.missing.length > 0) context.setExitCode(1);
     },
   );
@@ -143,7 +144,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         ...(jobs ? { jobs } : {}),
         onProgress: progress(),
       });
-      context.output(transferSummary('Fetched', report), report);
+      context.output(transferSummary('Fetched', report), transferJson(report));
       if (report.failed.length > 0 || report.missing.length > 0) context.setExitCode(1);
     },
   );
@@ -165,7 +166,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         `Checked out ${plural(report.checkout.changed.length, 'path')}; ${report.checkout.unchanged.length} unchanged.`,
       ];
       for (const failure of report.checkout.failed) lines.push(`failed ${failure.path}: ${failure.reason}`);
-      context.output(lines.join('\n'), report);
+      context.output(lines.join('\n'), pullJson(report));
       if (report.failed.length > 0 || report.missing.length > 0 || report.checkout.failed.length > 0) context.setExitCode(1);
     });
 
@@ -184,7 +185,7 @@ function registerVersioningCommands(data: ReturnType<Program['command']>, contex
         report.dryRun
           ? `Would remove ${what}; ${report.kept} in use. Run \`mlp data gc --force\` to delete them.`
           : `Removed ${what}; ${report.kept} in use.`,
-        report,
+        gcJson(report),
       );
     });
 }

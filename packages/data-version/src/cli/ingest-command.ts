@@ -4,7 +4,8 @@ import type { DatasetCatalog } from '../catalog/dataset-catalog.js';
 import { type IngestFormat, type IngestOptions, type IngestProgress, ingestFormats } from '../ingest/ingest-options.js';
 import { sourceKind } from '../ingest/source-kind.js';
 import { assertTabularFormat } from '../readers/table-format.js';
-import type { DataCommandGroup } from './catalog-commands.js';
+import type { DataCommandGroup } from './data-command-group.js';
+import { ingestJson } from './json-shapes.js';
 import { formatBytes } from './progress-format.js';
 
 interface IngestFlags {
@@ -84,7 +85,7 @@ export function registerIngestCommand(data: DataCommandGroup, context: CliContex
       const verb = result.created ? 'Ingested' : 'Unchanged:';
       context.output(
         `${verb} ${version.ref} → ${version.path} (${plural(result.rows, 'row')}, ${formatBytes(result.bytes)}, md5 ${version.rootHash})`,
-        { ...result, ref: version.ref, rootHash: version.rootHash },
+        ingestJson(result),
       );
     });
 }

@@ -1,4 +1,5 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { remoteJson } from './json-shapes.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
 
 type Group = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
@@ -46,7 +47,7 @@ export function registerRemoteCommands(data: Group, context: CliContext): void {
               columns: ['name', 'url', 'default', 'endpoint'],
               rows: remotes.map((item) => [item.name, item.url, item.default ? 'yes' : '', item.endpoint ?? '']),
             },
-        remotes,
+        remotes.map(remoteJson),
       );
     });
 

@@ -1,9 +1,8 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
-import type { DatasetSource, TabularFormat, TabularSchema } from '../catalog/catalog-model.js';
+import type { AddVersionInput, DatasetSource, TabularFormat, TabularSchema } from '../catalog/catalog-model.js';
 import type { RegisteredVersion } from '../catalog/catalog-store.js';
-import type { AddVersionInput } from '../catalog/dataset-catalog.js';
 import { assertDatasetName } from '../catalog/dataset-ref.js';
 import type { DescribedData } from '../catalog/describe-data.js';
 import { readFailure } from '../readers/read-failure.js';
