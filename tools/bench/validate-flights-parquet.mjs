@@ -9,7 +9,7 @@
 // Imports the built package: run `npm run build -w @mlp/validate` first (npm run bench does).
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createDuckDbEngine, defineSuite } from '@mlp/validate';
+import { defineSuite, openDuckDbEngine } from '@mlp/validate';
 
 const file = path.resolve(import.meta.dirname, '../../node_modules/vega-datasets/data/flights-3m.parquet');
 const runs = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice(7) ?? 3);
@@ -81,7 +81,7 @@ connection.closeSync();
 instance.closeSync();
 
 const validation = await time(async () => {
-  const engine = await createDuckDbEngine(file);
+  const engine = await openDuckDbEngine(file);
   try {
     return await engine.validate(suite);
   } finally {

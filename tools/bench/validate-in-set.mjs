@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createDuckDbEngine, createInMemoryEngine, createTable, defineSuite } from '@mlp/validate';
+import { createInMemoryEngine, createTable, defineSuite, openDuckDbEngine } from '@mlp/validate';
 
 const SET_SIZE = 1_000_000;
 const sizes = [1_000_000, 2_000_000, 4_000_000];
@@ -36,7 +36,7 @@ try {
     const file = path.join(dir, `ids-${rows}.parquet`);
     await connection.run(`COPY (SELECT (range * 7919) % 2500000 AS id FROM range(${rows})) TO '${file}' (FORMAT parquet)`);
     const duckStarted = performance.now();
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const duck = await engine.validate(suite);
     await engine.close();
     const duckMs = performance.now() - duckStarted;

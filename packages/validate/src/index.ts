@@ -1,4 +1,4 @@
-export { createDuckDbEngine, type DuckDbEngine, type DuckDbSource } from './duckdb/duckdb-engine.js';
+export { createDuckDbEngine, type DuckDbEngine, type DuckDbSource, openDuckDbEngine } from './duckdb/duckdb-engine.js';
 export type { FileFormat } from './duckdb/duckdb-source.js';
 export type { PostgresSource } from './duckdb/postgres-source.js';
 export type { EngineBackend, EngineTask, TaskOutcome, ValidateOptions, ValidationEngine } from './engine/engine.js';
@@ -24,7 +24,13 @@ export {
   type ValidationResult,
   type ValidationStatistics,
 } from './result/validation-result.js';
-export { createValidationStore, type StoredValidation, type ValidationLink, type ValidationStore } from './store/validation-store.js';
+export {
+  createValidationStore,
+  openValidationStore,
+  type StoredValidation,
+  type ValidationLink,
+  type ValidationStore,
+} from './store/validation-store.js';
 export { type Expectation, parseExpectation, parseSuite, type Suite, suiteToJson } from './suite/suite.js';
 export { defineSuite, type ExpectOptions, type SuiteBuilder } from './suite/suite-builder.js';
 export { type Severity, SUITE_FORMAT, SUITE_FORMAT_VERSION, type SuiteFile, suiteFileSchema } from './suite/suite-schema.js';

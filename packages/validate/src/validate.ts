@@ -1,12 +1,12 @@
 import { MlpError, type Workspace } from '@mlp/core';
-import { createDuckDbEngine, type DuckDbSource } from './duckdb/duckdb-engine.js';
+import { type DuckDbSource, openDuckDbEngine } from './duckdb/duckdb-engine.js';
 import type { ValidateOptions, ValidationEngine } from './engine/engine.js';
 import { createInMemoryEngine } from './engine/in-memory-engine.js';
 import { type InMemoryTable, tableFromRows } from './engine/in-memory-table.js';
 import { type ProfileOptions, profileSuite } from './profile/profile-suite.js';
 import { formatPercent } from './report/format-percent.js';
 import { failedErrors, type ValidationResult } from './result/validation-result.js';
-import { createValidationStore, type ValidationLink } from './store/validation-store.js';
+import { openValidationStore, type ValidationLink } from './store/validation-store.js';
 import { parseExpectation, parseSuite, type Suite } from './suite/suite.js';
 import type { SuiteBuilder } from './suite/suite-builder.js';
 
@@ -45,7 +45,7 @@ function toSuite(suite: Suite | SuiteBuilder | unknown): Suite {
 async function engineFor(data: DataInput): Promise<ValidationEngine & { close?(): Promise<void> }> {
   if (Array.isArray(data)) return createInMemoryEngine(tableFromRows(data as Record<string, unknown>[]));
   if (isTable(data)) return createInMemoryEngine(data);
-  return createDuckDbEngine(data as DuckDbSource);
+  return openDuckDbEngine(data as DuckDbSource);
 }
 
 /** Infers an editable suite from reference data (see `profileSuite`). */
@@ -73,7 +73,7 @@ export async function validate(
     await engine.close?.();
   }
   if (options.workspace) {
-    const store = await createValidationStore(options.workspace);
+    const store = await openValidationStore(options.workspace);
     const link: ValidationLink = {};
     if (options.datasetVersion !== undefined) link.datasetVersion = options.datasetVersion;
     if (options.runId !== undefined) link.runId = options.runId;

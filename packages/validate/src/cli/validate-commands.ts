@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
-import { createDuckDbEngine } from '../duckdb/duckdb-engine.js';
+import { openDuckDbEngine } from '../duckdb/duckdb-engine.js';
 import { migrations } from '../generated/migrations.js';
 import { profileSuite } from '../profile/profile-suite.js';
 import { renderHtmlReport } from '../report/html-report.js';
-import { createValidationStore } from '../store/validation-store.js';
+import { openValidationStore } from '../store/validation-store.js';
 import { parseSuite, suiteToJson } from '../suite/suite.js';
 import { humanSummary } from './human-summary.js';
 import { validationJson } from './json-shapes.js';
@@ -54,7 +54,7 @@ function registerValidate(program: Program, context: CliContext): void {
           'mlp validate needs --suite SUITE.json (write one with mlp validate profile DATA --out SUITE.json).',
         );
       const suite = await readSuite(flags.suite);
-      const engine = await createDuckDbEngine(data);
+      const engine = await openDuckDbEngine(data);
       let result: Awaited<ReturnType<typeof engine.validate>>;
       let validationId: string | undefined;
       try {
@@ -66,7 +66,7 @@ function registerValidate(program: Program, context: CliContext): void {
         await writeFileAtomic(flags.report, renderHtmlReport(result));
       }
       if (flags.store) {
-        const store = await createValidationStore(await context.openWorkspace({ applicationName: 'mlp validate' }));
+        const store = await openValidationStore(await context.openWorkspace({ applicationName: 'mlp validate' }));
         validationId = await store.save(result, {
           ...(flags.datasetVersion ? { datasetVersion: flags.datasetVersion } : {}),
           ...(flags.runId ? { runId: flags.runId } : {}),
@@ -87,7 +87,7 @@ function registerValidate(program: Program, context: CliContext): void {
       const margin = Number(flags.margin ?? '0.1');
       if (!(margin >= 0)) throw new MlpError('INVALID_ARGUMENT', `--margin ${flags.margin} is not a non-negative number.`);
       context.progress(`profiling ${data}`);
-      const engine = await createDuckDbEngine(data);
+      const engine = await openDuckDbEngine(data);
       let suite: Awaited<ReturnType<typeof profileSuite>>;
       try {
         suite = await profileSuite(engine, {

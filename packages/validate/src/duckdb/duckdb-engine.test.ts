@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createTempDir } from '@mlp/core/testing';
 import { runEngineContract } from '../testing/engine-contract.js';
-import { createDuckDbEngine } from './duckdb-engine.js';
+import { openDuckDbEngine } from './duckdb-engine.js';
 import { loadColumns } from './load-table.js';
 
 runEngineContract('duckdb on a table', async () => {
@@ -10,7 +10,7 @@ runEngineContract('duckdb on a table', async () => {
   return {
     async engine(table, name) {
       await loadColumns(connection, name, table);
-      return createDuckDbEngine({ table: name, connection });
+      return openDuckDbEngine({ table: name, connection });
     },
     async cleanup() {
       connection.closeSync();
@@ -29,7 +29,7 @@ runEngineContract('duckdb on a Parquet file', async () => {
       await loadColumns(connection, name, table);
       const file = `${dir.path}/${name}.parquet`;
       await connection.run(`COPY "${name}" TO '${file}' (FORMAT parquet)`);
-      const engine = await createDuckDbEngine(file);
+      const engine = await openDuckDbEngine(file);
       engines.push(engine);
       return engine;
     },

@@ -28,8 +28,9 @@ export type DuckDbSource =
   | { postgres: PostgresSource };
 
 export interface DuckDbEngine extends ValidationEngine {
-  /** Releases the DuckDB instance the engine opened (not a connection it was given). */
+  /** Releases the DuckDB instance the engine opened (not a connection it was given); idempotent. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Sets up to this size are inlined in SQL; larger ones go to a temporary table and a hash join. */
@@ -66,7 +67,7 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
  * can in one scan; grouped, ordered and z-score checks add a query each; samples of unexpected values
  * are read only for failed expectations.
  */
-export async function createDuckDbEngine(source: DuckDbSource, options: { connection?: DuckDBConnection } = {}): Promise<DuckDbEngine> {
+export async function openDuckDbEngine(source: DuckDbSource, options: { connection?: DuckDBConnection } = {}): Promise<DuckDbEngine> {
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection;
   const given = typeof source === 'object' && 'connection' in source ? source.connection : options.connection;
@@ -241,6 +242,13 @@ export async function createDuckDbEngine(source: DuckDbSource, options: { connec
     },
   };
 
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed || !instance) return;
+    closed = true;
+    connection.closeSync();
+    instance.closeSync();
+  };
   return {
     engine: 'duckdb',
     async validate(suite, validateOptions = {}) {
@@ -257,11 +265,10 @@ export async function createDuckDbEngine(source: DuckDbSource, options: { connec
         signal?.removeEventListener('abort', interrupt);
       }
     },
-    async close() {
-      if (instance) {
-        connection.closeSync();
-        instance.closeSync();
-      }
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
+
+/** @deprecated renamed `openDuckDbEngine`: it is async and opens DuckDB (`create*` factories are synchronous). */
+export const createDuckDbEngine = openDuckDbEngine;

@@ -10,7 +10,7 @@ import type { ExpectationResult, ValidationResult } from '../result/validation-r
 import { parseExpectation, type Suite } from '../suite/suite.js';
 import { defineSuite } from '../suite/suite-builder.js';
 import { profile } from '../validate.js';
-import { createDuckDbEngine } from './duckdb-engine.js';
+import { openDuckDbEngine } from './duckdb-engine.js';
 
 // vega-datasets exports no paths; its files sit in the workspace's node_modules.
 const datasets = path.resolve(import.meta.dirname, '../../../../node_modules/vega-datasets/data');
@@ -109,7 +109,7 @@ describe('the DuckDB engine on files', () => {
     const suite = penguinSuite();
     expect(suite.expectations.length).toBeGreaterThan(90);
     const memory = await createInMemoryEngine(tableFromRows(rows)).validate(suite);
-    const engine = await createDuckDbEngine(path.join(datasets, 'penguins.json'));
+    const engine = await openDuckDbEngine(path.join(datasets, 'penguins.json'));
     const duck = await engine.validate(suite);
     await engine.close();
     expect(duck.rowCount).toBe(memory.rowCount);
@@ -143,7 +143,7 @@ describe('the DuckDB engine on files', () => {
       parseExpectation({ type: 'expectCompoundColumnsToBeUnique', args: { columnList: ['origin', 'destination', 'date'] } }),
     );
     const memory = await createInMemoryEngine(tableFromRows(rows)).validate(tightened);
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const duck = await engine.validate(tightened);
     await engine.close();
     expect(comparable(duck)).toEqual(comparable(memory));
@@ -164,7 +164,7 @@ describe('the DuckDB engine on files', () => {
       .expect('expectColumnMinToBeBetween', { column: 'day', minValue: '2024-01-01' })
       .build();
     for (const file of [csv, jsonl]) {
-      const engine = await createDuckDbEngine(file);
+      const engine = await openDuckDbEngine(file);
       const result = await engine.validate(suite);
       await engine.close();
       expect(result.rowCount).toBe(4);
@@ -201,7 +201,7 @@ describe('the DuckDB engine on files', () => {
       .expect('expectColumnValuesToBeBetween', { column: 'v', maxValue: 990 })
       .build();
     for (const file of [csv, jsonl]) {
-      const engine = await createDuckDbEngine(file);
+      const engine = await openDuckDbEngine(file);
       const result = await engine.validate(suite);
       await engine.close();
       expect(result.results[0]).toMatchObject({ success: true, unexpectedCount: 0 });
@@ -216,7 +216,7 @@ describe('the DuckDB engine on files', () => {
     const lines = ['a,b,c', ...Array.from({ length: 300 }, (_, i) => `${i},x${i},${i * 2}`)];
     lines[120] = '119,x119,238,surplus';
     await writeFile(file, `${lines.join('\n')}\n`);
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const error = await engine
       .validate(defineSuite('x').expect('expectColumnValuesToNotBeNull', { column: 'a' }).build())
       .catch((caught: unknown) => caught);
@@ -229,7 +229,7 @@ describe('the DuckDB engine on files', () => {
   it('keeps a pattern RE2 refuses to its own expectation; the rest of the suite still runs', async () => {
     const file = path.join(dir.path, 'codes.csv');
     await writeFile(file, 'code,n\nab,1\nac,2\nzz,3\n');
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const result = await engine.validate(
       defineSuite('lookahead')
         .expect('expectColumnValuesToMatchRegex', { column: 'code', regex: 'a(?=b)' })
@@ -247,7 +247,7 @@ describe('the DuckDB engine on files', () => {
   it('refuses an unreadable file with an MlpError naming it', async () => {
     const file = path.join(dir.path, 'corrupt.parquet');
     await writeFile(file, 'this is not parquet');
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const error = await engine
       .validate(defineSuite('x').expect('expectTableRowCountToBeBetween', { minValue: 1 }).build())
       .catch((caught: unknown) => caught);
@@ -257,7 +257,7 @@ describe('the DuckDB engine on files', () => {
   });
 
   it('stops when the signal aborts, with an MlpError', async () => {
-    const engine = await createDuckDbEngine(path.join(datasets, 'flights-3m.parquet'));
+    const engine = await openDuckDbEngine(path.join(datasets, 'flights-3m.parquet'));
     const controller = new AbortController();
     const running = engine.validate(defineSuite('slow').expect('expectColumnValuesToBeUnique', { column: 'date' }).build(), {
       signal: controller.signal,
@@ -268,15 +268,15 @@ describe('the DuckDB engine on files', () => {
   });
 
   it('refuses a missing file and an unknown extension', async () => {
-    await expect(createDuckDbEngine(path.join(dir.path, 'absent.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(createDuckDbEngine(path.join(dir.path, 'data.xlsx'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(openDuckDbEngine(path.join(dir.path, 'absent.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(openDuckDbEngine(path.join(dir.path, 'data.xlsx'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('handles an in-set check against a large set through a temporary table', async () => {
     const file = path.join(dir.path, 'ids.csv');
     await writeFile(file, `id\n${Array.from({ length: 5000 }, (_, i) => i * 3).join('\n')}\n`);
     const allowed = Array.from({ length: 10_000 }, (_, i) => i);
-    const engine = await createDuckDbEngine(file);
+    const engine = await openDuckDbEngine(file);
     const result = await engine.validate(
       defineSuite('ids').expect('expectColumnValuesToBeInSet', { column: 'id', valueSet: allowed }).build(),
     );

@@ -2,7 +2,7 @@ import { createSilentLogger, type Database, postgresEngine } from '@mlp/core';
 import { createTestDatabase, type TestDatabase } from '@mlp/core/testing';
 import { runEngineContract } from '../testing/engine-contract.js';
 import type { ColumnKind } from '../values.js';
-import { createDuckDbEngine, type DuckDbEngine } from './duckdb-engine.js';
+import { type DuckDbEngine, openDuckDbEngine } from './duckdb-engine.js';
 import { ident } from './sql.js';
 
 const pgTypes: Record<ColumnKind, string> = {
@@ -33,7 +33,7 @@ runEngineContract('duckdb on a PostgreSQL table', async () => {
         });
         await database.query(`insert into ${ident(name)} values (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
       }
-      const engine = await createDuckDbEngine({ postgres: { url: testDatabase.url, table: name, batchSize: 3 } });
+      const engine = await openDuckDbEngine({ postgres: { url: testDatabase.url, table: name, batchSize: 3 } });
       engines.push(engine);
       return engine;
     },

@@ -3,7 +3,7 @@ import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSuite } from '../suite/suite-builder.js';
 import { validate } from '../validate.js';
-import { createValidationStore } from './validation-store.js';
+import { openValidationStore } from './validation-store.js';
 
 const suite = defineSuite('orders')
   .expect('expectColumnValuesToBeBetween', { column: 'amount', minValue: 0 })
@@ -32,7 +32,7 @@ for (const backend of ['embedded', 'postgres'] as const) {
     it('stores a result linked to a dataset version and a run, and finds it again', async () => {
       const result = await validate(rows, suite, { workspace, datasetVersion: 'orders@3', runId: 'run-123' });
       expect(result.validationId).toBeTruthy();
-      const store = await createValidationStore(workspace);
+      const store = await openValidationStore(workspace);
       const stored = await store.get(result.validationId!);
       expect(stored).toMatchObject({ suiteName: 'orders', success: false, datasetVersion: 'orders@3', runId: 'run-123' });
       expect(stored.result.results[0]).toMatchObject({ unexpectedCount: 1, partialUnexpectedList: [-1] });
@@ -47,7 +47,7 @@ for (const backend of ['embedded', 'postgres'] as const) {
 
     it('refuses a malformed dataset version and an unknown id', async () => {
       await expect(validate(rows, suite, { workspace, datasetVersion: 'orders' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-      const store = await createValidationStore(workspace);
+      const store = await openValidationStore(workspace);
       await expect(store.get('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });

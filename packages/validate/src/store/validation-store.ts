@@ -38,8 +38,8 @@ export function checkDatasetVersion(reference: string): void {
   }
 }
 
-/** Stores validation results in the workspace database (tables `validate_*`), applying its migrations first. */
-export async function createValidationStore(workspace: Pick<Workspace, 'db' | 'migrate'>): Promise<ValidationStore> {
+/** Opens the store of validation results in the workspace database (tables `validate_*`), applying its migrations first. */
+export async function openValidationStore(workspace: Pick<Workspace, 'db' | 'migrate'>): Promise<ValidationStore> {
   await workspace.migrate(migrations);
   const db = workspace.db.drizzle;
   const toStored = (row: typeof validations.$inferSelect): StoredValidation => ({
@@ -111,3 +111,6 @@ export async function createValidationStore(workspace: Pick<Workspace, 'db' | 'm
     },
   };
 }
+
+/** @deprecated renamed `openValidationStore`: it is async and applies migrations (`create*` factories are synchronous). */
+export const createValidationStore = openValidationStore;
