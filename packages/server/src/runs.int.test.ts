@@ -166,6 +166,16 @@ describe('MLflow run routes', () => {
     expect(await names("datasets.digest IN ('aaa111', 'ccc333')")).toEqual(['flights-training', 'weather-training']);
     expect(await names("dataset.context = 'training' and datasets.name != 'flights'")).toEqual(['weather-training']);
     expect(await names("datasets.name LIKE 'fl%' and datasets.context ILIKE 'EVAL%'")).toEqual(['flights-evaluation']);
+    // Past three conditions the dataset ones are checked in one subquery: the same answers.
+    expect(
+      await names("datasets.name LIKE 'fl%' and datasets.context ILIKE 'EVAL%' and datasets.digest != 'zzz' and datasets.name != 'x'"),
+    ).toEqual(['flights-evaluation']);
+    expect(
+      await names("datasets.name = 'flights' and datasets.digest IN ('aaa111') and datasets.context = 'training' and params.p IS NULL"),
+    ).toEqual(['flights-training']);
+    expect(
+      await names("datasets.name = 'flights' and datasets.name = 'weather' and datasets.context = 'training' and params.p IS NULL"),
+    ).toEqual([]);
     const ordered = await server.post('/api/2.0/mlflow/runs/search', { experiment_ids: [experiment_id], order_by: ['datasets.name'] });
     expect(ordered.body.error_code).toBe('INVALID_PARAMETER_VALUE');
   });

@@ -37,16 +37,23 @@ export const existsClausesMax = 3;
 export function compileFilter(clauses: readonly FilterClause[], params: SqlParams): string {
   if (clauses.length === 0) return 'true';
   const entityClauses = clauses.filter((clause): clause is EntityClause => clause.type !== 'attribute' && clause.type !== 'dataset');
-  const own = (clause: AttributeClause | DatasetClause) =>
-    clause.type === 'attribute' ? compileAttribute(clause, params) : compileDataset(clause, params);
-  if (entityClauses.length <= existsClausesMax) {
+  const datasetClauses = clauses.filter((clause): clause is DatasetClause => clause.type === 'dataset');
+  // Dataset conditions are semi-joins too: they count towards the planner's join search.
+  if (entityClauses.length + datasetClauses.length <= existsClausesMax) {
     return clauses
-      .map((clause) => (clause.type === 'attribute' || clause.type === 'dataset' ? own(clause) : compileExists(clause, params)))
+      .map((clause) =>
+        clause.type === 'attribute'
+          ? compileAttribute(clause, params)
+          : clause.type === 'dataset'
+            ? compileDataset(clause, params)
+            : compileExists(clause, params),
+      )
       .join(' and ');
   }
   const parts = clauses
-    .filter((clause): clause is AttributeClause | DatasetClause => clause.type === 'attribute' || clause.type === 'dataset')
-    .map(own);
+    .filter((clause): clause is AttributeClause => clause.type === 'attribute')
+    .map((clause) => compileAttribute(clause, params));
+  if (datasetClauses.length > 0) parts.push(compileDatasetClauses(datasetClauses, params));
   for (const type of ['metric', 'param', 'tag'] as const) {
     const ofType = entityClauses.filter((clause) => clause.type === type);
     if (ofType.length > 0) parts.push(compileEntityClauses(type, ofType, params));
@@ -67,13 +74,27 @@ function compileExists(clause: EntityClause, params: SqlParams): string {
   return `exists (${rows} and ${a}.value ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
 }
 
+const datasetRows = `select 1 from tracking_dataset_inputs d where d.run_id = ${runsAlias}.run_id`;
+
 /** MLflow's `datasets.<field>`: the run logged some dataset input whose name, digest or context matches. */
 function compileDataset(clause: DatasetClause, params: SqlParams): string {
-  const rows = `select 1 from tracking_dataset_inputs d where d.run_id = ${runsAlias}.run_id`;
+  return `exists (${datasetRows} and ${datasetTest(clause, params)})`;
+}
+
+/**
+ * Many dataset conditions in one correlated subquery over the run's inputs, one `bool_or` each (an
+ * input must match each condition, not necessarily the same input): no join per condition to plan.
+ */
+function compileDatasetClauses(clauses: readonly DatasetClause[], params: SqlParams): string {
+  const tests = clauses.map((clause) => `bool_or(${datasetTest(clause, params)})`);
+  return `coalesce((select ${tests.join(' and ')} from tracking_dataset_inputs d where d.run_id = ${runsAlias}.run_id), false)`;
+}
+
+function datasetTest(clause: DatasetClause, params: SqlParams): string {
   const column = `d.${clause.key}`;
-  if (clause.comparator === 'IN') return `exists (${rows} and ${column} = any(${params.add(clause.value)}::text[]))`;
-  if (clause.comparator === 'NOT IN') return `exists (${rows} and ${column} <> all(${params.add(clause.value)}::text[]))`;
-  return `exists (${rows} and ${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)})`;
+  if (clause.comparator === 'IN') return `${column} = any(${params.add(clause.value)}::text[])`;
+  if (clause.comparator === 'NOT IN') return `${column} <> all(${params.add(clause.value)}::text[])`;
+  return `${column} ${sqlComparators[clause.comparator]} ${params.add(clause.value)}`;
 }
 
 function compileAttribute(clause: AttributeClause, params: SqlParams): string {

@@ -135,6 +135,18 @@ describe('compileSearch', () => {
     expect(hundred.params.flat()).toHaveLength(302);
   });
 
+  it("checks many dataset conditions in one subquery over the run's inputs: no EXISTS per condition", () => {
+    const filter = (n: number) => Array.from({ length: n }, (_, i) => `datasets.name = 'd${i}'`).join(' and ');
+    expect(compileSearch({ filter: filter(3) }).where.match(/\bexists\b/g)).toHaveLength(3);
+    const hundred = compileSearch({ filter: filter(100) }).where;
+    expect(hundred).not.toMatch(/\bexists\b/);
+    expect(hundred.match(/\bselect\b/g)).toHaveLength(1);
+    expect(hundred.match(/\bbool_or\(/g)).toHaveLength(100);
+    // Mixed with entity conditions, the dataset ones still count towards the EXISTS budget.
+    const mixed = compileSearch({ filter: `${filter(2)} and params.a = 'x' and tags.b = 'y'` }).where;
+    expect(mixed).not.toMatch(/\bexists\b/);
+  });
+
   it('refuses a filter of more than 100 conditions, pointing at the 101st', () => {
     const clauses = Array.from({ length: 101 }, (_, i) => `params.p${i} = 'x'`);
     expect(compileSearch({ filter: clauses.slice(0, 100).join(' and ') }).params[0]).toHaveLength(100);
