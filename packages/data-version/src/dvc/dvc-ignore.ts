@@ -34,21 +34,30 @@ export function createDvcIgnore(root: string): DvcIgnore {
     matchers.set(dir, matcher);
     return matcher;
   };
+  // The .dvcignore files that apply inside each folder, shallowest first: computed once per folder,
+  // so a folder no .dvcignore applies to costs one lookup per file.
+  const chains = new Map<string, Array<[dir: string, matcher: Ignore]>>();
+  const chainOf = (folder: string): Array<[string, Ignore]> => {
+    const known = chains.get(folder);
+    if (known) return known;
+    const relative = path.relative(root, folder);
+    let chain: Array<[string, Ignore]>;
+    if (relative.startsWith('..') || path.isAbsolute(relative)) chain = [];
+    else {
+      chain = relative === '' ? [] : [...chainOf(path.dirname(folder))];
+      const matcher = matcherOf(folder);
+      if (matcher) chain.push([folder, matcher]);
+    }
+    chains.set(folder, chain);
+    return chain;
+  };
   return {
     ignores(absolutePath, isDir) {
-      const relative = path.relative(root, absolutePath);
-      if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
-      const parts = relative.split(path.sep);
       let ignored = false;
-      let dir = root;
-      for (let depth = 0; depth < parts.length; depth++) {
-        const matcher = matcherOf(dir);
-        if (matcher) {
-          const result = matcher.test(parts.slice(depth).join('/') + (isDir ? '/' : ''));
-          if (result.ignored) ignored = true;
-          else if (result.unignored) ignored = false;
-        }
-        dir = path.join(dir, parts[depth] as string);
+      for (const [dir, matcher] of chainOf(path.dirname(absolutePath))) {
+        const result = matcher.test(path.relative(dir, absolutePath).split(path.sep).join('/') + (isDir ? '/' : ''));
+        if (result.ignored) ignored = true;
+        else if (result.unignored) ignored = false;
       }
       return ignored;
     },
