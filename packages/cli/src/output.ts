@@ -1,10 +1,7 @@
+import type { CliStream } from './cli-stream.js';
 import { createProgressDisplay, type ProgressDisplay } from './progress-display.js';
 
-/** Where the CLI writes; process.stdout and process.stderr, or buffers in tests. */
-export interface CliStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
+export type { CliStream } from './cli-stream.js';
 
 /** Rows of cells printed as aligned columns; `columns` adds a header row. */
 export interface Table {

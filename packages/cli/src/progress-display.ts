@@ -1,5 +1,5 @@
 import { createLogUpdate } from 'log-update';
-import type { CliStream } from './output.js';
+import type { CliStream } from './cli-stream.js';
 
 /** A stream that may know its terminal's size (process.stderr on a terminal does). */
 export type ProgressStream = CliStream & { columns?: number; rows?: number };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AliasChangeOptions } from '../store/alias-operations.js';
+import type { AliasChangeOptions } from '../store/alias-change-options.js';
 import { appendAudit } from '../store/audit.js';
 import { lockModel, modelRow } from '../store/loaders.js';
 import type { RegistryContext } from '../store/registry-context.js';

@@ -6,17 +6,13 @@ import { gatesGuarding } from '../promotion/evaluate-gates.js';
 import { parseGateSpecs } from '../promotion/gate-spec.js';
 import { promote } from '../promotion/promote.js';
 import { aliasForStage, stageAliases } from '../stages.js';
+import type { AliasChangeOptions } from './alias-change-options.js';
 import { appendAudit } from './audit.js';
 import { loadVersion, lockModel } from './loaders.js';
 import { type RegistryContext, txRows } from './registry-context.js';
 import { aliasNotFound, versionNotFound } from './rows.js';
 
-export interface AliasChangeOptions {
-  reason?: string;
-  actor?: string;
-  /** Moves an alias the model's gates guard even when they fail; needs a reason, and is audited as forced. */
-  force?: boolean;
-}
+export type { AliasChangeOptions } from './alias-change-options.js';
 
 /** Thrown inside the transaction when gates guard the alias: rolls it back, and `promote` decides instead. */
 class GuardedAlias extends Error {}
