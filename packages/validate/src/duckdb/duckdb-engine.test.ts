@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createTempDir } from '@mlp/core/testing';
+import { describe, it } from 'vitest';
 import { runEngineContract } from '../testing/engine-contract.js';
 import { openDuckDbEngine } from './duckdb-engine.js';
 import { loadColumns } from './load-table.js';
@@ -40,4 +42,20 @@ runEngineContract('duckdb on a Parquet file', async () => {
       await dir.remove();
     },
   };
+});
+
+describe('the DuckDB engine lifecycle', () => {
+  it('closes once, by close or by disposal, however often it is asked', async () => {
+    const dir = await createTempDir('mlp-validate-close-');
+    const file = `${dir.path}/rows.csv`;
+    await writeFile(file, 'a\n1\n2\n');
+    try {
+      const engine = await openDuckDbEngine(file);
+      await engine.close();
+      await engine.close();
+      await engine[Symbol.asyncDispose]();
+    } finally {
+      await dir.remove();
+    }
+  });
 });
