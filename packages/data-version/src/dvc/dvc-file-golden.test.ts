@@ -81,6 +81,16 @@ describe('.dvc files byte for byte as DVC (ruamel.yaml) writes them', () => {
     expect(parseDvcFile(text, '/p/x.dvc').outs[0]?.path).toBe(name);
   });
 
+  it('matches .dvc files DVC 3 wrote, as quoted in public READMEs', () => {
+    // `cat data.dvc` after `dvc add data` (a folder of 16,643 files), and a file's `.dvc` file.
+    expect(renderDvcFile({ md5: 'a3a457d03c51ff8b037a833440f6ad13.dir', size: 1188442712, nfiles: 16643, path: 'data' })).toBe(
+      'outs:\n- md5: a3a457d03c51ff8b037a833440f6ad13.dir\n  size: 1188442712\n  nfiles: 16643\n  hash: md5\n  path: data\n',
+    );
+    expect(renderDvcFile({ md5: 'd08ae445bfa70901879bfe45ae78de40', size: 2160, path: 'sst_sample.csv' })).toBe(
+      'outs:\n- md5: d08ae445bfa70901879bfe45ae78de40\n  size: 2160\n  hash: md5\n  path: sst_sample.csv\n',
+    );
+  });
+
   it('quotes an md5 that would load as a number', () => {
     const digits = '12345678901234567890123456789012';
     expect(renderDvcFile({ md5: digits, size: 1, path: 'f' })).toBe(`outs:\n- md5: '${digits}'\n  size: 1\n  hash: md5\n  path: f\n`);
