@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
@@ -21,7 +21,10 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 
 async function mlpJson<T = Record<string, unknown>>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  return { code: result.code, json: parseJsonOutput<T>(result) };
+  const json = parseJsonOutput<T>(result);
+  // Every --json document follows the CLI convention: snake_case keys, times in epoch milliseconds.
+  expect(jsonConventionViolations(json)).toEqual([]);
+  return { code: result.code, json };
 }
 
 beforeAll(async () => {

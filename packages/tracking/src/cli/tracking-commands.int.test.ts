@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CapturedRun, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { exitCodeFor, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,10 @@ function mlp(...args: string[]): Promise<CapturedRun> {
 /** Runs with --json and parses stdout, which must be one JSON document. */
 async function mlpJson<T = unknown>(...args: string[]): Promise<{ code: number; json: T }> {
   const result = await mlp('--json', ...args);
-  return { code: result.code, json: parseJsonOutput<T>(result) };
+  const json = parseJsonOutput<T>(result);
+  // Every --json document follows the CLI convention: snake_case keys, times in epoch milliseconds.
+  expect(jsonConventionViolations(json)).toEqual([]);
+  return { code: result.code, json };
 }
 
 /** The blob key of artifact `artifactPath`, spelled from the run's artifact URI as the issue defines it. */
