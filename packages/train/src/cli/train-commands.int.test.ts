@@ -1,7 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type CapturedRun, type CliCommandModule, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import {
+  type CapturedRun,
+  type CliCommandModule,
+  freeformJsonKeys,
+  jsonConventionViolations,
+  parseJsonOutput,
+  runCliCaptured,
+  withoutMlpVariables,
+} from '@mlp/cli';
 import { exitCodeFor } from '@mlp/core';
 import { createTracking, trackingMigrations } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +73,9 @@ describe('mlp train and mlp predict', () => {
     const run = await mlp(['train', specFile, '--trials', '2', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const json = parseJsonOutput<TrainJson>(run);
+    // Metric names and class labels are the user's: the rest follows the CLI's snake_case convention.
+    const freeform = [...freeformJsonKeys, 'best_metrics', 'probabilities'];
+    expect(jsonConventionViolations(json, { freeform })).toEqual([]);
     expect(json.parent_run_id).toMatch(/^[0-9a-f]{32}$/);
     expect(json.trials).toHaveLength(2);
     expect(json.trials.map((trial) => trial.status)).toEqual(['FINISHED', 'FINISHED']);
@@ -78,6 +89,7 @@ describe('mlp train and mlp predict', () => {
       predicted,
     );
     expect(out.count).toBe(1500);
+    expect(jsonConventionViolations(out, { freeform })).toEqual([]);
     const onnx = parseJsonOutput<typeof out>(await mlp(['predict', json.package, csv, '--runtime', 'onnx', '--json']));
     out.predictions.forEach((prediction, row) => {
       expect(onnx.predictions[row]?.probabilities.true).toBeCloseTo(prediction.probabilities.true as number, 5);
