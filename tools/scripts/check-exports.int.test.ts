@@ -7,14 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 const script = path.join(import.meta.dirname, 'check-exports.mjs');
 let root: string;
 
-function makePackage(exportsMap: Record<string, unknown>, distFiles: string[]) {
+function makePackage(exportsMap: Record<string, unknown>, distFiles: string[], name = '@mlp/demo') {
   root = mkdtempSync(path.join(tmpdir(), 'mlp-exports-'));
   mkdirSync(path.join(root, 'tools', 'scripts'), { recursive: true });
   cpSync(script, path.join(root, 'tools', 'scripts', 'check-exports.mjs'));
   const dir = path.join(root, 'packages', 'demo');
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   writeFileSync(path.join(dir, 'src', 'index.ts'), '');
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@mlp/demo', exports: exportsMap }));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, exports: exportsMap }));
   for (const file of distFiles) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), '');
@@ -51,6 +51,14 @@ describe('check-exports', () => {
     const result = run();
     expect(result.code).toBe(1);
     expect(result.output).toContain('./dist/extra.js');
+  });
+
+  it("allows train's worker entries by name without exporting them, and nothing else", () => {
+    makePackage({ '.': entry }, ['dist/index.js', 'dist/index.d.ts', 'dist/train-trial.js', 'dist/trial-thread-entry.js'], '@mlp/train');
+    expect(run().code).toBe(0);
+    rmSync(root, { recursive: true, force: true });
+    makePackage({ '.': entry }, ['dist/index.js', 'dist/index.d.ts', 'dist/train-trial.js'], '@mlp/demo');
+    expect(run().output).toContain('dist/train-trial.js is not in "exports"');
   });
 
   it('fails when the build produced an entry that is not exported', () => {

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Fails when a package's `exports` map and its built entry points drift apart: every export target
-// (source, types, JavaScript) must exist, and every built entry file must be exported or be the bin.
+// (source, types, JavaScript) must exist, and every built entry file must be exported, be the bin, or
+// be an internal entry named below.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+const root = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(import.meta.dirname, '..', '..');
+/** Built entries loaded by file URL at run time (worker threads, forked children), not imported by users: not exported. */
+const internalEntries = {
+  '@mlp/cli': ['./dist/bin.js'], // loaded by bin/mlp.js
+  '@mlp/train': ['./dist/train-trial.js', './dist/trial-thread-entry.js', './dist/trial-process-entry.js'],
+};
 const problems = [];
 
 for (const name of readdirSync(path.join(root, 'packages'))) {
@@ -12,7 +18,7 @@ for (const name of readdirSync(path.join(root, 'packages'))) {
   const manifestPath = path.join(dir, 'package.json');
   if (!existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const exported = new Set();
+  const exported = new Set((internalEntries[manifest.name] ?? []).map((file) => path.normalize(file)));
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     const targets = typeof target === 'string' ? { default: target } : target;
     for (const [condition, file] of Object.entries(targets)) {
