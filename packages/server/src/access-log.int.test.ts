@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 // One JSON line per request through the logger, in pino-http's shape.
 describe('access log', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from './testing/raw-request.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { rawRequest } from './test-support/raw-request.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 // Artifacts through MLflow's proxy: upload to the run's mlflow-artifacts: root, list, download.
 describe('artifact round trip over HTTP', () => {

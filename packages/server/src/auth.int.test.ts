@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const readToken = 'read-token-0123456789';
 const writeToken = 'write-token-0123456789';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 // MLflow's error body ({error_code, message}) and statuses for what clients get wrong.
 describe('MLflow error answers', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from './testing/raw-request.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { rawRequest } from './test-support/raw-request.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const api = '/api/2.0/mlflow';
 

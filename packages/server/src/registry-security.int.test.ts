@@ -4,7 +4,7 @@ import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { openRegistry, type Registry } from '@mlp/registry';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const token = 'registry-security-0123456789';
 const auth = { authorization: `Bearer ${token}` };

@@ -1,7 +1,7 @@
 import { createTracking } from '@mlp/tracking';
 import { createMlflowRegistryClient } from '@mlp/tracking/mlflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 const token = 'registry-token-0123456789';
 

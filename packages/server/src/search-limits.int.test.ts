@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 // A search held up by a lock on tracking_params stands in for an expensive one: it stays in
 // pg_stat_activity until it is cancelled, however loaded the machine is.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestServer } from './test-support/test-server.js';
 
 // Error messages go to whoever can reach the server: they never name a folder on it.
 describe('errors over HTTP never show server paths', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createSilentLogger, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { describe, expect, it } from 'vitest';
-import { rawRequest } from '../testing/raw-request.js';
+import { rawRequest } from '../test-support/raw-request.js';
 import { runServer } from './server-commands.js';
 
 /** `runServer` on a fresh workspace, resolved once it listens (its onListening event, not a poll). */
