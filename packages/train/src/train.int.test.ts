@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadModel } from './package/load-model.js';
 import { packModel } from './package/model-archive.js';
 import type { TrainSpecInput } from './spec/train-spec.js';
@@ -63,7 +65,7 @@ describe('train: one tracked run', () => {
 
   it('the package predicts what the evaluation computed, through tfjs, through ONNX and from its archive', async () => {
     const result = await train({ ...baseSpec(), epochs: 3 }, { tracking: fx.tracking, outDir: path.join(fx.dir, 'out') });
-    const example = JSON.parse(await readFile(path.join(result.packageDir as string, 'input_example.json'), 'utf8'));
+    const example = JSON.parse(await readFile(path.join(result.packageDir as string, 'verify_example.json'), 'utf8'));
     expect(example.records).toHaveLength(20);
 
     const tfjs = await loadModel(result.packageDir as string);
@@ -86,6 +88,45 @@ describe('train: one tracked run', () => {
     } finally {
       await Promise.all([tfjs.close(), onnx.close(), packed.close()]);
     }
+  });
+
+  it('writes an MLflow model: MLmodel names the run, its signature is what the raw-column ONNX model takes, the example scores', async () => {
+    const result = await train({ ...baseSpec(), epochs: 1 }, { tracking: fx.tracking, outDir: path.join(fx.dir, 'out') });
+    const dir = result.packageDir as string;
+    const mlmodel = parseYaml(await readFile(path.join(dir, 'MLmodel'), 'utf8'));
+    expect(mlmodel.run_id).toBe(result.bestRunId);
+    expect(mlmodel.model_uuid).toMatch(/^[0-9a-f]{32}$/);
+    expect(mlmodel.utc_time_created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/);
+    expect(mlmodel.flavors.python_function).toMatchObject({ loader_module: 'mlflow.onnx', data: 'model.onnx' });
+    const session = await ort.InferenceSession.create(path.join(dir, 'model.onnx'));
+    const inputs = JSON.parse(mlmodel.signature.inputs) as { name: string; type: string }[];
+    expect(session.inputNames).toEqual(inputs.map((input) => input.name));
+    expect(session.outputNames).toEqual(JSON.parse(mlmodel.signature.outputs).map((output: { name: string }) => output.name));
+    // MLflow's input example, fed column by column as mlflow.onnx's pyfunc does, scores as the package does.
+    const example = JSON.parse(await readFile(path.join(dir, 'input_example.json'), 'utf8')) as { columns: string[]; data: unknown[][] };
+    const feeds = Object.fromEntries(
+      inputs.map(({ name, type }) => {
+        const column = example.data.map((row) => row[example.columns.indexOf(name)]);
+        return [
+          name,
+          type === 'string'
+            ? new ort.Tensor('string', column as string[], [column.length])
+            : new ort.Tensor(
+                'float64',
+                Float64Array.from(column, (value) => (value === null ? Number.NaN : (value as number))),
+                [column.length],
+              ),
+        ];
+      }),
+    );
+    const scored = await session.run(feeds);
+    await session.release();
+    const replay = JSON.parse(await readFile(path.join(dir, 'verify_example.json'), 'utf8')) as { outputs: number[] };
+    const probabilities = Array.from(scored['probability(true)']?.data as Float32Array);
+    probabilities.forEach((value, row) => {
+      expect(Math.abs(value - (replay.outputs[row] as number))).toBeLessThan(1e-5);
+    });
+    expect(probabilities).toHaveLength(20);
   });
 
   it('trains a regression and a multi-class model from in-memory records', async () => {

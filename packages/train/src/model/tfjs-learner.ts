@@ -17,7 +17,7 @@ export function createTfjsLearner(spec: ModelSpec, shape: ModelShape): Learner {
     predict: (x, rows, width) => predictMatrix(model, x, rows, width),
     async save(dir) {
       await saveTfjsModel(model, path.join(dir, packageFiles.tfjs));
-      await writeFile(path.join(dir, packageFiles.onnx), exportOnnx(model));
+      await writeFile(path.join(dir, packageFiles.onnxMatrix), exportOnnx(model));
     },
     dispose: () => model.dispose(),
   };

@@ -92,7 +92,7 @@ const schema = {
             rawData: { type: 'bytes', id: 9 },
           },
           nested: {
-            DataType: { values: { UNDEFINED: 0, FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } },
+            DataType: { values: { UNDEFINED: 0, FLOAT: 1, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } },
           },
         },
         ValueInfoProto: {
@@ -125,10 +125,10 @@ const root = protobuf.Root.fromJSON(schema);
 export const ModelProto: protobuf.Type = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values used here. */
-export const TensorDataType = { FLOAT: 1, INT64: 7 } as const;
+export const TensorDataType = { FLOAT: 1, INT64: 7, STRING: 8, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 // Plain-object shapes of the messages we build (camelCase, as protobufjs's fromObject takes them).
 export interface TensorMessage {
@@ -143,10 +143,14 @@ export interface AttributeMessage {
   f?: number;
   i?: number;
   ints?: number[];
+  strings?: Uint8Array[];
+  t?: TensorMessage;
 }
 export interface NodeMessage {
   name: string;
   opType: string;
+  /** The operator set: '' (ai.onnx) unless given, such as 'ai.onnx.ml'. */
+  domain?: string;
   input: string[];
   output: string[];
   attribute?: AttributeMessage[];
@@ -168,4 +172,9 @@ export interface ModelMessage {
 export function encodeModel(model: ModelMessage): Uint8Array {
   const message = ModelProto.fromObject(model as unknown as Record<string, unknown>);
   return ModelProto.encode(message).finish();
+}
+
+/** Reads an ONNX binary into the message shape `encodeModel` takes (int64s as numbers). */
+export function decodeModel(bytes: Uint8Array): ModelMessage {
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, arrays: true }) as ModelMessage;
 }

@@ -99,11 +99,12 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       readJson<LoadedModel['signature']>(packageFiles.signature),
       readJson<Record<string, unknown>>(packageFiles.metrics),
       readJson<Record<string, unknown>>(packageFiles.provenance),
-      readJson<InputExample>(packageFiles.inputExample),
+      // Packages written before MLflow's input example held the replayable one as input_example.json.
+      readJson<InputExample>(packageFiles.inputExample).catch(() => readJson<InputExample>(packageFiles.mlflowInputExample)),
     ]);
     const score = manifest.trainer
       ? await openPluginModel(dir, manifest.trainer, options.plugins)
-      : await openRuntime(dir, runtime, options.backend ?? 'auto');
+      : await openRuntime(dir, runtime, options.backend ?? 'auto', manifest.onnxMatrix ?? packageFiles.onnx);
 
     const featureNames = preprocessing.features.features.map((feature) => feature.name);
     const asTable = (records: readonly Record<string, unknown>[]) => {
@@ -189,8 +190,8 @@ async function openPluginModel(dir: string, trainer: string, plugins: PluginRegi
   return { predict: async (x, rows, width) => model.predict(x, rows, width), close: async () => model.close?.() };
 }
 
-async function openRuntime(dir: string, runtime: ModelRuntime, backend: BackendChoice): Promise<Scorer> {
-  if (runtime === 'onnx') return createOnnxPredictor(await readFile(path.join(dir, packageFiles.onnx)));
+async function openRuntime(dir: string, runtime: ModelRuntime, backend: BackendChoice, onnxMatrix: string): Promise<Scorer> {
+  if (runtime === 'onnx') return createOnnxPredictor(await readFile(path.join(dir, onnxMatrix)));
   await selectBackend(backend);
   const model: LayersModel = await loadTfjsModel(path.join(dir, packageFiles.tfjs));
   return {

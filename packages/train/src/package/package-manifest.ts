@@ -9,9 +9,18 @@ export const packageFiles = {
   metrics: 'metrics.json',
   provenance: 'provenance.json',
   /** Records from the test split and the outputs the evaluation gave them: `verify` replays them. */
-  inputExample: 'input_example.json',
+  inputExample: 'verify_example.json',
   tfjs: 'tfjs',
+  /** The ONNX model on raw columns, preprocessing inside (MLflow's onnx flavor serves it). */
   onnx: 'model.onnx',
+  /** The ONNX model on the preprocessed `[N, width]` matrix, as `loadModel(…, { runtime: 'onnx' })` runs it. */
+  onnxMatrix: 'model-matrix.onnx',
+  /** MLflow's input example (split-oriented pandas), its serving payload and the Python environment files. */
+  mlflowInputExample: 'input_example.json',
+  mlflowServingInput: 'serving_input_payload.json',
+  condaEnv: 'conda.yaml',
+  pythonEnv: 'python_env.yaml',
+  requirements: 'requirements.txt',
   /** A trainer plugin's own model files. */
   trainer: 'trainer',
   /** MLflow's flavor file, so MLflow tools recognise the ONNX model. */
@@ -33,6 +42,11 @@ export const packageManifestSchema = z.object({
   inputWidth: z.int().min(1),
   /** Which model files the package holds: tfjs always for built-in models, onnx for linear and MLP models. */
   runtimes: z.object({ tfjs: z.boolean(), onnx: z.boolean() }),
+  /**
+   * The matrix ONNX model's file; absent in packages written before the raw-column model, whose
+   * `model.onnx` was the matrix model.
+   */
+  onnxMatrix: z.literal(packageFiles.onnxMatrix).optional(),
   /** The trainer plugin that serves a plugin model (`loadModel(..., { plugins })`). */
   trainer: z.string().optional(),
   /** The model type from the spec (`mlp`, `logistic`, `linear`). */

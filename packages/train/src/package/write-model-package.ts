@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import type { PreprocessorState } from '../features/preprocessor-state.js';
 import type { TargetState } from '../features/target-encoder.js';
 import type { Learner } from '../model/learner.js';
+import { addColumnInputs } from '../onnx/column-graph.js';
 import { trainVersion } from '../version.js';
+import { mlflowModelFiles } from './mlflow-model-files.js';
 import { type InputExample, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type PackageManifest, packageFiles } from './package-manifest.js';
 
 export interface ModelPackageContents {
@@ -39,6 +41,11 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
     await mkdir(modelDir, { recursive: true });
     await contents.learner.save(modelDir);
     const targetState = contents.preprocessing.target;
+    if (!contents.trainer) {
+      // The served ONNX model: the learner's matrix model with the fitted preprocessing in front.
+      const matrix = await readFile(path.join(staging, packageFiles.onnxMatrix));
+      await writeFile(path.join(staging, packageFiles.onnx), addColumnInputs(matrix, contents.preprocessing.features, targetState));
+    }
     const manifest: PackageManifest = {
       format: PACKAGE_FORMAT,
       version: PACKAGE_FORMAT_VERSION,
@@ -48,12 +55,22 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
       ...(targetState.classes ? { classes: targetState.classes } : {}),
       inputWidth: contents.inputWidth,
       runtimes: { tfjs: !contents.trainer, onnx: !contents.trainer },
+      ...(contents.trainer ? {} : { onnxMatrix: packageFiles.onnxMatrix }),
       ...(contents.trainer ? { trainer: contents.trainer } : {}),
       modelType: contents.modelType,
       createdAt: new Date().toISOString(),
       mlpVersion: trainVersion(),
     };
     const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+    const runId = contents.provenance.runId;
+    const mlflow = mlflowModelFiles({
+      manifest,
+      features: contents.preprocessing.features.features,
+      target: targetState,
+      ...(typeof runId === 'string' ? { runId } : {}),
+      modelUuid: randomUUID().replaceAll('-', ''),
+      records: contents.inputExample.records,
+    });
     await Promise.all([
       writeFile(path.join(staging, packageFiles.manifest), json(manifest)),
       writeFile(path.join(staging, packageFiles.preprocessing), json(contents.preprocessing)),
@@ -61,7 +78,7 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
       writeFile(path.join(staging, packageFiles.metrics), json(contents.metrics)),
       writeFile(path.join(staging, packageFiles.provenance), json(contents.provenance)),
       writeFile(path.join(staging, packageFiles.inputExample), json(contents.inputExample)),
-      writeFile(path.join(staging, packageFiles.mlmodel), mlmodelFile(manifest)),
+      ...Object.entries(mlflow).map(([name, text]) => writeFile(path.join(staging, name), text)),
     ]);
     await rename(staging, target).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOTEMPTY' || error.code === 'EEXIST')
@@ -73,22 +90,4 @@ export async function writeModelPackage(dir: string, contents: ModelPackageConte
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** MLflow's `MLmodel` with the ONNX flavor, so `mlflow.onnx.load_model` and MLflow's UI read the package. */
-function mlmodelFile(manifest: PackageManifest): string {
-  return [
-    'artifact_path: model',
-    'flavors:',
-    ...(manifest.runtimes.onnx
-      ? ['  onnx:', `    data: ${packageFiles.onnx}`, '    onnx_version: 1.16.0', '    providers: [CPUExecutionProvider]']
-      : []),
-    '  mlp:',
-    `    format: ${manifest.format}`,
-    `    format_version: ${manifest.version}`,
-    `    task: ${manifest.task}`,
-    `mlp_version: ${manifest.mlpVersion}`,
-    `utc_time_created: '${manifest.createdAt}'`,
-    '',
-  ].join('\n');
 }
