@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -132,6 +132,25 @@ describe('the raw-column ONNX model (model.onnx)', () => {
     } finally {
       await loaded.close();
     }
+  });
+});
+
+describe('the matrix ONNX model', () => {
+  it('is what loadModel(..., { runtime: "onnx" }) runs, also in a package written before model.onnx took raw columns', async () => {
+    const packageDir = await trainPackage('matrix', 'late', { type: 'logistic' });
+    const current = await loadModel(packageDir, { runtime: 'onnx' });
+    expect((await current.verify()).maxAbsDifference).toBeLessThan(1e-5);
+    await current.close();
+    // The earlier layout: model.onnx was the matrix model, input_example.json the replayable example.
+    const manifestFile = path.join(packageDir, 'mlp-model.json');
+    const { onnxMatrix, ...manifest } = JSON.parse(await readFile(manifestFile, 'utf8'));
+    expect(onnxMatrix).toBe('model-matrix.onnx');
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    await rename(path.join(packageDir, 'model-matrix.onnx'), path.join(packageDir, 'model.onnx'));
+    await rename(path.join(packageDir, 'verify_example.json'), path.join(packageDir, 'input_example.json'));
+    const earlier = await loadModel(packageDir, { runtime: 'onnx' });
+    expect((await earlier.verify()).maxAbsDifference).toBeLessThan(1e-5);
+    await earlier.close();
   });
 });
 
