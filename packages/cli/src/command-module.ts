@@ -1,6 +1,6 @@
 import type { CliServiceName, CliServices, ErrorCode, Logger, LogLevel, MigrationSet, Workspace } from '@mlp/core';
 import type { Command } from 'commander';
-import type { Table } from './output.js';
+import type { TextTable } from './output.js';
 import type { ProgressDisplay } from './progress-display.js';
 
 /** The options every command shares, parsed from the command line and the environment. */
@@ -39,7 +39,7 @@ export interface CliContext {
    * The command's result: `human` (text, or a table) without `--json`, `json` with it. Under `--json`
    * only the last call's value is printed, once the action has succeeded, so stdout holds one document.
    */
-  output(human: string | Table, json: unknown): void;
+  output(human: string | TextTable, json: unknown): void;
   /** A live status line on stderr for long work (`display.status`): only on a terminal, never under `--json`. */
   progress(message: string): void;
   /**

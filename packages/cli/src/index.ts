@@ -6,7 +6,7 @@ export { coreCommands } from './commands/core-commands.js';
 export type { DoctorCheck, DoctorReport } from './doctor/doctor-check.js';
 export { knownCommandPackages, loadInstalledModules } from './installed-modules.js';
 export { freeformJsonKeys, type JsonConventionOptions, jsonConventionViolations } from './json-convention.js';
-export { type CliStream, renderTable, type Table } from './output.js';
+export { type CliStream, renderTable, type TextTable } from './output.js';
 export {
   type CounterOptions,
   createProgressDisplay,

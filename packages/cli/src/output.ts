@@ -4,15 +4,15 @@ import { createProgressDisplay, type ProgressDisplay } from './progress-display.
 export type { CliStream } from './cli-stream.js';
 
 /** Rows of cells printed as aligned columns; `columns` adds a header row. */
-export interface Table {
+export interface TextTable {
   columns?: readonly string[];
   rows: readonly (readonly string[])[];
   /** A line printed after the rows, such as a summary. */
   footer?: string;
 }
 
-export function isTable(value: unknown): value is Table {
-  return typeof value === 'object' && value !== null && Array.isArray((value as Table).rows);
+export function isTable(value: unknown): value is TextTable {
+  return typeof value === 'object' && value !== null && Array.isArray((value as TextTable).rows);
 }
 
 /** Width of a cell in a terminal: one column per code point (enough for the symbols mlp prints). */
@@ -21,7 +21,7 @@ function width(text: string): number {
 }
 
 /** The table as text: every column but the last padded to its widest cell, two spaces between columns. */
-export function renderTable(table: Table): string {
+export function renderTable(table: TextTable): string {
   const rows = table.columns ? [table.columns, ...table.rows] : [...table.rows];
   const count = Math.max(0, ...rows.map((row) => row.length));
   const widths = Array.from({ length: count }, (_, column) => Math.max(0, ...rows.map((row) => width(row[column] ?? ''))));
@@ -45,7 +45,7 @@ export interface OutputOptions {
 /** How commands talk to the user: results on stdout, progress and errors on stderr (errors on stdout under --json). */
 export interface Output {
   /** Human text is printed now; a JSON value is kept until `flush`, so stdout holds one document. */
-  result(human: string | Table, json: unknown): void;
+  result(human: string | TextTable, json: unknown): void;
   /** A live status line (see `display.status`). */
   progress(message: string): void;
   /** Progress on stderr: permanent lines, a live block on a terminal, counters; nothing under --json. */

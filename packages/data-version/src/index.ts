@@ -11,7 +11,7 @@ export {
   type TabularFormat,
   type TabularSchema,
 } from './catalog/catalog-model.js';
-export type { RegisteredVersion, RegisterVersionInput } from './catalog/catalog-store.js';
+export type { RegisterDatasetVersionInput, RegisteredVersion } from './catalog/catalog-store.js';
 export {
   type CatalogWorkspace,
   createDatasetCatalog,
@@ -36,6 +36,6 @@ export type { StatusEntry, StatusKind, StatusReport } from './dvc/status.js';
 export type { TransferFailure, TransferOptions, TransferReport } from './dvc/transfer.js';
 export { migrations as dataVersionMigrations } from './generated/migrations.js';
 export type { IngestFormat, IngestOptions, IngestProgress, IngestResult, IngestS3Options } from './ingest/ingest-options.js';
-export type { DatasetUse, LineageRecorder, LineageRole, RecordUseInput } from './lineage/lineage-recorder.js';
+export type { DatasetVersionUse, LineageRecorder, LineageRole, RecordUseInput } from './lineage/lineage-recorder.js';
 export { type ColumnData, type OpenTableOptions, openTable, type TableReader, type TableRecord } from './readers/open-table.js';
 export { summarizeTable } from './readers/schema-summary.js';

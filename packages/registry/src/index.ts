@@ -3,7 +3,16 @@ export { signatureHeader, signBody, verifySignature } from '@mlp/core';
 export { aliasProblem, assertAlias } from './alias-name.js';
 export { manifestHash } from './content/manifest.js';
 export { migrations as registryMigrations } from './generated/migrations.js';
-export type { AuditEntry, ManifestEntry, ModelVersion, Page, RegisteredModel, Stage, TrafficSplit, VersionStatus } from './model.js';
+export type {
+  AuditEntry,
+  ManifestEntry,
+  ModelVersion,
+  RegisteredModel,
+  RegistryPage,
+  Stage,
+  TrafficSplit,
+  VersionStatus,
+} from './model.js';
 export { stages, versionStatuses } from './model.js';
 export { formatModelUri, type ModelReference, parseModelUri } from './model-uri.js';
 export { createRegistry, defaultActor, openRegistry, type Registry, type RegistryOptions } from './open-registry.js';
@@ -27,7 +36,7 @@ export type { AliasChangeOptions } from './store/alias-operations.js';
 export type { Lineage } from './store/lineage.js';
 export type { CreateModelInput, ListModelsInput } from './store/model-operations.js';
 export type { SearchVersionsInput } from './store/version-operations.js';
-export type { RegisterVersionInput } from './versions/register-version.js';
+export type { RegisterModelVersionInput } from './versions/register-version.js';
 export { type RegistryEventType, registryEventTypes } from './webhooks/registry-events.js';
 export type { WebhookDeliveryOptions, WebhookDeliveryWorker } from './webhooks/webhook-delivery.js';
 export type { CreateWebhookInput, Webhook, WebhookDelivery } from './webhooks/webhook-store.js';

@@ -67,7 +67,7 @@ export interface TrafficSplit {
   updatedTime: number;
 }
 
-export interface Page<T> {
+export interface RegistryPage<T> {
   items: T[];
   nextPageToken?: string;
 }

@@ -1,7 +1,7 @@
 import { createWebhookTargetPolicy, currentActor, MlpError, type Workspace } from '@mlp/core';
 import { createTracking, type Tracking } from '@mlp/tracking';
 import { migrations } from './generated/migrations.js';
-import type { AuditEntry, ModelVersion, Page, RegisteredModel, Stage, TrafficSplit } from './model.js';
+import type { AuditEntry, ModelVersion, RegisteredModel, RegistryPage, Stage, TrafficSplit } from './model.js';
 import type { ModelReference } from './model-uri.js';
 import { getGates, setGates } from './promotion/gate-store.js';
 import type { GateOutcome, GateSpec, PromotionCheck } from './promotion/gate-types.js';
@@ -14,7 +14,7 @@ import * as modelOps from './store/model-operations.js';
 import type { RegistryContext } from './store/registry-context.js';
 import { getTrafficSplit, setTrafficSplit } from './store/traffic-split.js';
 import * as versionOps from './store/version-operations.js';
-import { type RegisterVersionInput, registerVersion } from './versions/register-version.js';
+import { type RegisterModelVersionInput, registerVersion } from './versions/register-version.js';
 import { redeliver, startWebhookDelivery, type WebhookDeliveryOptions, type WebhookDeliveryWorker } from './webhooks/webhook-delivery.js';
 import * as webhookOps from './webhooks/webhook-store.js';
 
@@ -46,7 +46,7 @@ type Actor = { actor?: string };
 export interface Registry {
   createModel(input: modelOps.CreateModelInput): Promise<RegisteredModel>;
   getModel(name: string): Promise<RegisteredModel>;
-  listModels(input?: modelOps.ListModelsInput): Promise<Page<RegisteredModel>>;
+  listModels(input?: modelOps.ListModelsInput): Promise<RegistryPage<RegisteredModel>>;
   updateModel(name: string, input: { description: string } & Actor): Promise<RegisteredModel>;
   renameModel(name: string, newName: string, options?: Actor): Promise<RegisteredModel>;
   deleteModel(name: string, options?: Actor): Promise<void>;
@@ -54,7 +54,7 @@ export interface Registry {
   deleteModelTag(name: string, key: string): Promise<void>;
 
   /** Copies the bytes into the blob store, hashes them, and returns the READY version. */
-  registerVersion(input: RegisterVersionInput): Promise<ModelVersion>;
+  registerVersion(input: RegisterModelVersionInput): Promise<ModelVersion>;
   getVersion(name: string, version: number): Promise<ModelVersion>;
   /** Versions of one model, oldest first. */
   listVersions(name: string): Promise<ModelVersion[]>;

@@ -4,11 +4,11 @@ export type {
   Experiment,
   LifecycleStage,
   Metric,
-  Page,
   Param,
   Run,
   RunStatus,
   Tag,
+  TrackingPage,
   ViewType,
 } from './model.js';
 export { runStatuses, systemTags } from './model.js';

@@ -64,7 +64,7 @@ export interface Run {
   inputs: DatasetInput[];
 }
 
-export interface Page<T> {
+export interface TrackingPage<T> {
   items: T[];
   /** Present when more results follow; pass it back as `pageToken`. */
   nextPageToken?: string;

@@ -4,10 +4,10 @@ import type { CliContext } from '../command-module.js';
 import type { DoctorReport } from '../doctor/doctor-check.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { doctorJson } from '../json-shapes.js';
-import type { Table } from '../output.js';
+import type { TextTable } from '../output.js';
 
 /** ✓ passed, ✗ a required check failed, - an optional backend is absent. */
-export function doctorTable(report: DoctorReport): Table {
+export function doctorTable(report: DoctorReport): TextTable {
   const failed = report.checks.filter((check) => check.required && !check.ok).length;
   return {
     rows: report.checks.map((check) => [check.ok ? '✓' : check.required ? '✗' : '-', check.name, check.detail]),

@@ -15,7 +15,7 @@ import { findVersion, selectVersions, toDatasetVersion, toDate } from './version
 
 const ROOT_HASH = /^[0-9a-f]{32}(\.dir)?$/;
 
-export interface RegisterVersionInput {
+export interface RegisterDatasetVersionInput {
   dataset: string;
   /** DVC's md5 of the file or `<md5>.dir` of the folder, as `DataRepo.add` returns it. */
   rootHash: string;
@@ -42,7 +42,7 @@ export interface RegisteredVersion {
 
 /** The catalog's tables: datasets, versions, tags. */
 export interface CatalogStore {
-  registerVersion(input: RegisterVersionInput): Promise<RegisteredVersion>;
+  registerVersion(input: RegisterDatasetVersionInput): Promise<RegisteredVersion>;
   getDataset(name: string): Promise<Dataset>;
   listDatasets(): Promise<DatasetSummary[]>;
   /** Newest first. */
@@ -57,7 +57,7 @@ export interface CatalogStore {
   rootHashes(): Promise<string[]>;
 }
 
-function assertRegistration(input: RegisterVersionInput): void {
+function assertRegistration(input: RegisterDatasetVersionInput): void {
   assertDatasetName(input.dataset);
   if (!ROOT_HASH.test(input.rootHash)) {
     throw new MlpError(

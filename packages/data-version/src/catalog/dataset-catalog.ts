@@ -10,7 +10,7 @@ import { createSqlLineageRecorder } from '../lineage/sql-lineage-recorder.js';
 import { type OpenTableOptions, openTable, type TableReader } from '../readers/open-table.js';
 import type { CatalogDataRepo } from './catalog-data-repo.js';
 import type { AddVersionInput, Dataset, DatasetSummary, DatasetVersion } from './catalog-model.js';
-import { type CatalogStore, createCatalogStore, type RegisteredVersion, type RegisterVersionInput } from './catalog-store.js';
+import { type CatalogStore, createCatalogStore, type RegisterDatasetVersionInput, type RegisteredVersion } from './catalog-store.js';
 import { looksLikeDatasetRef } from './dataset-ref.js';
 import { type DescribedData, describeData } from './describe-data.js';
 import { type ResolvedVersion, type ResolveOptions, resolveVersion } from './resolve-version.js';
@@ -29,7 +29,7 @@ export interface DatasetCatalogOptions {
 
 export interface DatasetCatalog {
   /** Records a version whose data is already in the cache; idempotent per root hash. */
-  registerVersion(input: Omit<RegisterVersionInput, 'createdBy'> & { createdBy?: string }): Promise<RegisteredVersion>;
+  registerVersion(input: Omit<RegisterDatasetVersionInput, 'createdBy'> & { createdBy?: string }): Promise<RegisteredVersion>;
   /** Adds a file or folder to the data repository (hash, cache, `.dvc`) and registers it, with a schema summary for tabular files. */
   addVersion(input: AddVersionInput): Promise<RegisteredVersion>;
   getDataset(name: string): Promise<Dataset>;

@@ -1,4 +1,4 @@
-import type { CliContext, Table } from '@mlp/cli';
+import type { CliContext, TextTable } from '@mlp/cli';
 import { currentActor, type MigrationSet, MlpError } from '@mlp/core';
 import type { DatasetSource, DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
 import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
@@ -39,7 +39,7 @@ function rows(version: DatasetVersion): string {
   return version.schema ? version.schema.rowCount.toLocaleString('en-US') : '-';
 }
 
-export function datasetsTable(datasets: readonly DatasetSummary[]): Table {
+export function datasetsTable(datasets: readonly DatasetSummary[]): TextTable {
   return {
     columns: ['dataset', 'latest', 'versions', 'size', 'rows', 'updated', 'description'],
     rows: datasets.map((dataset) => [
@@ -54,7 +54,7 @@ export function datasetsTable(datasets: readonly DatasetSummary[]): Table {
   };
 }
 
-export function versionsTable(versions: readonly DatasetVersion[]): Table {
+export function versionsTable(versions: readonly DatasetVersion[]): TextTable {
   return {
     columns: ['version', 'tags', 'hash', 'size', 'rows', 'created', 'by', 'source'],
     rows: versions.map((version) => [

@@ -12,7 +12,7 @@ export interface RecordUseInput {
 }
 
 /** One use of a version by a run. */
-export interface DatasetUse {
+export interface DatasetVersionUse {
   runId: string;
   role: LineageRole;
   version: DatasetVersion;
@@ -25,11 +25,11 @@ export interface DatasetUse {
  */
 export interface LineageRecorder extends DatasetLineage {
   /** Records that `runId` used the version; recording the same use twice is a no-op. Returns the pinned use. */
-  recordUse(input: RecordUseInput): Promise<DatasetUse>;
+  recordUse(input: RecordUseInput): Promise<DatasetVersionUse>;
   /** Every version the run used, inputs first, in the order recorded. */
-  usesOfRun(runId: string): Promise<DatasetUse[]>;
+  usesOfRun(runId: string): Promise<DatasetVersionUse[]>;
   /** Every run that used the version `ref` names, oldest first. */
-  runsOfVersion(ref: string): Promise<DatasetUse[]>;
+  runsOfVersion(ref: string): Promise<DatasetVersionUse[]>;
 }
 
 export const lineageRoles: readonly LineageRole[] = ['input', 'output'];

@@ -2,7 +2,7 @@ import { type Database, MlpError } from '@mlp/core';
 import { type SQL, sql } from 'drizzle-orm';
 import { parseDatasetRef } from '../catalog/dataset-ref.js';
 import { findVersion, selectVersions, toDatasetVersion, toDate } from '../catalog/version-rows.js';
-import { type DatasetUse, type LineageRecorder, type LineageRole, lineageRoles } from './lineage-recorder.js';
+import { type DatasetVersionUse, type LineageRecorder, type LineageRole, lineageRoles } from './lineage-recorder.js';
 
 const RUN_ID = /^[A-Za-z0-9._:@/-]{1,256}$/;
 
@@ -12,7 +12,7 @@ function assertRunId(runId: string): void {
   }
 }
 
-function toUse(row: Record<string, unknown>): DatasetUse {
+function toUse(row: Record<string, unknown>): DatasetVersionUse {
   return {
     runId: String(row.lineage_run_id),
     role: row.lineage_role as LineageRole,

@@ -1,4 +1,4 @@
-import type { Table } from '@mlp/cli';
+import type { TextTable } from '@mlp/cli';
 import type { AuditEntry, ModelVersion, RegisteredModel } from '../model.js';
 import type { GateOutcome } from '../promotion/gate-types.js';
 
@@ -8,14 +8,14 @@ const aliasList = (aliases: Record<string, number>) =>
     .map(([alias, version]) => `${alias}→${version}`)
     .join(', ') || '-';
 
-export function modelsTable(models: readonly RegisteredModel[]): Table {
+export function modelsTable(models: readonly RegisteredModel[]): TextTable {
   return {
     columns: ['name', 'aliases', 'updated', 'description'],
     rows: models.map((model) => [model.name, aliasList(model.aliases), time(model.lastUpdatedTime), model.description]),
   };
 }
 
-export function versionsTable(versions: readonly ModelVersion[]): Table {
+export function versionsTable(versions: readonly ModelVersion[]): TextTable {
   return {
     columns: ['version', 'status', 'aliases', 'created', 'source'],
     rows: versions.map((version) => [
@@ -28,11 +28,11 @@ export function versionsTable(versions: readonly ModelVersion[]): Table {
   };
 }
 
-export function gatesTable(gates: readonly GateOutcome[]): Table {
+export function gatesTable(gates: readonly GateOutcome[]): TextTable {
   return { columns: ['', 'gate', 'result'], rows: gates.map((gate) => [gate.passed ? 'pass' : 'FAIL', gate.gate, gate.message]) };
 }
 
-export function historyTable(entries: readonly AuditEntry[]): Table {
+export function historyTable(entries: readonly AuditEntry[]): TextTable {
   return {
     columns: ['when', 'action', 'version', 'who', 'why'],
     rows: entries.map((entry) => [

@@ -2,7 +2,7 @@ import { MlpError } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import { assertModelName } from '../alias-name.js';
 import { modelPrefix } from '../content/version-blobs.js';
-import type { Page, RegisteredModel } from '../model.js';
+import type { RegisteredModel, RegistryPage } from '../model.js';
 import { appendAudit } from './audit.js';
 import { loadModel, lockModel, modelRow } from './loaders.js';
 import type { RegistryContext } from './registry-context.js';
@@ -61,7 +61,7 @@ export async function getModel(context: RegistryContext, name: string): Promise<
   return loadModel(db, await modelRow(db, name));
 }
 
-export async function listModels(context: RegistryContext, input: ListModelsInput = {}): Promise<Page<RegisteredModel>> {
+export async function listModels(context: RegistryContext, input: ListModelsInput = {}): Promise<RegistryPage<RegisteredModel>> {
   const { db } = context.workspace;
   const maxResults = input.maxResults ?? 100;
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {

@@ -9,7 +9,7 @@ import { loadVersion } from '../store/loaders.js';
 import { type RegistryContext, txRows } from '../store/registry-context.js';
 import { resolveSource } from './resolve-source.js';
 
-export interface RegisterVersionInput {
+export interface RegisterModelVersionInput {
   /** The registered model; created when missing unless `createModel` is false. */
   name: string;
   /**
@@ -53,7 +53,7 @@ async function readSignature(source: ResolvedSource): Promise<string | null> {
  * hashing them, then marks it READY with its manifest and content hash, an audit entry and a
  * `model_version.created` event in one transaction. A copy that fails leaves FAILED_REGISTRATION.
  */
-export async function registerVersion(context: RegistryContext, input: RegisterVersionInput): Promise<ModelVersion> {
+export async function registerVersion(context: RegistryContext, input: RegisterModelVersionInput): Promise<ModelVersion> {
   assertModelName(input.name);
   const { db, events, blobs } = context.workspace;
   const actor = input.actor ?? context.actor;

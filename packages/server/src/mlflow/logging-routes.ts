@@ -1,4 +1,4 @@
-import { assertDatasetInputs, assertInputTag, assertTrackingKey, type DatasetInput, type Metric, type Page } from '@mlp/tracking';
+import { assertDatasetInputs, assertInputTag, assertTrackingKey, type DatasetInput, type Metric, type TrackingPage } from '@mlp/tracking';
 import { invalidParameter } from '../http/http-error.js';
 import { JsonStream } from '../http/respond.js';
 import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
@@ -66,7 +66,7 @@ async function metricHistory(
   });
   async function* chunks(): AsyncGenerator<string> {
     yield '{"metrics":[';
-    let page: Page<Metric> = first;
+    let page: TrackingPage<Metric> = first;
     let separator = '';
     for (;;) {
       if (page.items.length > 0) {

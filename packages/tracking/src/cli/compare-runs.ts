@@ -1,4 +1,4 @@
-import type { Table } from '@mlp/cli';
+import type { TextTable } from '@mlp/cli';
 import type { RunComparison } from '../sdk/compare-runs.js';
 import { formatMetricValue, oneLine } from './human-format.js';
 import { type JsonMetricValue, jsonMetricValue } from './json-shapes.js';
@@ -52,7 +52,7 @@ const cellWidth = 32;
  * Rows are params then metrics, columns are runs (`name (id prefix)`). A param whose values differ
  * is marked with `*` in front, since that is what a comparison is usually looking for.
  */
-export function comparisonTable(comparison: RunComparison): Table {
+export function comparisonTable(comparison: RunComparison): TextTable {
   const runIds = comparison.runs.map((run) => run.runId);
   const params = lineUp(runIds, comparison.params);
   const columns = ['', ...comparison.runs.map((run) => `${oneLine(run.name, 24)} (${run.runId.slice(0, 8)})`)];

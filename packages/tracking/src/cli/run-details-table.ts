@@ -1,4 +1,4 @@
-import type { Table } from '@mlp/cli';
+import type { TextTable } from '@mlp/cli';
 import type { Experiment, Run } from '../model.js';
 import { formatMetricValue, formatTimestamp, oneLine, runDuration } from './human-format.js';
 
@@ -6,7 +6,7 @@ import { formatMetricValue, formatTimestamp, oneLine, runDuration } from './huma
  * `mlp runs show`: one aligned key-value table, attributes first, then `params.*`, `metrics.*` (with
  * their step) and `tags.*`, each group sorted by key, so it reads top to bottom and greps well.
  */
-export function runDetailsTable(run: Run, experiment: Experiment | undefined, now: number): Table {
+export function runDetailsTable(run: Run, experiment: Experiment | undefined, now: number): TextTable {
   const sorted = <T>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const rows: string[][] = [
     ['run id', run.runId],

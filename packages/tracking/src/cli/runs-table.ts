@@ -1,4 +1,4 @@
-import type { Table } from '@mlp/cli';
+import type { TextTable } from '@mlp/cli';
 import type { Run } from '../model.js';
 import { formatMetricValue, formatTimestamp, oneLine, runDuration } from './human-format.js';
 
@@ -29,7 +29,7 @@ export interface RunsTableOptions {
 }
 
 /** `mlp runs ls`: run id, name, status, start, duration, then up to four latest metrics (`-` where a run lacks one). */
-export function runsTable(runs: readonly Run[], options: RunsTableOptions): Table {
+export function runsTable(runs: readonly Run[], options: RunsTableOptions): TextTable {
   const metrics = chooseMetricColumns(runs, options.preferredMetrics);
   const rows = runs.map((run) => [
     run.runId,
@@ -42,7 +42,7 @@ export function runsTable(runs: readonly Run[], options: RunsTableOptions): Tabl
       return metric ? formatMetricValue(metric.value) : '-';
     }),
   ]);
-  const table: Table = { columns: ['run id', 'name', 'status', 'start', 'duration', ...metrics.map((key) => oneLine(key, 30))], rows };
+  const table: TextTable = { columns: ['run id', 'name', 'status', 'start', 'duration', ...metrics.map((key) => oneLine(key, 30))], rows };
   if (options.truncatedAt !== undefined) {
     return { ...table, footer: `Showing the first ${options.truncatedAt} runs; more match. Raise --limit to see them.` };
   }

@@ -1,4 +1,4 @@
-import type { Page } from '../model.js';
+import type { TrackingPage } from '../model.js';
 import { createMlflowHttpClient, type MlflowHttpOptions } from './mlflow-http-client.js';
 
 /**
@@ -9,12 +9,12 @@ export interface MlflowRegistryClient {
   createRegisteredModel(name: string, options?: { description?: string; tags?: Record<string, string> }): Promise<RegisteredModelInfo>;
   getRegisteredModel(name: string): Promise<RegisteredModelInfo>;
   updateRegisteredModel(name: string, description: string): Promise<RegisteredModelInfo>;
-  searchRegisteredModels(options?: RegistrySearch): Promise<Page<RegisteredModelInfo>>;
+  searchRegisteredModels(options?: RegistrySearch): Promise<TrackingPage<RegisteredModelInfo>>;
   deleteRegisteredModel(name: string): Promise<void>;
   /** Registers `source` (such as `runs:/<run id>/model`) as the model's next version. */
   createModelVersion(input: CreateModelVersionInput): Promise<ModelVersionInfo>;
   getModelVersion(name: string, version: string | number): Promise<ModelVersionInfo>;
-  searchModelVersions(options?: RegistrySearch): Promise<Page<ModelVersionInfo>>;
+  searchModelVersions(options?: RegistrySearch): Promise<TrackingPage<ModelVersionInfo>>;
   deleteModelVersion(name: string, version: string | number): Promise<void>;
   setAlias(name: string, alias: string, version: string | number): Promise<void>;
   deleteAlias(name: string, alias: string): Promise<void>;
@@ -105,7 +105,7 @@ function searchQuery(options: RegistrySearch): Record<string, string | number | 
   return { filter: options.filter, max_results: options.maxResults, page_token: options.pageToken };
 }
 
-function page<T>(items: T[], token: unknown): Page<T> {
+function page<T>(items: T[], token: unknown): TrackingPage<T> {
   return typeof token === 'string' && token !== '' ? { items, nextPageToken: token } : { items };
 }
 

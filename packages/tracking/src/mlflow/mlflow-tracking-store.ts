@@ -1,5 +1,5 @@
 import { MlpError } from '@mlp/core';
-import type { Experiment, Metric, Page } from '../model.js';
+import type { Experiment, Metric, TrackingPage } from '../model.js';
 import type { CreateRunInput, LogBatchInput, SearchExperimentsInput, TrackingStore } from '../store/tracking-store.js';
 import { assertLogBatch } from '../validate-names.js';
 import { splitLogBatch } from './log-batch-requests.js';
@@ -20,7 +20,7 @@ const heartbeatTimeoutTag = 'mlp.heartbeat_timeout_ms';
 const parentRunTag = 'mlflow.parentRunId';
 const heartbeatEndpoint = 'mlp/runs/heartbeat';
 
-function page<T>(items: T[], answer: Record<string, unknown>): Page<T> {
+function page<T>(items: T[], answer: Record<string, unknown>): TrackingPage<T> {
   const token = answer.next_page_token;
   return typeof token === 'string' && token !== '' ? { items, nextPageToken: token } : { items };
 }
@@ -164,7 +164,7 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
       await http.post('mlflow/runs/log-inputs', { run_id: runId, datasets: datasets.map(datasetInputJson) });
     },
 
-    async getMetricHistory(runId, key, input = {}): Promise<Page<Metric>> {
+    async getMetricHistory(runId, key, input = {}): Promise<TrackingPage<Metric>> {
       const answer = await http.get('mlflow/metrics/get-history', {
         run_id: runId,
         metric_key: key,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { currentActor, MlpError, type Workspace } from '@mlp/core';
-import { type DatasetInput, type Metric, type Page, type Run, systemTags } from '../model.js';
+import { type DatasetInput, type Metric, type Run, systemTags, type TrackingPage } from '../model.js';
 import { openSqlTrackingStore } from '../store/sql-tracking-store.js';
 import type { CreateRunInput, SearchRunsInput, TrackingStore } from '../store/tracking-store.js';
 import {
@@ -55,7 +55,7 @@ export interface Tracking {
    */
   resumeRun(runId: string): Promise<ActiveRun>;
   getRun(runId: string): Promise<Run>;
-  searchRuns(input: SearchRunsInput): Promise<Page<Run>>;
+  searchRuns(input: SearchRunsInput): Promise<TrackingPage<Run>>;
   /** Params and latest metrics of runs side by side, keys sorted, differing params listed. */
   compare(runIds: string[]): Promise<RunComparison>;
   /** Every point of one metric of a run, all pages read. */

@@ -1,5 +1,5 @@
 import { type Database, MlpError } from '@mlp/core';
-import type { Experiment, Page } from '../model.js';
+import type { Experiment, TrackingPage } from '../model.js';
 import { decodePageToken, encodePageToken } from '../search/page-token.js';
 import { compileExperimentSearch } from './experiment-search.js';
 import { withTransaction } from './sql-transaction.js';
@@ -137,7 +137,7 @@ export function createSqlExperiments(db: Database) {
       return row ? toExperiment(row) : undefined;
     },
 
-    async searchExperiments(input: SearchExperimentsInput = {}): Promise<Page<Experiment>> {
+    async searchExperiments(input: SearchExperimentsInput = {}): Promise<TrackingPage<Experiment>> {
       const limit = Math.min(input.maxResults ?? 1000, 50_000);
       const offset = decodePageToken(input.pageToken);
       const search = compileExperimentSearch(input.filter, input.orderBy ?? [], 4);

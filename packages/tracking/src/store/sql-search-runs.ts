@@ -1,5 +1,5 @@
 import { type Database, MlpError } from '@mlp/core';
-import type { Metric, Page, Run } from '../model.js';
+import type { Metric, Run, TrackingPage } from '../model.js';
 import { compileSearch } from '../search/compile-search.js';
 import { nextPageToken } from '../search/page-token.js';
 import { copyPointsOut, type PointPosition } from './metric-points-copy.js';
@@ -9,7 +9,7 @@ import { failStaleRuns } from './stale-runs.js';
 import type { MetricHistoryInput, SearchRunsInput } from './tracking-store.js';
 import { lifecycleStagesFor } from './view-type.js';
 
-export async function searchRuns(db: Database, input: SearchRunsInput): Promise<Page<Run>> {
+export async function searchRuns(db: Database, input: SearchRunsInput): Promise<TrackingPage<Run>> {
   const experimentIds = input.experimentIds.map(parseExperimentId);
   const search = compileSearch({
     filter: input.filter,
@@ -35,7 +35,12 @@ export async function searchRuns(db: Database, input: SearchRunsInput): Promise<
 const HISTORY_PAGE_DEFAULT = 250_000;
 
 /** A metric's points in step, then time order; pages resume after the last point's position, not by OFFSET. */
-export async function getMetricHistory(db: Database, runId: string, key: string, input: MetricHistoryInput = {}): Promise<Page<Metric>> {
+export async function getMetricHistory(
+  db: Database,
+  runId: string,
+  key: string,
+  input: MetricHistoryInput = {},
+): Promise<TrackingPage<Metric>> {
   const limit = input.maxResults ?? HISTORY_PAGE_DEFAULT;
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new MlpError('INVALID_ARGUMENT', `max_results for metric history must be a positive integer, not ${limit}.`);

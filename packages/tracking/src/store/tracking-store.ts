@@ -1,4 +1,4 @@
-import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunStatus, Tag, ViewType } from '../model.js';
+import type { DatasetInput, Experiment, Metric, Param, Run, RunStatus, Tag, TrackingPage, ViewType } from '../model.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -83,7 +83,7 @@ export interface TrackingStore {
   getExperiment(experimentId: string): Promise<Experiment>;
   /** Undefined when no experiment has the name. */
   getExperimentByName(name: string): Promise<Experiment | undefined>;
-  searchExperiments(input?: SearchExperimentsInput): Promise<Page<Experiment>>;
+  searchExperiments(input?: SearchExperimentsInput): Promise<TrackingPage<Experiment>>;
   /** FAILED_PRECONDITION for a deleted experiment. */
   renameExperiment(experimentId: string, newName: string): Promise<void>;
   /** Deletes its runs too; NOT_FOUND when it is deleted already. */
@@ -103,8 +103,8 @@ export interface TrackingStore {
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
-  getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<Page<Metric>>;
-  searchRuns(input: SearchRunsInput): Promise<Page<Run>>;
+  getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<TrackingPage<Metric>>;
+  searchRuns(input: SearchRunsInput): Promise<TrackingPage<Run>>;
   /** Records a sign of life for a RUNNING run. */
   heartbeat(runId: string): Promise<void>;
   close?(): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MlpError } from '@mlp/core';
-import { type DatasetInput, type Experiment, type Metric, type Page, type Run, runStatuses, systemTags } from '../../model.js';
+import { type DatasetInput, type Experiment, type Metric, type Run, runStatuses, systemTags, type TrackingPage } from '../../model.js';
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -34,7 +34,7 @@ export interface MemoryTrackingStore extends TrackingStore {
   heartbeatTimeout(runId: string): number | undefined;
 }
 
-function page<T>(items: T[], input: { maxResults?: number; pageToken?: string }, max = 1000): Page<T> {
+function page<T>(items: T[], input: { maxResults?: number; pageToken?: string }, max = 1000): TrackingPage<T> {
   const start = input.pageToken ? Number(input.pageToken) : 0;
   const size = input.maxResults ?? max;
   const slice = items.slice(start, start + size);
