@@ -6,7 +6,8 @@
 // The peers in the same run, model only, without preprocessing: onnxruntime's `InferenceSession.run`
 // and tfjs `model.predict(x, { batchSize: rows })` (one pass; tfjs-layers' default splits into 32-row
 // batches) on a float32 matrix of the same shape (rows × the package's input width), so
-// the cost of preprocessing records is visible (packagedOverModelOnly).
+// the cost of preprocessing records is visible (packagedOverModelOnly). And the raw-column model.onnx
+// (preprocessing inside the graph) fed column arrays built from the same records (rawColumnsOverPackagedOnnx).
 //
 //   node tools/bench/train-predict-onnx.mjs [--records=100000] [--single=5000 (records scored one at a time)]
 //                                           [--package=DIR] [--backend=wasm]
@@ -33,7 +34,8 @@ if (!packageDir) {
 // Records to score: a differently seeded sample of the same file, as plain objects.
 const { table } = await readFlights({ ...spec, rows: recordCount, seed: spec.seed + 1 });
 const records = tableRecords(table, { columns: spec.features.map((feature) => feature.name) });
-const { inputWidth } = JSON.parse(await readFile(path.join(packageDir, 'mlp-model.json'), 'utf8'));
+// The matrix ONNX model (model.onnx takes raw columns since packages hold both; older packages only the matrix one).
+const { inputWidth, onnxMatrix = 'model.onnx' } = JSON.parse(await readFile(path.join(packageDir, 'mlp-model.json'), 'utf8'));
 
 /** Rows per second of `score(start, n)` over `total` rows in batches of `batch`. */
 async function throughput(total, batch, score) {
@@ -70,7 +72,7 @@ const tfModel = await tfl.loadLayersModel(
     weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
   }),
 );
-const session = await ort.InferenceSession.create(path.join(packageDir, 'model.onnx'), { executionProviders: ['cpu'] });
+const session = await ort.InferenceSession.create(path.join(packageDir, onnxMatrix), { executionProviders: ['cpu'] });
 const [inputName] = session.inputNames;
 const slice = (start, n) => matrix.subarray(start * inputWidth, (start + n) * inputWidth);
 const modelOnly = { tfjs: {}, onnx: {} };
@@ -87,6 +89,39 @@ for (const batch of batchSizes) {
 }
 tfModel.dispose();
 await session.release();
+
+// The raw-column model (model.onnx, preprocessing inside the graph), fed column arrays built from the records.
+const { features } = JSON.parse(await readFile(path.join(packageDir, 'preprocessing.json'), 'utf8')).features;
+const columnSession = await ort.InferenceSession.create(path.join(packageDir, 'model.onnx'), { executionProviders: ['cpu'] });
+const asNumber = (value, type) =>
+  value === null || value === undefined
+    ? Number.NaN
+    : type === 'date' && typeof value !== 'number'
+      ? new Date(value).getTime()
+      : Number(value);
+const rawColumns = {};
+for (const batch of batchSizes) {
+  rawColumns[batch] = await throughput(rowsFor(batch), batch, async (start, n) => {
+    const slice = records.slice(start, start + n);
+    const feeds = {};
+    for (const { name, type } of features)
+      feeds[name] =
+        type === 'categorical'
+          ? new ort.Tensor(
+              'string',
+              slice.map((record) => (record[name] === null || record[name] === undefined ? '' : String(record[name]))),
+              [n],
+            )
+          : new ort.Tensor(
+              'float64',
+              Float64Array.from(slice, (record) => asNumber(record[name], type)),
+              [n],
+            );
+    const results = await columnSession.run(feeds);
+    for (const tensor of Object.values(results)) tensor.dispose();
+  });
+}
+await columnSession.release();
 folder.dispose();
 
 const byBatch = batchSizes.map((batch) => ({
@@ -98,6 +133,9 @@ const byBatch = batchSizes.map((batch) => ({
   modelOnlyTfjsRowsPerSecond: Math.round(modelOnly.tfjs[batch]),
   modelOnlyOnnxRowsPerSecond: Math.round(modelOnly.onnx[batch]),
   modelOnlyOnnxOverTfjs: round(modelOnly.onnx[batch] / modelOnly.tfjs[batch], 2),
+  // model.onnx on raw columns (preprocessing in the graph), against the package's onnx runtime (preprocessing in JS).
+  rawColumnsOnnxRowsPerSecond: Math.round(rawColumns[batch]),
+  rawColumnsOverPackagedOnnx: round(rawColumns[batch] / packaged.onnx[batch], 2),
   // Share of the model-only rate that survives preprocessing (1 = preprocessing is free).
   tfjsPackagedOverModelOnly: round(packaged.tfjs[batch] / modelOnly.tfjs[batch], 3),
   onnxPackagedOverModelOnly: round(packaged.onnx[batch] / modelOnly.onnx[batch], 3),
