@@ -1,6 +1,6 @@
 import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactKeyPrefix, normaliseArtifactPath } from './artifacts.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 const temps: TempDir[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogBatchInput } from '../store/tracking-store.js';
-import { createMemoryTrackingStore } from './testing/memory-tracking-store.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createMemoryTrackingStore } from './test-support/memory-tracking-store.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

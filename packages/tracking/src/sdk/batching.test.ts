@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

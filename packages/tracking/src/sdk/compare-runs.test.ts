@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../model.js';
 import { compareRuns } from './compare-runs.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 function run(runId: string, params: Record<string, string>, metrics: Record<string, number>): Run {
   return {

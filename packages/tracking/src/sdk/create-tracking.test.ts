@@ -2,8 +2,8 @@ import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
 import { systemTags } from '../model.js';
 import { createTracking } from './create-tracking.js';
-import { createMemoryTrackingStore } from './testing/memory-tracking-store.js';
-import { createTestTracking, createTestWorkspace } from './testing/test-tracking.js';
+import { createMemoryTrackingStore } from './test-support/memory-tracking-store.js';
+import { createTestTracking, createTestWorkspace } from './test-support/test-tracking.js';
 
 describe('createTracking', () => {
   it("starts runs in the 'Default' experiment, creating it once", async () => {

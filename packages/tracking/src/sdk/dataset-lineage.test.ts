@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTracking } from './create-tracking.js';
 import type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './dataset-lineage.js';
-import { createMemoryTrackingStore } from './testing/memory-tracking-store.js';
-import { createTestWorkspace } from './testing/test-tracking.js';
+import { createMemoryTrackingStore } from './test-support/memory-tracking-store.js';
+import { createTestWorkspace } from './test-support/test-tracking.js';
 
 /** A catalog holding flights@1 and flights@2, where `latest` is 2, recording every use. */
 function fakeCatalog() {

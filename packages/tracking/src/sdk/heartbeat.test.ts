@@ -2,7 +2,7 @@ import { createSilentLogger, type Logger } from '@mlp/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrackingStore } from '../store/tracking-store.js';
 import { startHeartbeat } from './heartbeat.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureProvenance, installedVersions, provenanceTags } from './provenance.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 const temps: TempDir[] = [];
 async function tempDir(): Promise<string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemTags } from '../model.js';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 describe('how a run ends', () => {
   it('withRun ends FINISHED and returns what the function returns', async () => {

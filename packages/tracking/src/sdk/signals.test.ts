@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestTracking } from './testing/test-tracking.js';
+import { createTestTracking } from './test-support/test-tracking.js';
 
 type Listener = (...args: unknown[]) => void;
 
