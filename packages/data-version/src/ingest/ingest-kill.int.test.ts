@@ -12,7 +12,7 @@ import { openDataRepo } from '../dvc/data-repo.js';
 
 // `mlp data ingest` in a real process, killed with SIGKILL mid-download: the target must not exist, no
 // version may be registered, and a rerun must complete.
-const ingestProcess = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'ingest-cli-process.ts');
+const ingestProcess = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-support', 'ingest-cli-process.ts');
 const rows = Array.from({ length: 20_000 }, (_, i) => `${i},station-${i % 97},${(i % 311) / 10}`).join('\n');
 const csv = `id,station,value\n${rows}\n`;
 
