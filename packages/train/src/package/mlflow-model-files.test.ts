@@ -61,8 +61,8 @@ flavors:
     loader_module: mlflow.onnx
     python_version: 3.10.12
 mlflow_version: 2.16.2
-model_uuid: '0f3b5c7d9e1f4a6b8c0d2e4f6a8b0c1d'
-run_id: '3f2a91c0d4e5'
+model_uuid: 0f3b5c7d9e1f4a6b8c0d2e4f6a8b0c1d
+run_id: 3f2a91c0d4e5
 saved_input_example_info:
   artifact_path: input_example.json
   pandas_orient: split
@@ -78,6 +78,9 @@ utc_time_created: '2024-05-01 12:34:56.123000'
     const parsed = parse(files.MLmodel as string);
     expect(parsed.utc_time_created).toBe('2024-05-01 12:34:56.123000');
     expect(parsed.run_id).toBe('3f2a91c0d4e5');
+    // A run id of digits only stays text too.
+    const digits = mlflowModelFiles({ manifest, features, target, runId: '12345', modelUuid: '0e12', records: [] });
+    expect(parse(digits.MLmodel as string, { version: '1.1' })).toMatchObject({ run_id: '12345', model_uuid: '0e12' });
     expect(JSON.parse(parsed.signature.inputs)).toEqual([
       { type: 'double', name: 'date', required: true },
       { type: 'double', name: 'distance', required: true },

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { Cell } from '../data/table.js';
 import type { FeatureState } from '../features/preprocessor-state.js';
 import type { TargetState } from '../features/target-encoder.js';
@@ -145,33 +146,7 @@ function pythonJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** YAML as PyYAML's `safe_dump(default_flow_style=False)` writes this small subset: mappings, lists, scalars. */
-function yaml(value: Record<string, unknown>, indent = ''): string {
-  let out = '';
-  for (const [key, entry] of Object.entries(value)) {
-    if (Array.isArray(entry)) {
-      out += `${indent}${key}:\n`;
-      for (const item of entry) {
-        if (item !== null && typeof item === 'object') {
-          const [[name, list]] = Object.entries(item) as [[string, unknown[]]];
-          out += `${indent}- ${name}:\n${list.map((element) => `${indent}  - ${scalar(element)}\n`).join('')}`;
-        } else out += `${indent}- ${scalar(item)}\n`;
-      }
-    } else if (entry !== null && typeof entry === 'object')
-      out += `${indent}${key}:\n${yaml(entry as Record<string, unknown>, `${indent}  `)}`;
-    else out += `${indent}${key}: ${scalar(entry)}\n`;
-  }
-  return out;
-}
-
-const plain = /^-?[A-Za-z_][A-Za-z0-9_.\-/<>=+ ]*(?<! )$/;
-const reserved = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
-
-/** A scalar, single-quoted unless PyYAML would write it plain (and read it back as the same string). */
-function scalar(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const text = String(value);
-  if ((plain.test(text) && !reserved.test(text)) || /^\d+\.\d+\.\d+$/.test(text)) return text;
-  return `'${text.replaceAll("'", "''")}'`;
+/** YAML as PyYAML's `safe_dump(default_flow_style=False)` writes it: YAML 1.1 quoting (a time stays text), sequences unindented. */
+function yaml(value: Record<string, unknown>): string {
+  return stringify(value, { version: '1.1', indentSeq: false, lineWidth: 0, singleQuote: true });
 }
