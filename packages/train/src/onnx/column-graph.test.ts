@@ -156,6 +156,12 @@ describe('the matrix ONNX model', () => {
     const earlier = await loadModel(packageDir, { runtime: 'onnx' });
     expect((await earlier.verify()).maxAbsDifference).toBeLessThan(1e-5);
     await earlier.close();
+    // Without the replayable example, the error names the file now expected, whatever MLflow's example holds.
+    await writeFile(path.join(packageDir, 'input_example.json'), JSON.stringify({ columns: ['distance'], data: [[1]] }));
+    await expect(loadModel(packageDir)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('verify_example.json'),
+    });
   });
 });
 

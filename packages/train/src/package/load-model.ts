@@ -100,7 +100,11 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       readJson<Record<string, unknown>>(packageFiles.metrics),
       readJson<Record<string, unknown>>(packageFiles.provenance),
       // Packages written before MLflow's input example held the replayable one as input_example.json.
-      readJson<InputExample>(packageFiles.inputExample).catch(() => readJson<InputExample>(packageFiles.mlflowInputExample)),
+      readJson<InputExample>(packageFiles.inputExample).catch(async (error: unknown) => {
+        const earlier = await readJson<Partial<InputExample>>(packageFiles.mlflowInputExample).catch(() => undefined);
+        if (Array.isArray(earlier?.records) && Array.isArray(earlier?.outputs)) return earlier as InputExample;
+        throw error;
+      }),
     ]);
     const score = manifest.trainer
       ? await openPluginModel(dir, manifest.trainer, options.plugins)
