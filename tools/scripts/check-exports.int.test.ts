@@ -61,6 +61,17 @@ describe('check-exports', () => {
     expect(run().output).toContain('dist/train-trial.js is not in "exports"');
   });
 
+  it('fails when the build bundled a package from node_modules (an undeclared dependency)', () => {
+    makePackage({ '.': entry }, ['dist/index.d.ts', 'dist/index.js']);
+    writeFileSync(
+      path.join(root, 'packages', 'demo', 'dist', 'index.js'),
+      '// ../../node_modules/drizzle-orm/entity.js\nvar entityKind = Symbol.for("drizzle:entityKind");\n// src/index.ts\n',
+    );
+    const result = run();
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('dist/index.js bundles drizzle-orm');
+  });
+
   it('fails when the build produced an entry that is not exported', () => {
     makePackage({ '.': entry }, ['dist/index.js', 'dist/index.d.ts', 'dist/orphan/index.js']);
     const result = run();

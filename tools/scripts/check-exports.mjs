@@ -41,6 +41,15 @@ for (const name of readdirSync(path.join(root, 'packages'))) {
   }
   for (const file of walk(dist)) {
     const relative = path.normalize(`./${path.relative(dir, file)}`);
+    // esbuild marks each bundled module with a `// <path>` comment: one under node_modules is an
+    // undeclared dependency copied into dist (as drizzle-orm once was into registry).
+    if (relative.endsWith('.js')) {
+      const bundled = new Set(
+        [...readFileSync(file, 'utf8').matchAll(/^\/\/ [^\n]*?node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)].map((match) => match[1]),
+      );
+      for (const name of bundled)
+        problems.push(`${manifest.name}: ${relative} bundles ${name}; declare it in dependencies or peerDependencies`);
+    }
     const isEntry = relative.endsWith('.js') && !path.basename(relative).startsWith('chunk-');
     if (isEntry && !exported.has(relative))
       problems.push(`${manifest.name}: built entry ${relative} is not in "exports" (add it, or drop it from tsup's entries)`);
