@@ -33,6 +33,20 @@ describe('check-cycles', () => {
     expect(result.output).not.toContain('type-only import cycles');
   });
 
+  it('reports a type-only cycle that touches a runtime cycle as well as the runtime cycle', () => {
+    root = makeWorkspace({
+      'packages/demo/package.json': demo,
+      'packages/demo/src/train.ts': "import { search } from './tracked-search.js';\nimport type { TrainEvent } from './train-event.js';",
+      'packages/demo/src/tracked-search.ts': "import { formatMetrics } from './train.js';",
+      'packages/demo/src/train-event.ts': "import type { TrialSummary } from './train.js';",
+    });
+    const result = runCheck('check-cycles.mjs', root);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('runtime import cycles:\n- packages/demo/src/tracked-search.ts → packages/demo/src/train.ts');
+    expect(result.output).toContain('type-only import cycles');
+    expect(result.output).toContain('- packages/demo/src/train-event.ts → packages/demo/src/train.ts → packages/demo/src/train-event.ts');
+  });
+
   it('reports a cycle closed by `import type` apart, and resolves workspace packages to their sources', () => {
     root = makeWorkspace({
       'packages/demo/package.json': demo,

@@ -27,7 +27,8 @@ for (const pkg of packages)
 
 const runtime = cyclesOf((from) => (graph.get(from) ?? []).filter((edge) => !edge.typeOnly).map((edge) => edge.to));
 const inRuntimeCycle = new Set(runtime.flat());
-const typeOnly = cyclesOf((from) => (graph.get(from) ?? []).map((edge) => edge.to)).filter(
+// A component of the whole graph that is more than a runtime cycle holds a type-only one: shown from a file outside the runtime cycles.
+const typeOnly = cyclesOf((from) => (graph.get(from) ?? []).map((edge) => edge.to), inRuntimeCycle).filter(
   (cycle) => !cycle.every((file) => inRuntimeCycle.has(file)),
 );
 
@@ -42,7 +43,7 @@ if (runtime.length + typeOnly.length > 0) {
 console.log(`import cycle check: ${graph.size} files, no runtime or type-only cycles`);
 
 /** One cycle per strongly connected component (Tarjan), as a path that returns to its start. */
-function cyclesOf(next) {
+function cyclesOf(next, avoid = new Set()) {
   const index = new Map();
   const low = new Map();
   const stack = [];
@@ -72,13 +73,14 @@ function cyclesOf(next) {
     if (component.length > 1 || next(node).includes(node)) components.push(component);
   };
   for (const node of graph.keys()) if (!index.has(node)) connect(node);
-  return components.map((component) => cyclePath(component, next));
+  return components.map((component) => cyclePath(component, next, avoid));
 }
 
-/** A shortest walk from the component's first file back to itself, staying inside the component. */
-function cyclePath(component, next) {
+/** A shortest walk from the component's first file (outside `avoid` when it can) back to itself, inside the component. */
+function cyclePath(component, next, avoid) {
   const members = new Set(component);
-  const start = [...component].sort()[0];
+  const sorted = [...component].sort();
+  const start = sorted.find((file) => !avoid.has(file)) ?? sorted[0];
   const previous = new Map([[start, undefined]]);
   const queue = [start];
   while (queue.length > 0) {
