@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCheck } from './fixture-workspace.js';
 
 let root: string;
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 const manifest = (fields: object) => ({ name: '@mlp/demo', version: '0.1.0', ...fields });
 
@@ -71,5 +74,10 @@ describe('check-deps', () => {
     const result = runCheck('check-deps.mjs', root);
     expect(result.code).toBe(1);
     expect(result.output).toContain('peer @mlp/core has no real range');
+  });
+
+  it('passes on this repository', () => {
+    root = '';
+    expect(runCheck('check-deps.mjs', path.resolve(import.meta.dirname, '..', '..'))).toMatchObject({ code: 0 });
   });
 });

@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCheck } from './fixture-workspace.js';
 
 let root: string;
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 const entry = (name: string) => ({ name, exports: { '.': { '@mlp/source': './src/index.ts' } } });
 
@@ -33,5 +36,10 @@ describe('check-public-names', () => {
       'packages/train/src/index.ts': "export type { DatasetLineage } from '@mlp/core';",
     });
     expect(runCheck('check-public-names.mjs', root)).toMatchObject({ code: 0 });
+  });
+
+  it('passes on this repository', () => {
+    root = '';
+    expect(runCheck('check-public-names.mjs', path.resolve(import.meta.dirname, '..', '..'))).toMatchObject({ code: 0 });
   });
 });
