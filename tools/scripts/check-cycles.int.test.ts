@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCheck } from './fixture-workspace.js';
 
 let root: string;
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 const demo = { name: '@mlp/demo', exports: { '.': { '@mlp/source': './src/index.ts' } } };
 
@@ -59,5 +62,10 @@ describe('check-cycles', () => {
     expect(result.output).not.toContain('runtime import cycles');
     expect(result.output).toContain('type-only import cycles');
     expect(result.output).toContain('packages/demo/src/ingest/index.ts');
+  });
+
+  it('passes on this repository', () => {
+    root = '';
+    expect(runCheck('check-cycles.mjs', path.resolve(import.meta.dirname, '..', '..'))).toMatchObject({ code: 0 });
   });
 });

@@ -5,16 +5,19 @@ import { MlpError, plural } from '@mlp/core';
 import type { ActiveRun, Run } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import { fitTarget } from './features/target-encoder.js';
+import { formatMetrics } from './format-metrics.js';
 import { logTrainingResult } from './log-training-result.js';
+import { type ResolvedData, recordDataset } from './resolved-data.js';
 import { runSearch } from './search/run-search.js';
 import type { TrialRecord } from './search/sampler.js';
 import { applyParams, type Params } from './search/search-space.js';
 import { specParams } from './spec/spec-params.js';
 import type { SearchSpec, TrainSpec } from './spec/train-spec.js';
-import { formatMetrics, type ResolvedData, recordDataset, type TrainOptions, type TrainResult, type TrialSummary } from './train.js';
 import { defaultObjective, readSpecData, type TrainModelResult } from './train-model.js';
+import type { TrainOptions, TrainResult } from './train-options.js';
 import type { TrainTrialInput } from './train-trial.js';
 import { loadTrialHistory, searchTags } from './trial-history.js';
+import type { TrialSummary } from './trial-summary.js';
 
 /** The worker module each trial runs: `train-trial` beside this file (`.ts` in tests, `.js` once built). */
 const trialModule = new URL(`./train-trial${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;

@@ -1,4 +1,4 @@
-import type { TrialSummary } from './train.js';
+import type { TrialSummary } from './trial-summary.js';
 
 /**
  * What a search reports as it goes, for a display that draws trials rather than parsing messages:

@@ -1,73 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DatasetResolver, MlpError, type PluginRegistry, resolveConfig } from '@mlp/core';
-import type { ActiveRun, Tracking } from '@mlp/tracking';
+import { MlpError, resolveConfig } from '@mlp/core';
 import type { Table } from './data/table.js';
 import { tableFromRecords } from './data/table-from-records.js';
+import { formatMetrics } from './format-metrics.js';
 import { logTrainingResult } from './log-training-result.js';
+import { type ResolvedData, recordDataset } from './resolved-data.js';
 import { isDatasetRef, parseSpec } from './spec/load-spec.js';
 import { specParams } from './spec/spec-params.js';
 import type { TrainSpec, TrainSpecInput } from './spec/train-spec.js';
 import { runTrackedSearch } from './tracked-search.js';
-import type { TrainEvent } from './train-event.js';
 import { trainModel } from './train-model.js';
+import type { TrainOptions, TrainResult } from './train-options.js';
+import type { TrialSummary } from './trial-summary.js';
 
 /** What `train` needs of a dataset catalog (such as @mlp/data-version's), a contract declared in core. */
 export type { DatasetResolver } from '@mlp/core';
-
-export interface TrainOptions {
-  /** Where runs, metrics and model packages are recorded. */
-  tracking: Tracking;
-  /** Resolves `spec.data` when it names a dataset version (`flights@3`). */
-  datasets?: DatasetResolver;
-  /** In-memory data instead of `spec.data`: a table, or records (objects keyed by column). */
-  data?: Table | readonly Record<string, unknown>[];
-  /** Trainer plugins (the `trainer` slot), for `model: { type: 'plugin:<name>' }`. */
-  plugins?: PluginRegistry;
-  /**
-   * Override `spec.search.trials` / `spec.search.parallel`. A resumed search takes the ones it
-   * started with unless they are given.
-   */
-  trials?: number;
-  parallel?: number;
-  /** The parent run id of an interrupted search to continue. */
-  resume?: string;
-  /**
-   * Local folder for model packages (`<outDir>/<run id>/`, as `mlp train` writes them): the
-   * workspace's `.mlp/train` by default (the workspace `openWorkspace()` opens: `MLP_WORKSPACE` or
-   * the current folder). Each package is also the run's `model/` artifact.
-   */
-  outDir?: string;
-  signal?: AbortSignal;
-  /** Progress lines for long work (a CLI shows them). */
-  onProgress?: (message: string) => void;
-  /** A search's trials as they start, run epochs and end (see TrainEvent), for a live display. */
-  onEvent?: (event: TrainEvent) => void;
-}
-
-/** One trial (or the single training) as reported. */
-export interface TrialSummary {
-  runId: string;
-  index: number;
-  params: Record<string, unknown>;
-  metrics: Record<string, number>;
-  status: 'FINISHED' | 'FAILED' | 'PRUNED';
-  error?: string;
-}
-
-export interface TrainResult {
-  /** The parent run of a search; absent for a single training. */
-  parentRunId?: string;
-  bestRunId: string;
-  bestMetrics: Record<string, number>;
-  /**
-   * The local folder of the best model's package, `<outDir>/<best run id>` (also the run's `model/`
-   * artifacts). Absent when a resumed search's best trial ran in an earlier session on another
-   * machine: predict with `runs:/<best run id>`.
-   */
-  packageDir?: string;
-  trials: TrialSummary[];
-}
+export type { TrainOptions, TrainResult } from './train-options.js';
+export type { TrialSummary } from './trial-summary.js';
 
 /**
  * Trains from a spec with every run tracked: one run, or, when the spec has a `search` (or `trials`
@@ -109,14 +59,6 @@ export function defaultPackageDir(): string {
   return path.join(resolveConfig().config.stateDir, 'train');
 }
 
-/** Where the data comes from: in memory, a resolved dataset version, or the spec's file. */
-export interface ResolvedData {
-  table?: Table;
-  dataPath?: string;
-  /** The pinned dataset version (`flights@3`) runs record as their input. */
-  datasetRef?: string;
-}
-
 async function resolveData(spec: TrainSpec, options: TrainOptions): Promise<ResolvedData> {
   if (options.data) return { table: Array.isArray(options.data) ? tableFromRecords(options.data) : (options.data as Table) };
   if (!isDatasetRef(spec.data)) return { dataPath: spec.data };
@@ -128,17 +70,6 @@ async function resolveData(spec: TrainSpec, options: TrainOptions): Promise<Reso
   options.onProgress?.(`resolving dataset ${spec.data}`);
   const resolved = await options.datasets.resolve(spec.data);
   return { dataPath: resolved.path, datasetRef: resolved.version.ref };
-}
-
-/** Records the dataset version on the run, through the catalog's lineage when tracking has one. */
-export async function recordDataset(run: ActiveRun, data: ResolvedData): Promise<void> {
-  if (!data.datasetRef) return;
-  try {
-    await run.useDataset({ ref: data.datasetRef, context: 'training' });
-  } catch (error) {
-    if (!MlpError.isInstance(error) || error.code !== 'FAILED_PRECONDITION') throw error;
-    run.setTag('mlp.train.dataset', data.datasetRef); // tracking without lineage: keep the reference at least
-  }
 }
 
 async function trainOnce(spec: TrainSpec, options: TrainOptions, outDir: string, data: ResolvedData): Promise<TrainResult> {
@@ -173,10 +104,4 @@ async function trainOnce(spec: TrainSpec, options: TrainOptions, outDir: string,
     await run.end('FAILED').catch(() => {});
     throw error;
   }
-}
-
-export function formatMetrics(metrics: Record<string, number>): string {
-  return Object.entries(metrics)
-    .map(([key, value]) => `${key}=${Number.isInteger(value) ? value : value.toPrecision(4)}`)
-    .join(' ');
 }
