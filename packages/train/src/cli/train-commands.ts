@@ -4,6 +4,7 @@ import { MlpError } from '@mlp/core';
 import { createTracking } from '@mlp/tracking';
 import { loadSpec } from '../spec/load-spec.js';
 import { type TrainResult, train } from '../train.js';
+import { trainJson } from './json-shapes.js';
 import { registerPredictCommand } from './predict-command.js';
 import { resolveWorkspaceRunId } from './resolve-run-id.js';
 import { createTrainProgress } from './train-progress.js';
@@ -26,22 +27,6 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
 }
 
 /** The JSON the issue asks for: snake_case, one entry per trial. */
-function trainJson(result: TrainResult) {
-  return {
-    parent_run_id: result.parentRunId ?? null,
-    best_run_id: result.bestRunId,
-    best_metrics: result.bestMetrics,
-    package: result.packageDir,
-    trials: result.trials.map((trial) => ({
-      run_id: trial.runId,
-      index: trial.index,
-      params: trial.params,
-      metrics: trial.metrics,
-      status: trial.status,
-      ...(trial.error ? { error: trial.error } : {}),
-    })),
-  };
-}
 
 function registerTrain(program: Program, context: CliContext): void {
   program
