@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlpError } from '../errors/mlp-error.js';
-import { createTempDir, createTestDatabase } from '../testing/index.js';
-import { openWorkspace } from '../workspace/open-workspace.js';
+import { openTestWorkspace } from '../testing/test-workspace.js';
 import type { Database } from './database.js';
 
 // pg_sleep stands in for an expensive statement: it runs until cancelled, however loaded the machine.
@@ -67,27 +66,11 @@ function limitedQueries(name: string, open: () => Promise<{ db: Database; cleanu
 }
 
 limitedQueries('embedded engine', async () => {
-  const dir = await createTempDir('mlp-limited-query-');
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
-  return {
-    db: workspace.db,
-    async cleanup() {
-      await workspace.close();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('embedded', 'mlp-limited-query-');
+  return { db: workspace.db, cleanup };
 });
 
 limitedQueries('PostgreSQL server', async () => {
-  const dir = await createTempDir('mlp-limited-query-pg-');
-  const database = await createTestDatabase();
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-  return {
-    db: workspace.db,
-    async cleanup() {
-      await workspace.close();
-      await database.drop();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('postgres', 'mlp-limited-query-pg-');
+  return { db: workspace.db, cleanup };
 });

@@ -4,3 +4,4 @@ export { type EventBusHarness, runEventBusContract } from './event-bus-contract.
 export { createTempDir, type TempDir } from './temp-dir.js';
 export { createTestBucket, type TestS3Server, testS3Server } from './test-bucket.js';
 export { createTestDatabase, type TestDatabase, testServerUrl } from './test-database.js';
+export { openTestWorkspace, type TestEngine, type TestWorkspace } from './test-workspace.js';

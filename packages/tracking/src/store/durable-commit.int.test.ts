@@ -1,5 +1,5 @@
-import { MlpError, openWorkspace, type Workspace } from '@mlp/core';
-import { createTempDir, createTestDatabase } from '@mlp/core/testing';
+import { MlpError, type Workspace } from '@mlp/core';
+import { openTestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlTrackingStore, type SqlTrackingStoreOptions } from './sql-tracking-store.js';
 
@@ -53,27 +53,11 @@ function durableCommits(name: string, open: () => Promise<{ workspace: Workspace
 }
 
 durableCommits('embedded database', async () => {
-  const dir = await createTempDir('mlp-tracking-durable-');
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
-  return {
-    workspace,
-    async cleanup() {
-      await workspace.close();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('embedded', 'mlp-tracking-durable-');
+  return { workspace, cleanup };
 });
 
 durableCommits('PostgreSQL server', async () => {
-  const dir = await createTempDir('mlp-tracking-durable-pg-');
-  const database = await createTestDatabase();
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-  return {
-    workspace,
-    async cleanup() {
-      await workspace.close();
-      await database.drop();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('postgres', 'mlp-tracking-durable-pg-');
+  return { workspace, cleanup };
 });

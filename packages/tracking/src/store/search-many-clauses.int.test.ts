@@ -1,5 +1,5 @@
-import { MlpError, openWorkspace } from '@mlp/core';
-import { createTempDir, createTestDatabase } from '@mlp/core/testing';
+import { MlpError } from '@mlp/core';
+import { openTestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlTrackingStore } from './sql-tracking-store.js';
 import type { TrackingStore } from './tracking-store.js';
@@ -73,27 +73,11 @@ function manyClauseSearches(name: string, open: () => Promise<{ store: TrackingS
 }
 
 manyClauseSearches('embedded database', async () => {
-  const dir = await createTempDir('mlp-tracking-many-');
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
-  return {
-    store: await openSqlTrackingStore(workspace),
-    async cleanup() {
-      await workspace.close();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('embedded', 'mlp-tracking-many-');
+  return { store: await openSqlTrackingStore(workspace), cleanup };
 });
 
 manyClauseSearches('PostgreSQL server', async () => {
-  const dir = await createTempDir('mlp-tracking-many-pg-');
-  const database = await createTestDatabase();
-  const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
-  return {
-    store: await openSqlTrackingStore(workspace),
-    async cleanup() {
-      await workspace.close();
-      await database.drop();
-      await dir.remove();
-    },
-  };
+  const { workspace, cleanup } = await openTestWorkspace('postgres', 'mlp-tracking-many-pg-');
+  return { store: await openSqlTrackingStore(workspace), cleanup };
 });
