@@ -17,7 +17,7 @@ export interface DataRepoOptions {
   /** The project root: holds `.dvc/` (shared with DVC) or `.mlp/`. Paths given to the repo are relative to it. */
   root: string;
   logger?: Logger;
-  /** How long add, checkout, pull, fetch and gc wait for another command holding the project lock, in ms (default 10 s). */
+  /** How long add, checkout, pull, fetch and gc wait for another command holding the project lock, in ms (default 15 s: past a dead holder's lock). */
   lockWaitMs?: number;
 }
 
@@ -60,7 +60,7 @@ export async function openDataRepo(options: DataRepoOptions): Promise<DataRepo> 
     remotes: createRemoteConfig(layout),
     logger: options.logger,
   };
-  const locked = <T>(work: () => Promise<T>) => withProjectLock(layout.lockDir, work, { waitMs: options.lockWaitMs ?? 10_000 });
+  const locked = <T>(work: () => Promise<T>) => withProjectLock(layout.lockDir, work, { waitMs: options.lockWaitMs });
 
   /** Fetches objects a checkout found missing or corrupt, when a default remote exists. */
   const repairFrom = (remote: string | undefined) => async (ids: string[]) => {

@@ -4,8 +4,16 @@ import { MlpError } from '@mlp/core';
 import lockfile from 'proper-lockfile';
 import { fileError } from './file-hash.js';
 
+/** A lock not refreshed for this long belongs to a dead holder and is taken over. */
+const staleMs = 10_000;
+const refreshMs = 2_000;
+
 export interface ProjectLockOptions {
-  /** How long to wait for another holder, in ms. Default 10 s. */
+  /**
+   * How long to wait for another holder, in ms. The default outlasts a dead holder's lock (stale
+   * after `staleMs` without a refresh, the last refresh at most `refreshMs` before it died), so the
+   * command after a killed one goes through instead of failing with CONFLICT.
+   */
   waitMs?: number;
 }
 
@@ -20,14 +28,14 @@ export async function withProjectLock<T>(lockDir: string, work: () => Promise<T>
   });
   const target = path.join(lockDir, 'mlp-data');
   const lockfilePath = `${target}.lock`;
-  const waitMs = options.waitMs ?? 10_000;
+  const waitMs = options.waitMs ?? staleMs + refreshMs + 3_000;
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(target, {
       realpath: false,
       lockfilePath,
-      stale: 10_000,
-      update: 2_000,
+      stale: staleMs,
+      update: refreshMs,
       retries: { retries: Math.max(1, Math.ceil(waitMs / 100)), factor: 1, minTimeout: 100, maxTimeout: 100 },
     });
   } catch (error) {
