@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
-import { MlpError } from '@mlp/core';
-import { findMalformedCsvRecord } from './csv-structure.js';
+import { findMalformedCsvRecord, MlpError } from '@mlp/core';
 import { type ColumnKind, castSql, connectDuckDb, type FileFormat, formatOf, kindOf, scanSql, sqlIdentifier } from './duckdb-scan.js';
 import type { Cell } from './table.js';
 

@@ -1,8 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { MlpError } from '@mlp/core';
+import { findMalformedCsvRecord, MlpError } from '@mlp/core';
 import type { ColumnKind } from '../values.js';
-import { findMalformedCsvRecord } from './csv-structure.js';
 import { ident, stringLiteral } from './sql.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl' | 'json';
