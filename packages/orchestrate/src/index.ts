@@ -1,0 +1,39 @@
+// TaskOutcome is public as TaskAttemptOutcome: @mlp/validate exports a TaskOutcome of its own.
+export type { ExecutorPlugin, PipelineRef, TaskAssignment, TaskExecutor, TaskOutcome as TaskAttemptOutcome } from './executor/executor.js';
+export { openExecutor, registerBuiltInExecutor } from './executor/open-executor.js';
+export { migrations as orchestrateMigrations } from './generated/migrations.js';
+export { type LoadedPipeline, loadPipeline } from './load/load-pipeline.js';
+export {
+  type ArrayOutputNames,
+  definePipeline,
+  isPipeline,
+  type Pipeline,
+  type PipelineOutputs,
+  type PipelineParams,
+  type StepInputs,
+} from './pipeline/define-pipeline.js';
+export type {
+  MapOptions,
+  PipelineOptions,
+  PipelineSchedule,
+  PipelineTrigger,
+  RetryBackoff,
+  StepContext,
+  StepDefinition,
+  StepOptions,
+  StepProcess,
+  TriggerRule,
+} from './pipeline/pipeline-types.js';
+export { triggerRules } from './pipeline/pipeline-types.js';
+export { type ExecuteTaskOptions, executeTaskAttempt } from './run/execute-task-attempt.js';
+export type {
+  PipelineRunStatus,
+  RunHandle,
+  RunSummary,
+  RunTrigger,
+  StartPipelineRunOptions,
+  TaskStatus,
+  TaskSummary,
+  TriggerKind,
+} from './run/run-types.js';
+export { startRun } from './run/start-run.js';
