@@ -3,7 +3,11 @@ export type {
   DatasetInput,
   Experiment,
   LifecycleStage,
+  LoggedModel,
+  LoggedModelMetric,
+  LoggedModelStatus,
   Metric,
+  ModelOutput,
   Param,
   Run,
   RunStatus,
@@ -11,7 +15,7 @@ export type {
   TrackingPage,
   ViewType,
 } from './model.js';
-export { runStatuses, systemTags } from './model.js';
+export { loggedModelStatuses, runStatuses, systemTags } from './model.js';
 export type { ActiveRun, ArtifactOptions, EndStatus, MetricOptions, ParamValue, TagValue } from './sdk/active-run.js';
 export type { ArtifactInfo } from './sdk/artifacts.js';
 export type { RunComparison } from './sdk/compare-runs.js';
@@ -23,14 +27,18 @@ export { createSqlTrackingStore, openSqlTrackingStore, type SqlTrackingStoreOpti
 // Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
 export type {
   CreateExperimentInput,
+  CreateLoggedModelInput,
   CreateRunInput,
   LogBatchInput,
+  LoggedModelOrder,
   MetricHistoryInput,
   SearchExperimentsInput,
+  SearchLoggedModelsInput,
   SearchRunsInput,
   TrackingStore,
   UpdateRunInput,
 } from './store/tracking-store.js';
+export { assertCreateLoggedModel, assertLoggedModelName } from './validate-logged-model.js';
 export {
   assertBatchSize,
   assertCreateExperiment,

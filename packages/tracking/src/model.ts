@@ -62,6 +62,43 @@ export interface Run {
   metrics: Record<string, Metric>;
   tags: Record<string, string>;
   inputs: DatasetInput[];
+  /** Logged models the run produced; absent from stores that predate logged models. */
+  outputs?: ModelOutput[];
+}
+
+/** What a run produced (MLflow's runs/outputs): a logged model, at a training step. */
+export interface ModelOutput {
+  modelId: string;
+  step: number;
+}
+
+/** A logged model's upload state: PENDING until its artifacts are all uploaded, then READY or FAILED. */
+export const loggedModelStatuses = ['PENDING', 'READY', 'FAILED'] as const;
+export type LoggedModelStatus = (typeof loggedModelStatuses)[number];
+
+/** A metric point linked to a logged model, with the run that logged it and the dataset it was measured on. */
+export interface LoggedModelMetric extends Metric {
+  runId: string;
+  datasetName?: string;
+  datasetDigest?: string;
+}
+
+/** MLflow 3's LoggedModel: a model with its own id and artifact location, apart from any run. */
+export interface LoggedModel {
+  /** `m-` and 32 hex digits. */
+  modelId: string;
+  experimentId: string;
+  name: string;
+  /** `<experiment artifact location>/models/<model id>/artifacts`. */
+  artifactLocation: string;
+  creationTimestamp: number;
+  lastUpdatedTimestamp: number;
+  status: LoggedModelStatus;
+  modelType: string | null;
+  sourceRunId: string | null;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: LoggedModelMetric[];
 }
 
 export interface TrackingPage<T> {

@@ -1,4 +1,11 @@
 export { type BatchRequest, mlflowRequestLimits, splitLogBatch } from './log-batch-requests.js';
+export {
+  loggedModelJson,
+  loggedModelMetricJson,
+  loggedModelStatusJson,
+  loggedModelStatusOf,
+  parseLoggedModel,
+} from './logged-model-wire.js';
 export { mlflowResponseError, mlpCodeForMlflow } from './mlflow-error-codes.js';
 export type { MlflowHttpOptions } from './mlflow-http-client.js';
 export {

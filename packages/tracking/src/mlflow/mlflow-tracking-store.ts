@@ -3,6 +3,7 @@ import type { Experiment, Metric, TrackingPage } from '../model.js';
 import type { CreateRunInput, LogBatchInput, SearchExperimentsInput, TrackingStore } from '../store/tracking-store.js';
 import { assertLogBatch } from '../validate-names.js';
 import { splitLogBatch } from './log-batch-requests.js';
+import { loggedModelStatusJson, parseLoggedModel } from './logged-model-wire.js';
 import { createMlflowHttpClient, type MlflowHttpOptions } from './mlflow-http-client.js';
 import { datasetInputJson, metricJson, parseExperiment, parseMetric, parseRun, toPairs } from './mlflow-wire.js';
 
@@ -24,6 +25,9 @@ function page<T>(items: T[], answer: Record<string, unknown>): TrackingPage<T> {
   const token = answer.next_page_token;
   return typeof token === 'string' && token !== '' ? { items, nextPageToken: token } : { items };
 }
+
+/** A logged model's REST path; the id is percent-encoded so no id can reach another route. */
+const modelPath = (modelId: string) => `mlflow/logged-models/${encodeURIComponent(modelId)}`;
 
 /** `''` is how MLflow's filter grammar escapes a quote inside a string. */
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -186,6 +190,61 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
       });
       const items = Array.isArray(answer.runs) ? answer.runs.map(parseRun) : [];
       return page(items, answer);
+    },
+
+    async logOutputs(runId, outputs) {
+      await http.post('mlflow/runs/outputs', {
+        run_id: runId,
+        models: outputs.map((output) => ({ model_id: output.modelId, step: output.step })),
+      });
+    },
+
+    // MLflow 3's logged models, sent as its Python client sends them (the id in the URL, and in the body where it puts it there too).
+    async createLoggedModel(input) {
+      const answer = await http.post('mlflow/logged-models', {
+        experiment_id: input.experimentId,
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.modelType === undefined ? {} : { model_type: input.modelType }),
+        ...(input.sourceRunId === undefined ? {} : { source_run_id: input.sourceRunId }),
+        params: toPairs(input.params),
+        tags: toPairs(input.tags),
+      });
+      return parseLoggedModel(answer.model);
+    },
+    getLoggedModel: async (modelId) => parseLoggedModel((await http.get(modelPath(modelId), {})).model),
+    async finalizeLoggedModel(modelId, status) {
+      return parseLoggedModel((await http.patch(modelPath(modelId), { model_id: modelId, status: loggedModelStatusJson(status) })).model);
+    },
+    async deleteLoggedModel(modelId) {
+      await http.delete(modelPath(modelId), { model_id: modelId });
+    },
+    async setLoggedModelTags(modelId, tags) {
+      await http.patch(`${modelPath(modelId)}/tags`, { tags: toPairs(tags) });
+    },
+    async deleteLoggedModelTag(modelId, key) {
+      await http.delete(`${modelPath(modelId)}/tags/${encodeURIComponent(key)}`, {});
+    },
+    async logLoggedModelParams(modelId, params) {
+      await http.post(`${modelPath(modelId)}/params`, { model_id: modelId, params });
+    },
+    async searchLoggedModels(input) {
+      const answer = await http.post('mlflow/logged-models/search', {
+        experiment_ids: input.experimentIds,
+        ...(input.filter ? { filter: input.filter } : {}),
+        datasets: (input.datasets ?? []).map((dataset) => ({
+          dataset_name: dataset.datasetName,
+          ...(dataset.datasetDigest ? { dataset_digest: dataset.datasetDigest } : {}),
+        })),
+        ...(input.maxResults === undefined ? {} : { max_results: input.maxResults }),
+        order_by: (input.orderBy ?? []).map((order) => ({
+          field_name: order.fieldName,
+          ascending: order.ascending ?? true,
+          ...(order.datasetName ? { dataset_name: order.datasetName } : {}),
+          ...(order.datasetDigest ? { dataset_digest: order.datasetDigest } : {}),
+        })),
+        ...(input.pageToken ? { page_token: input.pageToken } : {}),
+      });
+      return page(Array.isArray(answer.models) ? answer.models.map(parseLoggedModel) : [], answer);
     },
 
     async heartbeat(runId) {

@@ -7,11 +7,11 @@ import { runStatuses, systemTags } from '../model.js';
  * parser is: absent lists are empty, int64 may come as strings, doubles as "NaN"/"Infinity".
  */
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export const datasetContextTag = 'mlflow.data.context';
 
-function unexpected(what: string): MlpError {
+export function unexpected(what: string): MlpError {
   return new MlpError('INTERNAL', `Unexpected answer from the MLflow server: ${what}.`);
 }
 
@@ -20,10 +20,10 @@ export function object(value: unknown, what: string): Json {
   return value as Json;
 }
 
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+export const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+export const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
-function integer(value: unknown, what: string): number {
+export function integer(value: unknown, what: string): number {
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw unexpected(`${what} is ${JSON.stringify(value)}, not an integer`);
   return number;
@@ -52,7 +52,7 @@ export function doubleJson(value: number): number | string {
   return value > 0 ? 'Infinity' : '-Infinity';
 }
 
-function pairs(value: unknown): Record<string, string> {
+export function pairs(value: unknown): Record<string, string> {
   const record: Record<string, string> = {};
   for (const pair of list(value)) record[text(pair.key)] = text(pair.value);
   return record;
@@ -121,6 +121,7 @@ export function parseRun(value: unknown): Run {
   const info = object(json.info, 'run.info');
   const data = json.data === undefined ? {} : object(json.data, 'run.data');
   const inputs = json.inputs === undefined ? {} : object(json.inputs, 'run.inputs');
+  const outputs = json.outputs === undefined ? {} : object(json.outputs, 'run.outputs');
   const tags = pairs(data.tags);
   const metrics: Record<string, Metric> = {};
   for (const metric of list(data.metrics).map(parseMetric)) metrics[metric.key] = metric;
@@ -139,6 +140,10 @@ export function parseRun(value: unknown): Run {
     metrics,
     tags,
     inputs: list(inputs.dataset_inputs).map(parseDatasetInput),
+    outputs: list(outputs.model_outputs).map((output) => ({
+      modelId: text(output.model_id),
+      step: output.step === undefined ? 0 : integer(output.step, 'step'),
+    })),
   };
 }
 

@@ -17,11 +17,11 @@ export interface RunRow {
 export const runColumns =
   'r.run_id, r.experiment_id, r.name, r.status, r.start_time, r.end_time, r.lifecycle_stage, r.user_id, r.artifact_uri, r.parent_run_id';
 
-/** Loads params, tags, latest metrics and inputs of many runs in four queries, keeping the rows' order. */
+/** Loads params, tags, latest metrics, inputs and outputs of many runs in five queries, keeping the rows' order. */
 export async function assembleRuns(db: Database, rows: RunRow[]): Promise<Run[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.run_id);
-  const [params, tags, metrics, inputs] = await Promise.all([
+  const [params, tags, metrics, inputs, outputs] = await Promise.all([
     db.query<{ run_id: string; key: string; value: string }>('select run_id, key, value from tracking_params where run_id = any($1)', [
       ids,
     ]),
@@ -40,6 +40,10 @@ export async function assembleRuns(db: Database, rows: RunRow[]): Promise<Run[]>
       profile: string | null;
       context: string | null;
     }>('select * from tracking_dataset_inputs where run_id = any($1) order by name, digest', [ids]),
+    db.query<{ run_id: string; model_id: string; step: number }>(
+      'select run_id, model_id, step from tracking_run_outputs where run_id = any($1) order by step, model_id',
+      [ids],
+    ),
   ]);
   const runs = new Map<string, Run>(
     rows.map((row) => [
@@ -59,6 +63,7 @@ export async function assembleRuns(db: Database, rows: RunRow[]): Promise<Run[]>
         metrics: {},
         tags: {},
         inputs: [],
+        outputs: [],
       },
     ]),
   );
@@ -66,6 +71,7 @@ export async function assembleRuns(db: Database, rows: RunRow[]): Promise<Run[]>
   for (const row of tags) (runs.get(row.run_id) as Run).tags[row.key] = row.value;
   for (const row of metrics) (runs.get(row.run_id) as Run).metrics[row.key] = toMetric(row);
   for (const row of inputs) (runs.get(row.run_id) as Run).inputs.push(toInput(row));
+  for (const row of outputs) (runs.get(row.run_id) as Run).outputs?.push({ modelId: row.model_id, step: Number(row.step) });
   return ids.map((id) => runs.get(id) as Run);
 }
 

@@ -120,3 +120,82 @@ export const datasetInputs = pgTable(
   },
   (table) => [primaryKey({ columns: [table.runId, table.name, table.digest] })],
 );
+
+/**
+ * MLflow 3's logged models: a model with its own id (`m-<hex uuid>`), artifacts under its experiment's
+ * root at `models/<id>/artifacts`, and a status that moves from PENDING to READY or FAILED when its
+ * upload ends. Deleting one is soft, as for runs.
+ */
+export const loggedModels = pgTable(
+  'tracking_logged_models',
+  {
+    modelId: text('model_id').primaryKey(),
+    experimentId: bigint('experiment_id', { mode: 'number' })
+      .notNull()
+      .references(() => experiments.experimentId),
+    name: text('name').notNull(),
+    artifactLocation: text('artifact_location').notNull(),
+    creationTimestamp: bigint('creation_timestamp_ms', { mode: 'number' }).notNull(),
+    lastUpdatedTimestamp: bigint('last_updated_timestamp_ms', { mode: 'number' }).notNull(),
+    status: text('status').notNull(),
+    statusMessage: text('status_message'),
+    modelType: text('model_type'),
+    sourceRunId: text('source_run_id'),
+    lifecycleStage: text('lifecycle_stage').notNull().default('active'),
+  },
+  (table) => [index('tracking_logged_models_experiment_idx').on(table.experimentId, table.creationTimestamp.desc())],
+);
+
+const loggedModelReference = () =>
+  text('model_id')
+    .notNull()
+    .references(() => loggedModels.modelId, { onDelete: 'cascade' });
+
+/** A logged model's params: write-once, as a run's. */
+export const loggedModelParams = pgTable(
+  'tracking_logged_model_params',
+  { modelId: loggedModelReference(), key: text('key').notNull(), value: text('value').notNull() },
+  (table) => [primaryKey({ columns: [table.modelId, table.key] })],
+);
+
+export const loggedModelTags = pgTable(
+  'tracking_logged_model_tags',
+  { modelId: loggedModelReference(), key: text('key').notNull(), value: text('value').notNull() },
+  (table) => [primaryKey({ columns: [table.modelId, table.key] })],
+);
+
+/**
+ * Metric points linked to a logged model (MLflow's Metric.model_id): the run that logged them and the
+ * dataset they were measured on ('' when none, so the key stays total). A point logged twice is kept once.
+ */
+export const loggedModelMetrics = pgTable(
+  'tracking_logged_model_metrics',
+  {
+    modelId: loggedModelReference(),
+    key: text('key').notNull(),
+    value: doublePrecision('value'),
+    isNan: boolean('is_nan').notNull(),
+    timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+    runId: text('run_id').notNull(),
+    datasetName: text('dataset_name').notNull().default(''),
+    datasetDigest: text('dataset_digest').notNull().default(''),
+  },
+  (table) => [
+    primaryKey({
+      name: 'tracking_logged_model_metrics_pk',
+      columns: [table.modelId, table.key, table.timestamp, table.step, table.runId, table.datasetName, table.datasetDigest],
+    }),
+  ],
+);
+
+/** Models a run produced (MLflow's runs/outputs), with the step it produced each at. */
+export const runOutputs = pgTable(
+  'tracking_run_outputs',
+  {
+    runId: runReference(),
+    modelId: loggedModelReference(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.modelId, table.step] }), index('tracking_run_outputs_model_idx').on(table.modelId)],
+);

@@ -3,6 +3,7 @@ import { migrations } from '../generated/migrations.js';
 import { mlflowBatchLimits } from '../validate-names.js';
 import { createSqlExperiments } from './sql-experiments.js';
 import { logBatch, logInputs } from './sql-log-batch.js';
+import { createSqlLoggedModels } from './sql-logged-models.js';
 import { createSqlRuns } from './sql-runs.js';
 import { getMetricHistory, searchRuns } from './sql-search-runs.js';
 import type { BatchLimits, TrackingStore } from './tracking-store.js';
@@ -53,6 +54,7 @@ export async function openSqlTrackingStore(
     batchLimits,
     ...experiments,
     ...runs,
+    ...createSqlLoggedModels(db),
     logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits, { synchronousCommit }),
     logInputs: (runId, datasets) => logInputs(db, runId, datasets),
     async deleteTag(runId, key) {

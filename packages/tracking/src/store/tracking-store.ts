@@ -1,4 +1,16 @@
-import type { DatasetInput, Experiment, Metric, Param, Run, RunStatus, Tag, TrackingPage, ViewType } from '../model.js';
+import type {
+  DatasetInput,
+  Experiment,
+  LoggedModel,
+  Metric,
+  ModelOutput,
+  Param,
+  Run,
+  RunStatus,
+  Tag,
+  TrackingPage,
+  ViewType,
+} from '../model.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -69,6 +81,40 @@ export interface MetricHistoryInput {
   pageToken?: string;
 }
 
+export interface CreateLoggedModelInput {
+  experimentId: string;
+  /** `model-<8 hex digits>` when absent. */
+  name?: string;
+  /** Such as `Agent` or `Classifier`. */
+  modelType?: string;
+  sourceRunId?: string;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/** Orders a logged-model search by an attribute, or by a metric (`metrics.<key>`, its latest point). */
+export interface LoggedModelOrder {
+  /** `name`, `model_id`, `creation_timestamp` (alias `creation_time`), `last_updated_timestamp`, `status`, `model_type`, `source_run_id`, or `metrics.<key>`. */
+  fieldName: string;
+  ascending?: boolean;
+  /** Only for a metric: consider points measured on this dataset only. */
+  datasetName?: string;
+  datasetDigest?: string;
+}
+
+export interface SearchLoggedModelsInput {
+  experimentIds: string[];
+  /** MLflow's logged-model filter: `name = 'm' and params.lr = '0.1' and metrics.acc > 0.9 and tags.team IN ('a', 'b')`. */
+  filter?: string;
+  /** Metric conditions count only points measured on one of these datasets. */
+  datasets?: { datasetName: string; datasetDigest?: string }[];
+  /** Default 50, as MLflow's. */
+  maxResults?: number;
+  /** Default newest first. */
+  orderBy?: LoggedModelOrder[];
+  pageToken?: string;
+}
+
 /**
  * Where tracking data lives. Every implementation (the SQL store on the workspace database, the
  * MLflow REST client) runs the same contract suite. Errors are MlpErrors: NOT_FOUND for unknown
@@ -105,6 +151,23 @@ export interface TrackingStore {
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<TrackingPage<Metric>>;
   searchRuns(input: SearchRunsInput): Promise<TrackingPage<Run>>;
+  /** Records the logged models a run produced; NOT_FOUND for an unknown run or model, FAILED_PRECONDITION for a deleted run. */
+  logOutputs(runId: string, outputs: ModelOutput[]): Promise<void>;
+
+  /** A PENDING logged model; NOT_FOUND for an unknown experiment, FAILED_PRECONDITION for a deleted one. */
+  createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel>;
+  /** NOT_FOUND for an unknown or deleted model. */
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
+  /** Ends the upload: READY or FAILED. */
+  finalizeLoggedModel(modelId: string, status: 'READY' | 'FAILED'): Promise<LoggedModel>;
+  deleteLoggedModel(modelId: string): Promise<void>;
+  setLoggedModelTags(modelId: string, tags: Record<string, string>): Promise<void>;
+  /** NOT_FOUND when the model has no such tag. */
+  deleteLoggedModelTag(modelId: string, key: string): Promise<void>;
+  /** Params are write-once: a different value for a logged key is INVALID_ARGUMENT. */
+  logLoggedModelParams(modelId: string, params: Param[]): Promise<void>;
+  searchLoggedModels(input: SearchLoggedModelsInput): Promise<TrackingPage<LoggedModel>>;
+
   /** Records a sign of life for a RUNNING run. */
   heartbeat(runId: string): Promise<void>;
   close?(): Promise<void>;

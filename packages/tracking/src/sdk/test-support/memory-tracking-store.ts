@@ -48,6 +48,10 @@ function isLater(a: Metric, b: Metric): boolean {
   return a.value > b.value || (Number.isNaN(b.value) && !Number.isNaN(a.value));
 }
 
+async function unsupported(): Promise<never> {
+  throw new MlpError('FAILED_PRECONDITION', 'The in-memory test store keeps no logged models: test them against the SQL store.');
+}
+
 /**
  * A TrackingStore in memory, for unit tests of the SDK only: search ignores filters it cannot run
  * (it rejects them), and nothing survives the process.
@@ -257,5 +261,16 @@ export function createMemoryTrackingStore(): MemoryTrackingStore {
     async heartbeat(runId) {
       stored(runId).heartbeats++;
     },
+
+    // The SDK does not log models yet: these exist to satisfy the interface.
+    logOutputs: unsupported,
+    createLoggedModel: unsupported,
+    getLoggedModel: unsupported,
+    finalizeLoggedModel: unsupported,
+    deleteLoggedModel: unsupported,
+    setLoggedModelTags: unsupported,
+    deleteLoggedModelTag: unsupported,
+    logLoggedModelParams: unsupported,
+    searchLoggedModels: unsupported,
   };
 }
