@@ -35,6 +35,7 @@ export { stageAliases } from './stages.js';
 export type { AliasChangeOptions } from './store/alias-operations.js';
 export type { Lineage } from './store/lineage.js';
 export type { CreateModelInput, ListModelsInput } from './store/model-operations.js';
+export type { StageTransitionOptions } from './store/stage-operations.js';
 export type { SearchVersionsInput } from './store/version-operations.js';
 export type { RegisterModelVersionInput } from './versions/register-version.js';
 export { type RegistryEventType, registryEventTypes } from './webhooks/registry-events.js';

@@ -3,7 +3,7 @@
 export const versionStatuses = ['PENDING_REGISTRATION', 'READY', 'FAILED_REGISTRATION'] as const;
 export type VersionStatus = (typeof versionStatuses)[number];
 
-/** MLflow's legacy stages; mlp keeps them as aliases (see `stages.ts`). */
+/** MLflow's legacy stages: a column of each version, independent of aliases (see `stages.ts`). */
 export const stages = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type Stage = (typeof stages)[number];
 
@@ -43,7 +43,7 @@ export interface ModelVersion {
   tags: Record<string, string>;
   /** Aliases pointing at this version. */
   aliases: string[];
-  /** MLflow's legacy stage, derived from the `production` and `staging` aliases. */
+  /** MLflow's legacy stage, moved only by `transitionStage` (aliases never change it). */
   currentStage: Stage;
 }
 

@@ -12,6 +12,7 @@ import { history, type Lineage, lineage } from './store/lineage.js';
 import { loadVersions, modelRow } from './store/loaders.js';
 import * as modelOps from './store/model-operations.js';
 import type { RegistryContext } from './store/registry-context.js';
+import * as stageOps from './store/stage-operations.js';
 import { getTrafficSplit, setTrafficSplit } from './store/traffic-split.js';
 import * as versionOps from './store/version-operations.js';
 import { type RegisterModelVersionInput, registerVersion } from './versions/register-version.js';
@@ -77,8 +78,13 @@ export interface Registry {
   /** Points an alias at a version without gates (MLflow's set-alias). */
   setAlias(name: string, alias: string, version: number, options?: aliasOps.AliasChangeOptions): Promise<void>;
   deleteAlias(name: string, alias: string, options?: aliasOps.AliasChangeOptions): Promise<void>;
-  /** MLflow's legacy stages, kept as the `production` and `staging` aliases. */
-  transitionStage(name: string, version: number, stage: Stage, options?: aliasOps.AliasChangeOptions): Promise<ModelVersion>;
+  /**
+   * MLflow's transition-stage: the version's stage, independent of aliases; `archiveExistingVersions`
+   * archives the others in that stage. To Production or Staging it is a promotion: the gates guarding
+   * `production` or `staging` judge it (FAILED_PRECONDITION when blocked, CONFLICT on a lost race).
+   */
+  transitionStage(name: string, version: number, stage: Stage, options?: stageOps.StageTransitionOptions): Promise<ModelVersion>;
+  /** MLflow's get-latest-versions: the newest version per stage (every stage when none is named), oldest first. */
   latestVersions(name: string, stages?: readonly Stage[]): Promise<ModelVersion[]>;
   setTrafficSplit(
     name: string,
@@ -176,8 +182,8 @@ export async function openRegistry(workspace: Workspace, options: RegistryOption
 
     setAlias: (name, alias, version, opts) => aliasOps.setAlias(context, name, alias, version, opts),
     deleteAlias: (name, alias, opts) => aliasOps.deleteAlias(context, name, alias, opts),
-    transitionStage: (name, version, stage, opts) => aliasOps.transitionStage(context, name, version, stage, opts),
-    latestVersions: (name, stages) => versionOps.latestVersions(context, name, stages),
+    transitionStage: (name, version, stage, opts) => stageOps.transitionStage(context, name, version, stage, opts),
+    latestVersions: (name, stages) => stageOps.latestVersions(context, name, stages),
     setTrafficSplit: (name, weights, opts) => setTrafficSplit(context, name, weights, opts),
     getTrafficSplit: (name, split) => getTrafficSplit(context, name, split),
 

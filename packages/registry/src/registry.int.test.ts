@@ -125,18 +125,18 @@ describe.each<Backend>(['embedded', 'postgres'])('registry on the %s store', (ba
     expect(actions).toEqual(expect.arrayContaining(['alias.set', 'alias.deleted']));
   });
 
-  it('maps legacy stages onto the production and staging aliases', async () => {
+  it('keeps MLflow stages apart from aliases (store/stage-operations.int.test.ts tests the rest)', async () => {
     await fx.registry.transitionStage('churn', 2, 'Staging');
     expect((await fx.registry.getVersion('churn', 2)).currentStage).toBe('Staging');
     await fx.registry.transitionStage('churn', 1, 'Production');
-    expect((await fx.registry.resolve('churn@production')).version).toBe(1);
+    expect(await codeOf(fx.registry.resolve('churn@production'))).toBe('NOT_FOUND');
     const latest = await fx.registry.latestVersions('churn', ['Production', 'Staging']);
     expect(latest.map((version) => [version.version, version.currentStage])).toEqual([
       [1, 'Production'],
       [2, 'Staging'],
     ]);
     await fx.registry.transitionStage('churn', 2, 'Archived');
-    expect((await fx.registry.getVersion('churn', 2)).currentStage).toBe('None');
+    expect((await fx.registry.getVersion('churn', 2)).currentStage).toBe('Archived');
   });
 
   it('stores a weighted alias set for A/B serving', async () => {

@@ -2,11 +2,14 @@ import { MlpError } from '@mlp/core';
 import { type Stage, stages } from './model.js';
 
 /**
- * MLflow's stages, deprecated since MLflow 2.9, live on as aliases: a version in `Production` is the
- * one the `production` alias points at. So a stage holds one version at a time (MLflow's
- * `archive_existing_versions=true` is always in effect) and `Archived` only takes a version off both.
+ * MLflow's stages (deprecated since MLflow 2.9) are a column of each version, independent of aliases,
+ * as in MLflow: a transition never moves an alias and an alias never changes a stage. A transition
+ * to Production or Staging is a promotion, though: the gates that guard these names guard it.
  */
 export const stageAliases = { Production: 'production', Staging: 'staging' } as const;
+
+/** The stages MLflow calls active: only these can archive the versions already in them. */
+export const activeStages = ['Staging', 'Production'] as const satisfies readonly Stage[];
 
 /** Stage names as MLflow accepts them: any case (`production`, `PRODUCTION`). */
 export function parseStage(value: string): Stage {
@@ -15,14 +18,7 @@ export function parseStage(value: string): Stage {
   return found;
 }
 
-/** The alias a stage maps onto, or undefined for `None` and `Archived`. */
-export function aliasForStage(stage: Stage): string | undefined {
+/** The name gates list (`aliases: ['production']`) to guard transitions to an active stage; undefined for `None` and `Archived`. */
+export function stageGateScope(stage: Stage): string | undefined {
   return stage === 'Production' || stage === 'Staging' ? stageAliases[stage] : undefined;
-}
-
-/** A version's stage from the aliases it holds: Production wins over Staging. */
-export function stageFromAliases(aliases: readonly string[]): Stage {
-  if (aliases.includes(stageAliases.Production)) return 'Production';
-  if (aliases.includes(stageAliases.Staging)) return 'Staging';
-  return 'None';
 }

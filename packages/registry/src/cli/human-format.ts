@@ -17,10 +17,11 @@ export function modelsTable(models: readonly RegisteredModel[]): TextTable {
 
 export function versionsTable(versions: readonly ModelVersion[]): TextTable {
   return {
-    columns: ['version', 'status', 'aliases', 'created', 'source'],
+    columns: ['version', 'status', 'stage', 'aliases', 'created', 'source'],
     rows: versions.map((version) => [
       String(version.version),
       version.status,
+      version.currentStage,
       version.aliases.join(', ') || '-',
       time(version.creationTime),
       version.source,

@@ -4,6 +4,7 @@ import { MlpError, plural } from '@mlp/core';
 import { modelVersionJson, registeredModelJson } from '../mlflow-routes/mlflow-json.js';
 import type { RegisteredModel } from '../model.js';
 import type { GateOutcome } from '../promotion/gate-types.js';
+import { parseStage } from '../stages.js';
 import { gatesTable, historyTable, modelsTable, versionsTable } from './human-format.js';
 import { auditJson } from './json-shapes.js';
 import { openCliRegistry } from './open-cli-registry.js';
@@ -227,6 +228,32 @@ export function registerModelCommands(program: Program, context: CliContext): vo
       await registry.deleteAlias(name, aliasName, flags.reason ? { reason: flags.reason } : {});
       context.output(`Removed alias ${aliasName} of ${name}.`, { name, alias: aliasName, deleted: true });
     });
+
+  models
+    .command('stage')
+    .description('move a version to an MLflow stage (None, Staging, Production, Archived); aliases are not touched')
+    .argument('<name>', 'the registered model')
+    .argument('<version>', 'the version to move')
+    .argument('<stage>', 'None, Staging, Production or Archived (any case)')
+    .option('--archive-existing-versions', 'archive the other versions in that stage (Staging and Production only)')
+    .option('--reason <text>', 'why (recorded in the history)')
+    .option('--force', 'move to Production or Staging even when the gates guarding it fail (needs --reason; recorded as forced)')
+    .action(
+      async (
+        name: string,
+        versionText: string,
+        stageText: string,
+        flags: { archiveExistingVersions?: boolean; reason?: string; force?: boolean },
+      ) => {
+        const registry = await openCliRegistry(context);
+        const moved = await registry.transitionStage(name, parseVersion(versionText), parseStage(stageText), {
+          ...(flags.archiveExistingVersions ? { archiveExistingVersions: true } : {}),
+          ...(flags.reason ? { reason: flags.reason } : {}),
+          ...(flags.force ? { force: true } : {}),
+        });
+        context.output(`${name} version ${moved.version} is in ${moved.currentStage}.`, modelVersionJson(moved));
+      },
+    );
 
   const gates = models.command('gates').description("declare or show a model's promotion gates");
   gates

@@ -128,4 +128,17 @@ describe('mlp models', () => {
     expect(show.stdout).toContain('aliases: champion→2');
     expect((await mlpJson('models', 'delete', 'packaged')).json).toEqual({ name: 'packaged', deleted: true });
   });
+
+  it('stage: MLflow stages through the gates, archiving on request, shown by versions; aliases untouched', async () => {
+    const staged = await mlpJson('models', 'stage', 'churn', '1', 'production', '--reason', 'first release');
+    expect(staged).toMatchObject({ code: 0, json: { version: '1', current_stage: 'Production' } });
+    expect((await mlp('models', 'stage', 'churn', '2', 'Production')).code).toBe(exitCodeFor('FAILED_PRECONDITION'));
+    expect((await mlp('models', 'stage', 'churn', '1', 'None', '--archive-existing-versions')).code).toBe(exitCodeFor('INVALID_ARGUMENT'));
+    expect((await mlp('models', 'stage', 'churn', '1', 'Live')).code).toBe(exitCodeFor('INVALID_ARGUMENT'));
+    const forced = await mlp('models', 'stage', 'churn', '2', 'Production', '--force', '--reason', 'hotfix', '--archive-existing-versions');
+    expect(forced).toMatchObject({ code: 0, stdout: expect.stringContaining('churn version 2 is in Production.') });
+    const versions = (await mlp('models', 'versions', 'churn')).stdout;
+    expect(versions).toMatch(/^version\s+status\s+stage\s+aliases\s+created\s+source\n1\s+READY\s+Archived\s+-\s/);
+    expect(versions).toMatch(/\n2\s+READY\s+Production\s+champion\s/);
+  });
 });

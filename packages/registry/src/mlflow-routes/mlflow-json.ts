@@ -19,7 +19,7 @@ export function modelVersionJson(version: ModelVersion) {
   };
 }
 
-/** MLflow's RegisteredModel message as JSON; `latest_versions` holds the newest READY version per stage. */
+/** MLflow's RegisteredModel message as JSON; `latest_versions` holds the newest version per stage. */
 export function registeredModelJson(model: RegisteredModel, latestVersions: readonly ModelVersion[] = []) {
   return {
     name: model.name,

@@ -218,7 +218,8 @@ describe('MLflow registry routes over HTTP', () => {
       stage: 'production',
       archive_existing_versions: true,
     });
-    expect(moved.body.model_version).toMatchObject({ version: '2', current_stage: 'Production', aliases: ['production'] });
+    // A stage is the version's own (MLflow's current_stage): no alias moves with it.
+    expect(moved.body.model_version).toMatchObject({ version: '2', current_stage: 'Production', aliases: [] });
     expect((await call('POST', 'model-versions/transition-stage', { name: 'iris', version: '2', stage: 'Production' })).body.message).toBe(
       "Missing value for required parameter 'archive_existing_versions'.",
     );
@@ -237,6 +238,18 @@ describe('MLflow registry routes over HTTP', () => {
     const viaGet = await call('GET', 'registered-models/get-latest-versions', { name: 'iris' });
     expect(viaGet.body.model_versions.map((version: { current_stage: string }) => version.current_stage)).toEqual(['None', 'Production']);
     expect((await call('GET', 'registered-models/get', { name: 'iris' })).body.registered_model.latest_versions).toHaveLength(2);
+
+    const archiving = (stage: string) =>
+      call('POST', 'model-versions/transition-stage', { name: 'iris', version: '1', stage, archive_existing_versions: true });
+    expect((await archiving('Archived')).body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    expect((await archiving('Production')).body.model_version).toMatchObject({ version: '1', current_stage: 'Production' });
+    const all = await call('GET', 'registered-models/get-latest-versions', { name: 'iris' });
+    expect(
+      all.body.model_versions.map((version: { version: string; current_stage: string }) => [version.version, version.current_stage]),
+    ).toEqual([
+      ['1', 'Production'],
+      ['2', 'Archived'],
+    ]);
   });
 
   it('deletes a version and the aliases on it', async () => {

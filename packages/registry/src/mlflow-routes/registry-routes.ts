@@ -103,8 +103,7 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
   });
 
   async function modelJson(model: RegisteredModel) {
-    const latest = (await registry.latestVersions(model.name)).filter((version) => version.status === 'READY');
-    return registeredModelJson(model, latest);
+    return registeredModelJson(model, await registry.latestVersions(model.name));
   }
 
   async function allModels(): Promise<RegisteredModel[]> {
@@ -123,7 +122,7 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
   async function latestVersions(input: Input) {
     const stages = repeatedString(input, 'stages').map(parseStage);
     const versions = await registry.latestVersions(requiredString(input, 'name'), stages);
-    return { model_versions: versions.filter((version) => version.status === 'READY').map(modelVersionJson) };
+    return { model_versions: versions.map(modelVersionJson) };
   }
 
   return [
@@ -277,9 +276,8 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
     route('POST', 'model-versions/transition-stage', 'write', async (input, who) => {
       const [name, version] = nameAndVersion(input);
       const stage = parseStage(requiredString(input, 'stage'));
-      // A stage is one alias, so it always holds one version: archive_existing_versions is read (it is required) but moot.
-      requiredBoolean(input, 'archive_existing_versions');
-      return { model_version: modelVersionJson(await registry.transitionStage(name, version, stage, who)) };
+      const archiveExistingVersions = requiredBoolean(input, 'archive_existing_versions');
+      return { model_version: modelVersionJson(await registry.transitionStage(name, version, stage, { ...who, archiveExistingVersions })) };
     }),
     route('POST', 'model-versions/set-tag', 'write', async (input) => {
       const [name, version] = nameAndVersion(input);

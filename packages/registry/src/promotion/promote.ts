@@ -42,6 +42,35 @@ async function runOf(context: RegistryContext, version: ModelVersion | undefined
   });
 }
 
+/**
+ * The outcomes of the gates guarding `scope` (an alias, or a stage's name such as `production`) for
+ * `candidate` taking it from `current`, without moving anything.
+ */
+export async function judgePromotion(
+  context: RegistryContext,
+  modelId: number | string,
+  candidate: ModelVersion,
+  current: ModelVersion | undefined,
+  scope: string,
+  signal?: AbortSignal,
+): Promise<GateOutcome[]> {
+  const [gates, candidateRun, currentRun] = await Promise.all([
+    readGates(context, modelId),
+    runOf(context, candidate),
+    runOf(context, current),
+  ]);
+  return evaluateGates(gates, {
+    alias: scope,
+    candidate,
+    candidateRun,
+    current,
+    currentRun,
+    findCheck: (checkName) =>
+      context.checks.get(checkName) ?? context.workspace.plugins.find('promotionCheck', (plugin) => plugin.name === checkName),
+    ...(signal ? { signal } : {}),
+  });
+}
+
 /** Gate outcomes for moving `alias` to `version`, without moving it (a dry run). */
 export async function checkGates(
   context: RegistryContext,
@@ -70,21 +99,7 @@ export async function checkGates(
   const currentVersion = holder
     ? (await loadVersions(db, 'v.model_id = $1 and v.version = $2', [model.model_id, holder.version]))[0]
     : undefined;
-  const [gates, candidateRun, currentRun] = await Promise.all([
-    readGates(context, model.model_id),
-    runOf(context, candidate),
-    runOf(context, currentVersion),
-  ]);
-  const outcomes = await evaluateGates(gates, {
-    alias,
-    candidate,
-    candidateRun,
-    current: currentVersion,
-    currentRun,
-    findCheck: (checkName) =>
-      context.checks.get(checkName) ?? context.workspace.plugins.find('promotionCheck', (plugin) => plugin.name === checkName),
-    ...(signal ? { signal } : {}),
-  });
+  const outcomes = await judgePromotion(context, model.model_id, candidate, currentVersion, alias, signal);
   return { gates: outcomes, current: holder, candidate };
 }
 

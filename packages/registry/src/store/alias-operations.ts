@@ -1,14 +1,12 @@
 import { MlpError } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import { assertAlias, assertVersionNumber } from '../alias-name.js';
-import type { ModelVersion, Stage } from '../model.js';
 import { gatesGuarding } from '../promotion/evaluate-gates.js';
 import { parseGateSpecs } from '../promotion/gate-spec.js';
 import { promote } from '../promotion/promote.js';
-import { aliasForStage, stageAliases } from '../stages.js';
 import type { AliasChangeOptions } from './alias-change-options.js';
 import { appendAudit } from './audit.js';
-import { loadVersion, lockModel } from './loaders.js';
+import { lockModel } from './loaders.js';
 import { type RegistryContext, txRows } from './registry-context.js';
 import { aliasNotFound, versionNotFound } from './rows.js';
 
@@ -118,27 +116,4 @@ export async function deleteAlias(context: RegistryContext, name: string, alias:
     });
     await events.publish('model_version.alias_deleted', { name, version: removed.version, alias, actor }, { tx });
   });
-}
-
-/**
- * MLflow's transition-stage through the stage aliases: `Production` and `Staging` move their alias to
- * the version (through `setAlias`, so through the gates that guard it); `None` and `Archived` take
- * the version off both.
- */
-export async function transitionStage(
-  context: RegistryContext,
-  name: string,
-  version: number,
-  stage: Stage,
-  options: AliasChangeOptions = {},
-): Promise<ModelVersion> {
-  const target = aliasForStage(stage);
-  if (target) await setAlias(context, name, target, version, options);
-  else {
-    const current = await loadVersion(context.workspace.db, name, version);
-    for (const alias of [stageAliases.Production, stageAliases.Staging]) {
-      if (current.aliases.includes(alias)) await deleteAlias(context, name, alias, options);
-    }
-  }
-  return loadVersion(context.workspace.db, name, version);
 }

@@ -1,6 +1,5 @@
 import { MlpError } from '@mlp/core';
-import type { ModelVersion, RegisteredModel, VersionStatus } from '../model.js';
-import { stageFromAliases } from '../stages.js';
+import type { ModelVersion, RegisteredModel, Stage, VersionStatus } from '../model.js';
 
 export interface ModelRow {
   model_id: string | number;
@@ -22,13 +21,14 @@ export interface VersionRow {
   description: string;
   user_id: string;
   content_hash: string | null;
+  current_stage: Stage;
   creation_time: string | number;
   last_updated_time: string | number;
 }
 
 /** The columns of a version with its model's name, without its manifest; `v` is registry_versions, `m` registry_models. */
 export const versionColumns = `m.model_id, m.name, v.version, v.source, v.run_id, v.signature, v.status, v.status_message,
-  v.description, v.user_id, v.content_hash, v.creation_time, v.last_updated_time`;
+  v.description, v.user_id, v.content_hash, v.current_stage, v.creation_time, v.last_updated_time`;
 
 export function toModel(row: ModelRow, tags: Record<string, string>, aliases: Record<string, number>): RegisteredModel {
   return {
@@ -57,7 +57,7 @@ export function toVersion(row: VersionRow, tags: Record<string, string>, aliases
     lastUpdatedTime: Number(row.last_updated_time),
     tags,
     aliases: [...aliases].sort(),
-    currentStage: stageFromAliases(aliases),
+    currentStage: row.current_stage,
   };
 }
 

@@ -1,4 +1,5 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Times are epoch milliseconds in bigint columns, as MLflow's API carries them.
 
@@ -41,10 +42,17 @@ export const modelVersions = pgTable(
     contentHash: text('content_hash'),
     /** `[{ path, size, sha256 }]` sorted by path; set when READY. */
     manifest: jsonb('manifest'),
+    /** MLflow's stage (`None`, `Staging`, `Production`, `Archived`), set by transitions only: aliases never move it. */
+    currentStage: text('current_stage').notNull().default('None'),
     creationTime: bigint('creation_time', { mode: 'number' }).notNull(),
     lastUpdatedTime: bigint('last_updated_time', { mode: 'number' }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.modelId, table.version] }), index('registry_versions_run_idx').on(table.runId)],
+  (table) => [
+    primaryKey({ columns: [table.modelId, table.version] }),
+    index('registry_versions_run_idx').on(table.runId),
+    index('registry_versions_stage_idx').on(table.modelId, table.currentStage, table.version),
+    check('registry_versions_stage_check', sql`${table.currentStage} in ('None', 'Staging', 'Production', 'Archived')`),
+  ],
 );
 
 export const versionTags = pgTable(

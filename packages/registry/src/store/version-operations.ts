@@ -2,7 +2,7 @@ import { MlpError } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import { assertVersionNumber } from '../alias-name.js';
 import { downloadVersionFiles, versionArtifactUri, versionPrefix } from '../content/version-blobs.js';
-import type { ModelVersion, Stage } from '../model.js';
+import type { ModelVersion } from '../model.js';
 import { type ModelReference, parseModelUri } from '../model-uri.js';
 
 import { appendAudit } from './audit.js';
@@ -133,18 +133,6 @@ export async function deleteVersionTag(context: RegistryContext, name: string, v
     'delete from registry_version_tags t using registry_models m where m.model_id = t.model_id and m.name = $1 and t.version = $2 and t.key = $3',
     [name, version, key],
   );
-}
-
-/** The newest version per stage (`None` = holding neither stage alias), as MLflow's get-latest-versions. */
-export async function latestVersions(context: RegistryContext, name: string, wanted?: readonly Stage[]): Promise<ModelVersion[]> {
-  const all = await loadVersions(context.workspace.db, 'm.name = $1', [name], 'order by v.version desc');
-  if (all.length === 0) await modelRow(context.workspace.db, name);
-  const result: ModelVersion[] = [];
-  for (const stage of wanted && wanted.length > 0 ? wanted : (['None', 'Staging', 'Production'] as const)) {
-    const found = all.find((version) => version.currentStage === stage);
-    if (found && !result.includes(found)) result.push(found);
-  }
-  return result.sort((a, b) => a.version - b.version);
 }
 
 /** Downloads a version's files into `outDir`, verifying every hash; see `downloadVersionFiles`. */

@@ -9,6 +9,7 @@ export const registryEventTypes = [
   'model_version.deleted',
   'model_version.alias_set',
   'model_version.alias_deleted',
+  'model_version.stage_transitioned',
   'promotion.decided',
 ] as const;
 export type RegistryEventType = (typeof registryEventTypes)[number];
