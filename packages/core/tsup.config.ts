@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'blobs/s3/index': 'src/blobs/s3/index.ts',
+    'http/index': 'src/http/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
   format: ['esm'],

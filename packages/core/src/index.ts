@@ -39,6 +39,7 @@ export {
 export { type BackoffOptions, backoffDelay, isRetryableStatus, retryAfterMs } from './retry/retry-backoff.js';
 export { findMalformedCsvRecord } from './text/csv-structure.js';
 export { plural } from './text/plural.js';
+export { textProblem } from './text/text-problem.js';
 export { deliverSignedWebhook, type SignedWebhook, type WebhookAttempt } from './webhooks/deliver-webhook.js';
 export { signatureHeader, signBody, verifySignature } from './webhooks/webhook-signature.js';
 export {

@@ -1,19 +1,19 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, MlpError, type Workspace } from '@mlp/core';
+import { createBearerAuth, createHostCheck, createRequestHandler, type Route, type RouteMount } from '@mlp/core/http';
 import type { Registry } from '@mlp/registry';
 import { createRegistryRoutes } from '@mlp/registry/server';
 import type { TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
-import { createBearerAuth } from './http/bearer-auth.js';
-import { createRequestHandler } from './http/handle-request.js';
-import { createHostCheck } from './http/host-check.js';
-import type { Route } from './http/route.js';
-import { createRouter } from './http/router.js';
+import { healthRoute } from './health-route.js';
+import { hideServerPaths, serverPathsOf } from './http/server-paths.js';
 import { artifactRoutes } from './mlflow/artifact-routes.js';
 import { experimentRoutes } from './mlflow/experiment-routes.js';
+import { loggedModelRoutes } from './mlflow/logged-model-routes.js';
 import { loggingRoutes } from './mlflow/logging-routes.js';
 import { runRoutes } from './mlflow/run-routes.js';
+import type { TrackingServices } from './mlflow/tracking-route.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -69,7 +69,9 @@ export interface MlpServer {
   readonly url: string;
 }
 
-const allRoutes: readonly Route[] = [...experimentRoutes, ...runRoutes, ...loggingRoutes, ...artifactRoutes];
+const trackingRoutes = [...experimentRoutes, ...runRoutes, ...loggingRoutes, ...loggedModelRoutes, ...artifactRoutes];
+/** MLflow serves its API under both prefixes; its web UI calls the `ajax-api` one. */
+const mlflowPrefixes = ['/api/2.0/', '/ajax-api/2.0/'];
 /** How long `close` waits for requests in flight before cutting their connections. */
 const closeGraceMs = 5000;
 
@@ -82,6 +84,15 @@ function registryRoutes(registry: Registry): Route[] {
     scope: route.scope,
     handle: (input, context) => route.handle(input, context.tokenId ? { actor: context.tokenId } : {}),
   }));
+}
+
+/** Every route the server answers, each package's under its prefixes. */
+function serverMounts(registry: Registry | undefined): RouteMount<TrackingServices>[] {
+  return [
+    { prefixes: ['/'], routes: [healthRoute] },
+    { prefixes: mlflowPrefixes, routes: trackingRoutes },
+    ...(registry ? [{ prefixes: mlflowPrefixes, routes: registryRoutes(registry) }] : []),
+  ];
 }
 
 function formatUrl(address: AddressInfo): string {
@@ -99,7 +110,9 @@ export function createServer(options: ServerOptions): MlpServer {
   const { workspace, tracking, registry, tokens, maxBodyBytes, allowedHosts, statementTimeoutMs } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
   const auth = createBearerAuth(tokens);
-  const router = createRouter(registry ? [...allRoutes, ...registryRoutes(registry)] : allRoutes);
+  const mounts = serverMounts(registry);
+  const serverPaths = serverPathsOf(workspace);
+  const redact = (message: string) => hideServerPaths(message, serverPaths);
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -115,7 +128,15 @@ export function createServer(options: ServerOptions): MlpServer {
       // The host check needs the listen address, so each listen gets its handler.
       const hostCheck = createHostCheck(host, allowedHosts);
       const created = createHttpServer(
-        createRequestHandler({ workspace, tracking, logger, maxBodyBytes, auth, router, hostCheck, statementTimeoutMs }),
+        createRequestHandler({
+          mounts,
+          services: { workspace, tracking, statementTimeoutMs },
+          logger,
+          maxBodyBytes,
+          auth,
+          hostCheck,
+          redact,
+        }),
       );
       // Uploads may take long: no limit on a whole request, but an idle socket is dropped after 2 minutes.
       created.requestTimeout = 0;

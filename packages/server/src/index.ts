@@ -1,3 +1,4 @@
+export { mlflowErrorTable } from '@mlp/core/http';
 export { type ServerCommandsContext, serverCommands } from './cli/server-commands.js';
 export { parseTokenFile, readTokenFile } from './cli/token-file.js';
 export {
@@ -9,4 +10,3 @@ export {
   serverOptionsSchema,
   serverTokenSchema,
 } from './create-server.js';
-export { mlflowErrorTable } from './http/mlflow-errors.js';

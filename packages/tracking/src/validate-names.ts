@@ -1,4 +1,4 @@
-import { MlpError } from '@mlp/core';
+import { MlpError, textProblem } from '@mlp/core';
 import { type DatasetInput, systemTags } from './model.js';
 import type { BatchLimits, CreateExperimentInput, CreateRunInput, LogBatchInput, UpdateRunInput } from './store/tracking-store.js';
 
@@ -56,21 +56,8 @@ function codePointLength(value: string): number {
   return count;
 }
 
-// A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * Why `text` cannot be stored, or undefined: PostgreSQL's text refuses NUL, and a lone UTF-16
- * surrogate has no UTF-8 form (it would silently become U+FFFD).
- */
-export function textProblem(text: string): string | undefined {
-  const nul = text.indexOf('\u0000');
-  if (nul !== -1) return `contains a NUL character (U+0000) at position ${nul}, which cannot be stored; remove it`;
-  const lone = loneSurrogate.exec(text);
-  if (!lone) return undefined;
-  const unit = text.charCodeAt(lone.index).toString(16).toUpperCase();
-  return `contains a lone UTF-16 surrogate (U+${unit}) at position ${lone.index}, which is not a character; send valid Unicode`;
-}
+// One rule for every package and the HTTP layer; re-exported as part of tracking's API.
+export { textProblem } from '@mlp/core';
 
 /** Throws INVALID_ARGUMENT when `value` is not a string, holds NUL or a lone surrogate, or is over `limit` characters. */
 export function assertText(what: string, value: unknown, limit?: number): asserts value is string {

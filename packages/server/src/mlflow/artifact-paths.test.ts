@@ -1,5 +1,5 @@
+import { MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../http/http-error.js';
 import { artifactPathFromUrl, artifactRootKey, checkArtifactPath } from './artifact-paths.js';
 
 describe('artifact paths', () => {
@@ -7,7 +7,7 @@ describe('artifact paths', () => {
     expect(artifactRootKey('mlflow-artifacts:/1/abc/artifacts')).toBe('mlflow-artifacts/1/abc/artifacts');
     expect(artifactRootKey('mlflow-artifacts://server:5000/1/abc/artifacts/')).toBe('mlflow-artifacts/1/abc/artifacts');
     expect(artifactRootKey('s3://bucket/1/abc')).toBeUndefined();
-    expect(() => artifactRootKey('mlflow-artifacts:/1/../../etc')).toThrow(HttpError);
+    expect(() => artifactRootKey('mlflow-artifacts:/1/../../etc')).toThrow(MlpError);
   });
 
   it('decodes URL segments and keeps a folder slash off', () => {
@@ -17,7 +17,7 @@ describe('artifact paths', () => {
   });
 
   it.each(['../x', 'a/../../b', '%2e%2e/x', '/etc/passwd', 'a//b', 'a%5Cb', 'a%00b', 'C:/x', '%E0%A4%A'])('refuses %s', (raw) => {
-    expect(() => artifactPathFromUrl(raw)).toThrow(HttpError);
+    expect(() => artifactPathFromUrl(raw)).toThrow(MlpError);
   });
 
   it('refuses an empty path where a file is needed', () => {

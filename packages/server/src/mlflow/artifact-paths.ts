@@ -1,5 +1,5 @@
 import { validateBlobKey } from '@mlp/core';
-import { invalidParameter } from '../http/http-error.js';
+import { invalidParameter } from '@mlp/core/http';
 
 /** Where the server keeps what MLflow clients upload to `mlflow-artifacts:/<path>`. */
 export const artifactKeyRoot = 'mlflow-artifacts';

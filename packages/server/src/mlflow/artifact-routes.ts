@@ -1,13 +1,11 @@
 import { pipeline } from 'node:stream/promises';
 import { MlpError } from '@mlp/core';
+import { invalidParameter, message, queryObject, sendJson, string } from '@mlp/core/http';
 import { registryArtifactPath } from '@mlp/registry/server';
-import { invalidParameter } from '../http/http-error.js';
-import { queryObject } from '../http/query-object.js';
-import { sendJson } from '../http/respond.js';
-import { jsonRoute, type Route } from '../http/route.js';
 import { listFolder } from './artifact-listing.js';
 import { artifactKey, artifactPathFromUrl, artifactRootKey, checkArtifactPath } from './artifact-paths.js';
-import { message, runIdFields, runIdOf, string } from './request-fields.js';
+import { runIdFields, runIdOf } from './run-fields.js';
+import { jsonRoute, rawRoute, type TrackingRoute } from './tracking-route.js';
 
 const contentTypes: Record<string, string> = {
   txt: 'text/plain',
@@ -48,7 +46,10 @@ function assertWritable(path: string): void {
   }
 }
 
-export const artifactRoutes: Route[] = [
+/** The proxy's path; `path` is the artifact path as sent, percent-decoded and checked by artifactPathFromUrl. */
+const artifactsPath = 'mlflow-artifacts/artifacts/{path...}';
+
+export const artifactRoutes: TrackingRoute[] = [
   // A run's artifacts, by the run's artifact root, with paths relative to it (MLflow's ListArtifacts).
   jsonRoute(
     'GET',
@@ -68,67 +69,52 @@ export const artifactRoutes: Route[] = [
       return { root_uri: run.artifactUri, files };
     },
   ),
-  {
-    // The artifact proxy MLflow clients use for `mlflow-artifacts:` roots: listing (no path in the URL) or download.
-    kind: 'raw',
-    method: 'GET',
-    path: 'mlflow-artifacts/artifacts',
-    scope: 'read',
-    async handle(_req, res, { workspace }, rest, query) {
-      if (rest === '') {
-        const raw = queryObject(query).path;
-        if (Array.isArray(raw)) throw invalidParameter("Give the parameter 'path' once.");
-        const path = checkArtifactPath(raw ?? '', true);
-        // MLflow's proxy lists base names, unlike the run listing above.
-        sendJson(res, 200, { files: await listFolder(workspace.blobs, artifactKey(path), '') });
-        return;
-      }
-      const path = artifactPathFromUrl(rest);
-      const key = artifactKey(path);
-      const info = await workspace.blobs.head(key);
-      if (!info) throw new MlpError('NOT_FOUND', `No artifact at ${path}.`);
-      const body = await workspace.blobs.get(key);
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      res.writeHead(200, {
-        'content-type': contentTypeOf(path),
-        'content-length': info.size,
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
-        'x-content-type-options': 'nosniff',
-      });
-      await pipeline(body, res);
-    },
-  },
-  {
-    // Upload: the body streams into the blob store, never buffered whole (models can be gigabytes).
-    kind: 'raw',
-    method: 'PUT',
-    path: 'mlflow-artifacts/artifacts',
-    scope: 'write',
-    async handle(req, res, { workspace }, rest) {
-      if (rest === '') throw invalidParameter('Name the artifact to upload in the URL: PUT /api/2.0/mlflow-artifacts/artifacts/<path>.');
-      const path = artifactPathFromUrl(rest);
-      assertWritable(path);
-      const contentType = req.headers['content-type'];
-      await workspace.blobs.put(artifactKey(path), req, contentType ? { contentType } : {});
-      sendJson(res, 200, {});
-    },
-  },
-  {
-    // MLflow's DeleteArtifact: the file or the whole folder at the path; a missing path is not an error.
-    kind: 'raw',
-    method: 'DELETE',
-    path: 'mlflow-artifacts/artifacts',
-    scope: 'write',
-    async handle(_req, res, { workspace }, rest) {
-      if (rest === '') throw invalidParameter('Name the artifact to delete in the URL: DELETE /api/2.0/mlflow-artifacts/artifacts/<path>.');
-      const path = artifactPathFromUrl(rest);
-      assertWritable(path);
-      const key = artifactKey(path);
-      const keys: string[] = [];
-      for await (const blob of workspace.blobs.list(`${key}/`)) keys.push(blob.key);
-      for (const found of keys) await workspace.blobs.delete(found);
-      await workspace.blobs.delete(key);
-      sendJson(res, 200, {});
-    },
-  },
+  // The artifact proxy MLflow clients use for `mlflow-artifacts:` roots: listing (no path in the URL) or download.
+  rawRoute('GET', artifactsPath, 'read', async (_req, res, { workspace, params }, query) => {
+    const rest = params.path ?? '';
+    if (rest === '') {
+      const raw = queryObject(query).path;
+      if (Array.isArray(raw)) throw invalidParameter("Give the parameter 'path' once.");
+      const path = checkArtifactPath(raw ?? '', true);
+      // MLflow's proxy lists base names, unlike the run listing above.
+      sendJson(res, 200, { files: await listFolder(workspace.blobs, artifactKey(path), '') });
+      return;
+    }
+    const path = artifactPathFromUrl(rest);
+    const key = artifactKey(path);
+    const info = await workspace.blobs.head(key);
+    if (!info) throw new MlpError('NOT_FOUND', `No artifact at ${path}.`);
+    const body = await workspace.blobs.get(key);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    res.writeHead(200, {
+      'content-type': contentTypeOf(path),
+      'content-length': info.size,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'x-content-type-options': 'nosniff',
+    });
+    await pipeline(body, res);
+  }),
+  // Upload: the body streams into the blob store, never buffered whole (models can be gigabytes).
+  rawRoute('PUT', artifactsPath, 'write', async (req, res, { workspace, params }) => {
+    const rest = params.path ?? '';
+    if (rest === '') throw invalidParameter('Name the artifact to upload in the URL: PUT /api/2.0/mlflow-artifacts/artifacts/<path>.');
+    const path = artifactPathFromUrl(rest);
+    assertWritable(path);
+    const contentType = req.headers['content-type'];
+    await workspace.blobs.put(artifactKey(path), req, contentType ? { contentType } : {});
+    sendJson(res, 200, {});
+  }),
+  // MLflow's DeleteArtifact: the file or the whole folder at the path; a missing path is not an error.
+  rawRoute('DELETE', artifactsPath, 'write', async (_req, res, { workspace, params }) => {
+    const rest = params.path ?? '';
+    if (rest === '') throw invalidParameter('Name the artifact to delete in the URL: DELETE /api/2.0/mlflow-artifacts/artifacts/<path>.');
+    const path = artifactPathFromUrl(rest);
+    assertWritable(path);
+    const key = artifactKey(path);
+    const keys: string[] = [];
+    for await (const blob of workspace.blobs.list(`${key}/`)) keys.push(blob.key);
+    for (const found of keys) await workspace.blobs.delete(found);
+    await workspace.blobs.delete(key);
+    sendJson(res, 200, {});
+  }),
 ];

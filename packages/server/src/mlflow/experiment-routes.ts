@@ -1,10 +1,10 @@
 import { MlpError } from '@mlp/core';
+import { httpProblem, int64, invalidParameter, keyValue, message, repeated, string } from '@mlp/core/http';
 import { assertCreateExperiment, assertExperimentName, assertExperimentTag, type CreateExperimentInput } from '@mlp/tracking';
 import type { z } from 'zod';
-import { HttpError, invalidParameter } from '../http/http-error.js';
-import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
 import { experimentJson } from './mlflow-json.js';
-import { int64, keyValue, message, repeated, string, viewType } from './request-fields.js';
+import { viewType } from './run-fields.js';
+import { jsonRoute, type RouteContext, type TrackingRoute } from './tracking-route.js';
 
 /** MLflow's SEARCH_MAX_RESULTS_DEFAULT and _THRESHOLD. */
 export const searchMaxResultsDefault = 1000;
@@ -41,7 +41,7 @@ async function searchExperiments(input: z.output<typeof searchSchema>, { trackin
   return { experiments: page.items.map(experimentJson), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
 }
 
-export const experimentRoutes: Route[] = [
+export const experimentRoutes: TrackingRoute[] = [
   jsonRoute(
     'POST',
     'mlflow/experiments/create',
@@ -96,7 +96,7 @@ export const experimentRoutes: Route[] = [
         } catch (error) {
           // MLflow refuses renaming a deleted experiment with INVALID_STATE, which it sends as HTTP 500.
           if (MlpError.isInstance(error) && error.code === 'FAILED_PRECONDITION') {
-            throw new HttpError(500, 'INVALID_STATE', 'FAILED_PRECONDITION', error.message);
+            throw httpProblem('FAILED_PRECONDITION', error.message, { errorCode: 'INVALID_STATE' });
           }
           throw error;
         }

@@ -1,8 +1,7 @@
 import { MlpError } from '@mlp/core';
-import { invalidParameter } from '../http/http-error.js';
-import { jsonRoute } from '../http/route.js';
+import { invalidParameter, message, string } from '@mlp/core/http';
 import { pythonJsonDumps } from './python-json.js';
-import { message, string } from './request-fields.js';
+import { jsonRoute } from './tracking-route.js';
 
 /** The run tag MLflow appends each logged model's summary to (`MLFLOW_LOGGED_MODELS`). */
 export const loggedModelsTag = 'mlflow.log-model.history';

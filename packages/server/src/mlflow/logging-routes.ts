@@ -1,9 +1,8 @@
+import { double, int64, invalidParameter, JsonStream, keyValue, message, repeated, string } from '@mlp/core/http';
 import { assertDatasetInputs, assertInputTag, assertTrackingKey, type DatasetInput, type Metric, type TrackingPage } from '@mlp/tracking';
-import { invalidParameter } from '../http/http-error.js';
-import { JsonStream } from '../http/respond.js';
-import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
 import { datasetContextTag, metricJson } from './mlflow-json.js';
-import { double, int64, keyValue, message, repeated, runIdFields, runIdOf, string } from './request-fields.js';
+import { runIdFields, runIdOf } from './run-fields.js';
+import { jsonRoute, type RouteContext, type TrackingRoute } from './tracking-route.js';
 
 /** MLflow's log-batch limits (`mlflow/utils/validation.py`). */
 export const batchLimits = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
@@ -81,7 +80,7 @@ async function metricHistory(
   return new JsonStream(chunks());
 }
 
-export const loggingRoutes: Route[] = [
+export const loggingRoutes: TrackingRoute[] = [
   jsonRoute('POST', 'mlflow/runs/log-metric', 'write', message({ ...runIdFields, ...metricFields }), async (input, { tracking }) => {
     await tracking.logBatch(runIdOf(input), { metrics: [toMetric(input)] });
     return {};

@@ -47,5 +47,7 @@ export function runJson(run: Run) {
       tags: pairs(run.tags),
     },
     inputs: { dataset_inputs: run.inputs.map(datasetInputJson) },
+    // MLflow 3's RunOutputs: the logged models the run produced.
+    outputs: { model_outputs: (run.outputs ?? []).map((output) => ({ model_id: output.modelId, step: output.step })) },
   };
 }

@@ -1,11 +1,11 @@
+import { int64, invalidParameter, keyValue, message, repeated, string } from '@mlp/core/http';
 import { assertCreateRun, assertUpdateRun, type CreateRunInput, type UpdateRunInput } from '@mlp/tracking';
 import type { z } from 'zod';
-import { invalidParameter } from '../http/http-error.js';
-import { jsonRoute, type Route, type RouteContext } from '../http/route.js';
 import { checkMaxResults } from './experiment-routes.js';
 import { logModelRoute } from './log-model-route.js';
 import { runInfoJson, runJson } from './mlflow-json.js';
-import { int64, keyValue, message, repeated, runIdFields, runIdOf, runStatus, string, viewType } from './request-fields.js';
+import { runIdFields, runIdOf, runStatus, viewType } from './run-fields.js';
+import { jsonRoute, type RouteContext, type TrackingRoute } from './tracking-route.js';
 
 /** MLflow marks a nested run with this tag; mlp keeps the parent as a column too. */
 const parentRunTag = 'mlflow.parentRunId';
@@ -71,7 +71,7 @@ async function searchRuns(input: z.output<typeof searchSchema>, { tracking, sign
 
 const runId = message(runIdFields);
 
-export const runRoutes: Route[] = [
+export const runRoutes: TrackingRoute[] = [
   jsonRoute('POST', 'mlflow/runs/create', 'write', createSchema, async (input, { tracking }) => ({
     run: runJson(await tracking.createRun(createRunInput(input))),
   })),

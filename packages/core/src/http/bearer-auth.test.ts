@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createBearerAuth, requireScope } from './bearer-auth.js';
-import { HttpError } from './http-error.js';
+import { errorResponse } from './error-response.js';
 
 const statusOf = (action: () => unknown) => {
   try {
     action();
   } catch (error) {
-    return error instanceof HttpError ? error.status : -1;
+    return errorResponse(error, 'test').status;
   }
   return 200;
 };

@@ -1,5 +1,5 @@
-import { textProblem } from '@mlp/tracking';
-import { invalidParameter } from './http-error.js';
+import { textProblem } from '../text/text-problem.js';
+import { invalidParameter } from './http-problem.js';
 
 /** Where in the input the problem is, as MLflow names fields: `tags[1].value`. */
 function fieldName(path: readonly (string | number)[]): string {
@@ -30,7 +30,7 @@ function findProblem(value: unknown, path: (string | number)[]): string | undefi
 /**
  * Refuses a request whose strings hold NUL (PostgreSQL cannot store it) or lone surrogates (not
  * Unicode; stored they would silently become U+FFFD), in any field of any route: the same rule the
- * tracking SDK applies (`textProblem`). The input is depth-checked already, so recursion is bounded.
+ * SDKs apply (`textProblem`). The input is depth-checked already, so recursion is bounded.
  */
 export function assertCleanText(input: unknown): void {
   const problem = findProblem(input, []);

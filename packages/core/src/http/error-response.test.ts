@@ -1,12 +1,13 @@
-import { errorCodes, MlpError } from '@mlp/core';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from './http-error.js';
-import { mlflowErrorTable, toMlflowError } from './mlflow-errors.js';
+import { errorCodes } from '../errors/error-codes.js';
+import { MlpError } from '../errors/mlp-error.js';
+import { errorResponse, mlflowErrorTable } from './error-response.js';
+import { httpProblem } from './http-problem.js';
 
-describe('toMlflowError', () => {
+describe('errorResponse', () => {
   it('maps every mlp code to an MLflow code and status, keeping the mlp code', () => {
     for (const code of Object.keys(errorCodes) as (keyof typeof errorCodes)[]) {
-      const answer = toMlflowError(new MlpError(code, 'why'), 'r1');
+      const answer = errorResponse(new MlpError(code, 'why'), 'r1');
       expect(answer.status).toBe(mlflowErrorTable[code].status);
       expect(answer.body).toEqual({ error_code: mlflowErrorTable[code].errorCode, message: 'why', mlp_error_code: code });
     }
@@ -22,8 +23,12 @@ describe('toMlflowError', () => {
   });
 
   it('passes HTTP-layer errors through with their headers', () => {
-    const answer = toMlflowError(
-      new HttpError(413, 'REQUEST_LIMIT_EXCEEDED', 'INVALID_ARGUMENT', 'too big', { connection: 'close' }),
+    const answer = errorResponse(
+      httpProblem('INVALID_ARGUMENT', 'too big', {
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+        httpStatus: 413,
+        httpHeaders: { connection: 'close' },
+      }),
       'r1',
     );
     expect(answer).toEqual({
@@ -34,7 +39,7 @@ describe('toMlflowError', () => {
   });
 
   it('never echoes the text of an unexpected error', () => {
-    const answer = toMlflowError(new TypeError('password=hunter2'), 'req-42');
+    const answer = errorResponse(new TypeError('password=hunter2'), 'req-42');
     expect(answer.status).toBe(500);
     expect(answer.body.message).not.toContain('hunter2');
     expect(answer.body.message).toContain('req-42');

@@ -1,29 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger, Workspace } from '@mlp/core';
-import type { TrackingStore } from '@mlp/tracking';
-import { databaseProblem } from '../database-health.js';
+import type { Logger } from '../logger/logger.js';
 import { type createBearerAuth, requireScope } from './bearer-auth.js';
 import { assertCleanText } from './clean-text.js';
+import { errorResponse } from './error-response.js';
 import type { HostCheck } from './host-check.js';
-import { toMlflowError } from './mlflow-errors.js';
 import { queryObject } from './query-object.js';
 import { readJsonBody } from './read-json-body.js';
 import { JsonStream, sendJson, sendJsonStream } from './respond.js';
-import type { RouteContext } from './route.js';
-import type { createRouter } from './router.js';
-import { hideServerPaths, serverPathsOf } from './server-paths.js';
+import type { RequestContext, RouteMount } from './route.js';
+import { createRouter } from './router.js';
 
-export interface RequestHandlerOptions {
-  workspace: Workspace;
-  tracking: TrackingStore;
+export interface RequestHandlerOptions<S> {
+  /** Every package's routes, each under its prefixes. */
+  mounts: readonly RouteMount<S>[];
+  /** What the server hands every handler (stores, the workspace); merged into the request context. */
+  services: S;
   logger: Logger;
   auth: ReturnType<typeof createBearerAuth>;
-  router: ReturnType<typeof createRouter>;
-  maxBodyBytes: number;
   hostCheck: HostCheck;
-  /** The statement timeout of queries made for a request (searches). */
-  statementTimeoutMs: number;
+  /** The largest JSON body a route takes unless it sets its own `maxBodyBytes`. */
+  maxBodyBytes: number;
+  /** The last pass over an error message before it leaves (hides the server's folders). */
+  redact?: (message: string) => string;
 }
 
 const maxLoggedUrl = 1000;
@@ -34,10 +33,15 @@ function splitTarget(target: string): [path: string, query: string] {
   return mark === -1 ? [target, ''] : [target.slice(0, mark), target.slice(mark + 1)];
 }
 
-/** Runs one request: host check, auth, routing, input, handler, MLflow error body; logs it once it ends. */
-export function createRequestHandler(options: RequestHandlerOptions) {
-  const { workspace, tracking, logger, auth, router, maxBodyBytes, hostCheck, statementTimeoutMs } = options;
-  const serverPaths = serverPathsOf(workspace);
+/**
+ * The one HTTP layer: host and Origin check, bearer auth and the route's scope, routing with path
+ * parameters, body limit and JSON checks, zod input, the handler, one error path; logs each request
+ * once it ends. A package adds routes (`RouteMount`), never a handler of its own.
+ */
+export function createRequestHandler<S extends object>(options: RequestHandlerOptions<S>) {
+  const { services, logger, auth, hostCheck, maxBodyBytes } = options;
+  const redact = options.redact ?? ((message: string) => message);
+  const router = createRouter(options.mounts);
 
   async function run(
     req: IncomingMessage,
@@ -48,34 +52,32 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     principal: { tokenId?: string | undefined },
     signal: AbortSignal,
   ) {
-    // Before anything else, /health included: a rebinding page must learn nothing.
-    hostCheck.check(req.method ?? 'GET', req.headers);
-    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const problem = await databaseProblem(workspace.db);
-      res.writeHead(problem ? 503 : 200, { 'content-type': 'text/plain' });
-      res.end(problem ? `UNAVAILABLE: ${problem}` : 'OK');
-      return;
+    // Before anything else, health probes included: a rebinding page must learn nothing.
+    const method = req.method ?? 'GET';
+    hostCheck.check(method, req.headers);
+    const { route, params } = router.match(method, path);
+    if (route.scope !== 'public') {
+      const authenticated = auth.authenticate(req.headers);
+      principal.tokenId = authenticated.tokenId;
+      requireScope(authenticated, route.scope, `${route.method} /${route.path}`);
     }
-    const authenticated = auth.authenticate(req.headers);
-    principal.tokenId = authenticated.tokenId;
-    const { route, rest } = router.match(req.method ?? 'GET', path);
-    requireScope(authenticated, route.scope, `${route.method} /${route.path}`);
-    const context: RouteContext = {
-      workspace,
-      tracking,
-      logger,
+    const context: S & RequestContext = {
+      ...services,
       requestId,
-      ...(authenticated.tokenId ? { tokenId: authenticated.tokenId } : {}),
+      ...(principal.tokenId ? { tokenId: principal.tokenId } : {}),
       signal,
-      statementTimeoutMs,
+      logger,
+      params,
     };
     if (route.kind === 'raw') {
-      await route.handle(req, res, context, rest, query);
+      await route.handle(req, res, context, query);
       return;
     }
-    const input = route.method === 'GET' ? queryObject(query) : await readJsonBody(req, maxBodyBytes);
+    const input = route.method === 'GET' ? queryObject(query) : await readJsonBody(req, route.maxBodyBytes ?? maxBodyBytes);
     assertCleanText(input);
-    const result = await route.handle(input, context);
+    // Path parameters are part of the request message (MLflow's `logged-models/{model_id}`).
+    const withParams = Object.keys(params).length > 0 && isRecord(input) ? { ...input, ...params } : input;
+    const result = await route.handle(withParams, context);
     if (result instanceof JsonStream) await sendJsonStream(res, result);
     else sendJson(res, 200, result);
   }
@@ -108,8 +110,8 @@ export function createRequestHandler(options: RequestHandlerOptions) {
       if (!res.writableFinished) abandoned.abort();
     });
     run(req, res, requestId, path, query, principal, abandoned.signal).catch((error: unknown) => {
-      const answer = toMlflowError(error, requestId);
-      answer.body.message = hideServerPaths(answer.body.message, serverPaths);
+      const answer = errorResponse(error, requestId);
+      answer.body.message = redact(answer.body.message);
       if (answer.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');
       if (res.headersSent) {
         // Too late for an error body (a download failed midway): cut the connection so the client sees it.
@@ -122,3 +124,5 @@ export function createRequestHandler(options: RequestHandlerOptions) {
     });
   };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

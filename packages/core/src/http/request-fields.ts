@@ -1,6 +1,5 @@
-import type { RunStatus, ViewType } from '@mlp/tracking';
 import { z } from 'zod';
-import { invalidParameter } from '../http/http-error.js';
+import { invalidParameter } from './http-problem.js';
 
 /**
  * Field types of MLflow's request messages, parsed as protobuf's JSON mapping does: int64 as a number
@@ -58,10 +57,10 @@ export const double = leaf('a number', (value) => {
 });
 
 /**
- * An enum by name or by its number in MLflow's proto (RunStatus, ViewType, both numbered from 1).
- * A Map, not an object literal, so a value such as "constructor" finds nothing.
+ * An enum by name or by its number in the proto, names given in proto order numbered from 1 (MLflow's
+ * RunStatus, ViewType). A Map, not an object literal, so a value such as "constructor" finds nothing.
  */
-function enumeration<T extends string>(names: readonly T[]) {
+export function enumeration<T extends string>(names: readonly T[]) {
   const byText = new Map<string, T>();
   names.forEach((name, index) => {
     byText.set(name, name);
@@ -71,10 +70,6 @@ function enumeration<T extends string>(names: readonly T[]) {
     typeof value === 'string' || typeof value === 'number' ? byText.get(String(value)) : undefined,
   );
 }
-
-// In proto order: the position gives the enum number.
-export const runStatus = enumeration<RunStatus>(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
-export const viewType = enumeration<ViewType>(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
 
 /** A repeated field: a single query-string value counts as a list of one; absent is empty. */
 export function repeated<T extends z.ZodType>(item: T) {
@@ -91,7 +86,8 @@ export function message<T extends z.ZodRawShape>(shape: T) {
 /** A key-value pair (RunTag, ExperimentTag, Param): key required, value may be empty. */
 export const keyValue = message({ key: string.required(), value: string.optional() });
 
-const hint = ' See the API docs for more information about request parameters.';
+/** MLflow's tail to every request-validation message. */
+export const requestHint = ' See the API docs for more information about request parameters.';
 
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -106,16 +102,7 @@ export function parseRequest<T extends z.ZodType>(schema: T, input: unknown): z.
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const where = pathText(issue.path);
-  if (issue.message === MISSING) throw invalidParameter(`Missing value for required parameter '${where}'.${hint}`);
-  if (where === '') throw invalidParameter(`Invalid request: ${issue.message}.${hint}`);
-  throw invalidParameter(`Invalid value for parameter '${where}': ${issue.message}.${hint}`);
+  if (issue.message === MISSING) throw invalidParameter(`Missing value for required parameter '${where}'.${requestHint}`);
+  if (where === '') throw invalidParameter(`Invalid request: ${issue.message}.${requestHint}`);
+  throw invalidParameter(`Invalid value for parameter '${where}': ${issue.message}.${requestHint}`);
 }
-
-/** The run id of a request that has MLflow's deprecated `run_uuid` alongside `run_id`. */
-export function runIdOf(input: { run_id?: string | undefined; run_uuid?: string | undefined }): string {
-  const runId = input.run_id || input.run_uuid;
-  if (!runId) throw invalidParameter(`Missing value for required parameter 'run_id'.${hint}`);
-  return runId;
-}
-
-export const runIdFields = { run_id: string.optional(), run_uuid: string.optional() };

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from './error-response.js';
 import { createHostCheck } from './host-check.js';
-import { HttpError } from './http-error.js';
 
 const statusOf = (check: ReturnType<typeof createHostCheck>, method: string, headers: Record<string, string>) => {
   try {
     check.check(method, headers);
     return 200;
   } catch (error) {
-    return error instanceof HttpError ? error.status : -1;
+    return errorResponse(error, 'test').status;
   }
 };
 

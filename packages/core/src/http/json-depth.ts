@@ -1,4 +1,4 @@
-import { invalidParameter } from './http-error.js';
+import { invalidParameter } from './http-problem.js';
 
 /** How deep JSON bodies may nest. MLflow's messages need 5 levels; a few more leave room for values. */
 export const maxJsonDepth = 100;

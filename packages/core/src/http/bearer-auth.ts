@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from './http-error.js';
+import { httpProblem } from './http-problem.js';
 
 export type Scope = 'read' | 'write';
 
-export interface ServerToken {
+export interface BearerToken {
   token: string;
   scopes: readonly Scope[];
 }
@@ -17,14 +17,14 @@ export interface Principal {
 }
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
-const challenge = { 'www-authenticate': 'Bearer realm="mlp"' };
+const challenge = { httpHeaders: { 'www-authenticate': 'Bearer realm="mlp"' } };
 
 /**
  * Checks `Authorization: Bearer <token>` against the configured tokens. Without configured tokens
  * every request may read and write. Tokens are compared as SHA-256 digests with timingSafeEqual, so
  * neither their content nor their length leaks through timing.
  */
-export function createBearerAuth(tokens: readonly ServerToken[] | undefined) {
+export function createBearerAuth(tokens: readonly BearerToken[] | undefined) {
   const known = (tokens ?? []).map((entry) => ({ hash: digest(entry.token), scopes: new Set(entry.scopes) }));
 
   return {
@@ -34,9 +34,7 @@ export function createBearerAuth(tokens: readonly ServerToken[] | undefined) {
       const header = headers.authorization;
       const match = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
       if (!match?.[1]) {
-        throw new HttpError(
-          401,
-          'UNAUTHENTICATED',
+        throw httpProblem(
           'UNAUTHENTICATED',
           'This server needs a bearer token: send "Authorization: Bearer <token>" (MLFLOW_TRACKING_TOKEN for MLflow clients).',
           challenge,
@@ -46,8 +44,7 @@ export function createBearerAuth(tokens: readonly ServerToken[] | undefined) {
       // Compare against every token, without stopping early, so timing does not say which one matched.
       let found: (typeof known)[number] | undefined;
       for (const entry of known) if (timingSafeEqual(entry.hash, presented) && !found) found = entry;
-      if (!found)
-        throw new HttpError(401, 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'The bearer token is not valid for this server.', challenge);
+      if (!found) throw httpProblem('UNAUTHENTICATED', 'The bearer token is not valid for this server.', challenge);
       return { scopes: found.scopes, tokenId: presented.subarray(0, 4).toString('hex') };
     },
   };
@@ -55,9 +52,7 @@ export function createBearerAuth(tokens: readonly ServerToken[] | undefined) {
 
 export function requireScope(principal: Principal, scope: Scope, what: string): void {
   if (!principal.scopes.has(scope)) {
-    throw new HttpError(
-      403,
-      'PERMISSION_DENIED',
+    throw httpProblem(
       'PERMISSION_DENIED',
       `${what} needs a token with the '${scope}' scope; this token has ${[...principal.scopes].join(', ')}.`,
     );

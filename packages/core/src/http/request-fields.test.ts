@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../http/http-error.js';
-import { double, int64, keyValue, message, parseRequest, repeated, runIdOf, runStatus, string, viewType } from './request-fields.js';
+import { MlpError } from '../errors/mlp-error.js';
+import { double, enumeration, int64, keyValue, message, parseRequest, repeated, string } from './request-fields.js';
+
+const runStatus = enumeration(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
+const viewType = enumeration(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
 
 const messageOf = (action: () => unknown): string => {
   try {
     action();
   } catch (error) {
-    if (error instanceof HttpError) return error.message;
+    if (MlpError.isInstance(error)) return error.message;
     throw error;
   }
   return 'no error';
 };
 
-describe('MLflow request fields', () => {
+describe('request fields (protobuf JSON mapping)', () => {
   it('reads int64 from numbers and digit strings, refusing fractions and unsafe integers', () => {
     const schema = message({ t: int64.required() });
     expect(parseRequest(schema, { t: 1_700_000_000_000 }).t).toBe(1_700_000_000_000);
@@ -54,11 +57,5 @@ describe('MLflow request fields', () => {
     const schema = message({ ids: repeated(string.required()) });
     expect(parseRequest(schema, { ids: '1', other: 'x' })).toEqual({ ids: ['1'] });
     expect(parseRequest(schema, {})).toEqual({ ids: [] });
-  });
-
-  it("prefers run_id and falls back to MLflow's deprecated run_uuid", () => {
-    expect(runIdOf({ run_id: 'a', run_uuid: 'b' })).toBe('a');
-    expect(runIdOf({ run_uuid: 'b' })).toBe('b');
-    expect(messageOf(() => runIdOf({}))).toMatch(/'run_id'/);
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { HttpError } from './http-error.js';
+import { httpProblem } from './http-problem.js';
 
 /**
  * Which Host (and Origin) names this server answers to. A DNS-rebinding page reaches a loopback
@@ -63,9 +63,7 @@ export function createHostCheck(listenHost: string, allowedHosts: readonly strin
       const host = headers.host;
       // HTTP/1.0 may leave Host out; browsers never do, so there is nothing to rebind.
       if (host !== undefined && !allowed(hostName(host))) {
-        throw new HttpError(
-          403,
-          'PERMISSION_DENIED',
+        throw httpProblem(
           'PERMISSION_DENIED',
           `This server does not answer to the host name ${JSON.stringify(host)} (it listens on ${listenHost}), which protects it from DNS rebinding. If you reach it by that name, ${how}.`,
         );
@@ -79,9 +77,7 @@ export function createHostCheck(listenHost: string, allowedHosts: readonly strin
         originHost = undefined;
       }
       if (originHost === undefined || !allowed(hostName(originHost))) {
-        throw new HttpError(
-          403,
-          'PERMISSION_DENIED',
+        throw httpProblem(
           'PERMISSION_DENIED',
           `Requests that write are not taken from pages of another site (Origin ${JSON.stringify(origin)}). To allow a web app at that origin, ${how}.`,
         );

@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError, invalidParameter } from './http-error.js';
+import type { MlpError } from '../errors/mlp-error.js';
+import { httpProblem, invalidParameter } from './http-problem.js';
 import { assertJsonDepth } from './json-depth.js';
 
-function tooLarge(limit: number): HttpError {
-  return new HttpError(
-    413,
-    'REQUEST_LIMIT_EXCEEDED',
+function tooLarge(limit: number): MlpError {
+  return httpProblem(
     'INVALID_ARGUMENT',
     `The request body is larger than the server's limit of ${limit} bytes. Send less per request (log-batch takes at most 1000 metrics).`,
     // The rest of the body is never read: closing the connection is cheaper than draining it.
-    { connection: 'close' },
+    { errorCode: 'REQUEST_LIMIT_EXCEEDED', httpStatus: 413, httpHeaders: { connection: 'close' } },
   );
 }
 
@@ -69,6 +68,10 @@ function decodeUtf8(bytes: Buffer): string {
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
+    // MLflow's client sends a DELETE such as `logged-models/{model_id}/tags/{tag_key}` with no body and
+    // no type; MLflow checks the type on POST and PUT only, and forms cannot send DELETE or PATCH.
+    const bodiless = (req.headers['content-length'] ?? '0') === '0' && req.headers['transfer-encoding'] === undefined;
+    if (type === '' && bodiless && req.method !== 'POST' && req.method !== 'PUT') return {};
     throw invalidParameter(`Bad Request. Content-Type must be application/json, got ${type ? `'${type}'` : 'none'}.`);
   }
   const declared = Number(req.headers['content-length']);
