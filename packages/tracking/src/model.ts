@@ -23,6 +23,11 @@ export interface Metric {
   value: number;
   timestamp: number;
   step: number;
+  /** When logging: also link the point to this logged model (MLflow 3's Metric.model_id). Not read back on run metrics. */
+  modelId?: string;
+  /** The dataset a model-linked point was measured on. */
+  datasetName?: string;
+  datasetDigest?: string;
 }
 
 export interface Param {
@@ -79,8 +84,6 @@ export type LoggedModelStatus = (typeof loggedModelStatuses)[number];
 /** A metric point linked to a logged model, with the run that logged it and the dataset it was measured on. */
 export interface LoggedModelMetric extends Metric {
   runId: string;
-  datasetName?: string;
-  datasetDigest?: string;
 }
 
 /** MLflow 3's LoggedModel: a model with its own id and artifact location, apart from any run. */

@@ -148,7 +148,15 @@ export function parseRun(value: unknown): Run {
 }
 
 export function metricJson(metric: Metric) {
-  return { key: metric.key, value: doubleJson(metric.value), timestamp: metric.timestamp, step: metric.step };
+  return {
+    key: metric.key,
+    value: doubleJson(metric.value),
+    timestamp: metric.timestamp,
+    step: metric.step,
+    ...(metric.modelId === undefined ? {} : { model_id: metric.modelId }),
+    ...(metric.datasetName === undefined ? {} : { dataset_name: metric.datasetName }),
+    ...(metric.datasetDigest === undefined ? {} : { dataset_digest: metric.datasetDigest }),
+  };
 }
 
 export function datasetInputJson(input: DatasetInput) {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { assertLogBatch } from '../validate-names.js';
 import { copyPointsIn } from './metric-points-copy.js';
+import { linkModelMetrics } from './sql-model-metrics.js';
 import { type TransactionOptions, withTransaction } from './sql-transaction.js';
 import type { BatchLimits, LogBatchInput } from './tracking-store.js';
 
@@ -34,7 +35,10 @@ export async function logBatch(
         const renamed = tags.find((tag) => tag.key === systemTags.runName);
         if (renamed) await client.query('update tracking_runs set name = $2 where run_id = $1', [runId, renamed.value]);
       }
-      if (metrics.length > 0) await writeMetrics(client, runId, metrics);
+      if (metrics.length > 0) {
+        const unlogged = await linkModelMetrics(client, runId, metrics);
+        if (unlogged.length > 0) await writeMetrics(client, runId, unlogged);
+      }
     },
     durability,
   );

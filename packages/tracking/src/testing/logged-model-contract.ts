@@ -119,6 +119,42 @@ export function describeLoggedModels(store: () => TrackingStore): void {
       expect((await store().getRun(run.runId)).outputs).toHaveLength(2);
     });
 
+    it('links metric points logged for a model, and the run keeps one copy of each point', async () => {
+      const run = await store().createRun({ experimentId });
+      const model = await store().createLoggedModel({ experimentId, sourceRunId: run.runId });
+      const { modelId } = model;
+      await store().logBatch(run.runId, { metrics: [{ key: 'acc', value: 0.9, timestamp: 1000, step: 1 }] });
+      // What MLflow's log_model sends: the run's points at the model's step again, bound to the model.
+      const linked = [
+        { key: 'acc', value: 0.9, timestamp: 1000, step: 1, modelId },
+        { key: 'loss', value: 0.25, timestamp: 1000, step: 1, modelId, datasetName: 'test', datasetDigest: 'abc' },
+      ];
+      await store().logBatch(run.runId, { metrics: linked });
+      await store().logBatch(run.runId, { metrics: linked });
+      expect((await store().getMetricHistory(run.runId, 'acc')).items).toHaveLength(1);
+      expect((await store().getMetricHistory(run.runId, 'loss')).items).toHaveLength(1);
+      expect((await store().getLoggedModel(modelId)).metrics).toEqual([
+        { key: 'acc', value: 0.9, timestamp: 1000, step: 1, runId: run.runId },
+        { key: 'loss', value: 0.25, timestamp: 1000, step: 1, runId: run.runId, datasetName: 'test', datasetDigest: 'abc' },
+      ]);
+
+      const absent = [
+        { key: 'other', value: 1, timestamp: 1, step: 0 },
+        { key: 'x', value: 1, timestamp: 1, step: 0, modelId: absentModel },
+      ];
+      expect(await codeOf(store().logBatch(run.runId, { metrics: absent }))).toBe('NOT_FOUND');
+      expect((await store().getRun(run.runId)).metrics.other).toBeUndefined();
+
+      const found = (filter: string, datasets?: { datasetName: string }[]) =>
+        store()
+          .searchLoggedModels({ experimentIds: [experimentId], filter, ...(datasets ? { datasets } : {}) })
+          .then((page) => page.items.map((item) => item.modelId));
+      expect(await found('metrics.acc > 0.5')).toEqual([modelId]);
+      expect(await found('metrics.acc > 0.95')).toEqual([]);
+      expect(await found('metrics.loss < 1', [{ datasetName: 'test' }])).toEqual([modelId]);
+      expect(await found('metrics.loss < 1', [{ datasetName: 'train' }])).toEqual([]);
+    });
+
     describe('search', () => {
       let searchExperiment: string;
       const models: LoggedModel[] = [];
