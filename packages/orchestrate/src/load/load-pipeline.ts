@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MlpError, sha256Hex } from '@mlp/core';
-import { isPipeline, type Pipeline } from '../pipeline/define-pipeline.js';
+import { isPipeline, type PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { PipelineRef } from '../pipeline/pipeline-types.js';
 
 export interface LoadedPipeline {
-  pipeline: Pipeline;
+  pipeline: PipelineDefinition;
   ref: PipelineRef;
 }
 
 const loaded = new Map<string, Promise<LoadedPipeline>>();
+/** Pipelines in this process's memory by name and source hash: tasks run in-process use them as they are. */
+const remembered = new Map<string, PipelineDefinition>();
 
 /**
  * Loads a pipeline module (its default export) by path: `.ts` through tsx, without a build step;
@@ -48,9 +50,14 @@ export async function loadPipeline(modulePath: string, baseDir: string, expected
   return entry;
 }
 
-/** Registers an already-imported pipeline as loaded from `modulePath`, so tasks of its runs skip the import. */
-export function rememberPipeline(pipeline: Pipeline, ref: PipelineRef, baseDir: string): void {
-  loaded.set(`${path.resolve(baseDir, ref.modulePath)}\0${ref.sourceHash}`, Promise.resolve({ pipeline, ref }));
+/** Keeps a pipeline this process started a run of, so its in-process tasks use it without loading its module. */
+export function rememberPipeline(pipeline: PipelineDefinition, ref: PipelineRef): void {
+  remembered.set(`${ref.name}\0${ref.sourceHash}`, pipeline);
+}
+
+/** The pipeline of `ref` if this process has it in memory. */
+export function findRememberedPipeline(ref: PipelineRef): PipelineDefinition | undefined {
+  return remembered.get(`${ref.name}\0${ref.sourceHash}`);
 }
 
 /** The ref of a module path: relative to `baseDir` when inside it. */
@@ -75,7 +82,9 @@ async function importPipeline(absolute: string, modulePath: string, sourceHash: 
       `the module '${modulePath}' has no pipeline as its default export; end it with \`export default definePipeline(...).step(...)\`.`,
     );
   pipeline.validate();
-  return { pipeline, ref: { name: pipeline.name, modulePath: relativeModulePath(absolute, baseDir), sourceHash } };
+  const ref = { name: pipeline.name, modulePath: relativeModulePath(absolute, baseDir), sourceHash };
+  rememberPipeline(pipeline, ref);
+  return { pipeline, ref };
 }
 
 async function importTypeScript(absolute: string): Promise<Record<string, unknown>> {

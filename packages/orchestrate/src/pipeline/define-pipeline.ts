@@ -33,11 +33,26 @@ export type StepInputs<Outputs, Needs extends readonly string[], Rule extends Tr
 type ItemOf<List> = List extends readonly (infer Item)[] ? Item : never;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
+/** A pipeline as the engine sees it, whatever its types: what runs, loaders and executors take. */
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly params: z.ZodType;
+  readonly schedule: PipelineSchedule | undefined;
+  readonly triggers: readonly PipelineTrigger[] | undefined;
+  readonly description: string | undefined;
+  readonly concurrency: number | undefined;
+  readonly pools: Readonly<Record<string, number>>;
+  readonly steps: readonly StepDefinition[];
+  parseParams(input: unknown): unknown;
+  validate(): void;
+}
+
 /**
  * A pipeline: typed params and steps. Each `step`/`map` call returns a new pipeline whose outputs
  * include the new step's, so a later step's `needs` and inputs are checked and inferred.
  */
-export interface Pipeline<Params extends z.ZodType = z.ZodType, Outputs extends Record<string, unknown> = Record<string, unknown>> {
+export interface Pipeline<Params extends z.ZodType = z.ZodType, Outputs extends Record<string, unknown> = Record<string, unknown>>
+  extends PipelineDefinition {
   readonly name: string;
   readonly params: Params;
   readonly schedule: PipelineSchedule | undefined;
@@ -85,9 +100,9 @@ export interface Pipeline<Params extends z.ZodType = z.ZodType, Outputs extends 
 }
 
 /** The step output types of a pipeline: `PipelineOutputs<typeof pipeline>['train']`. */
-export type PipelineOutputs<P> = P extends Pipeline<z.ZodType, infer Outputs> ? Outputs : never;
+export type PipelineOutputs<P> = P extends { readonly outputs?: infer Outputs } ? NonNullable<Outputs> : never;
 /** The params type of a pipeline (after parsing). */
-export type PipelineParams<P> = P extends Pipeline<infer Params> ? z.output<Params> : never;
+export type PipelineParams<P> = P extends { readonly params: infer Params extends z.ZodType } ? z.output<Params> : never;
 
 /**
  * Starts a pipeline definition:
@@ -105,7 +120,7 @@ export function definePipeline<Params extends z.ZodType = z.ZodObject<Record<str
 }
 
 /** Whether a value is a pipeline built by `definePipeline` (works across copies of this package). */
-export function isPipeline(value: unknown): value is Pipeline {
+export function isPipeline(value: unknown): value is PipelineDefinition {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PIPELINE_MARKER] === true;
 }
 
@@ -149,6 +164,12 @@ function buildPipeline(name: string, params: z.ZodType, options: PipelineOptions
     },
     validate() {
       validatePipelineGraph(name, steps);
+      for (const step of steps)
+        if (step.pool !== undefined && options.pools?.[step.pool] === undefined)
+          throw new MlpError(
+            'INVALID_ARGUMENT',
+            `step '${step.name}' of pipeline '${name}' uses pool '${step.pool}', which has no limit: declare it with definePipeline('${name}', { pools: { ${step.pool}: 2 } }).`,
+          );
     },
   };
   return pipeline as unknown as Pipeline;

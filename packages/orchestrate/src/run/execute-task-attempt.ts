@@ -1,17 +1,23 @@
 import { MlpError, type Workspace } from '@mlp/core';
+import { sql } from 'drizzle-orm';
 import type { TaskAssignment, TaskOutcome } from '../executor/executor.js';
-import type { Pipeline } from '../pipeline/define-pipeline.js';
+import { loadPipeline } from '../load/load-pipeline.js';
+import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
+import type { StepDefinition } from '../pipeline/pipeline-types.js';
+import { encodeOutput, outputBlobKey, prepareOutput, readStepOutputs } from '../store/output-store.js';
+import { createTaskLogger } from './task-logger.js';
 
 export interface ExecuteTaskOptions {
   /** The pipeline already in memory (the in-process executor): skips loading its module. */
-  pipeline?: Pipeline;
+  pipeline?: PipelineDefinition;
 }
 
 /**
  * Runs one attempt of one task, in whatever process calls it (in-process, a child process, a queue
  * worker, a Kubernetes Job): loads the pipeline module (checking its source hash), reads the step's
  * inputs and params from the store, runs the step, and writes its output, logs and the attempt's
- * result, fenced by the attempt number so a superseded attempt writes nothing.
+ * result, fenced by the attempt number so a superseded attempt writes nothing. When `signal` aborts
+ * the attempt is left for the engine to end (cancelled, or failed on a timeout) and `cancelled` is returned.
  */
 export async function executeTaskAttempt(
   workspace: Workspace,
@@ -19,9 +25,132 @@ export async function executeTaskAttempt(
   signal: AbortSignal,
   options: ExecuteTaskOptions = {},
 ): Promise<TaskOutcome> {
-  void workspace;
-  void assignment;
-  void signal;
-  void options;
-  throw new MlpError('INTERNAL', 'not yet');
+  const log = createTaskLogger(workspace.db, { runId: assignment.runId, taskId: assignment.taskId, attempt: assignment.attempt }, workspace.logger);
+  const mapIndex = assignment.mapIndex ?? -1;
+  let step: StepDefinition | undefined;
+  try {
+    const pipeline =
+      options.pipeline ?? (await loadPipeline(assignment.pipeline.modulePath, workspace.config.dir, assignment.pipeline.sourceHash)).pipeline;
+    step = pipeline.steps.find((candidate) => candidate.name === assignment.step);
+    if (!step) throw new MlpError('NOT_FOUND', `pipeline '${pipeline.name}' has no step '${assignment.step}' (its module changed?).`);
+    const { params, inputs, item } = await readTaskInputs(workspace, assignment, pipeline, step, mapIndex);
+    if (signal.aborted) return { status: 'cancelled' };
+    const context = {
+      workspace,
+      params,
+      logger: log.logger,
+      signal,
+      attempt: assignment.attempt,
+      runId: assignment.runId,
+      step: step.name,
+      mapIndex: mapIndex < 0 ? undefined : mapIndex,
+    };
+    const value = await untilAborted(Promise.resolve().then(() => step!.run(context, inputs, item)), signal);
+    if (value === ABORTED) {
+      await log.flush().catch(() => undefined);
+      return { status: 'cancelled' };
+    }
+    const where = mapIndex < 0 ? `step '${step.name}'` : `step '${step.name}' (item ${mapIndex})`;
+    const encoded = encodeOutput(value, where);
+    const prepared = await prepareOutput(workspace, encoded, outputBlobKey(assignment.runId, step.name, mapIndex, assignment.attempt));
+    const now = Date.now();
+    await workspace.db.transaction(async (tx) => {
+      const ended = await tx.execute(sql`update orchestrate_attempts a set status = 'succeeded', ended_time = ${now}
+        from orchestrate_tasks t
+        where a.task_id = ${assignment.taskId} and a.attempt = ${assignment.attempt} and a.status = 'running'
+          and t.task_id = a.task_id and t.fence = ${assignment.attempt}
+        returning a.task_id`);
+      if (ended.rows.length === 0) throw superseded(assignment);
+      await tx.execute(sql`insert into orchestrate_outputs (task_id, run_id, kind, value, blob_key, size, cache_key, created_time)
+        select ${assignment.taskId}, ${assignment.runId}, ${prepared.kind}, ${prepared.value}::jsonb, ${prepared.blobKey}, ${prepared.size}, t.cache_key, ${now}
+          from orchestrate_tasks t where t.task_id = ${assignment.taskId}
+        on conflict (task_id) do update set kind = excluded.kind, value = excluded.value, blob_key = excluded.blob_key, size = excluded.size,
+          cache_key = excluded.cache_key, created_time = excluded.created_time`);
+      await log.flush(tx);
+    });
+    return { status: 'succeeded' };
+  } catch (thrown) {
+    if (signal.aborted) {
+      await log.flush().catch(() => undefined);
+      return { status: 'cancelled' };
+    }
+    const error = describeError(thrown);
+    log.logger.error(error.message);
+    await recordFailure(workspace, assignment, error, log.flush).catch((recordError) =>
+      workspace.logger.warn({ err: recordError, task: assignment.taskId }, 'could not record the failed attempt'),
+    );
+    return { status: 'failed', error };
+  }
+}
+
+async function readTaskInputs(workspace: Workspace, assignment: TaskAssignment, pipeline: PipelineDefinition, step: StepDefinition, mapIndex: number) {
+  const mapSteps = new Set(pipeline.steps.filter((candidate) => candidate.kind === 'map').map((candidate) => candidate.name));
+  const [runRows, inputs] = await Promise.all([
+    workspace.db.query<{ params: unknown }>('select params from orchestrate_runs where run_id = $1', [assignment.runId]),
+    readStepOutputs(workspace, assignment.runId, step.needs, mapSteps),
+  ]);
+  if (!runRows[0]) throw new MlpError('NOT_FOUND', `no pipeline run '${assignment.runId}'.`);
+  let item: unknown;
+  if (step.kind === 'map' && step.over !== undefined) {
+    const list = inputs[step.over];
+    if (!Array.isArray(list) || mapIndex < 0 || mapIndex >= list.length)
+      throw new MlpError('FAILED_PRECONDITION', `item ${mapIndex} of map step '${step.name}' is not in the output of '${step.over}'.`);
+    item = list[mapIndex];
+  }
+  return { params: runRows[0].params, inputs, item };
+}
+
+async function recordFailure(
+  workspace: Workspace,
+  assignment: TaskAssignment,
+  error: { message: string; stack?: string; code?: string },
+  flush: (tx?: Parameters<Parameters<Workspace['db']['transaction']>[0]>[0]) => Promise<void>,
+): Promise<void> {
+  await workspace.db.transaction(async (tx) => {
+    await tx.execute(sql`update orchestrate_attempts a set status = 'failed', error = ${JSON.stringify(error)}::jsonb, ended_time = ${Date.now()}
+      from orchestrate_tasks t
+      where a.task_id = ${assignment.taskId} and a.attempt = ${assignment.attempt} and a.status = 'running'
+        and t.task_id = a.task_id and t.fence = ${assignment.attempt}`);
+    await flush(tx);
+  });
+}
+
+const ABORTED = Symbol('aborted');
+
+/** Resolves with the work's value, or ABORTED as soon as `signal` aborts (an in-process step cannot be killed). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function superseded(assignment: TaskAssignment): MlpError {
+  return new MlpError(
+    'CONFLICT',
+    `attempt ${assignment.attempt} of task '${assignment.taskId}' was superseded (another attempt took it over); its result is discarded.`,
+  );
+}
+
+/** The error as stored on the attempt: message, stack and, for an MlpError, its code. */
+export function describeError(thrown: unknown): { message: string; stack?: string; code?: string } {
+  if (thrown instanceof Error) {
+    return {
+      message: thrown.message || thrown.name,
+      ...(thrown.stack ? { stack: thrown.stack } : {}),
+      ...(MlpError.isInstance(thrown) ? { code: thrown.code } : {}),
+    };
+  }
+  return { message: String(thrown) };
 }

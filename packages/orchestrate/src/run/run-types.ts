@@ -20,6 +20,13 @@ export interface StartPipelineRunOptions {
   executor?: TaskExecutor;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
+  /**
+   * The module a pipeline object was loaded from, so child processes and other machines can load it;
+   * without it a pipeline defined in memory runs its tasks in this process only.
+   */
+  modulePath?: string;
+  /** How long this engine's claim on the run lasts without a heartbeat (default 30 s): another engine resumes it after. */
+  leaseMs?: number;
 }
 
 export interface TaskSummary {

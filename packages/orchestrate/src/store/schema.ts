@@ -67,6 +67,8 @@ export const tasks = pgTable(
       .references(() => runs.runId, { onDelete: 'cascade' }),
     step: text('step').notNull(),
     mapIndex: integer('map_index').notNull().default(-1),
+    /** The step's place in the pipeline's definition order, for display. */
+    position: integer('position').notNull().default(0),
     status: text('status').notNull(),
     /** Attempts started so far. */
     attempts: integer('attempts').notNull().default(0),

@@ -1,9 +1,49 @@
-import { MlpError } from '@mlp/core';
-import type { ExecutorPlugin } from '../executor.js';
+import type { Workspace } from '@mlp/core';
+import { type ExecuteTaskOptions, executeTaskAttempt } from '../../run/execute-task-attempt.js';
+import { findRememberedPipeline } from '../../load/load-pipeline.js';
+import type { ExecutorPlugin, TaskAssignment, TaskExecutor, TaskOutcome } from '../executor.js';
+import { runInChildProcess } from './child-process.js';
+
+export interface LocalExecutorOptions {
+  /** How long a child process gets after SIGTERM before SIGKILL (timeout, cancel). */
+  killGraceMs?: number;
+}
+
+/**
+ * The default executor: an attempt runs in this process, or in a child process of its own when its
+ * step asks (`process: 'child'`), which a timeout or cancel can kill. Parallelism is the engine's
+ * (the run's concurrency, up to the cores by default).
+ */
+export function createLocalExecutor(workspace: Workspace, options: LocalExecutorOptions = {}): TaskExecutor {
+  const children = new Set<Promise<unknown>>();
+  return {
+    name: 'local',
+    async execute(task: TaskAssignment, signal: AbortSignal): Promise<TaskOutcome> {
+      const remembered = findRememberedPipeline(task.pipeline);
+      const step = remembered?.steps.find((candidate) => candidate.name === task.step);
+      if (step?.process === 'child' || (!remembered && task.pipeline.modulePath !== '' && (await stepWantsChild(workspace, task)))) {
+        const child = runInChildProcess(workspace, task, signal, options.killGraceMs ?? 2_000);
+        children.add(child);
+        return child.finally(() => children.delete(child));
+      }
+      const executeOptions: ExecuteTaskOptions = remembered ? { pipeline: remembered } : {};
+      return executeTaskAttempt(workspace, task, signal, executeOptions);
+    },
+    async close() {
+      await Promise.allSettled([...children]);
+    },
+  };
+}
+
+async function stepWantsChild(workspace: Workspace, task: TaskAssignment): Promise<boolean> {
+  const { loadPipeline } = await import('../../load/load-pipeline.js');
+  const { pipeline } = await loadPipeline(task.pipeline.modulePath, workspace.config.dir, task.pipeline.sourceHash);
+  return pipeline.steps.find((step) => step.name === task.step)?.process === 'child';
+}
 
 export const localExecutorPlugin: ExecutorPlugin = {
   name: 'local',
-  async open() {
-    throw new MlpError('INTERNAL', 'not yet');
+  async open(workspace) {
+    return createLocalExecutor(workspace);
   },
 };

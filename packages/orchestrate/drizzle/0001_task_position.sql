@@ -1,0 +1,1 @@
+ALTER TABLE "orchestrate_tasks" ADD COLUMN "position" integer DEFAULT 0 NOT NULL;
