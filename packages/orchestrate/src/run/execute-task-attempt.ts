@@ -25,12 +25,17 @@ export async function executeTaskAttempt(
   signal: AbortSignal,
   options: ExecuteTaskOptions = {},
 ): Promise<TaskOutcome> {
-  const log = createTaskLogger(workspace.db, { runId: assignment.runId, taskId: assignment.taskId, attempt: assignment.attempt }, workspace.logger);
+  const log = createTaskLogger(
+    workspace.db,
+    { runId: assignment.runId, taskId: assignment.taskId, attempt: assignment.attempt },
+    workspace.logger,
+  );
   const mapIndex = assignment.mapIndex ?? -1;
   let step: StepDefinition | undefined;
   try {
     const pipeline =
-      options.pipeline ?? (await loadPipeline(assignment.pipeline.modulePath, workspace.config.dir, assignment.pipeline.sourceHash)).pipeline;
+      options.pipeline ??
+      (await loadPipeline(assignment.pipeline.modulePath, workspace.config.dir, assignment.pipeline.sourceHash)).pipeline;
     step = pipeline.steps.find((candidate) => candidate.name === assignment.step);
     if (!step) throw new MlpError('NOT_FOUND', `pipeline '${pipeline.name}' has no step '${assignment.step}' (its module changed?).`);
     const { params, inputs, item } = await readTaskInputs(workspace, assignment, pipeline, step, mapIndex);
@@ -45,7 +50,10 @@ export async function executeTaskAttempt(
       step: step.name,
       mapIndex: mapIndex < 0 ? undefined : mapIndex,
     };
-    const value = await untilAborted(Promise.resolve().then(() => step!.run(context, inputs, item)), signal);
+    const value = await untilAborted(
+      Promise.resolve().then(() => step!.run(context, inputs, item)),
+      signal,
+    );
     if (value === ABORTED) {
       await log.flush().catch(() => undefined);
       return { status: 'cancelled' };
@@ -83,7 +91,13 @@ export async function executeTaskAttempt(
   }
 }
 
-async function readTaskInputs(workspace: Workspace, assignment: TaskAssignment, pipeline: PipelineDefinition, step: StepDefinition, mapIndex: number) {
+async function readTaskInputs(
+  workspace: Workspace,
+  assignment: TaskAssignment,
+  pipeline: PipelineDefinition,
+  step: StepDefinition,
+  mapIndex: number,
+) {
   const mapSteps = new Set(pipeline.steps.filter((candidate) => candidate.kind === 'map').map((candidate) => candidate.name));
   const [runRows, inputs] = await Promise.all([
     workspace.db.query<{ params: unknown }>('select params from orchestrate_runs where run_id = $1', [assignment.runId]),

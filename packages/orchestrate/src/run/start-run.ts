@@ -40,7 +40,11 @@ export function newOwnerId(): string {
  * and the graph checked before anything is written. With `trigger.key`, a run already started under
  * the same key is returned instead (`created: false`), so two schedulers firing one tick make one run.
  */
-export async function startRun(workspace: Workspace, pipeline: PipelineDefinition | PipelineRef, options: StartPipelineRunOptions = {}): Promise<RunHandle> {
+export async function startRun(
+  workspace: Workspace,
+  pipeline: PipelineDefinition | PipelineRef,
+  options: StartPipelineRunOptions = {},
+): Promise<RunHandle> {
   const resolved = await resolvePipeline(workspace, pipeline, options.modulePath);
   resolved.pipeline.validate();
   const params = resolved.pipeline.parseParams(options.params);
@@ -67,7 +71,15 @@ export async function startRun(workspace: Workspace, pipeline: PipelineDefinitio
     if (ownExecutor) await executor.close();
     return { runId, created, done: waitForRun(workspace, runId, options.signal) };
   }
-  const done = driveRun(workspace, { runId, pipeline: resolved.pipeline, ref: resolved.ref, executor, owner, leaseMs, signal: options.signal })
+  const done = driveRun(workspace, {
+    runId,
+    pipeline: resolved.pipeline,
+    ref: resolved.ref,
+    executor,
+    owner,
+    leaseMs,
+    signal: options.signal,
+  })
     .finally(() => (ownExecutor ? executor.close() : undefined))
     .then(() => loadRunSummary(workspace, runId));
   // The caller may only want the id (`--detach`): a failure is in the summary, never an unhandled rejection.
@@ -84,7 +96,10 @@ export async function resolvePipeline(
   if (!('steps' in pipeline)) {
     const loaded = await loadPipeline(pipeline.modulePath, workspace.config.dir, pipeline.sourceHash || undefined);
     if (loaded.pipeline.name !== pipeline.name)
-      throw new MlpError('FAILED_PRECONDITION', `the module '${pipeline.modulePath}' defines pipeline '${loaded.pipeline.name}', not '${pipeline.name}'.`);
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `the module '${pipeline.modulePath}' defines pipeline '${loaded.pipeline.name}', not '${pipeline.name}'.`,
+      );
     return loaded;
   }
   if (modulePath !== undefined) {

@@ -1,6 +1,6 @@
 import type { Workspace } from '@mlp/core';
-import { type ExecuteTaskOptions, executeTaskAttempt } from '../../run/execute-task-attempt.js';
 import { findRememberedPipeline } from '../../load/load-pipeline.js';
+import { type ExecuteTaskOptions, executeTaskAttempt } from '../../run/execute-task-attempt.js';
 import type { ExecutorPlugin, TaskAssignment, TaskExecutor, TaskOutcome } from '../executor.js';
 import { runInChildProcess } from './child-process.js';
 
