@@ -63,7 +63,9 @@ export const loggedModelRoutes: TrackingRoute[] = [
   jsonRoute('POST', 'mlflow/logged-models/search', 'read', searchSchema, async (input, { tracking }) => {
     const maxResults = input.max_results;
     if (maxResults !== undefined && (maxResults < 1 || maxResults > searchMaxResultsLimit)) {
-      throw invalidParameter(`Invalid value for request parameter max_results. It must be between 1 and ${searchMaxResultsLimit}, but got value ${maxResults}.`);
+      throw invalidParameter(
+        `Invalid value for request parameter max_results. It must be between 1 and ${searchMaxResultsLimit}, but got value ${maxResults}.`,
+      );
     }
     const page = await tracking.searchLoggedModels({
       experimentIds: input.experiment_ids,
@@ -90,15 +92,21 @@ export const loggedModelRoutes: TrackingRoute[] = [
     model: loggedModelJson(await tracking.getLoggedModel(input.model_id)),
   })),
 
-  jsonRoute('PATCH', 'mlflow/logged-models/{model_id}', 'write', message({ ...modelId, status: status.required() }), async (input, { tracking }) => {
-    const final = loggedModelStatusOf(input.status);
-    if (final !== 'READY' && final !== 'FAILED') {
-      throw invalidParameter(
-        `Invalid value for parameter 'status': a logged model is finalized as LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED, not ${input.status}.`,
-      );
-    }
-    return { model: loggedModelJson(await tracking.finalizeLoggedModel(input.model_id, final)) };
-  }),
+  jsonRoute(
+    'PATCH',
+    'mlflow/logged-models/{model_id}',
+    'write',
+    message({ ...modelId, status: status.required() }),
+    async (input, { tracking }) => {
+      const final = loggedModelStatusOf(input.status);
+      if (final !== 'READY' && final !== 'FAILED') {
+        throw invalidParameter(
+          `Invalid value for parameter 'status': a logged model is finalized as LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED, not ${input.status}.`,
+        );
+      }
+      return { model: loggedModelJson(await tracking.finalizeLoggedModel(input.model_id, final)) };
+    },
+  ),
 
   jsonRoute('DELETE', 'mlflow/logged-models/{model_id}', 'write', message(modelId), async (input, { tracking }) => {
     await tracking.deleteLoggedModel(input.model_id);

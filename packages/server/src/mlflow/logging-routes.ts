@@ -15,12 +15,33 @@ function checkBatchLimit(what: string, limit: number, count: number): void {
   }
 }
 
-const metricFields = { key: string.required(), value: double.required(), timestamp: int64.required(), step: int64.optional() };
-const toMetric = (metric: { key: string; value: number; timestamp: number; step?: number | undefined }): Metric => ({
+const metricFields = {
+  key: string.required(),
+  value: double.required(),
+  timestamp: int64.required(),
+  step: int64.optional(),
+  // MLflow 3: a point bound to a logged model, and the dataset it was measured on.
+  model_id: string.optional(),
+  dataset_name: string.optional(),
+  dataset_digest: string.optional(),
+};
+type MetricInput = {
+  key: string;
+  value: number;
+  timestamp: number;
+  step?: number | undefined;
+  model_id?: string | undefined;
+  dataset_name?: string | undefined;
+  dataset_digest?: string | undefined;
+};
+const toMetric = (metric: MetricInput): Metric => ({
   key: metric.key,
   value: metric.value,
   timestamp: metric.timestamp,
   step: metric.step ?? 0,
+  ...(metric.model_id ? { modelId: metric.model_id } : {}),
+  ...(metric.dataset_name ? { datasetName: metric.dataset_name } : {}),
+  ...(metric.dataset_digest ? { datasetDigest: metric.dataset_digest } : {}),
 });
 
 const datasetSchema = message({

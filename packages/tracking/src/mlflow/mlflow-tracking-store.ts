@@ -1,6 +1,7 @@
 import { MlpError } from '@mlp/core';
 import type { Experiment, Metric, TrackingPage } from '../model.js';
 import type { CreateRunInput, LogBatchInput, SearchExperimentsInput, TrackingStore } from '../store/tracking-store.js';
+import { assertCreateLoggedModel } from '../validate-logged-model.js';
 import { assertLogBatch } from '../validate-names.js';
 import { splitLogBatch } from './log-batch-requests.js';
 import { loggedModelStatusJson, parseLoggedModel } from './logged-model-wire.js';
@@ -201,6 +202,8 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
 
     // MLflow 3's logged models, sent as its Python client sends them (the id in the URL, and in the body where it puts it there too).
     async createLoggedModel(input) {
+      // Checked here: over the wire an empty name reads as none, which the server would fill in.
+      assertCreateLoggedModel(input);
       const answer = await http.post('mlflow/logged-models', {
         experiment_id: input.experimentId,
         ...(input.name === undefined ? {} : { name: input.name }),

@@ -1,6 +1,7 @@
 import { MlpError } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingStore } from '../store/tracking-store.js';
+import { describeLoggedModels } from './logged-model-contract.js';
 
 export interface TrackingStoreHarness {
   store: TrackingStore;
@@ -356,6 +357,8 @@ export function runTrackingStoreContract(
         expect((error as Error).message).toMatch(/position \d+/);
       });
     });
+
+    describeLoggedModels(() => store);
 
     if (options.heartbeats !== false) {
       it('fails a RUNNING run whose heartbeat stopped, with the reason, when read', async () => {
