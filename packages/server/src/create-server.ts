@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, MlpError, type Workspace } from '@mlp/core';
-import { createBearerAuth, createHostCheck, createRequestHandler, type Route, type RouteMount } from '@mlp/core/http';
+import { createBearerAuth, createHostCheck, createRequestHandler, type RouteMount } from '@mlp/core/http';
 import type { Registry } from '@mlp/registry';
 import { createRegistryRoutes } from '@mlp/registry/server';
 import type { TrackingStore } from '@mlp/tracking';
@@ -75,23 +75,12 @@ const mlflowPrefixes = ['/api/2.0/', '/ajax-api/2.0/'];
 /** How long `close` waits for requests in flight before cutting their connections. */
 const closeGraceMs = 5000;
 
-/** The registry's MLflow routes, acting as the request's token in the audit log. */
-function registryRoutes(registry: Registry): Route[] {
-  return createRegistryRoutes(registry).map((route) => ({
-    kind: 'json',
-    method: route.method,
-    path: route.path,
-    scope: route.scope,
-    handle: (input, context) => route.handle(input, context.tokenId ? { actor: context.tokenId } : {}),
-  }));
-}
-
 /** Every route the server answers, each package's under its prefixes. */
 function serverMounts(registry: Registry | undefined): RouteMount<TrackingServices>[] {
   return [
     { prefixes: ['/'], routes: [healthRoute] },
     { prefixes: mlflowPrefixes, routes: trackingRoutes },
-    ...(registry ? [{ prefixes: mlflowPrefixes, routes: registryRoutes(registry) }] : []),
+    ...(registry ? [{ prefixes: mlflowPrefixes, routes: createRegistryRoutes(registry) }] : []),
   ];
 }
 

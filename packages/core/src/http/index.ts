@@ -8,6 +8,7 @@ export { assertJsonDepth, maxJsonDepth } from './json-depth.js';
 export { queryObject } from './query-object.js';
 export { readJsonBody } from './read-json-body.js';
 export {
+  bool,
   double,
   enumeration,
   int64,
@@ -15,6 +16,7 @@ export {
   message,
   parseRequest,
   repeated,
+  requestField,
   requestHint,
   string,
 } from './request-fields.js';

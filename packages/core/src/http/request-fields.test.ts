@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MlpError } from '../errors/mlp-error.js';
-import { double, enumeration, int64, keyValue, message, parseRequest, repeated, string } from './request-fields.js';
+import { bool, double, enumeration, int64, keyValue, message, parseRequest, repeated, string } from './request-fields.js';
 
 const runStatus = enumeration(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
 const viewType = enumeration(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
@@ -51,6 +51,14 @@ describe('request fields (protobuf JSON mapping)', () => {
     expect(messageOf(() => parseRequest(schema, { run_id: 'r', tags: [{ value: 'v' }] }))).toMatch(/parameter 'tags\[0\]\.key'/);
     expect(messageOf(() => parseRequest(schema, { run_id: 'r', tags: 5 }))).toContain("'tags': expected a list");
     expect(messageOf(() => parseRequest(schema, []))).toMatch(/^Invalid request: expected a JSON object/);
+  });
+
+  it('reads bools from JSON and from their text, nothing else', () => {
+    const schema = message({ b: bool.required() });
+    expect(parseRequest(schema, { b: 'false' }).b).toBe(false);
+    expect(parseRequest(schema, { b: true }).b).toBe(true);
+    expect(messageOf(() => parseRequest(schema, { b: 1 }))).toContain("'b': expected true or false");
+    expect(messageOf(() => parseRequest(schema, {}))).toMatch(/^Missing value for required parameter 'b'/);
   });
 
   it('takes a single query value as a list of one and drops unknown fields', () => {

@@ -11,7 +11,11 @@ import { invalidParameter } from './http-problem.js';
 const MISSING = 'missing';
 const describe = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : `${JSON.stringify(value)} (${typeof value})`);
 
-function leaf<T>(expected: string, parse: (value: unknown) => T | undefined) {
+/**
+ * A field type of its own, for what the ones here do not cover (a registry version number): `parse`
+ * returns the value, or undefined to refuse it as not `expected`. Gives `.required()` and `.optional()`.
+ */
+export function requestField<T>(expected: string, parse: (value: unknown) => T | undefined) {
   const check = (value: unknown, ctx: z.RefinementCtx): T => {
     const parsed = parse(value);
     if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${describe(value)}` });
@@ -35,13 +39,18 @@ function leaf<T>(expected: string, parse: (value: unknown) => T | undefined) {
   };
 }
 
-export const string = leaf('a string', (value) => (typeof value === 'string' ? value : undefined));
+export const string = requestField('a string', (value) => (typeof value === 'string' ? value : undefined));
 
 const integerText = /^-?\d+$/;
-export const int64 = leaf('an integer', (value) => {
+export const int64 = requestField('an integer', (value) => {
   const number = typeof value === 'string' && integerText.test(value) ? Number(value) : value;
   return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
 });
+
+/** A bool: JSON's true and false, or their text (a query string, a loose client). */
+export const bool = requestField('true or false', (value) =>
+  value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined,
+);
 
 const specialDoubles = new Map([
   ['NaN', Number.NaN],
@@ -50,7 +59,7 @@ const specialDoubles = new Map([
 ]);
 const decimalText = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 /** A double: booleans are refused (protobuf refuses them too), unlike JavaScript's Number(true). */
-export const double = leaf('a number', (value) => {
+export const double = requestField('a number', (value) => {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
   return specialDoubles.get(value) ?? (decimalText.test(value) ? Number(value) : undefined);
@@ -66,7 +75,7 @@ export function enumeration<T extends string>(names: readonly T[]) {
     byText.set(name, name);
     byText.set(String(index + 1), name);
   });
-  return leaf(`one of ${names.join(', ')}`, (value) =>
+  return requestField(`one of ${names.join(', ')}`, (value) =>
     typeof value === 'string' || typeof value === 'number' ? byText.get(String(value)) : undefined,
   );
 }

@@ -1,64 +1,31 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ErrorCode, MlpError } from '@mlp/core';
+import { createSilentLogger } from '@mlp/core';
+import { createBearerAuth, createHostCheck, createRequestHandler } from '@mlp/core/http';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistryFixture, type RegistryFixture } from '../test-support/registry-fixture.js';
 import { createRegistryRoutes } from './registry-routes.js';
 
-// The routes mounted in a bare node:http server, as `mlp server` mounts them: JSON bodies for POST,
-// PATCH and DELETE, query objects for GET, errors as MLflow's bodies. The status table mirrors
-// @mlp/server's mlflowErrorTable (not imported, so the registry never depends on the server).
-const mlflowErrors: Record<ErrorCode, [string, number]> = {
-  NOT_FOUND: ['RESOURCE_DOES_NOT_EXIST', 404],
-  ALREADY_EXISTS: ['RESOURCE_ALREADY_EXISTS', 400],
-  INVALID_ARGUMENT: ['INVALID_PARAMETER_VALUE', 400],
-  FAILED_PRECONDITION: ['INVALID_PARAMETER_VALUE', 400],
-  CONFLICT: ['RESOURCE_CONFLICT', 409],
-  UNAVAILABLE: ['TEMPORARILY_UNAVAILABLE', 503],
-  UNAUTHENTICATED: ['UNAUTHENTICATED', 401],
-  PERMISSION_DENIED: ['PERMISSION_DENIED', 403],
-  INTERNAL: ['INTERNAL_ERROR', 500],
-};
-
-function queryObject(raw: string): Record<string, string | string[]> {
-  const result: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    const existing = result[key];
-    result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return result;
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text === '' ? {} : JSON.parse(text);
-}
-
-/** The routes in a bare node:http server on a free port; `base` is the MLflow API root. */
+/**
+ * The routes in a bare node:http server on a free port, mounted through the HTTP layer as `mlp server`
+ * mounts them, without tokens; `base` is the MLflow API root. The audit log's actor is what a token
+ * id would be, given as a service here.
+ */
 async function serveRoutes(registry: RegistryFixture['registry']): Promise<{ base: string; close(): Promise<void> }> {
-  const routes = createRegistryRoutes(registry);
-  const server: Server = createServer((req, res) => {
-    const [path = '', query = ''] = (req.url ?? '').split('?');
-    const route = routes.find((candidate) => `/api/2.0/${candidate.path}` === path && candidate.method === req.method);
-    const reply = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!route) return reply(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API endpoint at ${path}.` });
-    (async () => (req.method === 'GET' ? queryObject(query) : readBody(req)))()
-      .then((input) => route.handle(input, { actor: String(req.headers['x-test-actor'] ?? 'anonymous') }))
-      .then(
-        (body) => reply(200, body),
-        (error: unknown) => {
-          const [errorCode, status] = MlpError.isInstance(error) ? mlflowErrors[error.code] : mlflowErrors.INTERNAL;
-          reply(status, { error_code: errorCode, message: (error as Error).message });
-        },
-      );
-  });
+  const server: Server = createServer(
+    createRequestHandler({
+      mounts: [{ prefixes: ['/api/2.0/'], routes: createRegistryRoutes(registry) }],
+      services: { tokenId: 'anonymous' },
+      logger: createSilentLogger(),
+      auth: createBearerAuth(undefined),
+      hostCheck: createHostCheck('127.0.0.1', []),
+      maxBodyBytes: 1024 * 1024,
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/2.0/mlflow`,
@@ -110,7 +77,10 @@ describe('MLflow registry routes over HTTP', () => {
     expect(again).toMatchObject({ status: 400, body: { error_code: 'RESOURCE_ALREADY_EXISTS' } });
     expect(await call('POST', 'registered-models/create', {})).toMatchObject({
       status: 400,
-      body: { error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'name'." },
+      body: {
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+      },
     });
     expect(await call('GET', 'registered-models/get', { name: 'nope' })).toMatchObject({
       status: 404,
@@ -221,7 +191,7 @@ describe('MLflow registry routes over HTTP', () => {
     // A stage is the version's own (MLflow's current_stage): no alias moves with it.
     expect(moved.body.model_version).toMatchObject({ version: '2', current_stage: 'Production', aliases: [] });
     expect((await call('POST', 'model-versions/transition-stage', { name: 'iris', version: '2', stage: 'Production' })).body.message).toBe(
-      "Missing value for required parameter 'archive_existing_versions'.",
+      "Missing value for required parameter 'archive_existing_versions'. See the API docs for more information about request parameters.",
     );
     expect(
       (

@@ -1,54 +1,65 @@
 import { MlpError } from '@mlp/core';
+import {
+  bool,
+  int64,
+  keyValue,
+  message,
+  type RequestContext,
+  type Route,
+  repeated,
+  requestField,
+  routeBuilder,
+  string,
+} from '@mlp/core/http';
+import type { z } from 'zod';
 import type { ModelVersion, RegisteredModel } from '../model.js';
 import type { Registry } from '../open-registry.js';
 import { parseStage } from '../stages.js';
 import { modelVersionJson, registeredModelJson } from './mlflow-json.js';
 import { type FilterClause, matchesClause, parseRegistryFilter } from './registry-filter.js';
 import { parseRegistryOrderBy, sortByKeys } from './registry-order.js';
-import {
-  asInput,
-  type Input,
-  optionalInteger,
-  optionalString,
-  repeatedString,
-  requiredBoolean,
-  requiredString,
-  requiredVersion,
-  tags,
-} from './request-input.js';
 
-/**
- * One MLflow model-registry endpoint, independent of the HTTP server that mounts it: `path` follows
- * the API prefix (`/api/2.0/` or `/ajax-api/2.0/`); `handle` gets the JSON body (POST, PATCH, DELETE)
- * or the query object (GET) and returns the response body. Errors are MlpErrors: the server turns
- * them into MLflow's error bodies through its error table.
- */
-export interface RegistryRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  scope: 'read' | 'write';
-  handle(input: unknown, request?: RegistryRequest): Promise<object>;
-}
+/** A model version number: MLflow sends it as a string (`"3"`); a number is taken too. */
+const versionNumber = requestField('a version number such as "3"', (value) => {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 1 ? number : undefined;
+});
 
-/** Who sent the request, for the audit log: the bearer token's id or user name; the registry's default actor otherwise. */
-export interface RegistryRequest {
-  actor?: string;
-}
+// MLflow's registry request messages (model_registry.proto).
+const name = { name: string.required() };
+const nameAndVersion = { name: string.required(), version: versionNumber.required() };
+const tagList = { tags: repeated(keyValue) };
+const paging = { max_results: int64.optional(), page_token: string.optional() };
+const search = message({ filter: string.optional(), order_by: repeated(string.required()), ...paging });
+const latestVersionsSchema = message({ ...name, stages: repeated(string.required()) });
+
+const tagRecord = (tags: { key: string; value?: string | undefined }[]) =>
+  Object.fromEntries(tags.map((tag) => [tag.key, tag.value ?? '']));
+
+/** Who acts, for the audit log: the request's bearer token; the registry's default actor without one. */
+const actorOf = (context: RequestContext): { actor?: string } => (context.tokenId ? { actor: context.tokenId } : {});
+
+const { json: route } = routeBuilder<object>();
 
 /** MLflow's limits for registry searches. */
 const searchModelsDefault = 100;
 const searchModelsLimit = 1000;
 const searchVersionsLimit = 200_000;
 
-function pageOf<T>(items: T[], input: Input, defaultMax: number, limit: number): { items: T[]; next_page_token?: string } {
-  const maxResults = optionalInteger(input, 'max_results') ?? defaultMax;
+function pageOf<T>(
+  items: T[],
+  input: { max_results?: number | undefined; page_token?: string | undefined },
+  defaultMax: number,
+  limit: number,
+): { items: T[]; next_page_token?: string } {
+  const maxResults = input.max_results ?? defaultMax;
   if (maxResults < 1 || maxResults > limit) {
     throw new MlpError(
       'INVALID_ARGUMENT',
       `Invalid value for request parameter max_results: it must be between 1 and ${limit}, got ${maxResults}.`,
     );
   }
-  const token = optionalString(input, 'page_token');
+  const token = input.page_token;
   const offset = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) : 0;
   if (!Number.isSafeInteger(offset) || offset < 0)
     throw new MlpError('INVALID_ARGUMENT', `Invalid page_token ${JSON.stringify(token)}: pass back the one a search returned.`);
@@ -88,20 +99,11 @@ const versionOrder = {
   last_updated_timestamp: { field: 'updated', read: (version: ModelVersion) => version.lastUpdatedTime },
 };
 
-/** The MLflow registry REST routes over a registry. */
-export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
-  const route = (
-    method: RegistryRoute['method'],
-    path: string,
-    scope: RegistryRoute['scope'],
-    handle: (input: Input, who: { actor?: string }) => Promise<object>,
-  ): RegistryRoute => ({
-    method,
-    path: `mlflow/${path}`,
-    scope,
-    handle: (input, request) => handle(asInput(input ?? {}), request?.actor ? { actor: request.actor } : {}),
-  });
-
+/**
+ * The MLflow registry REST routes over a registry, for the HTTP layer of `@mlp/core/http`: paths
+ * follow the API prefix (`/api/2.0/`, `/ajax-api/2.0/`), inputs are MLflow's request messages.
+ */
+export function createRegistryRoutes(registry: Registry): Route[] {
   async function modelJson(model: RegisteredModel) {
     return registeredModelJson(model, await registry.latestVersions(model.name));
   }
@@ -117,46 +119,60 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
     return models;
   }
 
-  const nameAndVersion = (input: Input) => [requiredString(input, 'name'), requiredVersion(input)] as const;
-
-  async function latestVersions(input: Input) {
-    const stages = repeatedString(input, 'stages').map(parseStage);
-    const versions = await registry.latestVersions(requiredString(input, 'name'), stages);
+  async function latestVersions(input: z.output<typeof latestVersionsSchema>) {
+    const stages = input.stages.map(parseStage);
+    const versions = await registry.latestVersions(input.name, stages);
     return { model_versions: versions.map(modelVersionJson) };
   }
 
   return [
-    route('POST', 'registered-models/create', 'write', async (input, who) => {
-      const description = optionalString(input, 'description');
-      const model = await registry.createModel({
-        name: requiredString(input, 'name'),
-        tags: tags(input),
-        ...who,
-        ...(description === undefined ? {} : { description }),
-      });
-      return { registered_model: await modelJson(model) };
-    }),
-    route('GET', 'registered-models/get', 'read', async (input) => ({
-      registered_model: await modelJson(await registry.getModel(requiredString(input, 'name'))),
+    route(
+      'POST',
+      'mlflow/registered-models/create',
+      'write',
+      message({ ...name, ...tagList, description: string.optional() }),
+      async (input, context) => {
+        const model = await registry.createModel({
+          name: input.name,
+          tags: tagRecord(input.tags),
+          ...actorOf(context),
+          ...(input.description === undefined ? {} : { description: input.description }),
+        });
+        return { registered_model: await modelJson(model) };
+      },
+    ),
+    route('GET', 'mlflow/registered-models/get', 'read', message(name), async (input) => ({
+      registered_model: await modelJson(await registry.getModel(input.name)),
     })),
-    route('PATCH', 'registered-models/update', 'write', async (input, who) => {
-      const name = requiredString(input, 'name');
-      const description = optionalString(input, 'description');
-      const model = description === undefined ? await registry.getModel(name) : await registry.updateModel(name, { description, ...who });
-      return { registered_model: await modelJson(model) };
-    }),
-    route('POST', 'registered-models/rename', 'write', async (input, who) => {
-      const name = requiredString(input, 'name');
-      const model = await registry.renameModel(name, requiredString(input, 'new_name'), who);
-      return { registered_model: await modelJson(model) };
-    }),
-    route('DELETE', 'registered-models/delete', 'write', async (input, who) => {
-      await registry.deleteModel(requiredString(input, 'name'), who);
+    route(
+      'PATCH',
+      'mlflow/registered-models/update',
+      'write',
+      message({ ...name, description: string.optional() }),
+      async ({ name, description }, context) => {
+        const model =
+          description === undefined
+            ? await registry.getModel(name)
+            : await registry.updateModel(name, { description, ...actorOf(context) });
+        return { registered_model: await modelJson(model) };
+      },
+    ),
+    route(
+      'POST',
+      'mlflow/registered-models/rename',
+      'write',
+      message({ ...name, new_name: string.required() }),
+      async (input, context) => ({
+        registered_model: await modelJson(await registry.renameModel(input.name, input.new_name, actorOf(context))),
+      }),
+    ),
+    route('DELETE', 'mlflow/registered-models/delete', 'write', message(name), async (input, context) => {
+      await registry.deleteModel(input.name, actorOf(context));
       return {};
     }),
-    route('GET', 'registered-models/search', 'read', async (input) => {
-      const clauses = parseRegistryFilter(optionalString(input, 'filter'), ['name']);
-      const order = parseRegistryOrderBy(repeatedString(input, 'order_by'), modelOrder, ['name ASC'], ['name ASC']);
+    route('GET', 'mlflow/registered-models/search', 'read', search, async (input) => {
+      const clauses = parseRegistryFilter(input.filter, ['name']);
+      const order = parseRegistryOrderBy(input.order_by, modelOrder, ['name ASC'], ['name ASC']);
       const matching = (await allModels()).filter((model) =>
         clauses.every((clause) =>
           matchesClause(
@@ -172,30 +188,40 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
         ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
       };
     }),
-    route('POST', 'registered-models/set-tag', 'write', async (input) => {
-      await registry.setModelTag(requiredString(input, 'name'), requiredString(input, 'key'), optionalString(input, 'value') ?? '');
+    route(
+      'POST',
+      'mlflow/registered-models/set-tag',
+      'write',
+      message({ ...name, key: string.required(), value: string.optional() }),
+      async (input) => {
+        await registry.setModelTag(input.name, input.key, input.value ?? '');
+        return {};
+      },
+    ),
+    route('DELETE', 'mlflow/registered-models/delete-tag', 'write', message({ ...name, key: string.required() }), async (input) => {
+      await registry.deleteModelTag(input.name, input.key);
       return {};
     }),
-    route('DELETE', 'registered-models/delete-tag', 'write', async (input) => {
-      await registry.deleteModelTag(requiredString(input, 'name'), requiredString(input, 'key'));
-      return {};
-    }),
-    route('POST', 'registered-models/alias', 'write', async (input, who) => {
-      await registry.setAlias(requiredString(input, 'name'), requiredString(input, 'alias'), requiredVersion(input), who);
-      return {};
-    }),
-    route('DELETE', 'registered-models/alias', 'write', async (input, who) => {
+    route(
+      'POST',
+      'mlflow/registered-models/alias',
+      'write',
+      message({ ...name, alias: string.required(), version: versionNumber.required() }),
+      async (input, context) => {
+        await registry.setAlias(input.name, input.alias, input.version, actorOf(context));
+        return {};
+      },
+    ),
+    route('DELETE', 'mlflow/registered-models/alias', 'write', message({ ...name, alias: string.required() }), async (input, context) => {
       try {
-        await registry.deleteAlias(requiredString(input, 'name'), requiredString(input, 'alias'), who);
+        await registry.deleteAlias(input.name, input.alias, actorOf(context));
       } catch (error) {
         // MLflow deletes an alias that is not there without complaint (the model must exist).
         if (!isMissingAlias(error)) throw error;
       }
       return {};
     }),
-    route('GET', 'registered-models/alias', 'read', async (input) => {
-      const name = requiredString(input, 'name');
-      const alias = requiredString(input, 'alias');
+    route('GET', 'mlflow/registered-models/alias', 'read', message({ ...name, alias: string.required() }), async ({ name, alias }) => {
       try {
         return { model_version: modelVersionJson(await registry.resolve({ name, alias })) };
       } catch (error) {
@@ -212,44 +238,52 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
         throw error;
       }
     }),
-    route('POST', 'registered-models/get-latest-versions', 'read', latestVersions),
-    route('GET', 'registered-models/get-latest-versions', 'read', latestVersions),
+    route('POST', 'mlflow/registered-models/get-latest-versions', 'read', latestVersionsSchema, latestVersions),
+    route('GET', 'mlflow/registered-models/get-latest-versions', 'read', latestVersionsSchema, latestVersions),
 
-    route('POST', 'model-versions/create', 'write', async (input, who) => {
-      const runId = optionalString(input, 'run_id');
-      const description = optionalString(input, 'description');
-      const version = await registry.registerVersion({
-        name: requiredString(input, 'name'),
-        source: requiredString(input, 'source'),
-        tags: tags(input),
-        createModel: false,
-        remote: true,
-        ...who,
-        ...(runId ? { runId } : {}),
-        ...(description === undefined ? {} : { description }),
-      });
-      return { model_version: modelVersionJson(version) };
-    }),
-    route('GET', 'model-versions/get', 'read', async (input) => ({
-      model_version: modelVersionJson(await registry.getVersion(...nameAndVersion(input))),
+    route(
+      'POST',
+      'mlflow/model-versions/create',
+      'write',
+      message({ ...name, source: string.required(), run_id: string.optional(), description: string.optional(), ...tagList }),
+      async (input, context) => {
+        const version = await registry.registerVersion({
+          name: input.name,
+          source: input.source,
+          tags: tagRecord(input.tags),
+          createModel: false,
+          remote: true,
+          ...actorOf(context),
+          ...(input.run_id ? { runId: input.run_id } : {}),
+          ...(input.description === undefined ? {} : { description: input.description }),
+        });
+        return { model_version: modelVersionJson(version) };
+      },
+    ),
+    route('GET', 'mlflow/model-versions/get', 'read', message(nameAndVersion), async (input) => ({
+      model_version: modelVersionJson(await registry.getVersion(input.name, input.version)),
     })),
-    route('PATCH', 'model-versions/update', 'write', async (input, who) => {
-      const [name, version] = nameAndVersion(input);
-      const description = optionalString(input, 'description');
-      const updated =
-        description === undefined
-          ? await registry.getVersion(name, version)
-          : await registry.updateVersion(name, version, { description, ...who });
-      return { model_version: modelVersionJson(updated) };
-    }),
-    route('DELETE', 'model-versions/delete', 'write', async (input, who) => {
-      await registry.deleteVersion(...nameAndVersion(input), who);
+    route(
+      'PATCH',
+      'mlflow/model-versions/update',
+      'write',
+      message({ ...nameAndVersion, description: string.optional() }),
+      async ({ name, version, description }, context) => {
+        const updated =
+          description === undefined
+            ? await registry.getVersion(name, version)
+            : await registry.updateVersion(name, version, { description, ...actorOf(context) });
+        return { model_version: modelVersionJson(updated) };
+      },
+    ),
+    route('DELETE', 'mlflow/model-versions/delete', 'write', message(nameAndVersion), async (input, context) => {
+      await registry.deleteVersion(input.name, input.version, actorOf(context));
       return {};
     }),
-    route('GET', 'model-versions/search', 'read', async (input) => {
-      const clauses = parseRegistryFilter(optionalString(input, 'filter'), ['name', 'run_id', 'source', 'version']);
+    route('GET', 'mlflow/model-versions/search', 'read', search, async (input) => {
+      const clauses = parseRegistryFilter(input.filter, ['name', 'run_id', 'source', 'version']);
       const order = parseRegistryOrderBy(
-        repeatedString(input, 'order_by'),
+        input.order_by,
         versionOrder,
         ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],
         ['name ASC', 'version_number DESC'],
@@ -270,23 +304,32 @@ export function createRegistryRoutes(registry: Registry): RegistryRoute[] {
         ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
       };
     }),
-    route('GET', 'model-versions/get-download-uri', 'read', async (input) => ({
-      artifact_uri: await registry.downloadUri(...nameAndVersion(input)),
+    route('GET', 'mlflow/model-versions/get-download-uri', 'read', message(nameAndVersion), async (input) => ({
+      artifact_uri: await registry.downloadUri(input.name, input.version),
     })),
-    route('POST', 'model-versions/transition-stage', 'write', async (input, who) => {
-      const [name, version] = nameAndVersion(input);
-      const stage = parseStage(requiredString(input, 'stage'));
-      const archiveExistingVersions = requiredBoolean(input, 'archive_existing_versions');
-      return { model_version: modelVersionJson(await registry.transitionStage(name, version, stage, { ...who, archiveExistingVersions })) };
-    }),
-    route('POST', 'model-versions/set-tag', 'write', async (input) => {
-      const [name, version] = nameAndVersion(input);
-      await registry.setVersionTag(name, version, requiredString(input, 'key'), optionalString(input, 'value') ?? '');
-      return {};
-    }),
-    route('DELETE', 'model-versions/delete-tag', 'write', async (input) => {
-      const [name, version] = nameAndVersion(input);
-      await registry.deleteVersionTag(name, version, requiredString(input, 'key'));
+    route(
+      'POST',
+      'mlflow/model-versions/transition-stage',
+      'write',
+      message({ ...nameAndVersion, stage: string.required(), archive_existing_versions: bool.required() }),
+      async (input, context) => {
+        const stage = parseStage(input.stage);
+        const options = { ...actorOf(context), archiveExistingVersions: input.archive_existing_versions };
+        return { model_version: modelVersionJson(await registry.transitionStage(input.name, input.version, stage, options)) };
+      },
+    ),
+    route(
+      'POST',
+      'mlflow/model-versions/set-tag',
+      'write',
+      message({ ...nameAndVersion, key: string.required(), value: string.optional() }),
+      async (input) => {
+        await registry.setVersionTag(input.name, input.version, input.key, input.value ?? '');
+        return {};
+      },
+    ),
+    route('DELETE', 'mlflow/model-versions/delete-tag', 'write', message({ ...nameAndVersion, key: string.required() }), async (input) => {
+      await registry.deleteVersionTag(input.name, input.version, input.key);
       return {};
     }),
   ];
