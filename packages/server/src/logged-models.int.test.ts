@@ -78,6 +78,8 @@ function logModelRequests(experimentId: string, runId: string, modelId: () => st
         metrics: [{ key: 'acc', value: 0.9, timestamp: 1_700_000_000_500, step: 0, model_id: modelId(), run_id: runId }],
       },
     }),
+    // log_model_artifacts resolves the artifact repository from the model's artifact_uri.
+    () => ({ method: 'GET', path: `/api/2.0/mlflow/logged-models/${modelId()}` }),
     () => ({ method: 'PUT', path: artifact('MLmodel'), bytes: 'flavors:\n  sklearn:\n    pickled_model: model.pkl\n' }),
     () => ({ method: 'PUT', path: artifact('model.pkl'), bytes: 'pickled bytes' }),
     () => ({ method: 'PUT', path: artifact('requirements.txt'), bytes: 'mlflow==3.1.0\nscikit-learn\n' }),
