@@ -7,6 +7,9 @@ import { startRun } from '../run/start-run.js';
 import { pipelines } from '../store/schema.js';
 import { eventTriggerKey, eventTypeOf, matchesTrigger } from './match-trigger.js';
 
+/** An empty hash: a scheduled or triggered run runs the module as it is now (and records its new hash). */
+const currentSource = '';
+
 /** A recorded pipeline with event triggers. */
 export interface TriggeredPipeline {
   ref: PipelineRef;
@@ -34,12 +37,12 @@ export interface EventTriggers {
 /** Recorded pipelines that have event triggers. */
 export async function listTriggeredPipelines(workspace: Workspace): Promise<TriggeredPipeline[]> {
   const rows = await workspace.db.drizzle
-    .select({ name: pipelines.name, modulePath: pipelines.modulePath, sourceHash: pipelines.sourceHash, triggers: pipelines.triggers })
+    .select({ name: pipelines.name, modulePath: pipelines.modulePath, triggers: pipelines.triggers })
     .from(pipelines)
     .where(isNotNull(pipelines.triggers));
   return rows
     .map((row) => ({
-      ref: { name: row.name, modulePath: row.modulePath, sourceHash: row.sourceHash },
+      ref: { name: row.name, modulePath: row.modulePath, sourceHash: currentSource },
       triggers: (row.triggers as PipelineTrigger[]).filter((t) => eventTypeOf(t) !== undefined),
     }))
     .filter((p) => p.triggers.length > 0);

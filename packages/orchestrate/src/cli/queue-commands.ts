@@ -1,0 +1,227 @@
+import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { MlpError, type Workspace } from '@mlp/core';
+import type { TaskExecutor } from '../executor/executor.js';
+import { openExecutor } from '../executor/open-executor.js';
+import { openQueueExecutor } from '../executor/queue/queue-executor.js';
+import { backfill } from '../schedule/backfill.js';
+import { createCronSchedule } from '../schedule/cron-schedule.js';
+import { findRecordedPipeline, lastScheduledTick, listScheduledPipelines } from '../schedule/scheduled-pipelines.js';
+import { startScheduler } from '../schedule/scheduler.js';
+import { startEventTriggers } from '../trigger/event-triggers.js';
+import { startWorker } from '../worker/start-worker.js';
+import { backfillJson, scheduleJson, schedulerJson, workerJson } from './json-shapes.js';
+
+type Program = Parameters<CliCommandModule['register']>[0];
+type Command = ReturnType<Program['command']>;
+
+/**
+ * The queue side of `mlp`: `worker`, `scheduler`, and `pipeline backfill|schedules`. Registered by
+ * the package's CLI module after its `pipeline` command, which these add to.
+ */
+export function registerQueueCommands(program: Program, context: CliContext): void {
+  program
+    .command('worker')
+    .description('run queued pipeline tasks (the queue executor) until stopped with Ctrl-C or SIGTERM')
+    .option('--concurrency <n>', 'tasks at once in this process', '4')
+    .option('--lease-ms <ms>', 'how long a task stays leased without a heartbeat; a dead worker’s task is retried after it', '15000')
+    .option('--scheduler', 'also fire schedules and event triggers here (their tasks go to the queue)')
+    .action(async (flags: { concurrency: string; leaseMs: string; scheduler?: boolean }) => {
+      const concurrency = wholeNumber(flags.concurrency, '--concurrency');
+      const leaseMs = wholeNumber(flags.leaseMs, '--lease-ms');
+      const workspace = await context.openWorkspace({ applicationName: 'mlp worker' });
+      const stop = stopOnSignal();
+      const startedAt = Date.now();
+      const counts = { succeeded: 0, failed: 0, cancelled: 0 };
+      const worker = context.closeAfter(
+        await startWorker(workspace, {
+          concurrency,
+          leaseMs,
+          onAttempt: (event) => {
+            const what = `${event.step} (run ${event.runId}, attempt ${event.key.split('#')[1]})`;
+            if (event.phase === 'started') return context.display.line(`started ${what}`);
+            const status = event.outcome?.status ?? 'failed';
+            counts[status]++;
+            context.display.line(`${status} ${what}${event.outcome?.status === 'failed' ? `: ${event.outcome.error.message}` : ''}`);
+          },
+        }),
+      );
+      const side = flags.scheduler ? await startSchedulingHere(workspace, context, await openQueueExecutor(workspace)) : undefined;
+      context.display.line(
+        `mlp worker: ready (concurrency ${concurrency}, process ${process.pid})${side ? ', firing schedules and triggers' : ''}`,
+      );
+      try {
+        await stop.stopped;
+      } finally {
+        stop.dispose();
+        await side?.close();
+        await worker.close();
+      }
+      context.output(
+        `Worker stopped: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled.`,
+        workerJson({ concurrency, leaseMs, counts, startedAt, stoppedAt: Date.now() }),
+      );
+    });
+
+  program
+    .command('scheduler')
+    .description('fire pipeline schedules and event triggers until stopped; several may run at once, each tick starts one run')
+    .option('--executor <name>', 'where the tasks of the runs it starts run: local or queue', 'local')
+    .action(async (flags: { executor: string }) => {
+      const workspace = await context.openWorkspace({ applicationName: 'mlp scheduler' });
+      const stop = stopOnSignal();
+      const startedAt = Date.now();
+      const side = await startSchedulingHere(workspace, context, await openExecutor(workspace, flags.executor));
+      context.display.line(`mlp scheduler: firing schedules and event triggers (executor ${flags.executor})`);
+      try {
+        await stop.stopped;
+      } finally {
+        stop.dispose();
+        await side.close();
+      }
+      context.output(
+        `Scheduler stopped: ${side.counts.ticks} ticks and ${side.counts.events} events started runs.`,
+        schedulerJson({ ...side.counts, startedAt, stoppedAt: Date.now() }),
+      );
+    });
+
+  const pipeline =
+    program.commands.find((command) => command.name() === 'pipeline') ??
+    program.command('pipeline').description('pipelines in code: runs, schedules, triggers');
+  registerPipelineScheduleCommands(pipeline, context);
+}
+
+function registerPipelineScheduleCommands(pipeline: Command, context: CliContext): void {
+  pipeline
+    .command('schedules')
+    .description('the recorded pipelines that have a schedule, with their next and last ticks')
+    .action(async () => {
+      const workspace = await context.openWorkspace();
+      const now = Date.now();
+      const rows = await Promise.all(
+        (await listScheduledPipelines(workspace)).map(async ({ ref, schedule }) => {
+          const lastTick = await lastScheduledTick(workspace, ref.name);
+          try {
+            const cron = createCronSchedule(ref.name, schedule);
+            return { pipeline: ref.name, schedule, cron, nextTick: cron.next(now), lastTick, error: undefined };
+          } catch (error) {
+            return { pipeline: ref.name, schedule, cron: undefined, nextTick: undefined, lastTick, error: (error as Error).message };
+          }
+        }),
+      );
+      const human =
+        rows.length === 0
+          ? 'No scheduled pipelines. Give a pipeline `schedule: { cron }` and run it once to record it.'
+          : {
+              columns: ['PIPELINE', 'CRON', 'TIME ZONE', 'CATCH-UP', 'NEXT TICK', 'LAST TICK'],
+              rows: rows.map((row) => [
+                row.pipeline,
+                row.schedule.cron,
+                row.cron?.timezone ?? row.schedule.timezone ?? 'UTC',
+                row.cron?.catchup ?? row.schedule.catchup ?? 'skip',
+                row.error ? `error: ${row.error}` : isoOrDash(row.nextTick),
+                isoOrDash(row.lastTick),
+              ]),
+            };
+      context.output(human, rows.map(scheduleJson));
+    });
+
+  pipeline
+    .command('backfill')
+    .description("one run per tick of a pipeline's schedule between two times (ticks that already ran are not run again)")
+    .argument('<name>', 'a recorded pipeline with a schedule')
+    .requiredOption('--from <time>', 'the first time, included: an ISO date or time (2026-01-01, 2026-01-01T06:00Z) or epoch ms')
+    .requiredOption('--to <time>', 'the last time, included')
+    .option('--concurrency <n>', 'runs at once', '1')
+    .option('--executor <name>', 'where the tasks run: local or queue', 'local')
+    .action(async (name: string, flags: { from: string; to: string; concurrency: string; executor: string }) => {
+      const from = parseTime(flags.from, '--from');
+      const to = parseTime(flags.to, '--to');
+      const concurrency = wholeNumber(flags.concurrency, '--concurrency');
+      const workspace = await context.openWorkspace();
+      const { ref, schedule } = await findRecordedPipeline(workspace, name);
+      const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
+      const runs = await backfill(
+        workspace,
+        { ...ref, ...(schedule && { schedule }) },
+        {
+          from,
+          to,
+          concurrency,
+          executor,
+          onProgress: (tick) => {
+            const when = new Date(tick.tick).toISOString();
+            if (!tick.created) context.display.line(`${when}: already ran (run ${tick.runId})`);
+            else context.display.line(tick.status ? `${when}: ${tick.status} (run ${tick.runId})` : `${when}: started run ${tick.runId}`);
+          },
+        },
+      );
+      const failed = runs.filter((run) => run.status !== 'succeeded').length;
+      if (failed > 0) context.setExitCode(1);
+      context.output(
+        `Backfilled ${name}: ${runs.length} ticks, ${runs.filter((run) => run.created).length} new runs, ${failed} not succeeded.`,
+        backfillJson({ pipeline: name, from, to, runs }),
+      );
+    });
+}
+
+/** Schedules and event triggers fired from this process, with counts for the final report. */
+async function startSchedulingHere(workspace: Workspace, context: CliContext, executor: TaskExecutor) {
+  const counts = { ticks: 0, events: 0 };
+  const scheduler = startScheduler(workspace, {
+    executor,
+    onTick: (tick) => {
+      if (!tick.created) return;
+      counts.ticks++;
+      context.display.line(`${tick.pipeline}: tick ${new Date(tick.tick).toISOString()} started run ${tick.runId}`);
+    },
+  });
+  const triggers = startEventTriggers(workspace, {
+    executor,
+    onRun: (fired) => {
+      if (!fired.created) return;
+      counts.events++;
+      context.display.line(`${fired.pipeline}: event ${fired.eventId} started run ${fired.runId}`);
+    },
+  });
+  return {
+    counts,
+    async close() {
+      await Promise.all([scheduler.close(), triggers.close()]);
+      await executor.close();
+    },
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so the command closes what it started. */
+function stopOnSignal(): { stopped: Promise<void>; dispose(): void } {
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    stopped,
+    dispose() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+function wholeNumber(text: string, flag: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new MlpError('INVALID_ARGUMENT', `${flag} must be a whole number of at least 1, not '${text}'.`);
+  return Number(text);
+}
+
+function parseTime(text: string, flag: string): number {
+  const time = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(time))
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `${flag} '${text}' is not a time; give an ISO date or time (2026-01-01, 2026-01-01T06:00:00Z) or epoch milliseconds.`,
+    );
+  return time;
+}
+
+const isoOrDash = (time: number | undefined) => (time === undefined ? '-' : new Date(time).toISOString());
