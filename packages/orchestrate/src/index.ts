@@ -1,5 +1,6 @@
 // TaskOutcome is public as TaskAttemptOutcome: @mlp/validate exports a TaskOutcome of its own.
 export type { ExecutorPlugin, PipelineRef, TaskAssignment, TaskExecutor, TaskOutcome as TaskAttemptOutcome } from './executor/executor.js';
+export { createLocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js';
 export { openExecutor, registerBuiltInExecutor } from './executor/open-executor.js';
 export { migrations as orchestrateMigrations } from './generated/migrations.js';
 export { type LoadedPipeline, loadPipeline } from './load/load-pipeline.js';
@@ -8,6 +9,7 @@ export {
   definePipeline,
   isPipeline,
   type Pipeline,
+  type PipelineDefinition,
   type PipelineOutputs,
   type PipelineParams,
   type StepInputs,
@@ -25,7 +27,11 @@ export type {
   TriggerRule,
 } from './pipeline/pipeline-types.js';
 export { triggerRules } from './pipeline/pipeline-types.js';
+export { cancelRun } from './run/cancel-run.js';
 export { type ExecuteTaskOptions, executeTaskAttempt } from './run/execute-task-attempt.js';
+export { type RecoverRunsOptions, recoverRuns } from './run/recover-runs.js';
+export { type RetryRunOptions, retryRun } from './run/retry-run.js';
+export { orchestrateMetrics } from './run/run-metrics.js';
 export type {
   PipelineRunStatus,
   RunHandle,
@@ -36,4 +42,12 @@ export type {
   TaskSummary,
   TriggerKind,
 } from './run/run-types.js';
-export { startRun } from './run/start-run.js';
+export { ensureOrchestrateTables, startRun, waitForRun } from './run/start-run.js';
+export {
+  findPipelineRecord,
+  type ListRunsOptions,
+  listPipelines,
+  listRuns,
+  loadRunSummary,
+  type PipelineRecord,
+} from './store/run-summary.js';
