@@ -51,9 +51,10 @@ const CHUNK = 8 * 1024 * 1024;
 /**
  * The hex digest of a file in constant memory (two 8 MiB buffers): the next chunk is read on the
  * thread pool while this one is hashed, which keeps pace with coreutils `md5sum` (a plain read
- * stream reached about 0.86× of it). NOT_FOUND or PERMISSION_DENIED name the file.
+ * stream reached about 0.86× of it). NOT_FOUND or PERMISSION_DENIED name the file. `file` may be
+ * bytes, for a name that is not UTF-8.
  */
-export async function hashFile(algorithm: HashAlgorithm, file: string, options: HashFileOptions = {}): Promise<string> {
+export async function hashFile(algorithm: HashAlgorithm, file: string | Buffer, options: HashFileOptions = {}): Promise<string> {
   const hash = newHash(algorithm);
   let handle: FileHandle | undefined;
   try {

@@ -6,6 +6,7 @@ import { DVC_FILE_SUFFIX, readDvcFile, writeDvcFile } from './dvc-file.js';
 import { createDvcIgnore } from './dvc-ignore.js';
 import { fileError } from './file-hash.js';
 import { ignoreInGit } from './gitignore.js';
+import { osPath, shownFileName } from './os-path.js';
 import { createPathGuard } from './path-guard.js';
 import type { ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
@@ -25,6 +26,14 @@ export interface AddedEntry {
 
 const reservedFolders = new Set(['.dvc', '.mlp', '.git']);
 
+/** A name that is not UTF-8 is versioned inside a folder, as DVC records it; on its own it would name text files. */
+function notUtf8Target(relative: string): MlpError {
+  return new MlpError(
+    'INVALID_ARGUMENT',
+    `${shownFileName(relative)} is not a valid UTF-8 name (or was not before it reached mlp as text, which shows bytes as U+FFFD): add the folder that holds it instead, which records the name as DVC does. On its own it would have to name its .dvc file and a .gitignore entry, which are UTF-8 text.`,
+  );
+}
+
 async function assertAddable(root: string, absolute: string): Promise<void> {
   const relative = toProjectPath(root, absolute);
   if (absolute.endsWith(DVC_FILE_SUFFIX))
@@ -34,9 +43,12 @@ async function assertAddable(root: string, absolute: string): Promise<void> {
       'INVALID_ARGUMENT',
       `${relative} is inside a folder mlp and DVC manage (${[...reservedFolders].join(', ')}); it cannot be tracked.`,
     );
+  if (typeof osPath(absolute) !== 'string') throw notUtf8Target(relative);
   try {
     await lstat(absolute);
   } catch (error) {
+    // A command line hands names over as UTF-8 text: bytes that are not UTF-8 arrive as U+FFFD.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && absolute.includes('\ufffd')) throw notUtf8Target(relative);
     throw fileError(error, absolute, 'add');
   }
   // A path inside a tracked folder belongs to that folder's version.

@@ -6,6 +6,7 @@ import { type DirManifestEntry, manifestId, serializeManifest, sortManifest } fr
 import type { DvcIgnore } from './dvc-ignore.js';
 import { fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
+import { osPath } from './os-path.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { StateCache } from './state-cache.js';
 import { walkFiles } from './walk-files.js';
@@ -43,7 +44,7 @@ export const isExecutable = (stats: Stats): boolean => (Number(stats.mode) & 0o1
 export async function buildOut(target: string, options: BuildOptions): Promise<BuiltOut> {
   let stats: Stats;
   try {
-    stats = await stat(target);
+    stats = await stat(osPath(target));
   } catch (error) {
     throw fileError(error, target, 'read');
   }
@@ -115,9 +116,11 @@ async function hashOne(
     return md5;
   }
   const onBytes = (bytes: number) => counter.addBytes(bytes, item ?? file);
-  const md5 = options.cache ? (await options.cache.storeFile(file, size, onBytes)).md5 : await hashFile('md5', file, { size, onBytes });
+  const md5 = options.cache
+    ? (await options.cache.storeFile(file, size, onBytes)).md5
+    : await hashFile('md5', osPath(file), { size, onBytes });
   // A file that changed while it was read gets no state entry, so it is hashed again next time.
-  const after = await stat(file).catch(() => undefined);
+  const after = await stat(osPath(file)).catch(() => undefined);
   if (after && after.mtimeMs === stats.mtimeMs && after.size === stats.size && after.ino === stats.ino) options.state.set(file, stats, md5);
   counter.finishOne(item ?? file);
   return md5;
@@ -133,7 +136,7 @@ const SMALL_FILE = 256 * 1024;
 function hashSmallFile(file: string, options: BuildOptions): string {
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(osPath(file), 'r');
     const before = fstatSync(fd);
     const bytes = readFileSync(fd);
     const after = fstatSync(fd);

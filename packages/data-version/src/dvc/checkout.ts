@@ -7,6 +7,7 @@ import { isExecutable } from './build-out.js';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
 import { createDvcIgnore } from './dvc-ignore.js';
 import { CorruptObjectError, type LinkType, materialize, setExecutable } from './materialize.js';
+import { osPath } from './os-path.js';
 import { createPathGuard, type PathGuard } from './path-guard.js';
 import { createProgressCounter, type ProgressListener } from './progress.js';
 import type { RepoContext } from './repo-context.js';
@@ -69,7 +70,7 @@ export async function checkoutOuts(
 
 async function statOrUndefined(file: string): Promise<Stats | undefined> {
   try {
-    return await stat(file);
+    return await stat(osPath(file));
   } catch {
     return undefined;
   }
@@ -78,7 +79,7 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
 async function currentMd5(state: StateCache, file: string, stats: Stats): Promise<string> {
   const known = state.get(file, stats);
   if (known) return known;
-  const md5 = await hashFile('md5', file, { size: Number(stats.size) });
+  const md5 = await hashFile('md5', osPath(file), { size: Number(stats.size) });
   state.set(file, stats, md5);
   return md5;
 }
@@ -121,7 +122,7 @@ async function checkoutOne(
 
   if (!isDirHash(recorded)) {
     const prefix = `.${path.basename(target)}.`;
-    const siblings = await readdir(path.dirname(target)).catch(() => [] as string[]);
+    const siblings = await readdir(osPath(path.dirname(target))).catch(() => [] as string[]);
     const temps = siblings.filter((name) => name.startsWith(prefix) && isWorkspaceTemp(name));
     await removeStaleWorkspaceTemps(
       guard,
@@ -133,7 +134,7 @@ async function checkoutOne(
       return false;
     }
     if (stats) await assertDisposable(context, state, target, stats, options, item.relativePath);
-    if (stats?.isDirectory()) await rm(target, { recursive: true });
+    if (stats?.isDirectory()) await rm(osPath(target), { recursive: true });
     // A large single file reports its bytes while it is copied out of the cache.
     const counter = createProgressCounter('checkout', 1, options.onProgress, out.size === undefined ? {} : { totalBytes: out.size });
     await withRepair([recorded], async () => {
@@ -152,19 +153,13 @@ async function checkoutOne(
     if (!(await cache.verify(recorded, state))) throw new CorruptObjectError(recorded, cache.path(recorded), 'another md5');
     return parseManifest(await cache.readBytes(recorded), cache.path(recorded));
   });
-  // DVC records a name that is not UTF-8 with lone surrogates (surrogateescape): Node would write it
-  // under another name (U+FFFD), so it is refused rather than checked out wrong.
-  const undecodable = manifest.find((entry) => /(?<![\ud800-\udbff])[\udc80-\udcff]/.test(entry.relpath));
-  if (undecodable)
-    throw new MlpError(
-      'FAILED_PRECONDITION',
-      `${item.relativePath} holds a file whose name is not UTF-8 (recorded by DVC as ${JSON.stringify(undecodable.relpath)}); mlp cannot write that name. Check this folder out with DVC, or rename the file there and add the folder again.`,
-    );
+  // A name that is not UTF-8 is recorded by DVC in surrogateescape text (`caf\udce9.csv`); every file
+  // system call below takes paths through osPath, which writes its bytes back.
   const wanted = new Map<string, DirManifestEntry>(manifest.map((entry) => [entry.relpath, entry]));
   const existing = await statOrUndefined(target);
   if (existing && !existing.isDirectory()) {
     await assertDisposable(context, state, target, existing, options, item.relativePath);
-    await rm(target, { force: true });
+    await rm(osPath(target), { force: true });
   }
   const temps: string[] = [];
   const present = existing?.isDirectory() ? await walkFiles(target, { temps, ignore: createDvcIgnore(context.layout.root) }) : [];
@@ -184,7 +179,7 @@ async function checkoutOne(
   for (const entry of manifest)
     if (!currentByPath.has(entry.relpath)) guard.assertInside(fileOf(entry), `${item.relativePath}/${entry.relpath}`);
   for (const file of extra) {
-    await rm(file.absolutePath, { force: true });
+    await rm(osPath(file.absolutePath), { force: true });
     state.delete(file.absolutePath);
     changed = true;
   }
@@ -254,8 +249,8 @@ async function removeEmptyFolders(root: string, folders: string[]): Promise<void
   const sorted = [...new Set(folders)].sort((a, b) => b.length - a.length);
   for (const start of sorted) {
     for (let folder = start; folder.length > root.length && folder.startsWith(root); folder = path.dirname(folder)) {
-      if ((await readdir(folder).catch(() => ['?'])).length > 0) break;
-      await rmdir(folder).catch(() => {});
+      if ((await readdir(osPath(folder)).catch(() => ['?'])).length > 0) break;
+      await rmdir(osPath(folder)).catch(() => {});
     }
   }
 }
@@ -266,6 +261,6 @@ async function removeStaleWorkspaceTemps(guard: PathGuard, temps: readonly strin
     const stats = await statOrUndefined(file);
     if (!stats?.isFile() || !isStaleTemp(path.basename(file), stats.mtimeMs)) continue;
     guard.assertInside(file, file);
-    await rm(file, { force: true });
+    await rm(osPath(file), { force: true });
   }
 }

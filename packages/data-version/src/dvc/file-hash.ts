@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { MlpError } from '@mlp/core';
+import { osPath, shownFileName } from './os-path.js';
 
 const CHUNK = 8 * 1024 * 1024;
 
 /** An MlpError that names the file and says what to do, for a failed file system call. */
-export function fileError(error: unknown, file: string, action: string): MlpError {
+export function fileError(error: unknown, path: string, action: string): MlpError {
   if (MlpError.isInstance(error)) return error;
+  const file = shownFileName(path);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new MlpError('NOT_FOUND', `Cannot ${action} ${file}: it does not exist. Check the path.`, { cause: error });
   if (code === 'EACCES' || code === 'EPERM')
@@ -32,11 +34,11 @@ export async function copyHashing(
   target: string,
   options: { mode?: number; onBytes?: (bytes: number) => void } = {},
 ): Promise<{ md5: string; size: number }> {
-  const input = await open(source, 'r').catch((error: unknown) => {
+  const input = await open(osPath(source), 'r').catch((error: unknown) => {
     throw fileError(error, source, 'read');
   });
   try {
-    const output = await open(target, 'wx', options.mode ?? 0o666).catch((error: unknown) => {
+    const output = await open(osPath(target), 'wx', options.mode ?? 0o666).catch((error: unknown) => {
       throw fileError(error, target, 'write');
     });
     try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MlpError, md5Hex } from '@mlp/core';
 import { copyHashing, fileError } from './file-hash.js';
 import type { ObjectCache } from './object-cache.js';
+import { osPath } from './os-path.js';
 import type { StateCache } from './state-cache.js';
 import { workspaceTempPath } from './temp-files.js';
 
@@ -12,7 +13,7 @@ const SMALL_FILE = 256 * 1024;
 
 function copySmallSync(source: string, temp: string, onBytes?: (bytes: number) => void): string {
   const bytes = readFileSync(source);
-  writeFileSync(temp, bytes, { flag: 'wx' });
+  writeFileSync(osPath(temp), bytes, { flag: 'wx' });
   onBytes?.(bytes.byteLength);
   return md5Hex(bytes);
 }
@@ -45,7 +46,7 @@ export async function materialize(
   onBytes?: (bytes: number) => void,
 ): Promise<void> {
   const source = cache.path(md5);
-  await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {
+  await mkdir(osPath(path.dirname(target)), { recursive: true }).catch((error: unknown) => {
     throw fileError(error, path.dirname(target), 'create folder');
   });
   const temp = workspaceTempPath(target);
@@ -56,23 +57,23 @@ export async function materialize(
       if (actual !== md5) throw new CorruptObjectError(md5, source, actual);
     } else {
       if (!(await cache.verify(md5, state))) throw new CorruptObjectError(md5, source, 'something else');
-      if (linkType === 'hardlink') await link(source, temp);
-      else await copyFile(source, temp, constants.COPYFILE_FICLONE);
+      if (linkType === 'hardlink') await link(source, osPath(temp));
+      else await copyFile(source, osPath(temp), constants.COPYFILE_FICLONE);
     }
-    await rename(temp, target);
+    await rename(osPath(temp), osPath(target));
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(osPath(temp), { force: true });
     if (MlpError.isInstance(error)) throw error;
     throw fileError(error, target, 'write');
   }
   // What was just written is known: the next status need not hash it.
-  state.set(target, await stat(target), md5);
+  state.set(target, await stat(osPath(target)), md5);
 }
 
 /** Adds the owner's execute bit, as DVC's checkout does for an `isexec: true` file (`mode | S_IEXEC`). */
 export async function setExecutable(file: string): Promise<void> {
   try {
-    await chmod(file, (await stat(file)).mode | 0o100);
+    await chmod(osPath(file), (await stat(osPath(file))).mode | 0o100);
   } catch (error) {
     throw fileError(error, file, 'make executable');
   }

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { MlpError, STATE_DIR_NAME } from '@mlp/core';
+import { osPath } from './os-path.js';
 
 /**
  * The rule for every workspace path mlp writes or deletes because a `.dvc` file (or `add`) names it:
@@ -54,7 +55,7 @@ export function createPathGuard(root: string): PathGuard {
   /** Checks a folder's real path (once per folder); a missing one is checked through its nearest existing parent. */
   const checkFolder = (folder: string, shown: string, absolute: string): void => {
     if (realFolders.has(folder)) return;
-    const stats = lstatSync(folder, { throwIfNoEntry: false });
+    const stats = lstatSync(osPath(folder), { throwIfNoEntry: false });
     if (!stats) {
       if (folder !== path.dirname(folder)) checkFolder(path.dirname(folder), shown, absolute);
       realFolders.set(folder, null);
@@ -62,7 +63,7 @@ export function createPathGuard(root: string): PathGuard {
     }
     let real: string;
     try {
-      real = realpathSync.native(folder);
+      real = realpathSync.native(osPath(folder), 'utf8');
     } catch {
       throw refuse(shown, `${folder} is a symbolic link that leads nowhere`, absolute);
     }
@@ -78,11 +79,11 @@ export function createPathGuard(root: string): PathGuard {
       if (lexical) throw refuse(shown, lexical, absolute);
       checkFolder(path.dirname(absolute), shown, absolute);
       // The last component: a link is replaced by a rename, but deleting or walking a linked folder follows it.
-      const stats = lstatSync(absolute, { throwIfNoEntry: false });
+      const stats = lstatSync(osPath(absolute), { throwIfNoEntry: false });
       if (!stats?.isSymbolicLink()) return;
       let real: string;
       try {
-        real = realpathSync.native(absolute);
+        real = realpathSync.native(osPath(absolute), 'utf8');
       } catch {
         return; // a link leading nowhere (or a loop) is replaced by the rename, and read by no one: the operation reports it
       }

@@ -3,6 +3,7 @@ import { buildOut } from './build-out.js';
 import { presentInCache } from './cache-presence.js';
 import { type DirManifestEntry, isDirHash, parseManifest } from './dir-manifest.js';
 import { createDvcIgnore } from './dvc-ignore.js';
+import { osPath } from './os-path.js';
 import type { RepoContext } from './repo-context.js';
 import type { StateCache } from './state-cache.js';
 import { loadTrackedOuts, toProjectPath } from './tracked-outs.js';
@@ -71,7 +72,7 @@ export async function computeStatus(context: RepoContext, state: StateCache, tar
       if (!manifest) entry.status.push('not-in-cache');
     } else needed.push(recorded);
 
-    const exists = await stat(item.out.absolutePath).then(
+    const exists = await stat(osPath(item.out.absolutePath)).then(
       () => true,
       () => false,
     );
