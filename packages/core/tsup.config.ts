@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'blobs/s3/index': 'src/blobs/s3/index.ts',
+    'tabular/index': 'src/tabular/index.ts',
     'http/index': 'src/http/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
@@ -12,6 +13,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  // vitest is a peer of the testing entry only; never bundle it.
-  external: ['vitest'],
+  // vitest is a peer of the testing entry only, DuckDB of the tabular entry only; never bundle them.
+  external: ['vitest', '@duckdb/node-api'],
 });

@@ -37,7 +37,7 @@ export {
   type PluginSlots,
 } from './plugins/plugin-registry.js';
 export { type BackoffOptions, backoffDelay, isRetryableStatus, retryAfterMs } from './retry/retry-backoff.js';
-export { findMalformedCsvRecord } from './text/csv-structure.js';
+export { type CsvRecordProblem, findMalformedCsvRecord, locateMalformedCsvRecord } from './text/csv-structure.js';
 export { plural } from './text/plural.js';
 export { textProblem } from './text/text-problem.js';
 export { deliverSignedWebhook, type SignedWebhook, type WebhookAttempt } from './webhooks/deliver-webhook.js';

@@ -1,5 +1,7 @@
-/** Tabular formats the catalog understands (schema summaries, `open`). */
-export type TabularFormat = 'csv' | 'parquet' | 'jsonl' | 'json';
+import type { TabularFormat } from '@mlp/core/tabular';
+
+/** Tabular formats the catalog understands (schema summaries, `open`): core's, the names every mlp package reads. */
+export type { TabularFormat } from '@mlp/core/tabular';
 
 export interface ColumnSummary {
   name: string;

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { MlpError } from '@mlp/core';
+import { tabularFormatOf } from '@mlp/core/tabular';
 import { summarizeTable } from '../readers/schema-summary.js';
-import { formatFromName } from '../readers/table-format.js';
 import type { TabularFormat, TabularSchema } from './catalog-model.js';
 
 export interface DescribedData {
@@ -18,7 +18,7 @@ export async function describeData(file: string, format?: TabularFormat): Promis
     if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `Cannot version ${file}: it does not exist. Check the path.`);
     throw new MlpError('PERMISSION_DENIED', `Cannot version ${file}: ${error.message}.`, { cause: error });
   });
-  const tabular = format ?? (info.isFile() ? formatFromName(file) : undefined);
+  const tabular = format ?? (info.isFile() ? tabularFormatOf(file) : undefined);
   if (!tabular || !info.isFile()) return { format: null, schema: null };
   return { format: tabular, schema: await summarizeTable(file, tabular) };
 }

@@ -75,7 +75,7 @@ describe('addVersion', () => {
   it('refuses a malformed CSV before it is versioned', async () => {
     await writeFile(path.join(temp.path, 'data', 'broken.csv'), 'a,b\n1,2\n3\n');
     const error = await thrown(catalog.addVersion({ dataset: 'broken', path: 'data/broken.csv' }));
-    expect(error.message).toContain('at line 3');
+    expect(error.message).toContain('line 3 has 1 field; the header has 2');
     expect((await thrown(catalog.getVersion('broken@latest'))).code).toBe('NOT_FOUND');
   });
 

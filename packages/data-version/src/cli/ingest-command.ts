@@ -1,9 +1,9 @@
 import type { CliContext } from '@mlp/cli';
 import { MlpError, plural } from '@mlp/core';
+import { assertTabularFormat } from '@mlp/core/tabular';
 import type { DatasetCatalog } from '../catalog/dataset-catalog.js';
 import { type IngestFormat, type IngestOptions, type IngestProgress, ingestFormats } from '../ingest/ingest-options.js';
 import { sourceKind } from '../ingest/source-kind.js';
-import { assertTabularFormat } from '../readers/table-format.js';
 import type { DataCommandGroup } from './data-command-group.js';
 import { ingestJson } from './json-shapes.js';
 import { formatBytes } from './progress-format.js';

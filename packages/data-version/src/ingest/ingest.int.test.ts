@@ -131,7 +131,7 @@ describe('ingest from local files', () => {
     await writeFile(bad, 'id,name\n1,ok\n2,"never closed\n3,x\n');
     const error = await thrown(catalog.ingest({ source: bad, to: 'data/bad.parquet' }));
     expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toContain(`Malformed CSV in ${bad} at line 3`);
+    expect(error.message).toContain(`Malformed CSV in ${bad}: line 3 opens a quoted field that never closes`);
     await expect(stat(path.join(temp.path, 'data', 'bad.parquet'))).rejects.toThrow();
     expect((await readdir(path.join(temp.path, 'data'))).filter((name) => name.includes('.tmp'))).toEqual([]);
     expect((await thrown(catalog.getVersion('bad@latest'))).code).toBe('NOT_FOUND');

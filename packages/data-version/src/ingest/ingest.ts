@@ -1,13 +1,12 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
+import { tabularFormatOf, tabularReadError, tabularScanSql } from '@mlp/core/tabular';
 import type { AddVersionInput, DatasetSource, TabularFormat, TabularSchema } from '../catalog/catalog-model.js';
 import type { RegisteredVersion } from '../catalog/catalog-store.js';
 import { assertDatasetName } from '../catalog/dataset-ref.js';
 import type { DescribedData } from '../catalog/describe-data.js';
-import { readFailure } from '../readers/read-failure.js';
 import { summarizeTable } from '../readers/schema-summary.js';
-import { formatFromName, scanSql } from '../readers/table-format.js';
 import { fetchFileSource } from './file-source.js';
 import { fetchHttpSource } from './http-source.js';
 import { type IngestFormat, type IngestOptions, type IngestResult, ingestFormats } from './ingest-options.js';
@@ -24,7 +23,7 @@ export interface IngestTarget {
 }
 
 function outputFormat(to: string, format: IngestFormat | undefined): IngestFormat {
-  const chosen = format ?? formatFromName(to);
+  const chosen = format ?? tabularFormatOf(to);
   if (!chosen || !(ingestFormats as readonly string[]).includes(chosen)) {
     throw new MlpError(
       'INVALID_ARGUMENT',
@@ -77,7 +76,7 @@ export async function ingestData(target: IngestTarget, options: IngestOptions): 
       staged = { file: queried.file, record: queried.record, format: 'csv', scan: queried.scan };
     } else {
       const got = await (kind === 'http' ? fetchHttpSource : kind === 's3' ? fetchS3Source : fetchFileSource)(options, staging);
-      staged = { file: got.file, record: got.record, format: got.format, scan: scanSql(got.file, got.format) };
+      staged = { file: got.file, record: got.record, format: got.format, scan: tabularScanSql(got.file, got.format) };
     }
 
     options.onProgress?.({ phase: 'convert' });
@@ -91,7 +90,7 @@ export async function ingestData(target: IngestTarget, options: IngestOptions): 
       // Reading the result whole proves it parses (and gives the schema the version records).
       schema = await summarizeTable(output, format);
     } catch (error) {
-      const failure = await readFailure(error, staged.file, staged.format);
+      const failure = await tabularReadError(error, staged.file, staged.format);
       throw new MlpError(failure.code, failure.message.replaceAll(staged.file, staged.record.uri), {
         cause: error,
         details: { source: staged.record.uri },

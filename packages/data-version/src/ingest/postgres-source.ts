@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { MlpError, maskUrl } from '@mlp/core';
+import { sqlString } from '@mlp/core/tabular';
 import pg from 'pg';
 import type { DatasetSource } from '../catalog/catalog-model.js';
-import { sqlString } from '../readers/duckdb-instance.js';
 import { csvLine } from './csv-writer.js';
 import type { IngestOptions } from './ingest-options.js';
 import type { Staging } from './staged-file.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
+import { tabularFormatOf, tabularFormats } from '@mlp/core/tabular';
 import type { TabularFormat } from '../catalog/catalog-model.js';
-import { formatFromName } from '../readers/table-format.js';
 
 export type SourceKind = 'file' | 'http' | 's3' | 'postgres';
 
@@ -20,7 +20,7 @@ export function sourceKind(source: string): SourceKind {
 const byContentType: Record<string, TabularFormat> = {
   'text/csv': 'csv',
   'application/csv': 'csv',
-  'text/tab-separated-values': 'csv',
+  'text/tab-separated-values': 'tsv',
   'application/vnd.apache.parquet': 'parquet',
   'application/x-parquet': 'parquet',
   'application/x-ndjson': 'jsonl',
@@ -31,20 +31,20 @@ const byContentType: Record<string, TabularFormat> = {
 /** The format of downloaded bytes: the option, else the name (URL path or key), else the Content-Type. */
 export function sourceFormat(name: string, contentType: string | undefined, explicit: TabularFormat | undefined): TabularFormat {
   if (explicit) return explicit;
-  const fromName = formatFromName(name);
+  const fromName = tabularFormatOf(name);
   if (fromName) return fromName;
   const fromType = contentType ? byContentType[contentType.split(';')[0]?.trim().toLowerCase() ?? ''] : undefined;
   if (fromType) return fromType;
   throw new MlpError(
     'INVALID_ARGUMENT',
-    `Cannot tell the format of ${name}${contentType ? ` (Content-Type ${contentType})` : ''}: pass sourceFormat (csv, parquet, jsonl or json).`,
+    `Cannot tell the format of ${name}${contentType ? ` (Content-Type ${contentType})` : ''}: pass sourceFormat (${tabularFormats.join(', ')}).`,
   );
 }
 
-/** The extension a staged copy of a source gets, so the readers treat it like the original (.tsv stays .tsv). */
+/** The extension a staged copy of a source gets, so the readers treat it like the original (.tsv stays .tsv, .csv.gz stays .csv.gz). */
 export function stagedExtension(name: string, format: TabularFormat): string {
-  const extension = path.extname(name).toLowerCase();
-  return formatFromName(`x${extension}`) === format ? extension : `.${format}`;
+  const extension = /(\.[a-z0-9]+(\.(gz|zst))?)$/.exec(path.basename(name).toLowerCase())?.[1] ?? '';
+  return tabularFormatOf(`x${extension}`) === format ? extension : `.${format}`;
 }
 
 /** A URL safe to record: user name and password removed. */

@@ -1,4 +1,4 @@
-import { connectDuckDb, sqlString } from '../readers/duckdb-instance.js';
+import { connectSharedTabularDb, sqlString } from '@mlp/core/tabular';
 import type { IngestFormat } from './ingest-options.js';
 
 /**
@@ -6,7 +6,7 @@ import type { IngestFormat } from './ingest-options.js';
  * (zstd-compressed), and returns the rows written. DuckDB streams the copy, so memory stays bounded.
  */
 export async function writeTable(scan: string, file: string, format: IngestFormat): Promise<number> {
-  const connection = await connectDuckDb();
+  const connection = await connectSharedTabularDb();
   try {
     const options = format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
     const result = await connection.run(`COPY (SELECT * FROM ${scan}) TO ${sqlString(file)} (${options})`);

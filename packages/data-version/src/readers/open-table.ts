@@ -2,12 +2,17 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBResult } from '@duckdb/node-api';
 import { MlpError } from '@mlp/core';
-import type { TabularFormat, TabularSchema } from '../catalog/catalog-model.js';
-import { connectDuckDb, sqlIdentifier } from './duckdb-instance.js';
+import {
+  connectSharedTabularDb,
+  resolveTabularFormat,
+  sqlIdentifier,
+  type TabularFormat,
+  tabularReadError,
+  tabularScanSql,
+} from '@mlp/core/tabular';
+import type { TabularSchema } from '../catalog/catalog-model.js';
 import { isNumericType, toJsValue } from './duckdb-values.js';
-import { readFailure } from './read-failure.js';
 import { summarizeTable } from './schema-summary.js';
-import { resolveFormat, scanSql } from './table-format.js';
 
 export interface OpenTableOptions {
   /** The file's format; implied by its extension when absent. */
@@ -53,7 +58,7 @@ function assertOptions(options: OpenTableOptions): void {
 export async function openTable(file: string, options: OpenTableOptions = {}): Promise<TableReader> {
   assertOptions(options);
   const absolute = path.resolve(file);
-  const format = resolveFormat(absolute, options.format);
+  const format = resolveTabularFormat(absolute, options.format);
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new MlpError('NOT_FOUND', `Cannot open ${absolute}: it does not exist. Check the path.`);
     throw new MlpError('PERMISSION_DENIED', `Cannot open ${absolute}: ${error.message}.`, { cause: error });
@@ -62,7 +67,7 @@ export async function openTable(file: string, options: OpenTableOptions = {}): P
 
   const selected = options.columns ? options.columns.map(sqlIdentifier).join(', ') : '*';
   const limit = options.limit === undefined ? '' : ` LIMIT ${options.limit}`;
-  const query = `SELECT ${selected} FROM ${scanSql(absolute, format)}${limit}`;
+  const query = `SELECT ${selected} FROM ${tabularScanSql(absolute, format)}${limit}`;
 
   /**
    * DuckDB's streaming fetch returns "no more chunks" when the scan fails midway (a bad CSV row at line
@@ -70,14 +75,14 @@ export async function openTable(file: string, options: OpenTableOptions = {}): P
    * with their message (Parquet counts come from the footer), and a stream that ends short is an error.
    */
   async function streamVerified<T>(work: (result: DuckDBResult, expected: number) => AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
-    const connection = await connectDuckDb();
+    const connection = await connectSharedTabularDb();
     return (async function* () {
       try {
         const counted = await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM (${query})`);
         const expected = Number(counted.getRowObjectsJS()[0]?.n ?? 0);
         yield* work(await connection.stream(query), expected);
       } catch (error) {
-        throw await readFailure(error, absolute, format);
+        throw await tabularReadError(error, absolute, format);
       } finally {
         // Also runs when the consumer stops early: the connection and its pending result are released.
         connection.closeSync();
