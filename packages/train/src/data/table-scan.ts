@@ -1,8 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
-import { findMalformedCsvRecord, MlpError } from '@mlp/core';
-import { type ColumnKind, castSql, connectDuckDb, type FileFormat, formatOf, kindOf, scanSql, sqlIdentifier } from './duckdb-scan.js';
+import { MlpError } from '@mlp/core';
+import {
+  connectSharedTabularDb,
+  malformedCsvError,
+  resolveTabularFormat,
+  sqlIdentifier,
+  type TabularFormat,
+  tabularReadError,
+  tabularScanSql,
+} from '@mlp/core/tabular';
+import { type ColumnKind, castSql, kindOf } from './column-kind.js';
 import type { Cell } from './table.js';
 
 export interface SelectedColumn {
@@ -13,7 +22,7 @@ export interface SelectedColumn {
 /** A file opened for reading named columns: the DuckDB connection, the scan, and a cast expression per column. */
 export interface TableScan {
   readonly file: string;
-  readonly format: FileFormat;
+  readonly format: TabularFormat;
   readonly connection: DuckDBConnection;
   /** The table function that scans the file (`read_parquet('…')`). */
   readonly scan: string;
@@ -34,11 +43,11 @@ export async function openTableScan(
   target?: { name: string; expression: string },
 ): Promise<TableScan> {
   const file = path.resolve(source);
-  const format = formatOf(file);
+  const format = resolveTabularFormat(file);
   await assertFile(file);
-  const scan = scanSql(file, format);
-  const connection = await connectDuckDb();
-  const unreadable = (error: unknown) => unreadableError(error, file, format);
+  const scan = tabularScanSql(file, format);
+  const connection = await connectSharedTabularDb();
+  const unreadable = (error: unknown) => tabularReadError(error, file, format);
   try {
     const fileColumns = await describe(connection, `SELECT * FROM ${scan}`).catch(async (error: unknown) => {
       throw await unreadable(error);
@@ -116,44 +125,9 @@ function selectColumns(fileColumns: readonly { name: string; type: string }[], n
   return [...new Set(names)].map((name) => ({ name, kind: kindOf(types.get(name) as string) }));
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? message).trim();
-}
-
 /** DuckDB's whole message on one line (a binder error's second line lists candidate columns). */
 function flatMessage(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   const short = message.length > 600 ? `${message.slice(0, 600)}…` : message;
   return /[.!?…]$/.test(short) ? short : `${short}.`;
-}
-
-/**
- * DuckDB refuses a CSV with a malformed row without saying where (or, sniffing, reads it as one
- * column); the file's structure is read on this error path only, to name the line.
- */
-async function unreadableError(error: unknown, file: string, format: FileFormat): Promise<MlpError> {
-  if (MlpError.isInstance(error)) return error;
-  const malformed = await malformedCsvError(error, file, format);
-  if (malformed) return malformed;
-  return new MlpError(
-    'INVALID_ARGUMENT',
-    `Cannot read ${file} as ${format}: ${firstLine(error)}. Check that the file is valid ${format}.`,
-    {
-      cause: error,
-      details: { file, format },
-    },
-  );
-}
-
-/** The error naming a CSV's first malformed row, when it has one (read on error paths only). */
-async function malformedCsvError(cause: unknown, file: string, format: FileFormat): Promise<MlpError | undefined> {
-  if ((format !== 'csv' && format !== 'tsv') || /\.(gz|zst)$/i.test(file)) return undefined;
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  const problem = text === undefined ? undefined : findMalformedCsvRecord(text, format === 'tsv' ? '\t' : ',');
-  if (!problem) return undefined;
-  return new MlpError('INVALID_ARGUMENT', `${file}: malformed ${format.toUpperCase()} at ${problem.message}. Fix or remove that row.`, {
-    cause,
-    details: { file, line: problem.line },
-  });
 }
