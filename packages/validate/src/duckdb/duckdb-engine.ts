@@ -1,29 +1,21 @@
 import { access } from 'node:fs/promises';
-import { BOOLEAN, type DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
+import { BOOLEAN, type DuckDBConnection, DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { MlpError } from '@mlp/core';
+import { malformedCsvError, openTabularDb, resolveTabularFormat, type TabularDb, type TabularFormat } from '@mlp/core/tabular';
 import type { EngineBackend, EngineTask, TaskOutcome, ValidationEngine } from '../engine/engine.js';
 import { runSuite } from '../engine/run-suite.js';
 import { isJson } from '../expectations/string-formats.js';
 import { PARTIAL_UNEXPECTED_LIMIT } from '../result/validation-result.js';
 import { type ColumnKind, type ResultValue, toResultValue } from '../values.js';
 import { type PlanContext, planTask, type TaskPlan } from './duckdb-plan.js';
-import {
-  explainCsvError,
-  type FileFormat,
-  fileRelations,
-  formatOf,
-  kindOfDuckDbType,
-  type Relations,
-  tableRelations,
-  valueExpression,
-} from './duckdb-source.js';
+import { fileRelations, kindOfDuckDbType, type Relations, tableRelations, valueExpression } from './duckdb-source.js';
 import { loadPostgresTable, type PostgresSource } from './postgres-source.js';
 import { literal, plain } from './sql.js';
 
 /** What the DuckDB engine reads: a file (CSV, TSV, Parquet, JSONL, JSON array), a table in a DuckDB connection, or a PostgreSQL table. */
 export type DuckDbSource =
   | string
-  | { path: string; format?: FileFormat }
+  | { path: string; format?: TabularFormat }
   | { table: string; connection: DuckDBConnection }
   | { postgres: PostgresSource };
 
@@ -68,22 +60,22 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
  * are read only for failed expectations.
  */
 export async function openDuckDbEngine(source: DuckDbSource, options: { connection?: DuckDBConnection } = {}): Promise<DuckDbEngine> {
-  let instance: DuckDBInstance | undefined;
+  let db: TabularDb | undefined;
   let connection: DuckDBConnection;
   const given = typeof source === 'object' && 'connection' in source ? source.connection : options.connection;
   if (given) connection = given;
   else {
-    instance = await DuckDBInstance.create(':memory:');
-    connection = await instance.connect();
+    db = await openTabularDb();
+    connection = await db.connect();
   }
   registerFunctions(connection);
 
   let relations: Relations;
   let label: string;
-  let file: { path: string; format: FileFormat } | undefined;
+  let file: { path: string; format: TabularFormat } | undefined;
   if (typeof source === 'string' || 'path' in source) {
     const filePath = typeof source === 'string' ? source : source.path;
-    const format = formatOf(filePath, typeof source === 'string' ? undefined : source.format);
+    const format = resolveTabularFormat(filePath, typeof source === 'string' ? undefined : source.format);
     await access(filePath).catch(() => {
       throw new MlpError('NOT_FOUND', `Data file ${filePath} does not exist.`);
     });
@@ -106,7 +98,7 @@ export async function openDuckDbEngine(source: DuckDbSource, options: { connecti
       return await rows(connection, sql);
     } catch (error) {
       if (file) {
-        const explained = await explainCsvError(file.path, file.format, error);
+        const explained = await malformedCsvError(error, file.path, file.format);
         if (explained) throw explained;
       }
       throw error;
@@ -244,10 +236,10 @@ export async function openDuckDbEngine(source: DuckDbSource, options: { connecti
 
   let closed = false;
   const close = async (): Promise<void> => {
-    if (closed || !instance) return;
+    if (closed || !db) return;
     closed = true;
     connection.closeSync();
-    instance.closeSync();
+    await db.close();
   };
   return {
     engine: 'duckdb',

@@ -1,10 +1,11 @@
 import { MlpError } from '@mlp/core';
+import { sqlString } from '@mlp/core/tabular';
 import type { EngineTask, TaskOutcome } from '../engine/engine.js';
 import { compileRegex } from '../engine/in-memory-map.js';
 import { type AggregateMetrics, boundsOf, DISTINCT_SAMPLE_LIMIT, normalizeSet, zScoreParameters } from '../expectations/judge.js';
 import { type CompiledDateFormat, compileStrftime, isoDateFormat } from '../expectations/string-formats.js';
 import { type ColumnInfo, type ColumnKind, toResultValue } from '../values.js';
-import { literal, numberLiteral, plain, stringLiteral } from './sql.js';
+import { literal, numberLiteral, plain } from './sql.js';
 
 /** How a plan reaches the data: the relation, value expressions, sets, and extra queries. */
 export interface PlanContext {
@@ -35,7 +36,7 @@ const count = (value: unknown) => Number(plain(value) ?? 0);
 const inList = (sql: string, set: string | undefined) => (set === undefined ? 'FALSE' : `${sql} IN ${set}`);
 
 function dateCondition(v: string, format: CompiledDateFormat): string {
-  const re = stringLiteral(format.regex);
+  const re = sqlString(format.regex);
   const matches = `regexp_full_match(${v}, ${re})`;
   if (format.day === undefined) return matches;
   const group = (index: number | undefined, fallback: string) =>
@@ -93,7 +94,7 @@ async function unexpectedCondition(
     case 'expectColumnValuesToMatchRegex':
     case 'expectColumnValuesToNotMatchRegex': {
       compileRegex(args.regex as string); // the same error as the in-memory engine for a broken pattern
-      const matches = `regexp_matches(${v}, ${stringLiteral(args.regex as string)})`;
+      const matches = `regexp_matches(${v}, ${sqlString(args.regex as string)})`;
       return present(expectation.type === 'expectColumnValuesToMatchRegex' ? matches : `NOT ${matches}`);
     }
     case 'expectColumnValuesToMatchStrftimeFormat':

@@ -1,6 +1,6 @@
 import { type DuckDBConnection, DuckDBTimestampValue } from '@duckdb/node-api';
+import { sqlIdentifier } from '@mlp/core/tabular';
 import type { ColumnKind } from '../values.js';
-import { ident } from './sql.js';
 
 const duckDbTypes: Record<ColumnKind, string> = {
   number: 'DOUBLE',
@@ -18,7 +18,7 @@ export async function loadColumns(
 ): Promise<void> {
   const entries = Object.entries(columns);
   await connection.run(
-    `CREATE OR REPLACE TABLE ${ident(table)} (${entries.map(([name, column]) => `${ident(name)} ${duckDbTypes[column.kind]}`).join(', ')})`,
+    `CREATE OR REPLACE TABLE ${sqlIdentifier(table)} (${entries.map(([name, column]) => `${sqlIdentifier(name)} ${duckDbTypes[column.kind]}`).join(', ')})`,
   );
   const appender = await connection.createAppender(table);
   const rowCount = entries[0]?.[1].values.length ?? 0;

@@ -1,9 +1,9 @@
 import { createSilentLogger, type Database, postgresEngine } from '@mlp/core';
+import { sqlIdentifier } from '@mlp/core/tabular';
 import { createTestDatabase, type TestDatabase } from '@mlp/core/testing';
 import { runEngineContract } from '../testing/engine-contract.js';
 import type { ColumnKind } from '../values.js';
 import { type DuckDbEngine, openDuckDbEngine } from './duckdb-engine.js';
-import { ident } from './sql.js';
 
 const pgTypes: Record<ColumnKind, string> = {
   number: 'double precision',
@@ -21,7 +21,7 @@ runEngineContract('duckdb on a PostgreSQL table', async () => {
     async engine(table, name) {
       const columns = Object.entries(table);
       await database.query(
-        `create table ${ident(name)} (${columns.map(([column, { kind }]) => `${ident(column)} ${pgTypes[kind]}`).join(', ')})`,
+        `create table ${sqlIdentifier(name)} (${columns.map(([column, { kind }]) => `${sqlIdentifier(column)} ${pgTypes[kind]}`).join(', ')})`,
       );
       const rowCount = columns[0]?.[1].values.length ?? 0;
       for (let row = 0; row < rowCount; row++) {
@@ -31,7 +31,7 @@ runEngineContract('duckdb on a PostgreSQL table', async () => {
           if (kind === 'timestamp') return new Date(value as number);
           return value;
         });
-        await database.query(`insert into ${ident(name)} values (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+        await database.query(`insert into ${sqlIdentifier(name)} values (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
       }
       const engine = await openDuckDbEngine({ postgres: { url: testDatabase.url, table: name, batchSize: 3 } });
       engines.push(engine);

@@ -1,6 +1,6 @@
 import { type DuckDBConnection, DuckDBTimestampValue } from '@duckdb/node-api';
 import { createSilentLogger, MlpError, postgresEngine } from '@mlp/core';
-import { ident } from './sql.js';
+import { sqlIdentifier } from '@mlp/core/tabular';
 
 /** A PostgreSQL table to validate: DuckDB's postgres extension is not bundled, so rows are streamed in. */
 export interface PostgresSource {
@@ -37,7 +37,7 @@ export async function loadPostgresTable(connection: DuckDBConnection, source: Po
   });
   const client = await database.connect();
   const target = `__mlp_pg_${process.pid}_${++loaded}`;
-  const qualified = source.schema ? `${ident(source.schema)}.${ident(source.table)}` : ident(source.table);
+  const qualified = source.schema ? `${sqlIdentifier(source.schema)}.${sqlIdentifier(source.table)}` : sqlIdentifier(source.table);
   const batch = source.batchSize ?? 10_000;
   try {
     await client.query('BEGIN READ ONLY');
@@ -48,7 +48,7 @@ export async function loadPostgresTable(connection: DuckDBConnection, source: Po
       const result = await client.query(`FETCH ${batch} FROM mlp_validate_cursor`);
       if (!appender) {
         types = result.fields.map((field) => typeByOid[field.dataTypeID] ?? 'VARCHAR');
-        const columns = result.fields.map((field, i) => `${ident(field.name)} ${types[i]}`).join(', ');
+        const columns = result.fields.map((field, i) => `${sqlIdentifier(field.name)} ${types[i]}`).join(', ');
         await connection.run(`CREATE OR REPLACE TEMP TABLE ${target} (${columns})`);
         appender = await connection.createAppender(target, 'main', 'temp');
       }

@@ -1,8 +1,6 @@
-/** SQL text helpers for the DuckDB engine: every user value enters SQL through these. */
+import { sqlString } from '@mlp/core/tabular';
 
-export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-export const stringLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
+/** SQL literals for the DuckDB engine beyond core's quoting (`sqlIdentifier`, `sqlString`): numbers and any value. */
 
 export function numberLiteral(value: number): string {
   if (Number.isNaN(value)) return `'NaN'::DOUBLE`;
@@ -11,7 +9,7 @@ export function numberLiteral(value: number): string {
 }
 
 export function literal(value: string | number | boolean): string {
-  if (typeof value === 'string') return stringLiteral(value);
+  if (typeof value === 'string') return sqlString(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   return numberLiteral(value);
 }
