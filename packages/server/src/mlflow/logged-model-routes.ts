@@ -1,7 +1,6 @@
-import { enumeration, int64, invalidParameter, keyValue, message, repeated, string } from '@mlp/core/http';
+import { bool, enumeration, int64, invalidParameter, keyValue, message, repeated, string } from '@mlp/core/http';
 import type { LoggedModelOrder } from '@mlp/tracking';
 import { loggedModelJson, loggedModelStatusOf } from '@mlp/tracking/mlflow';
-import { z } from 'zod';
 import { listFolder } from './artifact-listing.js';
 import { artifactRootKey, checkArtifactPath } from './artifact-paths.js';
 import { jsonRoute, type TrackingRoute } from './tracking-route.js';
@@ -18,10 +17,6 @@ const pairs = (list: { key: string; value?: string | undefined }[]) => Object.fr
 // In proto order from 1: the position gives the enum number (0 is LOGGED_MODEL_STATUS_UNSPECIFIED).
 const status = enumeration(['LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED']);
 const modelId = { model_id: string.required() };
-/** Protobuf's JSON mapping takes a bool as true/false; a query string or loose client may send the text. */
-const bool = z
-  .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')], { error: 'expected true or false' })
-  .optional();
 
 const createSchema = message({
   experiment_id: string.required(),
@@ -38,7 +33,12 @@ const searchSchema = message({
   datasets: repeated(message({ dataset_name: string.required(), dataset_digest: string.optional() })),
   max_results: int64.optional(),
   order_by: repeated(
-    message({ field_name: string.required(), ascending: bool, dataset_name: string.optional(), dataset_digest: string.optional() }),
+    message({
+      field_name: string.required(),
+      ascending: bool.optional(),
+      dataset_name: string.optional(),
+      dataset_digest: string.optional(),
+    }),
   ),
   page_token: string.optional(),
 });
