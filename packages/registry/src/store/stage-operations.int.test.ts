@@ -161,3 +161,49 @@ describe.each<Backend>(['embedded', 'postgres'])('stages on the %s store', (back
     ]);
   });
 });
+
+// Concurrent promotions to a stage: each is judged against the stage's newest version as read, so
+// only one of those judged against the same holder may land; the others are CONFLICT, audited. A
+// gate that waits until every candidate has been judged makes the race certain, not a matter of timing.
+describe.each<Backend>(['embedded', 'postgres'])('concurrent transitions to Production on the %s store', (backend) => {
+  const racers = 6;
+  let fx: RegistryFixture;
+  let judged = 0;
+  let releaseAll: () => void = () => {};
+  const allJudged = new Promise<void>((resolve) => {
+    releaseAll = resolve;
+  });
+  beforeAll(async () => {
+    const barrier = {
+      name: 'barrier',
+      async check() {
+        judged += 1;
+        if (judged === racers) releaseAll();
+        await allJudged;
+        return { passed: true, message: 'every candidate was judged' };
+      },
+    };
+    fx = await openRegistryFixture(backend, { checks: [barrier] });
+    const runId = await fx.trainedRun();
+    for (let index = 0; index < racers; index += 1) await fx.registry.registerVersion({ name: 'raced', source: runId });
+    await fx.registry.setGates('raced', [{ type: 'check', name: 'barrier', aliases: ['production'] }]);
+  });
+  afterAll(async () => {
+    await fx?.cleanup();
+  });
+
+  it('one lands, the others are CONFLICT, and the stage holds one version', async () => {
+    const versions = Array.from({ length: racers }, (_, index) => index + 1);
+    const codes = await Promise.all(
+      versions.map((version) => codeOf(fx.registry.transitionStage('raced', version, 'Production', { archiveExistingVersions: true }))),
+    );
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(racers - 1);
+    const inProduction = (await fx.registry.listVersions('raced')).filter((version) => version.currentStage === 'Production');
+    expect(inProduction.map((version) => version.version)).toEqual([codes.indexOf('OK') + 1]);
+    const decisions = (await fx.registry.history('raced')).filter((entry) => entry.action.startsWith('promotion.'));
+    expect(decisions.map((entry) => entry.action).sort()).toEqual(
+      ['promotion.promoted', ...Array.from({ length: racers - 1 }, () => 'promotion.conflict')].sort(),
+    );
+  });
+});
