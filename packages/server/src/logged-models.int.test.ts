@@ -180,6 +180,16 @@ describe('MLflow 3 logged-model routes', () => {
     expect((directories.files as { path: string }[]).map((file) => file.path).sort()).toEqual(['MLmodel', 'model.pkl', 'requirements.txt']);
     const pickled = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${modelId}/artifacts/model.pkl`);
     expect(await pickled.text()).toBe('pickled bytes');
+    // The MLflow UI's download of one file of the model.
+    const mlmodelFile = await fetch(
+      `${server.url}/ajax-api/2.0/mlflow/logged-models/${modelId}/artifacts/files?artifact_file_path=MLmodel`,
+    );
+    expect(await mlmodelFile.text()).toContain('pickled_model: model.pkl');
+    const outside = await send({
+      method: 'GET',
+      path: `/ajax-api/2.0/mlflow/logged-models/${modelId}/artifacts/files?artifact_file_path=../../x`,
+    });
+    expect([outside.status, outside.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
 
     const read = (await server.get('/api/2.0/mlflow/runs/get', { run_id: runId })).body.run as {
       outputs: { model_outputs: Json[] };

@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { MlpError } from '@mlp/core';
+import { type BlobStore, MlpError } from '@mlp/core';
 import { invalidParameter, message, queryObject, sendJson, string } from '@mlp/core/http';
 import { registryArtifactPath } from '@mlp/registry/server';
 import { listFolder } from './artifact-listing.js';
@@ -46,6 +47,21 @@ function assertWritable(path: string): void {
   }
 }
 
+/** Streams the blob at `key` as a download named after `path`'s last segment; NOT_FOUND when there is none. */
+export async function sendArtifact(res: ServerResponse, blobs: BlobStore, key: string, path: string): Promise<void> {
+  const info = await blobs.head(key);
+  if (!info) throw new MlpError('NOT_FOUND', `No artifact at ${path}.`);
+  const body = await blobs.get(key);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  res.writeHead(200, {
+    'content-type': contentTypeOf(path),
+    'content-length': info.size,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'x-content-type-options': 'nosniff',
+  });
+  await pipeline(body, res);
+}
+
 /** The proxy's path; `path` is the artifact path as sent, percent-decoded and checked by artifactPathFromUrl. */
 const artifactsPath = 'mlflow-artifacts/artifacts/{path...}';
 
@@ -81,18 +97,7 @@ export const artifactRoutes: TrackingRoute[] = [
       return;
     }
     const path = artifactPathFromUrl(rest);
-    const key = artifactKey(path);
-    const info = await workspace.blobs.head(key);
-    if (!info) throw new MlpError('NOT_FOUND', `No artifact at ${path}.`);
-    const body = await workspace.blobs.get(key);
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    res.writeHead(200, {
-      'content-type': contentTypeOf(path),
-      'content-length': info.size,
-      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
-      'x-content-type-options': 'nosniff',
-    });
-    await pipeline(body, res);
+    await sendArtifact(res, workspace.blobs, artifactKey(path), path);
   }),
   // Upload: the body streams into the blob store, never buffered whole (models can be gigabytes).
   rawRoute('PUT', artifactsPath, 'write', async (req, res, { workspace, params }) => {

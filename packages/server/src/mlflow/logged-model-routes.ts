@@ -1,9 +1,10 @@
-import { bool, enumeration, int64, invalidParameter, keyValue, message, repeated, string } from '@mlp/core/http';
+import { bool, enumeration, int64, invalidParameter, keyValue, message, queryObject, repeated, requestHint, string } from '@mlp/core/http';
 import type { LoggedModelOrder } from '@mlp/tracking';
 import { loggedModelJson, loggedModelStatusOf } from '@mlp/tracking/mlflow';
 import { listFolder } from './artifact-listing.js';
 import { artifactRootKey, checkArtifactPath } from './artifact-paths.js';
-import { jsonRoute, type TrackingRoute } from './tracking-route.js';
+import { sendArtifact } from './artifact-routes.js';
+import { jsonRoute, rawRoute, type TrackingRoute } from './tracking-route.js';
 
 /**
  * MLflow 3's logged models (`/mlflow/logged-models...`) and run outputs (`/mlflow/runs/outputs`),
@@ -168,6 +169,22 @@ export const loggedModelRoutes: TrackingRoute[] = [
       return { root_uri: model.artifactLocation, files };
     },
   ),
+
+  // The MLflow UI's download of one file of a model (`artifact_file_path` relative to its artifact root).
+  rawRoute('GET', 'mlflow/logged-models/{model_id}/artifacts/files', 'read', async (_req, res, { tracking, workspace, params }, query) => {
+    const raw = queryObject(query).artifact_file_path;
+    if (raw === undefined || raw === '') throw invalidParameter(`Missing value for required parameter 'artifact_file_path'.${requestHint}`);
+    if (Array.isArray(raw)) throw invalidParameter("Give the parameter 'artifact_file_path' once.");
+    const model = await tracking.getLoggedModel(params.model_id ?? '');
+    const rootKey = artifactRootKey(model.artifactLocation);
+    if (rootKey === undefined) {
+      throw invalidParameter(
+        `Logged model ${model.modelId} keeps its artifacts at ${model.artifactLocation}, which this server does not serve; download them there.`,
+      );
+    }
+    const path = checkArtifactPath(raw, false);
+    await sendArtifact(res, workspace.blobs, `${rootKey}/${path}`, path);
+  }),
 
   jsonRoute(
     'POST',
