@@ -2,6 +2,7 @@
 export type { ExecutorPlugin, PipelineRef, TaskAssignment, TaskExecutor, TaskOutcome as TaskAttemptOutcome } from './executor/executor.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js';
 export { openExecutor, registerBuiltInExecutor } from './executor/open-executor.js';
+export { openQueueExecutor, type QueueExecutorOptions } from './executor/queue/queue-executor.js';
 export { migrations as orchestrateMigrations } from './generated/migrations.js';
 export { type LoadedPipeline, loadPipeline } from './load/load-pipeline.js';
 export {
@@ -43,6 +44,11 @@ export type {
   TriggerKind,
 } from './run/run-types.js';
 export { ensureOrchestrateTables, startRun, waitForRun } from './run/start-run.js';
+export { type BackfillOptions, type BackfillTick, backfill, maxBackfillTicks } from './schedule/backfill.js';
+export { type CatchupPolicy, type CronSchedule, createCronSchedule, scheduleTriggerKey } from './schedule/cron-schedule.js';
+export type { ScheduledPipeline } from './schedule/scheduled-pipelines.js';
+export { type ScheduledTick, type Scheduler, type SchedulerOptions, startScheduler } from './schedule/scheduler.js';
+export type { SchedulerClock } from './schedule/scheduler-clock.js';
 export {
   findPipelineRecord,
   type ListRunsOptions,
@@ -51,3 +57,6 @@ export {
   loadRunSummary,
   type PipelineRecord,
 } from './store/run-summary.js';
+export { type EventTriggers, type EventTriggersOptions, startEventTriggers, type TriggeredPipeline } from './trigger/event-triggers.js';
+export { eventTriggerKey, matchesTrigger, triggerEventTypes } from './trigger/match-trigger.js';
+export { type QueueWorker, type QueueWorkerOptions, startWorker } from './worker/start-worker.js';

@@ -16,7 +16,7 @@ import { migrations as orchestrateMigrations } from '../generated/migrations.js'
 import { describeError, executeTaskAttempt } from '../run/execute-task-attempt.js';
 import { claimAttempt, renewAttemptLease } from './attempt-lease.js';
 
-export interface WorkerOptions {
+export interface QueueWorkerOptions {
   /** Attempts run at once in this process (default 4). */
   concurrency?: number;
   /** How long a lease lasts without a heartbeat (ms, default 15 s): a dead worker's attempt is retried after it. */
@@ -38,7 +38,7 @@ export interface QueueWorker {
  * runs them with `executeTaskAttempt`, holding a lease on each attempt and renewing it every third
  * of its length. A lease it can no longer renew (the engine gave the attempt up) aborts the attempt.
  */
-export async function startWorker(workspace: Workspace, options: WorkerOptions = {}): Promise<QueueWorker> {
+export async function startWorker(workspace: Workspace, options: QueueWorkerOptions = {}): Promise<QueueWorker> {
   const concurrency = options.concurrency ?? 4;
   const leaseMs = options.leaseMs ?? 15_000;
   if (!Number.isInteger(concurrency) || concurrency < 1)
