@@ -5,7 +5,9 @@ export default defineConfig({
     index: 'src/index.ts',
     cli: 'src/cli/pipeline-commands.ts',
     testing: 'src/testing/index.ts',
+    // Loaded by file at run time: a child process's entry, and the contract suite's pipeline.
     'child-entry': 'src/executor/local/child-entry.ts',
+    'contract-pipeline': 'src/testing/contract-pipeline.ts',
   },
   format: ['esm'],
   dts: true,

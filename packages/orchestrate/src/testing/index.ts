@@ -1,1 +1,1 @@
-export {};
+export { describeExecutorContract, type ExecutorHarness, executorContractPipelinePath } from './executor-contract.js';
