@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MlpError, writeFileAtomic } from '@mlp/core';
 import { Document, isMap, isScalar, isSeq, type Pair, parseDocument, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { fileError } from './file-hash.js';
+import { osPath } from './os-path.js';
 import { ruamelValue } from './ruamel-scalar.js';
 
 /** The suffix of the files that describe tracked data. */
@@ -85,7 +86,7 @@ export function parseDvcFile(text: string, file: string): DvcFile {
 export async function readDvcFile(file: string): Promise<DvcFile | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(osPath(file), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw fileError(error, file, 'read');

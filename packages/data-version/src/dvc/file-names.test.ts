@@ -114,6 +114,28 @@ describe('file names that are not UTF-8', () => {
     expect((await errorOf(repo.add(['missing.csv']))).code).toBe('NOT_FOUND');
   });
 
+  it('a .dvc file inside a folder whose name is not UTF-8 is found: status and checkout see its data', async () => {
+    temp = await createTempDir('mlp-names-folder-');
+    const root = path.join(temp.path, 'project');
+    await mkdir(root);
+    const repo = await openDataRepo({ root, lockWaitMs: 300 });
+    await writeTree(root, { foo: 'foo' });
+    await repo.add(['foo']); // puts the object in the cache
+    await mkdir(bytes(root, '/d', [0xff]));
+    writeFileSync(
+      bytes(root, '/d', [0xff], '/x.csv.dvc'),
+      'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: x.csv\n',
+    );
+    const before = await repo.status();
+    expect(before.entries.map((entry) => [entry.path, entry.status])).toEqual([
+      ['d\udcff/x.csv', ['deleted']],
+      ['foo', []],
+    ]);
+    expect((await repo.checkout()).changed).toEqual(['d\udcff/x.csv']);
+    expect(readFileSync(bytes(root, '/d', [0xff], '/x.csv'), 'utf8')).toBe('foo');
+    expect((await repo.status()).clean).toBe(true);
+  });
+
   it('can still be left out by .dvcignore', async () => {
     temp = await createTempDir('mlp-names-ignore-');
     const root = path.join(temp.path, 'project');

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError, toMlpError } from '@mlp/core';
 import { DVC_FILE_SUFFIX, type DvcFile, type DvcOut, readDvcFile } from './dvc-file.js';
+import { decodeFileName, osPath } from './os-path.js';
 import { createPathGuard } from './path-guard.js';
 
 /** A tracked file or folder: one `outs` entry and the `.dvc` file holding it. */
@@ -44,19 +45,20 @@ export function dvcFileOf(absolute: string): string {
 export async function findDvcFiles(root: string): Promise<string[]> {
   const found: string[] = [];
   async function visit(folder: string): Promise<void> {
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      // Names as bytes: a folder whose name is not UTF-8 would otherwise be entered under another name, and lost.
+      entries = await readdir(osPath(folder), { withFileTypes: true, encoding: 'buffer' });
     } catch {
       return; // an unreadable folder holds nothing we track
     }
-    const names = new Set(entries.map((entry) => entry.name));
+    const named = entries.map((entry) => ({ entry, name: decodeFileName(entry.name).name }));
+    const names = new Set(named.map(({ name }) => name));
     const subfolders: string[] = [];
-    for (const entry of entries) {
-      if (entry.isFile() && entry.name.endsWith(DVC_FILE_SUFFIX) && entry.name !== DVC_FILE_SUFFIX)
-        found.push(path.join(folder, entry.name));
-      else if (entry.isDirectory() && !skippedFolders.has(entry.name) && !names.has(entry.name + DVC_FILE_SUFFIX))
-        subfolders.push(path.join(folder, entry.name));
+    for (const { entry, name } of named) {
+      if (entry.isFile() && name.endsWith(DVC_FILE_SUFFIX) && name !== DVC_FILE_SUFFIX) found.push(path.join(folder, name));
+      else if (entry.isDirectory() && !skippedFolders.has(name) && !names.has(name + DVC_FILE_SUFFIX))
+        subfolders.push(path.join(folder, name));
     }
     await Promise.all(subfolders.map(visit));
   }
