@@ -15,16 +15,27 @@ export async function malformedCsvError(cause: unknown, file: string, format: Ta
   const delimiter = delimiterOf(format);
   if (delimiter === undefined || /\.zst$/i.test(file)) return undefined;
   const problem = await locateMalformedCsvRecord(file, delimiter).catch(() => undefined);
-  // DuckDB names a line for some errors (a bad value); the structure scan finds the rest.
-  const duckdbLine = Number(/CSV Error on Line: (\d+)/.exec(messageOf(cause))?.[1] ?? Number.NaN);
-  const line = problem?.line ?? (Number.isNaN(duckdbLine) ? undefined : duckdbLine);
-  if (line === undefined) return undefined;
-  const reason = problem?.message ?? `line ${line}: ${(messageOf(cause).split('\n')[0] as string).replace(/[.!?]$/, '')}`;
-  return new MlpError(
-    'INVALID_ARGUMENT',
-    `Malformed ${format.toUpperCase()} in ${file}: ${reason}. Fix that row: every row needs the header's number of fields, and every quote must close.`,
-    { cause, details: { file, format, line } },
-  );
+  const kind = format.toUpperCase();
+  if (problem) {
+    return new MlpError(
+      'INVALID_ARGUMENT',
+      `Malformed ${kind} in ${file}: ${problem.message}. Fix that row: every row needs the header's number of fields, and every quote must close.`,
+      { cause, details: { file, format, line: problem.line } },
+    );
+  }
+  // Well-formed, yet refused: DuckDB names the line of a value that does not fit the column's type
+  // (inferred from the first rows), and what the value was.
+  const message = messageOf(cause);
+  const line = Number(/CSV Error on Line: (\d+)/.exec(message)?.[1] ?? Number.NaN);
+  if (Number.isNaN(line)) return undefined;
+  const conversion = /Error when converting column "(.*?)"\. (.*)/.exec(message);
+  const reason = conversion
+    ? `column ${JSON.stringify(conversion[1])}: ${(conversion[2] as string).replace(/[.!?]$/, '')}, a type DuckDB inferred from the rows before`
+    : (message.split('\n')[0] as string).replace(/[.!?]$/, '');
+  return new MlpError('INVALID_ARGUMENT', `Bad value in ${kind} ${file} at line ${line}: ${reason}. Fix that value.`, {
+    cause,
+    details: { file, format, line },
+  });
 }
 
 /**

@@ -105,6 +105,17 @@ describe('read failures', () => {
     expect(error.message).toContain('line 3 has 3 fields; the header has 2');
   });
 
+  it('names the line and column of a value that does not fit the type inferred from the rows before', async () => {
+    const rows = ['a,b', ...Array.from({ length: 40_000 }, (_, i) => `${i},${i}`)];
+    rows[35_000] = 'oops,1'; // line 35,001, past DuckDB's type-sniffing sample
+    const file = await write('late-text.csv', `${rows.join('\n')}\n`);
+    const error = await failure(readRows(file));
+    expect(error.message).toBe(
+      `Bad value in CSV ${file} at line 35001: column "a": Could not convert string "oops" to 'BIGINT', a type DuckDB inferred from the rows before. Fix that value.`,
+    );
+    expect(error.details).toEqual({ file, format: 'csv', line: 35_001 });
+  });
+
   it('names the line of an unclosed quote in a TSV file', async () => {
     const file = await write('open-quote.tsv', 'a\tb\n1\t2\n3\t"open\n4\t5\n');
     const error = await failure(readRows(file));
