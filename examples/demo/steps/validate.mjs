@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { openTabularDb, sqlString, tabularScanSql } from '@mlp/core/tabular';
 
 const require = createRequire(import.meta.url);
 const flights = path.join(path.dirname(require.resolve('vega-datasets')), '..', 'data', 'flights-3m.parquet');
@@ -33,19 +33,20 @@ export async function validateStep({ dir, step, mlp }) {
   const report = path.join(folder, 'flights-june-report.html');
 
   // The reference slice and the new batch, cut from the real data; the batch gets three kinds of fault.
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  await connection.run(`COPY (SELECT * FROM read_parquet('${flights}') WHERE month(date) = 1) TO '${reference}' (FORMAT parquet)`);
+  const db = await openTabularDb();
+  const connection = await db.connect();
+  const scan = tabularScanSql(flights, 'parquet');
+  await connection.run(`COPY (SELECT * FROM ${scan} WHERE month(date) = 1) TO ${sqlString(reference)} (FORMAT parquet)`);
   await connection.run(
     `COPY (SELECT date,
                   CASE WHEN row_number() OVER () % 5000 = 0 THEN 9999 ELSE delay END AS delay,
                   distance,
                   CASE WHEN row_number() OVER () % 20000 = 0 THEN NULL ELSE origin END AS origin,
                   CASE WHEN row_number() OVER () % 7000 = 0 THEN 'X?Z' ELSE destination END AS destination
-           FROM read_parquet('${flights}') WHERE month(date) = 6) TO '${batch}' (FORMAT parquet)`,
+           FROM ${scan} WHERE month(date) = 6) TO ${sqlString(batch)} (FORMAT parquet)`,
   );
   connection.closeSync();
-  instance.closeSync();
+  await db.close();
 
   step('mlp validate profile: infer an editable suite from a reference month of flights');
   console.log(indent(mlp('validate', 'profile', reference, '--out', suite, '--name', 'flights')));
