@@ -7,6 +7,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     // Loaded by file at run time: a child process's entry, and the contract suite's pipeline.
     'child-entry': 'src/executor/local/child-entry.ts',
+    'detached-run-entry': 'src/cli/detached-run-entry.ts',
     'contract-pipeline': 'src/testing/contract-pipeline.ts',
   },
   format: ['esm'],

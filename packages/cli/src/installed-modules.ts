@@ -11,6 +11,7 @@ export const knownCommandPackages = [
   '@mlp/registry/cli',
   '@mlp/train/cli',
   '@mlp/server/cli',
+  '@mlp/orchestrate/cli',
 ] as const;
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;

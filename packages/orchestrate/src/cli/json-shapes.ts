@@ -1,7 +1,10 @@
 // The `--json` shapes of the orchestrate commands (docs/cli-json.md): snake_case keys, epoch-ms times, null for absent.
 import type { PipelineSchedule } from '../pipeline/pipeline-types.js';
+import type { RunSummary } from '../run/run-types.js';
 import type { BackfillTick } from '../schedule/backfill.js';
 import type { CronSchedule } from '../schedule/cron-schedule.js';
+import type { LogLine } from '../store/log-store.js';
+import type { PipelineRecord } from '../store/run-summary.js';
 
 /** `mlp pipeline schedules`: one entry per scheduled pipeline; `error` when its schedule does not parse. */
 export function scheduleJson(row: {
@@ -54,4 +57,68 @@ export function workerJson(report: {
 /** `mlp scheduler`, once stopped: the runs it started. */
 export function schedulerJson(report: { ticks: number; events: number; startedAt: number; stoppedAt: number }) {
   return { ticks: report.ticks, events: report.events, started_at: report.startedAt, stopped_at: report.stoppedAt };
+}
+
+/** `mlp pipeline run|show|retry`: a run with its tasks (map items carry their `map_index`). */
+export function runJson(summary: RunSummary) {
+  return {
+    run_id: summary.runId,
+    pipeline: summary.pipeline,
+    status: summary.status,
+    params: summary.params,
+    trigger: summary.trigger.kind,
+    trigger_key: summary.trigger.key ?? null,
+    source_hash: summary.sourceHash,
+    created_at: summary.createdAt,
+    started_at: summary.startedAt ?? null,
+    ended_at: summary.endedAt ?? null,
+    error: summary.error ?? null,
+    tasks: summary.tasks.map((task) => ({
+      name: task.name,
+      map_index: task.mapIndex ?? null,
+      status: task.status,
+      attempts: task.attempts,
+      cached: task.cached,
+      started_at: task.startedAt ?? null,
+      ended_at: task.endedAt ?? null,
+      error: task.error?.message ?? null,
+    })),
+  };
+}
+
+/** `mlp pipeline runs`: runs without their tasks. */
+export function runListJson(runs: RunSummary[]) {
+  return runs.map((run) => {
+    const { tasks: _tasks, ...shaped } = runJson(run);
+    return shaped;
+  });
+}
+
+/** `mlp pipeline ls`: the recorded pipelines. */
+export function pipelineListJson(pipelines: PipelineRecord[]) {
+  return pipelines.map((pipeline) => ({
+    name: pipeline.name,
+    module_path: pipeline.modulePath,
+    source_hash: pipeline.sourceHash,
+    steps: pipeline.steps.map((step) => step.name),
+    schedule: pipeline.schedule ?? null,
+    triggers: pipeline.triggers ?? null,
+    updated_at: pipeline.updatedAt,
+    last_run: pipeline.lastRun
+      ? { run_id: pipeline.lastRun.runId, status: pipeline.lastRun.status, created_at: pipeline.lastRun.createdAt }
+      : null,
+  }));
+}
+
+/** `mlp pipeline logs`: one entry per stored line. */
+export function logLinesJson(lines: LogLine[]) {
+  return lines.map((line) => ({
+    task_id: line.taskId,
+    step: line.step,
+    map_index: line.mapIndex ?? null,
+    attempt: line.attempt,
+    time: line.time,
+    level: line.level,
+    message: line.message,
+  }));
 }

@@ -42,7 +42,10 @@ describe("local executor: steps with process: 'child'", () => {
     const pidFile = path.join(workspace.config.dir, 'spin-2.pid');
     const summary = await (await startRun(workspace, ref, { params: { pidFile, spin: true } })).done;
     expect(summary.status).toBe('failed');
-    expect(summary.tasks.find((t) => t.name === 'spin')).toMatchObject({ status: 'failed', error: { message: 'timed out after 30000 ms' } });
+    expect(summary.tasks.find((t) => t.name === 'spin')).toMatchObject({
+      status: 'failed',
+      error: { message: 'timed out after 30000 ms' },
+    });
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(pid)).toBe(false);
   });

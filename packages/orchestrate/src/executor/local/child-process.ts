@@ -1,7 +1,6 @@
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MlpError, type Workspace } from '@mlp/core';
+import type { Workspace } from '@mlp/core';
+import { entryFile } from '../../load/entry-file.js';
 import type { TaskAssignment, TaskOutcome } from '../executor.js';
 
 /** What the parent sends the child: where the workspace is and which attempt to run. */
@@ -21,10 +20,8 @@ export function runInChildProcess(
   signal: AbortSignal,
   killGraceMs: number,
 ): Promise<TaskOutcome> {
-  const entry = entryFile();
-  const fromSources = entry.endsWith('.ts');
-  const execArgv = fromSources ? ['--conditions=@mlp/source', '--import', import.meta.resolve('tsx')] : [];
-  const child = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { file, execArgv } = entryFile('child-entry', 'executor/local');
+  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { config } = workspace;
   const request: ChildRequest = {
     workspace: { dir: config.dir, database: config.database, blobs: config.blobs, logLevel: config.logLevel },
@@ -62,17 +59,4 @@ export function runInChildProcess(
     });
     child.send(request);
   });
-}
-
-function entryFile(): string {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const candidates = fromSources ? ['./child-entry.ts'] : ['./child-entry.js', './executor/local/child-entry.js'];
-  for (const candidate of candidates) {
-    const file = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  throw new MlpError(
-    'INTERNAL',
-    'the child-process entry of @mlp/orchestrate is missing beside its code; the package build must emit child-entry.js.',
-  );
 }
