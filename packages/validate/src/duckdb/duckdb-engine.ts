@@ -12,7 +12,7 @@ import { fileRelations, kindOfDuckDbType, type Relations, tableRelations, valueE
 import { loadPostgresTable, type PostgresSource } from './postgres-source.js';
 import { literal, plain } from './sql.js';
 
-/** What the DuckDB engine reads: a file (CSV, TSV, Parquet, JSONL, JSON array), a table in a DuckDB connection, or a PostgreSQL table. */
+/** What the DuckDB engine reads: a file (CSV, TSV, Parquet, JSON lines, JSON; see `@mlp/core/tabular`), a table in a DuckDB connection, or a PostgreSQL table. */
 export type DuckDbSource =
   | string
   | { path: string; format?: TabularFormat }
