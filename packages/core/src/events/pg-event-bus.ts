@@ -27,13 +27,15 @@ export function createPgEventBus(db: Database, logger: Logger): EventBus {
         );
       }
       const executor = options.tx ?? db.drizzle;
-      const [row] = await executor
-        .insert(mlpEvents)
-        .values({ type, payload: payload as unknown })
-        .returning();
-      await executor.execute(sql`select pg_notify(${CHANNEL}, ${type})`);
+      // One round trip for the row and its NOTIFY: publishing sits on hot paths (a pipeline task publishes two).
+      const { rows } = await executor.execute<{ id: string | number; created_at: Date }>(
+        sql`with event as (
+          insert into ${mlpEvents} (type, payload) values (${type}, ${JSON.stringify(payload ?? null)}::jsonb) returning id, created_at
+        ) select event.id, event.created_at, pg_notify(${CHANNEL}, ${type}) from event`,
+      );
+      const row = rows[0];
       if (!row) throw new MlpError('INTERNAL', 'The event insert returned no row.');
-      return { id: String(row.id), type: row.type, payload, createdAt: row.createdAt };
+      return { id: String(row.id), type, payload, createdAt: new Date(row.created_at) };
     },
 
     subscribe(options, handler) {
