@@ -23,6 +23,7 @@ export { type ErrorCode, errorCodes, exitCodeFor, httpStatusFor } from './errors
 export { MlpError, type MlpErrorOptions, toMlpError } from './errors/mlp-error.js';
 export type { EventBus, MlpEvent, PublishOptions, SubscribeOptions, Subscription } from './events/event-bus.js';
 export { mlpEventConsumers, mlpEvents } from './events/events-schema.js';
+export { mlpEventsChannel } from './events/pg-event-bus.js';
 export { writeFileAtomic } from './fs/write-file-atomic.js';
 export { migrations as coreMigrations } from './generated/migrations.js';
 export * from './hashing/hash.js';

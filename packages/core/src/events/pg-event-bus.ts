@@ -6,7 +6,12 @@ import type { Logger } from '../logger/logger.js';
 import type { EventBus, MlpEvent, SubscribeOptions, Subscription } from './event-bus.js';
 import { mlpEvents } from './events-schema.js';
 
-const CHANNEL = 'mlp_events';
+/**
+ * The NOTIFY channel that wakes subscribers. A package writing an event row inside a statement of its
+ * own (one round trip on a hot path) notifies it with `pg_notify(mlpEventsChannel, type)`.
+ */
+export const mlpEventsChannel = 'mlp_events';
+const CHANNEL = mlpEventsChannel;
 const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
 const CONSUMER = /^[A-Za-z0-9_.:@/-]{1,200}$/;
 
