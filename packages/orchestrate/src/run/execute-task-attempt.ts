@@ -4,7 +4,8 @@ import type { TaskAssignment, TaskOutcome } from '../executor/executor.js';
 import { loadPipeline } from '../load/load-pipeline.js';
 import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { StepDefinition } from '../pipeline/pipeline-types.js';
-import { encodeOutput, outputBlobKey, prepareOutput, readStepOutputs } from '../store/output-store.js';
+import { encodeOutput, outputBlobKey, prepareOutput, readRunInputs } from '../store/output-store.js';
+import { asyncCommit, eventInsert, eventPayload, notifyEvent } from '../store/task-store.js';
 import { createTaskLogger } from './task-logger.js';
 
 export interface ExecuteTaskOptions {
@@ -62,20 +63,30 @@ export async function executeTaskAttempt(
     const encoded = encodeOutput(value, where);
     const prepared = await prepareOutput(workspace, encoded, outputBlobKey(assignment.runId, step.name, mapIndex, assignment.attempt));
     const now = Date.now();
-    await workspace.db.transaction(async (tx) => {
-      const ended = await tx.execute(sql`update orchestrate_attempts a set status = 'succeeded', ended_time = ${now}
+    // The output, the attempt's and the task's success and its event, in one statement (atomic, one
+    // round trip), fenced: a superseded attempt writes nothing.
+    const ref = { runId: assignment.runId, taskId: assignment.taskId, step: step.name, mapIndex, pipeline: assignment.pipeline.name };
+    const written = await workspace.db.drizzle.execute(sql`with ${asyncCommit}, attempt as (
+        update orchestrate_attempts a set status = 'succeeded', ended_time = ${now}
         from orchestrate_tasks t
         where a.task_id = ${assignment.taskId} and a.attempt = ${assignment.attempt} and a.status = 'running'
           and t.task_id = a.task_id and t.fence = ${assignment.attempt}
-        returning a.task_id`);
-      if (ended.rows.length === 0) throw superseded(assignment);
-      await tx.execute(sql`insert into orchestrate_outputs (task_id, run_id, kind, value, blob_key, size, cache_key, created_time)
-        select ${assignment.taskId}, ${assignment.runId}, ${prepared.kind}, ${prepared.value}::jsonb, ${prepared.blobKey}, ${prepared.size}, t.cache_key, ${now}
-          from orchestrate_tasks t where t.task_id = ${assignment.taskId}
-        on conflict (task_id) do update set kind = excluded.kind, value = excluded.value, blob_key = excluded.blob_key, size = excluded.size,
-          cache_key = excluded.cache_key, created_time = excluded.created_time`);
-      await log.flush(tx);
-    });
+        returning a.task_id),
+      task as (
+        update orchestrate_tasks set status = 'succeeded', ended_time = ${now}, error = null, not_before = null
+        where task_id in (select task_id from attempt) returning task_id, cache_key),
+      output as (
+        insert into orchestrate_outputs (task_id, run_id, kind, value, blob_key, size, cache_key, created_time)
+        select task.task_id, ${assignment.runId}, ${prepared.kind}, ${prepared.value}::jsonb, ${prepared.blobKey}, ${prepared.size},
+          task.cache_key, ${now}
+        from task
+        on conflict (task_id) do update set kind = excluded.kind, value = excluded.value, blob_key = excluded.blob_key,
+          size = excluded.size, cache_key = excluded.cache_key, created_time = excluded.created_time
+        returning task_id),
+      ${eventInsert('task.succeeded', eventPayload(ref, { attempt: assignment.attempt, cached: false }), 'output')}
+      select ${notifyEvent} from event, async_commit`);
+    if (written.rows.length === 0) throw superseded(assignment);
+    await log.flush();
     return { status: 'succeeded' };
   } catch (thrown) {
     if (signal.aborted) {
@@ -99,11 +110,7 @@ async function readTaskInputs(
   mapIndex: number,
 ) {
   const mapSteps = new Set(pipeline.steps.filter((candidate) => candidate.kind === 'map').map((candidate) => candidate.name));
-  const [runRows, inputs] = await Promise.all([
-    workspace.db.query<{ params: unknown }>('select params from orchestrate_runs where run_id = $1', [assignment.runId]),
-    readStepOutputs(workspace, assignment.runId, step.needs, mapSteps),
-  ]);
-  if (!runRows[0]) throw new MlpError('NOT_FOUND', `no pipeline run '${assignment.runId}'.`);
+  const { params, outputs: inputs } = await readRunInputs(workspace, assignment.runId, step.needs, mapSteps);
   let item: unknown;
   if (step.kind === 'map' && step.over !== undefined) {
     const list = inputs[step.over];
@@ -111,7 +118,7 @@ async function readTaskInputs(
       throw new MlpError('FAILED_PRECONDITION', `item ${mapIndex} of map step '${step.name}' is not in the output of '${step.over}'.`);
     item = list[mapIndex];
   }
-  return { params: runRows[0].params, inputs, item };
+  return { params, inputs, item };
 }
 
 async function recordFailure(

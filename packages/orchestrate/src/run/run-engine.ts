@@ -3,7 +3,7 @@ import { backoffDelay, MlpError, sha256Hex, type Workspace } from '@mlp/core';
 import type { TaskAssignment, TaskExecutor, TaskOutcome } from '../executor/executor.js';
 import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { PipelineRef, StepDefinition } from '../pipeline/pipeline-types.js';
-import { findCachedOutput, readStepOutputs } from '../store/output-store.js';
+import { findCachedOutput, readRunInputs, readStepOutputs } from '../store/output-store.js';
 import { finishRun, heartbeat } from '../store/run-store.js';
 import { loadRunTasks, type TaskRow } from '../store/run-tasks.js';
 import {
@@ -309,12 +309,10 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   }
 
   async function cacheKeyOf(state: TaskState): Promise<string> {
-    const inputs = await readStepOutputs(workspace, runId, state.step.needs, mapSteps);
-    const params = (await workspace.db.query<{ params: unknown }>('select params from orchestrate_runs where run_id = $1', [runId]))[0]
-      ?.params;
-    return sha256Hex(
-      JSON.stringify([pipeline.name, state.step.name, state.step.source, state.row.mapIndex, stableJson(params), stableJson(inputs)]),
-    );
+    const { params, outputs: inputs } = await readRunInputs(workspace, runId, state.step.needs, mapSteps);
+    // A map item is keyed by its own item, not the whole list: a changed list misses only where it changed.
+    if (state.step.over !== undefined) inputs[state.step.over] = (inputs[state.step.over] as unknown[] | undefined)?.[state.row.mapIndex];
+    return sha256Hex(JSON.stringify([pipeline.name, state.step.name, state.step.source, stableJson(params), stableJson(inputs)]));
   }
 
   async function complete({ run, outcome }: { run: Running; outcome: TaskOutcome }): Promise<void> {
@@ -335,7 +333,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
       taskFailures.inc({ pipeline: pipeline.name, step: state.step.name });
       await failOrRetry(state, attempt, result.error, now);
     } else {
-      await finishAttempt(workspace, state.ref, { attempt, status: result.status, now });
+      // A succeeded attempt recorded the task's success itself, with its output (executeTaskAttempt).
+      if (result.status !== 'succeeded') await finishAttempt(workspace, state.ref, { attempt, status: result.status, now });
       state.row.status = result.status;
     }
     await settleMap(state.step.name);

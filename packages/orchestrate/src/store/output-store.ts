@@ -80,39 +80,53 @@ interface OutputRow extends Record<string, unknown> {
 }
 
 /**
- * The outputs of `steps` in a run, by step name: a map step's is the list of its items' outputs in
- * order. A step that did not succeed has no entry (its downstream sees undefined).
+ * The run's params and the outputs of `steps`, by step name, in one round trip: a map step's output is
+ * the list of its items' outputs in order; a step that did not succeed has no entry (downstream sees undefined).
  */
-export async function readStepOutputs(
+export async function readRunInputs(
   workspace: Workspace,
   runId: string,
   steps: readonly string[],
   mapSteps: ReadonlySet<string>,
-): Promise<Record<string, unknown>> {
-  if (steps.length === 0) return {};
-  const rows = await workspace.db.query<OutputRow>(
-    `select t.step, t.map_index, t.status, o.kind, o.value, o.blob_key
+): Promise<{ params: unknown; outputs: Record<string, unknown> }> {
+  const rows = await workspace.db.query<OutputRow & { params: unknown; is_run: boolean }>(
+    `select true as is_run, r.params, null as step, null::int as map_index, null as status, null as kind, null::jsonb as value, null as blob_key
+       from orchestrate_runs r where r.run_id = $1
+     union all
+     select false, null, t.step, t.map_index, t.status, o.kind, o.value, o.blob_key
        from orchestrate_tasks t left join orchestrate_outputs o on o.task_id = t.task_id
       where t.run_id = $1 and t.step = any($2::text[])
-      order by t.step, t.map_index`,
+      order by 1 desc, 3, 4`,
     [runId, steps],
   );
-  const result: Record<string, unknown> = {};
+  const run = rows[0];
+  if (!run?.is_run) throw new MlpError('NOT_FOUND', `no pipeline run '${runId}'.`);
+  const outputs: Record<string, unknown> = {};
   const items = new Map<string, unknown[]>();
   const succeeded = new Set<string>();
-  for (const row of rows) {
+  for (const row of rows.slice(1)) {
     if (row.map_index < 0) {
       if (row.status !== 'succeeded') continue;
       succeeded.add(row.step);
-      if (!mapSteps.has(row.step)) result[row.step] = await decodeOutput(workspace, row);
+      if (!mapSteps.has(row.step)) outputs[row.step] = await decodeOutput(workspace, row);
     } else {
       const list = items.get(row.step) ?? [];
       list.push(await decodeOutput(workspace, row));
       items.set(row.step, list);
     }
   }
-  for (const step of mapSteps) if (succeeded.has(step) && steps.includes(step)) result[step] = items.get(step) ?? [];
-  return result;
+  for (const step of mapSteps) if (succeeded.has(step) && steps.includes(step)) outputs[step] = items.get(step) ?? [];
+  return { params: run.params, outputs };
+}
+
+/** The outputs of `steps` in a run (see readRunInputs). */
+export async function readStepOutputs(
+  workspace: Workspace,
+  runId: string,
+  steps: readonly string[],
+  mapSteps: ReadonlySet<string>,
+): Promise<Record<string, unknown>> {
+  return (await readRunInputs(workspace, runId, steps, mapSteps)).outputs;
 }
 
 async function decodeOutput(workspace: Workspace, row: { kind: string | null; value: unknown; blob_key: string | null }): Promise<unknown> {

@@ -1,4 +1,4 @@
-import type { DbExecutor, Workspace } from '@mlp/core';
+import { type DbExecutor, mlpEvents, mlpEventsChannel, type Workspace } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import type { TaskStatus } from '../run/run-types.js';
 import { copyOutput } from './output-store.js';
@@ -17,7 +17,21 @@ export interface AttemptError {
   code?: string;
 }
 
-const eventPayload = (task: TaskRef, extra: Record<string, unknown> = {}) => ({
+/**
+ * A CTE that turns off the wait for the WAL flush at this transaction's commit: a task's bookkeeping
+ * stays atomic and crash-consistent, and the run's final (synchronous) commit flushes it all. Power
+ * lost in between can only forget the last transitions, so a task runs again: at least once, as after a kill.
+ */
+export const asyncCommit = sql.raw(`async_commit as (select set_config('synchronous_commit', 'off', true))`);
+
+/** A CTE `event` inserting one outbox event per row of CTE `from` (see `mlpEvents` of @mlp/core); notify with `notifyEvent`. */
+export const eventInsert = (type: string, payload: Record<string, unknown>, from: string) =>
+  sql`event as (insert into ${mlpEvents} (type, payload) select ${type}, ${JSON.stringify(payload)}::jsonb from ${sql.raw(from)} returning type)`;
+
+/** Wakes the event bus's subscribers for the rows of CTE `event`, as `events.publish` does. */
+export const notifyEvent = sql`pg_notify(${mlpEventsChannel}, event.type)`;
+
+export const eventPayload = (task: TaskRef, extra: Record<string, unknown> = {}) => ({
   run_id: task.runId,
   task_id: task.taskId,
   pipeline: task.pipeline,
@@ -35,15 +49,17 @@ export async function startAttempt(
   task: TaskRef,
   attempt: { number: number; executor: string; owner: string; leaseMs: number; cacheKey: string | undefined; now: number },
 ): Promise<void> {
-  await workspace.db.transaction(async (tx) => {
-    await tx.execute(sql`update orchestrate_tasks set status = 'running', attempts = ${attempt.number}, fence = ${attempt.number},
-        started_time = coalesce(started_time, ${attempt.now}), cache_key = ${attempt.cacheKey ?? null}, error = null, not_before = null
-      where task_id = ${task.taskId}`);
-    await tx.execute(sql`insert into orchestrate_attempts (task_id, attempt, run_id, status, executor, lease_owner, lease_expires_at, fence, started_time)
-      values (${task.taskId}, ${attempt.number}, ${task.runId}, 'running', ${attempt.executor}, ${attempt.owner},
-        ${attempt.now + attempt.leaseMs}, ${attempt.number}, ${attempt.now})`);
-    await workspace.events.publish('task.started', eventPayload(task, { attempt: attempt.number }), { tx });
-  });
+  await workspace.db.drizzle.execute(sql`with ${asyncCommit}, task as (
+        update orchestrate_tasks set status = 'running', attempts = ${attempt.number}, fence = ${attempt.number},
+          started_time = coalesce(started_time, ${attempt.now}), cache_key = ${attempt.cacheKey ?? null}, error = null, not_before = null
+        where task_id = ${task.taskId} returning task_id),
+      started as (
+        insert into orchestrate_attempts (task_id, attempt, run_id, status, executor, lease_owner, lease_expires_at, fence, started_time)
+        select task.task_id, ${attempt.number}, ${task.runId}, 'running', ${attempt.executor}, ${attempt.owner},
+          ${attempt.now + attempt.leaseMs}, ${attempt.number}, ${attempt.now}
+        from task returning task_id),
+      ${eventInsert('task.started', eventPayload(task, { attempt: attempt.number }), 'started')}
+    select ${notifyEvent} from event, async_commit`);
 }
 
 /**
@@ -64,26 +80,23 @@ export async function finishAttempt(
   const attemptStatus = result.status === 'up_for_retry' ? 'failed' : result.status;
   const error = result.error ? JSON.stringify(result.error) : null;
   const ended = result.status === 'up_for_retry' ? null : result.now;
-  await workspace.db.transaction(async (tx) => {
-    await tx.execute(sql`update orchestrate_attempts set status = ${attemptStatus}, error = ${error}::jsonb, ended_time = ${result.now}
-      where task_id = ${task.taskId} and attempt = ${result.attempt} and status = 'running'`);
-    await tx.execute(sql`update orchestrate_tasks set status = ${result.status}, error = ${error}::jsonb, ended_time = ${ended},
-        not_before = ${result.notBefore ?? null}
-      where task_id = ${task.taskId} and fence = ${result.attempt}`);
-    const type =
-      result.status === 'succeeded'
-        ? 'task.succeeded'
-        : result.status === 'up_for_retry'
-          ? 'task.retrying'
-          : result.status === 'failed'
-            ? 'task.failed'
-            : 'task.cancelled';
-    await workspace.events.publish(
-      type,
-      eventPayload(task, { attempt: result.attempt, error: result.error?.message ?? null, retry_at: result.notBefore ?? null }),
-      { tx },
-    );
-  });
+  const type =
+    result.status === 'succeeded'
+      ? 'task.succeeded'
+      : result.status === 'up_for_retry'
+        ? 'task.retrying'
+        : result.status === 'failed'
+          ? 'task.failed'
+          : 'task.cancelled';
+  const payload = eventPayload(task, { attempt: result.attempt, error: result.error?.message ?? null, retry_at: result.notBefore ?? null });
+  await workspace.db.drizzle.execute(sql`with ${asyncCommit}, attempt as (
+        update orchestrate_attempts set status = ${attemptStatus}, error = ${error}::jsonb, ended_time = ${result.now}
+        where task_id = ${task.taskId} and attempt = ${result.attempt} and status = 'running'),
+      task as (
+        update orchestrate_tasks set status = ${result.status}, error = ${error}::jsonb, ended_time = ${ended}, not_before = ${result.notBefore ?? null}
+        where task_id = ${task.taskId} and fence = ${result.attempt} returning task_id),
+      ${eventInsert(type, payload, 'task')}
+    select ${notifyEvent} from event, async_commit`);
 }
 
 /** A task served from the cache: the earlier output is copied and the task succeeds without an attempt. */
