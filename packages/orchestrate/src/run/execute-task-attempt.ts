@@ -5,12 +5,24 @@ import { loadPipeline } from '../load/load-pipeline.js';
 import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { StepDefinition } from '../pipeline/pipeline-types.js';
 import { encodeOutput, outputBlobKey, prepareOutput, readRunInputs } from '../store/output-store.js';
-import { asyncCommit, eventInsert, eventPayload, notifyEvent } from '../store/task-store.js';
+import { asyncCommit, eventInsert, eventPayload, notifyEvent, taskIdOf } from '../store/task-store.js';
 import { createTaskLogger } from './task-logger.js';
 
 export interface ExecuteTaskOptions {
   /** The pipeline already in memory (the in-process executor): skips loading its module. */
   pipeline?: PipelineDefinition;
+  /**
+   * Outputs this process wrote for the run, by task id, and its params: inputs found here are not read
+   * back from the store (the in-process executor's round trip saved). Filled as attempts succeed.
+   */
+  memo?: RunMemo;
+}
+
+/** What an in-process executor remembers of a run (see ExecuteTaskOptions.memo). */
+export interface RunMemo {
+  params?: unknown;
+  /** Output JSON text by task id (undefined: the step returned nothing). */
+  outputs: Map<string, string | undefined>;
 }
 
 /**
@@ -39,7 +51,7 @@ export async function executeTaskAttempt(
       (await loadPipeline(assignment.pipeline.modulePath, workspace.config.dir, assignment.pipeline.sourceHash)).pipeline;
     step = pipeline.steps.find((candidate) => candidate.name === assignment.step);
     if (!step) throw new MlpError('NOT_FOUND', `pipeline '${pipeline.name}' has no step '${assignment.step}' (its module changed?).`);
-    const { params, inputs, item } = await readTaskInputs(workspace, assignment, pipeline, step, mapIndex);
+    const { params, inputs, item } = await readTaskInputs(workspace, assignment, pipeline, step, mapIndex, options.memo);
     if (signal.aborted) return { status: 'cancelled' };
     const context = {
       workspace,
@@ -86,6 +98,8 @@ export async function executeTaskAttempt(
       ${eventInsert('task.succeeded', eventPayload(ref, { attempt: assignment.attempt, cached: false }), 'output')}
       select ${notifyEvent} from event, async_commit`);
     if (written.rows.length === 0) throw superseded(assignment);
+    // Kept as JSON text, so each reader gets its own copy, as from the store.
+    if (options.memo && prepared.kind !== 'blob') options.memo.outputs.set(assignment.taskId, encoded.json);
     await log.flush();
     return { status: 'succeeded' };
   } catch (thrown) {
@@ -108,9 +122,12 @@ async function readTaskInputs(
   pipeline: PipelineDefinition,
   step: StepDefinition,
   mapIndex: number,
+  memo: RunMemo | undefined,
 ) {
   const mapSteps = new Set(pipeline.steps.filter((candidate) => candidate.kind === 'map').map((candidate) => candidate.name));
-  const { params, outputs: inputs } = await readRunInputs(workspace, assignment.runId, step.needs, mapSteps);
+  const { params, outputs: inputs } =
+    fromMemo(memo, assignment.runId, step.needs, mapSteps) ?? (await readRunInputs(workspace, assignment.runId, step.needs, mapSteps));
+  if (memo) memo.params = params;
   let item: unknown;
   if (step.kind === 'map' && step.over !== undefined) {
     const list = inputs[step.over];
@@ -119,6 +136,19 @@ async function readTaskInputs(
     item = list[mapIndex];
   }
   return { params, inputs, item };
+}
+
+/** The inputs when every need is a plain step whose output this process wrote, else undefined (read the store). */
+function fromMemo(memo: RunMemo | undefined, runId: string, needs: readonly string[], mapSteps: ReadonlySet<string>) {
+  if (!memo || !('params' in memo)) return undefined;
+  const outputs: Record<string, unknown> = {};
+  for (const need of needs) {
+    const taskId = taskIdOf(runId, need);
+    if (mapSteps.has(need) || !memo.outputs.has(taskId)) return undefined;
+    const json = memo.outputs.get(taskId);
+    outputs[need] = json === undefined ? undefined : JSON.parse(json);
+  }
+  return { params: memo.params, outputs };
 }
 
 async function recordFailure(

@@ -1,6 +1,9 @@
 import type { Workspace } from '@mlp/core';
 import { findRememberedPipeline } from '../../load/load-pipeline.js';
-import { type ExecuteTaskOptions, executeTaskAttempt } from '../../run/execute-task-attempt.js';
+import { type ExecuteTaskOptions, executeTaskAttempt, type RunMemo } from '../../run/execute-task-attempt.js';
+
+const MEMO_RUNS = 4;
+
 import type { ExecutorPlugin, TaskAssignment, TaskExecutor, TaskOutcome } from '../executor.js';
 import { runInChildProcess } from './child-process.js';
 
@@ -16,6 +19,17 @@ export interface LocalExecutorOptions {
  */
 export function createLocalExecutor(workspace: Workspace, options: LocalExecutorOptions = {}): TaskExecutor {
   const children = new Set<Promise<unknown>>();
+  // The outputs of the last few runs' in-process tasks, so a step reads its inputs without a round trip.
+  const memos = new Map<string, RunMemo>();
+  const memoOf = (runId: string): RunMemo => {
+    let memo = memos.get(runId);
+    if (!memo) {
+      memo = { outputs: new Map() };
+      memos.set(runId, memo);
+      if (memos.size > MEMO_RUNS) memos.delete(memos.keys().next().value!);
+    }
+    return memo;
+  };
   return {
     name: 'local',
     async execute(task: TaskAssignment, signal: AbortSignal): Promise<TaskOutcome> {
@@ -26,10 +40,11 @@ export function createLocalExecutor(workspace: Workspace, options: LocalExecutor
         children.add(child);
         return child.finally(() => children.delete(child));
       }
-      const executeOptions: ExecuteTaskOptions = remembered ? { pipeline: remembered } : {};
+      const executeOptions: ExecuteTaskOptions = { ...(remembered ? { pipeline: remembered } : {}), memo: memoOf(task.runId) };
       return executeTaskAttempt(workspace, task, signal, executeOptions);
     },
     async close() {
+      memos.clear();
       await Promise.allSettled([...children]);
     },
   };
