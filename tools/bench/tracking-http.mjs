@@ -3,6 +3,9 @@
 // MLflow REST client store sends MLflow `log-batch` requests of 1,000 metrics (MLflow's limit), from
 // one client and from four at once. The peer, in the same run and on the same database: the same
 // batches written by the SQL store in this process, without HTTP. Target: >= 50,000 points/s.
+// A small GET (runs/get) measures the HTTP layer where the database does little. With
+// BENCH_BASELINE_CLI=<path to another build's dist/bin.js> a second server from that build, on a
+// workspace of its own (its migrations may differ), is measured in the same run (before/after ratios).
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,10 +16,13 @@ import { openSqlTrackingStore } from '@mlp/tracking';
 import { createMlflowTrackingStore } from '@mlp/tracking/mlflow';
 
 const POINTS_PER_CLIENT = Number(process.env.BENCH_POINTS ?? 200_000);
+const GETS = Number(process.env.BENCH_GETS ?? 4000);
+const baselineCli = process.env.BENCH_BASELINE_CLI;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const BATCH = 1000;
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cli = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
-const round = (value) => Math.round(value * 10) / 10;
+const round = (value) => Math.round(value * 100) / 100;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -62,16 +68,47 @@ async function logFrom(store, experimentId, clients) {
   return Math.round((clients * POINTS_PER_CLIENT) / ((performance.now() - started) / 1000));
 }
 
+/** runs/get requests per second from 8 concurrent callers: mostly HTTP, parsing and JSON. */
+async function getsPerSecond(url, runId) {
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (sent < GETS) {
+        sent++;
+        const response = await fetch(`${url}/api/2.0/mlflow/runs/get?run_id=${runId}`);
+        if (!response.ok) throw new Error(`runs/get answered ${response.status}`);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return Math.round(GETS / ((performance.now() - started) / 1000));
+}
+
+function startServer(bin, port, workspaceDir) {
+  return spawn(process.execPath, [bin, '-C', workspaceDir, '--log-level', 'warn', 'server', '--port', String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function stopServer(server) {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', resolve)));
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'mlp-bench-http-'));
 chmodSync(dir, 0o755);
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [cli, '-C', dir, '--log-level', 'warn', 'server', '--port', String(port)], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = startServer(cli, port, dir);
+const baselineDir = baselineCli ? mkdtempSync(path.join(tmpdir(), 'mlp-bench-http-baseline-')) : undefined;
+if (baselineDir) chmodSync(baselineDir, 0o755);
+const baselineUrl = baselineCli ? `http://127.0.0.1:${await freePort()}` : undefined;
+const baseline = baselineCli ? startServer(baselineCli, Number(new URL(baselineUrl).port), baselineDir) : undefined;
 let result;
 try {
   await waitForHealth(url, server);
+  if (baseline) await waitForHealth(baselineUrl, baseline);
   const http = createMlflowTrackingStore({ url });
   const workspace = await openWorkspace({ dir, logLevel: 'warn' }); // joins the server's embedded database
   try {
@@ -81,6 +118,40 @@ try {
     const http4 = await logFrom(http, experimentId, 4);
     const direct1 = await logFrom(direct, experimentId, 1);
     const direct4 = await logFrom(direct, experimentId, 4);
+    const { runId } = await direct.createRun({ experimentId });
+    await direct.logBatch(runId, { params: [{ key: 'p', value: '1' }], tags: [{ key: 't', value: 'x' }] });
+    const gets = await getsPerSecond(url, runId);
+    let compared = {};
+    if (baselineUrl) {
+      // Interleaved ABBA rounds (best and median kept), so drift on a shared machine hits both builds.
+      const old = createMlflowTrackingStore({ url: baselineUrl });
+      const oldExperiment = (await old.createExperiment({ name: 'bench-http' })).experimentId;
+      const oldRun = (await old.createRun({ experimentId: oldExperiment })).runId;
+      await old.logBatch(oldRun, { params: [{ key: 'p', value: '1' }], tags: [{ key: 't', value: 'x' }] });
+      const runs = { current: [], baseline: [], currentGets: [], baselineGets: [] };
+      for (let pass = 0; pass < ROUNDS; pass++) {
+        const order = pass % 2 === 0 ? ['baseline', 'current'] : ['current', 'baseline'];
+        for (const which of order) {
+          const [store, experiment, run, target] =
+            which === 'current' ? [http, experimentId, runId, url] : [old, oldExperiment, oldRun, baselineUrl];
+          runs[which].push(await logFrom(store, experiment, 1));
+          runs[`${which}Gets`].push(await getsPerSecond(target, run));
+        }
+      }
+      const best = (values) => Math.max(...values);
+      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      compared = {
+        rounds: ROUNDS,
+        oneClientPointsPerSecond: runs.current,
+        baselineOneClientPointsPerSecond: runs.baseline,
+        getsPerSecondRounds: runs.currentGets,
+        baselineGetsPerSecond: runs.baselineGets,
+        httpOverBaselineOneClientBest: round(best(runs.current) / best(runs.baseline)),
+        httpOverBaselineOneClientMedian: round(median(runs.current) / median(runs.baseline)),
+        getsOverBaselineBest: round(best(runs.currentGets) / best(runs.baselineGets)),
+        getsOverBaselineMedian: round(median(runs.currentGets) / median(runs.baselineGets)),
+      };
+    }
     result = {
       benchmark: 'tracking-http',
       target: { pointsPerSecond: 50_000 },
@@ -92,14 +163,17 @@ try {
       directFourClientsPointsPerSecond: direct4,
       httpOverDirectOneClient: round(http1 / direct1),
       httpOverDirectFourClients: round(http4 / direct4),
+      getsPerSecond: gets,
+      ...compared,
       pass: http1 >= 50_000,
     };
   } finally {
     await workspace.close();
   }
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', resolve)));
+  await stopServer(server);
+  if (baseline) await stopServer(baseline);
   rmSync(dir, { recursive: true, force: true });
+  if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(result, null, 2));
