@@ -16,4 +16,8 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   external: ['vitest'],
+  // Lazily imported executors are chunks, not entries (the exports check tells entries by name).
+  esbuildOptions(options) {
+    options.chunkNames = 'chunk-[hash]';
+  },
 });

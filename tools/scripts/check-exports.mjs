@@ -10,6 +10,7 @@ const root = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(impo
 const internalEntries = {
   '@mlp/cli': ['./dist/bin.js'], // loaded by bin/mlp.js
   '@mlp/train': ['./dist/train-trial.js', './dist/trial-thread-entry.js', './dist/trial-process-entry.js'],
+  '@mlp/orchestrate': ['./dist/child-entry.js', './dist/detached-run-entry.js', './dist/contract-pipeline.js'],
 };
 const problems = [];
 

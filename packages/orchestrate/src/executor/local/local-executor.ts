@@ -1,5 +1,5 @@
 import type { Workspace } from '@mlp/core';
-import { findRememberedPipeline } from '../../load/load-pipeline.js';
+import { findRememberedPipeline, loadPipeline } from '../../load/load-pipeline.js';
 import { type ExecuteTaskOptions, executeTaskAttempt, type RunMemo } from '../../run/execute-task-attempt.js';
 
 const MEMO_RUNS = 4;
@@ -51,7 +51,6 @@ export function createLocalExecutor(workspace: Workspace, options: LocalExecutor
 }
 
 async function stepWantsChild(workspace: Workspace, task: TaskAssignment): Promise<boolean> {
-  const { loadPipeline } = await import('../../load/load-pipeline.js');
   const { pipeline } = await loadPipeline(task.pipeline.modulePath, workspace.config.dir, task.pipeline.sourceHash);
   return pipeline.steps.find((step) => step.name === task.step)?.process === 'child';
 }
