@@ -148,7 +148,8 @@ describe('the DuckDB engine on files', () => {
     await engine.close();
     expect(comparable(duck)).toEqual(comparable(memory));
     expect(memory.results.filter((entry) => !entry.success).length).toBeGreaterThan(2);
-  });
+    // Two engines over 20,000 rows: 2–3 s alone, past vitest's 5 s default on a loaded 2-core machine.
+  }, 60_000);
 
   it('reads CSV and JSONL, with row indexes in file order', async () => {
     const csv = path.join(dir.path, 'weather.csv');
