@@ -32,7 +32,9 @@ describe('SQL text', () => {
   });
 
   it('scans each format with one set of options', () => {
-    expect(tabularScanSql("/d/o'k.csv", 'csv')).toBe(`read_csv('/d/o''k.csv', header = true, skip = 0, delim = ',', quote = '"', escape = '"')`);
+    expect(tabularScanSql("/d/o'k.csv", 'csv')).toBe(
+      `read_csv('/d/o''k.csv', header = true, skip = 0, delim = ',', quote = '"', escape = '"')`,
+    );
     expect(tabularScanSql('/d/a.tsv', 'tsv')).toContain(`delim = '\t'`);
     expect(tabularScanSql('/d/a.parquet', 'parquet', { fileRowNumber: true })).toBe(`read_parquet('/d/a.parquet', file_row_number = true)`);
     expect(tabularScanSql('/d/a.jsonl', 'jsonl')).toBe(`read_json('/d/a.jsonl', format = 'newline_delimited')`);
