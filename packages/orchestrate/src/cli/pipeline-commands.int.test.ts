@@ -67,6 +67,9 @@ describe('mlp pipeline', () => {
     ]);
     const logs = await mlpJson<Array<{ step: string; message: string }>>('pipeline', 'logs', json.run_id, 'numbers');
     expect(logs.json).toEqual([expect.objectContaining({ step: 'numbers', message: 'making 3 numbers' })]);
+    expect((await mlp('pipeline', 'logs', json.run_id)).stdout).toMatch(/ info {2}numbers#1 making 3 numbers$/m);
+    const followed = await mlpJson<unknown[]>('pipeline', 'logs', json.run_id, '--follow');
+    expect(followed.json).toHaveLength(1);
     const text = await mlp('pipeline', 'show', json.run_id);
     expect(text.stdout).toMatch(/✓ square succeeded 3\/3 items/);
   });

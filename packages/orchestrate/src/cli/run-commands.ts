@@ -91,7 +91,8 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
       let afterId = 0;
       for (;;) {
         const lines = await readRunLogs(workspace, runId, { ...options, afterId });
-        if (!context.options.json) for (const line of lines) context.display.line(logLineText(line));
+        // Followed lines stream as they come (on stderr, as progress); otherwise they are the result, on stdout.
+        if (flags.follow && !context.options.json) for (const line of lines) context.display.line(logLineText(line));
         all.push(...lines);
         afterId = lines.at(-1)?.id ?? afterId;
         if (!flags.follow) break;
@@ -99,7 +100,8 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
         if (terminalRunStatuses.includes(status) && lines.length === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      context.output(context.options.json ? '' : all.length ? '' : 'No log lines.', logLinesJson(all));
+      const text = flags.follow ? '' : all.map(logLineText).join('\n');
+      context.output(all.length || flags.follow ? text : 'No log lines.', logLinesJson(all));
     });
 
   pipeline
