@@ -95,5 +95,6 @@ describe('createRequestHandler', () => {
       body: { error_code: 'REQUEST_LIMIT_EXCEEDED' },
     });
     expect(await call('GET', 'models', { token })).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
+    expect(await call('GET', 'models')).toMatchObject({ status: 401, body: { error_code: 'UNAUTHENTICATED' } });
   });
 });

@@ -55,7 +55,15 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
     // Before anything else, health probes included: a rebinding page must learn nothing.
     const method = req.method ?? 'GET';
     hostCheck.check(method, req.headers);
-    const { route, params } = router.match(method, path);
+    let matched: ReturnType<typeof router.match>;
+    try {
+      matched = router.match(method, path);
+    } catch (error) {
+      // Without a valid token, a client learns nothing, not even which paths exist: 401 before 404.
+      auth.authenticate(req.headers);
+      throw error;
+    }
+    const { route, params } = matched;
     if (route.scope !== 'public') {
       const authenticated = auth.authenticate(req.headers);
       principal.tokenId = authenticated.tokenId;
