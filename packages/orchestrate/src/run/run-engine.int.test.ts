@@ -157,6 +157,23 @@ describe.each<TestEngine>(['embedded', 'postgres'])('run engine on %s', (engine)
     expect(third.tasks.find((t) => t.name === 'cached')).toMatchObject({ status: 'succeeded', cached: false, attempts: 1 });
   });
 
+  it('fails a task whose output JSON cannot hold, with the path of the bad value, before anything downstream runs', async () => {
+    let downstream = 0;
+    const pipeline = definePipeline('bad-output')
+      .step('when', {}, () => ({ at: new Date(0) }))
+      .step('next', { needs: ['when'] }, () => {
+        downstream += 1;
+      });
+    const summary = await (await startRun(workspace, pipeline)).done;
+    expect(summary.status).toBe('failed');
+    expect(summary.tasks[0]).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARGUMENT' } });
+    expect(summary.tasks[0]!.error!.message).toMatch(/step 'when' returned a Date instance at output\.at, which JSON cannot hold/);
+    expect(summary.tasks[1]!.status).toBe('upstream_failed');
+    expect(downstream).toBe(0);
+    const outputs = await workspace.db.query('select 1 from orchestrate_outputs where run_id = $1', [summary.runId]);
+    expect(outputs).toHaveLength(0);
+  });
+
   it('starts one run per trigger key', async () => {
     const pipeline = definePipeline('keyed').step('one', {}, () => 1);
     const [a, b] = await Promise.all([

@@ -21,10 +21,10 @@ export function encodeOutput(value: unknown, where: string): EncodedOutput {
 }
 
 function checkSerialisable(value: unknown, where: string, path: string, seen: Set<object>): void {
-  const fail = (what: string): never => {
+  const fail = (what: string, at = path): never => {
     throw new MlpError(
       'INVALID_ARGUMENT',
-      `${where} returned ${what} at ${path}, which JSON cannot hold; return plain objects, arrays, strings, finite numbers, booleans or null (a Date as an ISO string or epoch ms).`,
+      `${where} returned ${what} at ${at}, which JSON cannot hold; return plain objects, arrays, strings, finite numbers, booleans or null (a Date as an ISO string or epoch ms).`,
     );
   };
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
@@ -37,7 +37,7 @@ function checkSerialisable(value: unknown, where: string, path: string, seen: Se
   seen.add(value);
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      if (item === undefined) fail('undefined');
+      if (item === undefined) fail('undefined', `${path}[${index}]`);
       checkSerialisable(item, where, `${path}[${index}]`, seen);
     });
   } else {
