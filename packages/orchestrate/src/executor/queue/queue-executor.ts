@@ -133,9 +133,11 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
         if (removed.length > 0) settle(key, { status: 'cancelled' });
         else await workspace.db.query('SELECT pg_notify($1, $2)', [abortChannel, key]).catch(() => undefined);
       };
-      if (signal.aborted) void onAbort();
-      else signal.addEventListener('abort', () => void onAbort(), { once: true });
-      return outcome;
+      const listener = () => void onAbort();
+      if (signal.aborted) listener();
+      else signal.addEventListener('abort', listener, { once: true });
+      // The engine may share one signal between many tasks: leave no listener behind.
+      return outcome.finally(() => signal.removeEventListener('abort', listener));
     },
     async close() {
       if (closed) return;
