@@ -174,6 +174,31 @@ describe.each<TestEngine>(['embedded', 'postgres'])('run engine on %s', (engine)
     expect(outputs).toHaveLength(0);
   });
 
+  it('bounds tasks at once by the pipeline across its runs, and by a pool across pipelines', async () => {
+    let active = 0;
+    let most = 0;
+    const busy = async () => {
+      active += 1;
+      most = Math.max(most, active);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      active -= 1;
+    };
+    const one = definePipeline('one-at-a-time', { concurrency: 1 }).step('a', {}, busy).step('b', {}, busy).step('c', {}, busy);
+    const runs = await Promise.all([startRun(workspace, one), startRun(workspace, one)]);
+    expect((await Promise.all(runs.map((r) => r.done))).map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    expect(most).toBe(1);
+
+    most = 0;
+    const pooled = (name: string) =>
+      definePipeline(name, { pools: { gpu: 1 } })
+        .step('x', { pool: 'gpu' }, busy)
+        .step('y', { pool: 'gpu' }, busy);
+    const both = await Promise.all([startRun(workspace, pooled('pool-a')), startRun(workspace, pooled('pool-b'))]);
+    expect((await Promise.all(both.map((r) => r.done))).map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    expect(most).toBe(1);
+    expect(() => definePipeline('undeclared').step('x', { pool: 'tpu' }, busy).validate()).toThrow(/pool 'tpu', which has no limit/);
+  });
+
   it('starts one run per trigger key', async () => {
     const pipeline = definePipeline('keyed').step('one', {}, () => 1);
     const [a, b] = await Promise.all([

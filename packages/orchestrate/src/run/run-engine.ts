@@ -50,6 +50,14 @@ interface Running {
 
 /** Pool slots in use, shared by every run this process drives. */
 const poolsInUse = new Map<string, number>();
+/** Tasks running per pipeline, over every run of it this process drives: the pipeline's `concurrency` bounds it. */
+const pipelinesInUse = new Map<string, number>();
+/** Engines of this process waiting for a pool or pipeline slot another run holds: woken when one frees. */
+const slotWaiters = new Set<() => void>();
+const bump = (counts: Map<string, number>, key: string, by: number) => {
+  counts.set(key, Math.max(0, (counts.get(key) ?? 0) + by));
+  if (by < 0) for (const wake of slotWaiters) wake();
+};
 /** Runs driven by this process, so `cancelRun` here stops them without waiting for a heartbeat. */
 export const drivenRuns = new Map<string, AbortController>();
 
@@ -67,7 +75,7 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   const mapSteps = new Set(pipeline.steps.filter((step) => step.kind === 'map').map((step) => step.name));
   const downstream = new Map<string, string[]>();
   for (const step of pipeline.steps) for (const need of step.needs) downstream.set(need, [...(downstream.get(need) ?? []), step.name]);
-  const runLimit = pipeline.concurrency ?? availableParallelism();
+  const pipelineLimit = pipeline.concurrency ?? availableParallelism();
 
   const parents = new Map<string, TaskState>();
   const items = new Map<string, TaskState[]>();
@@ -78,6 +86,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   const poke = () => wake?.();
   const cancel = new AbortController();
   drivenRuns.set(runId, cancel);
+  slotWaiters.add(poke);
+  let blocked = false;
   const onAbort = () => {
     cancel.abort();
     poke();
@@ -134,7 +144,7 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
       await settleWatched();
       const nextRetry = await schedule();
       if (running.size === 0 && watched.length === 0 && [...allTasks()].every((state) => isTerminal(state.row.status))) break;
-      if (running.size === 0 && watched.length === 0 && nextRetry === undefined && completions.length === 0)
+      if (running.size === 0 && watched.length === 0 && nextRetry === undefined && completions.length === 0 && !blocked)
         throw new MlpError('INTERNAL', `run '${runId}' has tasks that can never start: ${describeStuck()}.`);
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -160,7 +170,13 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     clearInterval(beat);
     options.signal?.removeEventListener('abort', onAbort);
     drivenRuns.delete(runId);
-    for (const run of running.values()) run.controller.abort();
+    slotWaiters.delete(poke);
+    for (const run of running.values()) {
+      run.controller.abort();
+      if (run.poolName !== undefined) bump(poolsInUse, run.poolName, -1);
+      bump(pipelinesInUse, pipeline.name, -1);
+    }
+    running.clear();
   }
 
   function* allTasks(): Iterable<TaskState> {
@@ -212,12 +228,20 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
         await setTaskStatuses(tx, skipped, 'skipped', now);
         await setTaskStatuses(tx, upstreamFailed, 'upstream_failed', now);
       });
+    blocked = false;
     for (const state of ready) {
-      if (running.size >= runLimit) break;
       if (running.has(state.row.taskId)) continue;
       const { step } = state;
+      // Limits shared with other runs in this process block without a task of ours running: wait for a slot.
+      if ((pipelinesInUse.get(pipeline.name) ?? 0) >= pipelineLimit) {
+        blocked = true;
+        break;
+      }
       if (step.kind === 'map' && step.concurrency !== undefined && (activeItems.get(step.name) ?? 0) >= step.concurrency) continue;
-      if (step.pool !== undefined && (poolsInUse.get(step.pool) ?? 0) >= (pipeline.pools[step.pool] ?? 1)) continue;
+      if (step.pool !== undefined && (poolsInUse.get(step.pool) ?? 0) >= (pipeline.pools[step.pool] ?? 1)) {
+        blocked = true;
+        continue;
+      }
       if ((await dispatch(state)) === 'cached') progressed = true;
     }
     // A step whose upstream ended during this pass (skipped, cached, an empty map) may be ready now: go round again at once.
@@ -258,26 +282,38 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   async function dispatch(state: TaskState): Promise<'cached' | 'started'> {
     const { step } = state;
     const now = Date.now();
-    const cacheKey = step.cacheTtlMs === undefined ? undefined : await cacheKeyOf(state);
-    if (cacheKey !== undefined) {
-      const hit = await findCachedOutput(workspace, cacheKey, step.cacheTtlMs!, now);
-      if (hit !== undefined) {
+    // Take the slots before the first await: another run's engine in this process checks them meanwhile.
+    const release = () => {
+      if (step.pool !== undefined) bump(poolsInUse, step.pool, -1);
+      bump(pipelinesInUse, pipeline.name, -1);
+      if (step.kind === 'map') activeItems.set(step.name, (activeItems.get(step.name) ?? 1) - 1);
+    };
+    if (step.pool !== undefined) bump(poolsInUse, step.pool, 1);
+    bump(pipelinesInUse, pipeline.name, 1);
+    if (step.kind === 'map') activeItems.set(step.name, (activeItems.get(step.name) ?? 0) + 1);
+    const attempt = state.row.attempts + 1;
+    let cacheKey: string | undefined;
+    try {
+      cacheKey = step.cacheTtlMs === undefined ? undefined : await cacheKeyOf(state);
+      const hit = cacheKey === undefined ? undefined : await findCachedOutput(workspace, cacheKey, step.cacheTtlMs!, now);
+      if (cacheKey !== undefined && hit !== undefined) {
+        release();
         await succeedFromCache(workspace, state.ref, hit, cacheKey, now);
         state.row.status = 'succeeded';
         state.row.cached = true;
         await settleMap(step.name);
         return 'cached';
       }
+      await startAttempt(workspace, state.ref, { number: attempt, executor: executor.name, owner, leaseMs, cacheKey, now });
+    } catch (error) {
+      release();
+      throw error;
     }
-    const attempt = state.row.attempts + 1;
-    await startAttempt(workspace, state.ref, { number: attempt, executor: executor.name, owner, leaseMs, cacheKey, now });
     state.row.status = 'running';
     state.row.attempts = attempt;
     const controller = new AbortController();
     const run: Running = { state, attempt, controller, timedOut: false, startedAt: now, poolName: step.pool };
     running.set(state.row.taskId, run);
-    if (step.kind === 'map') activeItems.set(step.name, (activeItems.get(step.name) ?? 0) + 1);
-    if (step.pool !== undefined) poolsInUse.set(step.pool, (poolsInUse.get(step.pool) ?? 0) + 1);
     const assignment: TaskAssignment = {
       runId,
       taskId: state.row.taskId,
@@ -319,7 +355,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     const { state, attempt } = run;
     running.delete(state.row.taskId);
     if (state.step.kind === 'map') activeItems.set(state.step.name, (activeItems.get(state.step.name) ?? 1) - 1);
-    if (run.poolName !== undefined) poolsInUse.set(run.poolName, (poolsInUse.get(run.poolName) ?? 1) - 1);
+    if (run.poolName !== undefined) bump(poolsInUse, run.poolName, -1);
+    bump(pipelinesInUse, pipeline.name, -1);
     if (lostClaim) return;
     const now = Date.now();
     const seconds = (now - run.startedAt) / 1000;
@@ -407,7 +444,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
       while (completions.length) {
         const { run } = completions.shift()!;
         running.delete(run.state.row.taskId);
-        if (run.poolName !== undefined) poolsInUse.set(run.poolName, (poolsInUse.get(run.poolName) ?? 1) - 1);
+        if (run.poolName !== undefined) bump(poolsInUse, run.poolName, -1);
+        bump(pipelinesInUse, pipeline.name, -1);
         await finishAttempt(workspace, run.state.ref, { attempt: run.attempt, status: 'cancelled', now: Date.now() });
         run.state.row.status = 'cancelled';
       }
