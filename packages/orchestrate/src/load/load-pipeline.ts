@@ -72,10 +72,20 @@ async function importPipeline(absolute: string, modulePath: string, sourceHash: 
     namespace = /\.[cm]?tsx?$/.test(absolute) ? await importTypeScript(absolute) : await import(pathToFileURL(absolute).href);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const nodeCode = (error as { code?: string }).code;
+    // A .ts file outside an ESM package is CommonJS to tsx (as a .js file is to Node), and mlp's packages are ESM only.
+    if (/\.tsx?$/.test(absolute) && (nodeCode === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || nodeCode === 'ERR_REQUIRE_ESM'))
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `the pipeline module '${modulePath}' loads as CommonJS, which cannot import mlp's ES modules (${message}); add "type": "module" to the package.json beside it, or name it .mts.`,
+        { cause: error },
+      );
     const code = MlpError.isInstance(error) ? error.code : 'INVALID_ARGUMENT';
     throw new MlpError(code, `the pipeline module '${modulePath}' threw while loading: ${message}`, { cause: error });
   }
-  const pipeline = namespace.default;
+  // A module tsx compiled to CommonJS (`exports.default = ...`) arrives with its default export one level down.
+  const value = namespace.default;
+  const pipeline = isPipeline(value) ? value : (value as { default?: unknown } | undefined)?.default;
   if (!isPipeline(pipeline))
     throw new MlpError(
       'INVALID_ARGUMENT',
