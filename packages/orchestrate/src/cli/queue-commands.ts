@@ -3,13 +3,16 @@ import { MlpError, type Workspace } from '@mlp/core';
 import type { TaskExecutor } from '../executor/executor.js';
 import { openExecutor } from '../executor/open-executor.js';
 import { openQueueExecutor } from '../executor/queue/queue-executor.js';
+import { startRun } from '../run/start-run.js';
 import { backfill } from '../schedule/backfill.js';
 import { createCronSchedule } from '../schedule/cron-schedule.js';
 import { findRecordedPipeline, lastScheduledTick, listScheduledPipelines } from '../schedule/scheduled-pipelines.js';
 import { startScheduler } from '../schedule/scheduler.js';
 import { startEventTriggers } from '../trigger/event-triggers.js';
 import { startWorker } from '../worker/start-worker.js';
-import { backfillJson, scheduleJson, schedulerJson, workerJson } from './json-shapes.js';
+import { runText } from './human-format.js';
+import { backfillJson, runJson, scheduleJson, schedulerJson, workerJson } from './json-shapes.js';
+import { parseParams } from './run-commands.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 type Command = ReturnType<Program['command']>;
@@ -91,6 +94,36 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
 }
 
 function registerPipelineScheduleCommands(pipeline: Command, context: CliContext): void {
+  pipeline
+    .command('trigger')
+    .description(
+      'start a run of a recorded pipeline as a trigger does: with --key, a key already used finds its run instead of starting another; exits 1 when the run fails',
+    )
+    .argument('<name>', 'a recorded pipeline')
+    .option(
+      '--param <key=value>',
+      'a param (repeatable); values that parse as JSON are taken as JSON',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option('--key <key>', 'an idempotency key (an event id, a ticket): one run per key and pipeline')
+    .option('--executor <name>', 'where the tasks run: local or queue', 'local')
+    .action(async (name: string, flags: { param: string[]; key?: string; executor: string }) => {
+      const params = parseParams(flags.param);
+      const workspace = await context.openWorkspace({ applicationName: 'mlp pipeline' });
+      const { ref } = await findRecordedPipeline(workspace, name);
+      const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
+      const handle = await startRun(workspace, ref, {
+        params,
+        executor,
+        trigger: { kind: 'manual', ...(flags.key !== undefined && { key: flags.key }) },
+      });
+      if (!handle.created) context.display.line(`key '${flags.key}' already started run ${handle.runId}: following it`);
+      const summary = await handle.done;
+      if (summary.status !== 'succeeded') context.setExitCode(1);
+      context.output(runText(summary), runJson(summary));
+    });
+
   pipeline
     .command('schedules')
     .description('the recorded pipelines that have a schedule, with their next and last ticks')
