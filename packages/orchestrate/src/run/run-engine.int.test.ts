@@ -199,6 +199,36 @@ describe.each<TestEngine>(['embedded', 'postgres'])('run engine on %s', (engine)
     expect(() => definePipeline('undeclared').step('x', { pool: 'tpu' }, busy).validate()).toThrow(/pool 'tpu', which has no limit/);
   });
 
+  it('resumes a run whose engine died between the last item of a map step and the step itself', async () => {
+    let totals = 0;
+    const pipeline = definePipeline('torn-map')
+      .step('list', {}, () => [1, 2, 3])
+      .map('inc', { over: 'list' }, (_ctx, n) => n + 1)
+      .step('total', { needs: ['inc'] }, (_ctx, { inc }) => {
+        totals += 1;
+        return inc.reduce((a, b) => a + b, 0);
+      });
+    const first = await (await startRun(workspace, pipeline)).done;
+    expect(first.status).toBe('succeeded');
+    // The state a kill leaves between the items' commits and the step's: items done, step running, nothing after.
+    const db = workspace.db;
+    await db.query(
+      `update orchestrate_runs set status = 'running', owner = null, lease_expires_at = null, ended_time = null where run_id = $1`,
+      [first.runId],
+    );
+    await db.query(
+      `update orchestrate_tasks set status = 'running', ended_time = null where run_id = $1 and step = 'inc' and map_index = -1`,
+      [first.runId],
+    );
+    await db.query(`delete from orchestrate_outputs where task_id = $1`, [`${first.runId}:total`]);
+    await db.query(`update orchestrate_tasks set status = 'pending', attempts = 0, fence = 0 where task_id = $1`, [`${first.runId}:total`]);
+    await db.query(`delete from orchestrate_attempts where task_id = $1`, [`${first.runId}:total`]);
+    const resumed = await (await retryRun(workspace, first.runId, { pipeline })).done;
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.tasks.find((t) => t.name === 'inc' && t.mapIndex === undefined)?.status).toBe('succeeded');
+    expect(totals).toBe(2);
+  });
+
   it('starts one run per trigger key', async () => {
     const pipeline = definePipeline('keyed').step('one', {}, () => 1);
     const [a, b] = await Promise.all([

@@ -138,6 +138,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   beat.unref();
 
   try {
+    // Resumed after a crash between a map step's last item and the step itself: settle it now.
+    for (const step of mapSteps) await settleMap(step);
     for (;;) {
       while (completions.length) await complete(completions.shift()!);
       if (cancel.signal.aborted) break;
