@@ -4,8 +4,9 @@
 // one client and from four at once. The peer, in the same run and on the same database: the same
 // batches written by the SQL store in this process, without HTTP. Target: >= 50,000 points/s.
 // A small GET (runs/get) measures the HTTP layer where the database does little. With
-// BENCH_BASELINE_CLI=<path to another build's dist/bin.js> a second server from that build, on a
-// workspace of its own (its migrations may differ), is measured in the same run (before/after ratios).
+// BENCH_BASELINE_CLI=<path to another build's dist/bin.js>, two more servers start, each on a fresh
+// workspace of its own (their migrations may differ): this build and that one, measured against each
+// other in interleaved rounds while their tables grow alike (before/after ratios).
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -101,14 +102,22 @@ chmodSync(dir, 0o755);
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const server = startServer(cli, port, dir);
-const baselineDir = baselineCli ? mkdtempSync(path.join(tmpdir(), 'mlp-bench-http-baseline-')) : undefined;
-if (baselineDir) chmodSync(baselineDir, 0o755);
+const freshDir = (name) => {
+  const made = mkdtempSync(path.join(tmpdir(), `mlp-bench-http-${name}-`));
+  chmodSync(made, 0o755);
+  return made;
+};
+const baselineDir = baselineCli ? freshDir('baseline') : undefined;
+const candidateDir = baselineCli ? freshDir('candidate') : undefined;
 const baselineUrl = baselineCli ? `http://127.0.0.1:${await freePort()}` : undefined;
+const candidateUrl = baselineCli ? `http://127.0.0.1:${await freePort()}` : undefined;
 const baseline = baselineCli ? startServer(baselineCli, Number(new URL(baselineUrl).port), baselineDir) : undefined;
+const candidate = baselineCli ? startServer(cli, Number(new URL(candidateUrl).port), candidateDir) : undefined;
 let result;
 try {
   await waitForHealth(url, server);
   if (baseline) await waitForHealth(baselineUrl, baseline);
+  if (candidate) await waitForHealth(candidateUrl, candidate);
   const http = createMlflowTrackingStore({ url });
   const workspace = await openWorkspace({ dir, logLevel: 'warn' }); // joins the server's embedded database
   try {
@@ -124,16 +133,19 @@ try {
     let compared = {};
     if (baselineUrl) {
       // Interleaved ABBA rounds (best and median kept), so drift on a shared machine hits both builds.
-      const old = createMlflowTrackingStore({ url: baselineUrl });
-      const oldExperiment = (await old.createExperiment({ name: 'bench-http' })).experimentId;
-      const oldRun = (await old.createRun({ experimentId: oldExperiment })).runId;
-      await old.logBatch(oldRun, { params: [{ key: 'p', value: '1' }], tags: [{ key: 't', value: 'x' }] });
+      const prepare = async (target) => {
+        const store = createMlflowTrackingStore({ url: target });
+        const experiment = (await store.createExperiment({ name: 'bench-http' })).experimentId;
+        const run = (await store.createRun({ experimentId: experiment })).runId;
+        await store.logBatch(run, { params: [{ key: 'p', value: '1' }], tags: [{ key: 't', value: 'x' }] });
+        return [store, experiment, run, target];
+      };
+      const sides = { current: await prepare(candidateUrl), baseline: await prepare(baselineUrl) };
       const runs = { current: [], baseline: [], currentGets: [], baselineGets: [] };
       for (let pass = 0; pass < ROUNDS; pass++) {
         const order = pass % 2 === 0 ? ['baseline', 'current'] : ['current', 'baseline'];
         for (const which of order) {
-          const [store, experiment, run, target] =
-            which === 'current' ? [http, experimentId, runId, url] : [old, oldExperiment, oldRun, baselineUrl];
+          const [store, experiment, run, target] = sides[which];
           runs[which].push(await logFrom(store, experiment, 1));
           runs[`${which}Gets`].push(await getsPerSecond(target, run));
         }
@@ -173,7 +185,7 @@ try {
 } finally {
   await stopServer(server);
   if (baseline) await stopServer(baseline);
-  rmSync(dir, { recursive: true, force: true });
-  if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
+  if (candidate) await stopServer(candidate);
+  for (const folder of [dir, baselineDir, candidateDir]) if (folder) rmSync(folder, { recursive: true, force: true });
 }
 console.log(JSON.stringify(result, null, 2));
