@@ -15,6 +15,8 @@ import {
 export interface QueueExecutorOptions {
   /** How often attempts are checked in the database besides the workers' notifications (ms). */
   pollMs?: number;
+  /** A job taken by a worker but not leased after this long means the worker died in between (ms). */
+  unleasedGraceMs?: number;
 }
 
 type PoolClient = Awaited<ReturnType<Workspace['db']['connect']>>;
@@ -35,6 +37,7 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
   const graphile = await openGraphile(workspace);
   const pending = new Map<string, Pending>();
   const pollMs = options.pollMs ?? 1_000;
+  const unleasedGraceMs = options.unleasedGraceMs ?? 30_000;
   let listener: PoolClient | undefined;
   let closed = false;
 
@@ -89,20 +92,32 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
       if (row.status === 'succeeded') settle(key, { status: 'succeeded' });
       else if (row.status === 'failed') settle(key, { status: 'failed', error: (row.error ?? { message: 'the attempt failed' }) as never });
       else if (row.status === 'cancelled') settle(key, { status: 'cancelled' });
-      else if (row.lost && row.lease_owner) {
-        const entry = pending.get(key);
-        const owner = row.lease_owner;
-        await graphile.utils.forceUnlockWorkers([graphileWorkerIdOf(owner)]);
-        if (entry) await graphile.utils.completeJobs([entry.jobId]);
-        settle(key, {
-          status: 'failed',
-          error: {
-            code: 'UNAVAILABLE',
-            message: `the worker running it (${owner}) stopped renewing its lease; it is presumed dead and the attempt is given up.`,
-          },
-        });
-      }
+      else if (row.lost && row.lease_owner)
+        await giveUp(key, graphileWorkerIdOf(row.lease_owner), `the worker running it (${row.lease_owner}) stopped renewing its lease`);
     }
+    // A worker that took a job and died before leasing its attempt leaves the job locked (for 4 hours, by graphile-worker).
+    const unleased = rows
+      .filter((row) => row.status === 'running' && !row.lease_owner?.startsWith('worker-'))
+      .map((row) => pending.get(attemptKey({ taskId: row.task_id, attempt: row.attempt })))
+      .filter((entry) => entry?.jobId);
+    if (unleased.length === 0) return;
+    const stuck = await workspace.db.query<{ id: string; locked_by: string }>(
+      `SELECT id::text, locked_by FROM graphile_worker.jobs
+        WHERE id = ANY($1::bigint[]) AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision / 1000)`,
+      [unleased.map((entry) => entry!.jobId), unleasedGraceMs],
+    );
+    for (const job of stuck) {
+      const entry = unleased.find((candidate) => candidate!.jobId === job.id);
+      if (entry) await giveUp(attemptKey(entry.assignment), job.locked_by, `the worker that took it (${job.locked_by}) never leased it`);
+    }
+  };
+
+  /** Ends an attempt whose worker is gone: its job is unlocked and dropped, and the engine retries the task. */
+  const giveUp = async (key: string, graphileWorkerId: string, why: string) => {
+    const entry = pending.get(key);
+    await graphile.utils.forceUnlockWorkers([graphileWorkerId]);
+    if (entry?.jobId) await graphile.utils.completeJobs([entry.jobId]);
+    settle(key, { status: 'failed', error: { code: 'UNAVAILABLE', message: `${why}; it is presumed dead and the attempt is given up.` } });
   };
 
   let checking: Promise<void> = Promise.resolve();
