@@ -3,9 +3,11 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
-import { exitCodeFor } from '@mlp/core';
+import { exitCodeFor, openWorkspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskExecutor } from '../executor/executor.js';
+import { startRun } from '../run/start-run.js';
 import { orchestrateCommands } from './pipeline-commands.js';
 
 const modulePath = fileURLToPath(new URL('../test-support/cli-pipeline.ts', import.meta.url));
@@ -101,6 +103,52 @@ describe('mlp pipeline', () => {
     expect(status).toBe('succeeded');
   });
 
+  it('exec-task runs one attempt the engine started, as an executor in a Job or on another machine does', async () => {
+    const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn' });
+    try {
+      const ran: string[] = [];
+      const executor: TaskExecutor = {
+        name: 'cli-exec-task',
+        async execute(task) {
+          const result = await mlpJson<{ status: string; error: string | null }>(
+            'pipeline',
+            'exec-task',
+            '--run',
+            task.runId,
+            '--task',
+            task.taskId,
+            '--attempt',
+            String(task.attempt),
+          );
+          ran.push(`${task.step}:${result.code}`);
+          return result.json.status === 'succeeded'
+            ? { status: 'succeeded' }
+            : { status: 'failed', error: { message: result.json.error ?? '' } };
+        },
+        async close() {},
+      };
+      const summary = await (await startRun(workspace, { name: 'cli-demo', modulePath, sourceHash: '' }, { params: { n: 2 }, executor }))
+        .done;
+      expect(summary.status).toBe('succeeded');
+      expect(ran.sort()).toEqual(['check:0', 'numbers:0', 'square:0', 'square:0']);
+      // An attempt that is not the task's current one writes nothing and says why.
+      const stale = await mlpJson<{ status: string; error: string }>(
+        'pipeline',
+        'exec-task',
+        '--run',
+        summary.runId,
+        '--task',
+        `${summary.runId}:check`,
+        '--attempt',
+        '7',
+      );
+      expect(stale.code).toBe(1);
+      expect(stale.json.error).toMatch(/attempt 7 of task .* was superseded/);
+    } finally {
+      await workspace.close();
+    }
+  });
+
   it('refuses bad input before anything runs, with the error code and a message that says what to do', async () => {
     const badParam = await mlp('pipeline', 'run', modulePath, '--param', 'n=zero');
     expect(badParam.code).toBe(exitCodeFor('INVALID_ARGUMENT'));
@@ -113,6 +161,6 @@ describe('mlp pipeline', () => {
     expect(throws.stderr).toMatch(/threw while loading: cannot reach the config service/);
     expect((await mlp('pipeline', 'show', 'nope')).code).toBe(exitCodeFor('NOT_FOUND'));
     const runs = await mlpJson<unknown[]>('pipeline', 'runs');
-    expect(runs.json).toHaveLength(3);
+    expect(runs.json).toHaveLength(4);
   });
 });

@@ -8,11 +8,13 @@ import { entryFile } from '../load/entry-file.js';
 import { loadPipeline } from '../load/load-pipeline.js';
 import type { PipelineRef } from '../pipeline/pipeline-types.js';
 import { cancelRun } from '../run/cancel-run.js';
+import { executeTaskAttempt } from '../run/execute-task-attempt.js';
 import { retryRun } from '../run/retry-run.js';
 import { type RunHandle, type RunSummary, terminalRunStatuses } from '../run/run-types.js';
 import { ensureOrchestrateTables, startRun } from '../run/start-run.js';
 import { readRunLogs } from '../store/log-store.js';
 import { findPipelineRecord, listPipelines, listRuns, loadRunSummary } from '../store/run-summary.js';
+import { loadTaskAssignment } from '../store/task-assignment.js';
 import type { DetachedRunRequest } from './detached-run-entry.js';
 import { logLineText, pipelinesTable, runsTable, runText, taskGraphLines } from './human-format.js';
 import { logLinesJson, pipelineListJson, runJson, runListJson } from './json-shapes.js';
@@ -115,6 +117,30 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
       const workspace = await openOrchestrate(context);
       const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
       await report(context, workspace, await retryRun(workspace, runId, { executor, signal: interruptSignal() }));
+    });
+
+  pipeline
+    .command('exec-task')
+    .description('run one attempt of a task here, as an executor starts it in a Job or on another machine; exits 1 unless it succeeded')
+    .requiredOption('--run <run_id>', 'the run')
+    .requiredOption('--task <task_id>', 'the task (as `show --json` lists it)')
+    .requiredOption('--attempt <n>', 'the attempt number the engine started (its fence)')
+    .action(async (flags: { run: string; task: string; attempt: string }) => {
+      const attempt = Number(flags.attempt);
+      if (!Number.isInteger(attempt) || attempt < 1)
+        context.fail('INVALID_ARGUMENT', `--attempt must be a whole number ≥ 1, not '${flags.attempt}'.`);
+      const workspace = await openOrchestrate(context);
+      const assignment = await loadTaskAssignment(workspace, flags.run, flags.task, attempt);
+      const outcome = await executeTaskAttempt(workspace, assignment, interruptSignal());
+      const error = outcome.status === 'failed' ? outcome.error.message : null;
+      context.output(`${flags.task} attempt ${attempt}: ${outcome.status}${error ? `: ${error}` : ''}`, {
+        run_id: flags.run,
+        task_id: flags.task,
+        attempt,
+        status: outcome.status,
+        error,
+      });
+      if (outcome.status !== 'succeeded') context.setExitCode(1);
     });
 
   pipeline
