@@ -4,6 +4,7 @@ import type { Workspace } from '@mlp/core';
 import { openTestWorkspace, type TestEngine } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunSummary } from '../store/run-summary.js';
+import { cancelRun } from './cancel-run.js';
 import { recoverRuns } from './recover-runs.js';
 
 const modulePath = fileURLToPath(new URL('../test-support/kill-pipeline.ts', import.meta.url));
@@ -75,5 +76,33 @@ describe.each<TestEngine>(['embedded', 'postgres'])('recovering a run after kill
     expect(after[0]?.value).toBe(`after ready, attempt 2, pid ${process.pid}`);
     const running = await workspace.db.query(`select 1 from orchestrate_attempts where run_id = $1 and status = 'running'`, [runId]);
     expect(running).toHaveLength(0);
+  });
+
+  it('cancels a run driven by another process at its next heartbeat', async () => {
+    const args = { dir: workspace.config.dir, databaseUrl: workspace.config.database.url, modulePath, name: 'kill-me', leaseMs: 1_000 };
+    const driver = spawn(process.execPath, ['--conditions=@mlp/source', '--import', 'tsx', script, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child = driver;
+    let out = '';
+    driver.stdout!.on('data', (chunk) => {
+      out += chunk;
+    });
+    const runId = await until(async () => (out.includes('\n') ? out.trim() : undefined));
+    await until(async () =>
+      (await loadRunSummary(workspace, runId)).tasks.find((t) => t.name === 'hang')?.status === 'running' ? true : undefined,
+    );
+    expect(await cancelRun(workspace, runId)).toBe('running');
+    // The driving process sees the request at its next heartbeat (its step ignores the signal: only the run ends).
+    const summary = await until(async () => {
+      const now = await loadRunSummary(workspace, runId);
+      return now.status === 'running' ? undefined : now;
+    });
+    expect(summary.status).toBe('cancelled');
+    expect(summary.tasks.map((t) => [t.name, t.status])).toEqual([
+      ['before', 'succeeded'],
+      ['hang', 'cancelled'],
+      ['after', 'cancelled'],
+    ]);
   });
 });
