@@ -83,7 +83,9 @@ export function startScheduler(workspace: Workspace, options: SchedulerOptions =
       const handle = await start(entry.ref, { kind: 'schedule', key: scheduleTriggerKey(tick), logicalTime: tick });
       lastStarted.set(entry.ref.name, tick);
       options.onTick?.({ pipeline: entry.ref.name, tick, runId: handle.runId, created: handle.created });
+      // Another process drives a run this one did not create: only its own are awaited on close.
       if (handle.created) track(handle.done);
+      else handle.done.catch(() => undefined);
     }
   };
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { withoutMlpVariables } from '@mlp/cli';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipeline } from '../load/load-pipeline.js';
@@ -9,19 +9,22 @@ import { recordPipeline } from '../store/run-store.js';
 import { scheduleTriggerKey } from './cron-schedule.js';
 
 const supportDir = path.resolve(import.meta.dirname, 'test-support');
+const cliBin = path.resolve(import.meta.dirname, '../../../cli/src/bin.ts');
 
+/** A real `mlp scheduler` process (from the sources, as the installed CLI runs), reporting as JSON when stopped. */
 function spawnScheduler(dir: string, url: string) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mlp/source', '--import', 'tsx', path.join(supportDir, 'scheduler-process.ts'), dir, url],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const child = spawn(process.execPath, ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir, '--json', 'scheduler'], {
+    env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; report: { ticks: number; events: number } }>((resolve) =>
+    child.on('close', (code) => resolve({ code, report: JSON.parse(stdout || '{}') })),
   );
-  const lines: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout }).on('line', (text) => lines.push(JSON.parse(text)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, lines, exited };
+  return { child, exited };
 }
 
 let test: TestWorkspace;
@@ -31,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => test?.cleanup());
 
-describe('two scheduler processes and a cron of every second', () => {
+describe('two `mlp scheduler` processes and a cron of every second', () => {
   it('start exactly one run per tick', async () => {
     const { pipeline, ref } = await loadPipeline(path.join(supportDir, 'every-second-pipeline.ts'), test.workspace.config.dir);
     await recordPipeline(test.workspace, pipeline, ref);
@@ -44,7 +47,8 @@ describe('two scheduler processes and a cron of every second', () => {
     // About ten seconds of ticks; how long it takes on a loaded machine does not matter.
     for (let i = 0; i < 600 && (await count()) < 10; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     for (const scheduler of schedulers) scheduler.child.kill('SIGTERM');
-    expect(await Promise.all(schedulers.map((s) => s.exited))).toEqual([0, 0]);
+    const stopped = await Promise.all(schedulers.map((s) => s.exited));
+    expect(stopped.map((s) => s.code)).toEqual([0, 0]);
 
     const runs = await test.workspace.db.query<{ trigger_key: string; logical_time: string; status: string }>(
       `SELECT trigger_key, logical_time, status FROM orchestrate_runs WHERE pipeline_name = 'every-second' ORDER BY logical_time`,
@@ -56,8 +60,7 @@ describe('two scheduler processes and a cron of every second', () => {
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(ticks).toEqual(ticks.map((_, i) => ticks[0]! + i * 1_000));
     // What each scheduler says it started adds up to the runs there are: a lost race is not counted twice.
-    const created = schedulers.map((s) => (s.lines.find((line) => 'created' in line)?.created as number) ?? -1);
-    expect(created[0]! + created[1]!).toBe(runs.length);
+    expect(stopped[0]!.report.ticks + stopped[1]!.report.ticks).toBe(runs.length);
     // Closing waits for the runs a scheduler started: none is left running.
     expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
   }, 120_000);
