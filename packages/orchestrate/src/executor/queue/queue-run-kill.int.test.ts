@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { withoutMlpVariables } from '@mlp/cli';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRun } from '../../run/start-run.js';
@@ -10,24 +11,24 @@ import { openQueueExecutor } from './queue-executor.js';
 const supportDir = path.resolve(import.meta.dirname, '../../worker/test-support');
 const fixture = { name: 'queue-fixture', modulePath: path.join(supportDir, 'queue-fixture-pipeline.ts'), sourceHash: '' };
 
+const cliBin = path.resolve(import.meta.dirname, '../../../../cli/src/bin.ts');
+
+/** A real `mlp worker` process (from the sources, as the installed CLI runs); its progress lines say what it runs. */
 function spawnWorker(dir: string, url: string) {
   const child = spawn(
     process.execPath,
-    ['--conditions=@mlp/source', '--import', 'tsx', path.join(supportDir, 'worker-process.ts'), dir, url, '1500'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir, 'worker', '--concurrency', '2', '--lease-ms', '1500'],
+    { env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  const lines: { ready?: boolean; pid: number; key?: string; step?: string; phase?: string }[] = [];
+  const lines: string[] = [];
   const waiters: (() => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    lines.push(JSON.parse(text));
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    lines.push(line);
     for (const wake of waiters.splice(0)) wake();
   });
-  const next = async (match: (line: (typeof lines)[number]) => boolean) => {
+  const next = async (pattern: RegExp) => {
     for (;;) {
-      const found = lines.find(match);
-      if (found) return found;
+      if (lines.some((line) => pattern.test(line))) return;
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
@@ -43,7 +44,7 @@ beforeAll(async () => {
   executor = await openQueueExecutor(test.workspace, { pollMs: 200 });
   const { dir, database } = test.workspace.config;
   workers = [spawnWorker(dir, database.url), spawnWorker(dir, database.url)];
-  await Promise.all(workers.map((w) => w.next((line) => line.ready === true)));
+  await Promise.all(workers.map((w) => w.next(/^mlp worker: ready/)));
 }, 60_000);
 
 afterAll(async () => {
@@ -52,11 +53,15 @@ afterAll(async () => {
   await test?.cleanup();
 });
 
-describe('a run on the queue executor', () => {
+describe('a run on the queue executor with two `mlp worker` processes', () => {
   it('finishes when the worker running a task is SIGKILLed: the task is retried on the other worker, with 2 attempts', async () => {
     const handle = await startRun(test.workspace, fixture, { params: { napMs: 600_000 }, executor });
-    const started = await Promise.race(workers.map((w) => w.next((line) => line.step === 'nap' && line.phase === 'started')));
-    const victim = workers.find((w) => w.child.pid === started.pid)!;
+    const victim = await Promise.race(
+      workers.map(async (w) => {
+        await w.next(/^started nap /);
+        return w;
+      }),
+    );
     const survivor = workers.find((w) => w !== victim)!;
     victim.child.kill('SIGKILL');
 
