@@ -39,12 +39,14 @@ async function directThroughput(workspace, executor, pipeline) {
      select $1 || ':' || i, 1, $1, 'running', 'queue', 1, $3 from generate_series(0, $2 - 1) as i`,
     [runId, TASKS, now],
   );
-  const signal = new AbortController().signal;
   const recorded = { ...pipeline, sourceHash: sha256Hex(readFileSync(pipeline.modulePath, 'utf8')) };
   const t0 = performance.now();
   const outcomes = await Promise.all(
     Array.from({ length: TASKS }, (_, i) =>
-      executor.execute({ runId, taskId: `${runId}:${i}`, attempt: 1, pipeline: recorded, step: 'started', mapIndex: i }, signal),
+      executor.execute(
+        { runId, taskId: `${runId}:${i}`, attempt: 1, pipeline: recorded, step: 'started', mapIndex: i },
+        new AbortController().signal,
+      ),
     ),
   );
   const seconds = (performance.now() - t0) / 1000;
