@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The queue executor with two worker processes (8 tasks at once each) on PostgreSQL, against a bare
-// graphile-worker loop (the queue it is built on: two processes of 8 no-op handlers) on the same
-// server in the same run. Latency: a task's enqueue (the executor's `execute`, or `addJob`) to its
-// first line, one task at a time onto idle workers. Throughput: 1,000 no-op tasks (a map step, or
-// 1,000 jobs) to the last one done. Targets (issue 14): p50 < 50 ms, p99 < 250 ms, >= 200 tasks/s.
+// The queue executor with two worker processes (8 tasks at once each; BENCH_CONCURRENCY changes it)
+// on PostgreSQL, against a bare graphile-worker loop (the queue it is built on: two processes of as
+// many no-op handlers) on the same server in the same run. Latency: a task's enqueue (the executor's
+// `execute`, or `addJob`) to its first line, one task at a time onto idle workers. Throughput: 1,000
+// no-op tasks (a map step, or 1,000 jobs) to the last one done. Targets (issue 14): p50 < 50 ms,
+// p99 < 250 ms, >= 200 tasks/s.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { createTestDatabase } from '@mlp/core/testing';
 
 const LATENCY_TASKS = Number(process.env.BENCH_LATENCY_TASKS ?? 100);
 const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const pipelineModule = path.join(import.meta.dirname, 'lib', 'queue-noop-pipeline.mjs');
 const [, , role, dir, url] = process.argv;
 const loadGraphile = async () => {
