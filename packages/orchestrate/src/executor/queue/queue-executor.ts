@@ -38,6 +38,7 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
   const pending = new Map<string, Pending>();
   const pollMs = options.pollMs ?? 1_000;
   const unleasedGraceMs = options.unleasedGraceMs ?? 30_000;
+  let lastUnleasedCheck = 0;
   let listener: PoolClient | undefined;
   let closed = false;
 
@@ -100,7 +101,9 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
       .filter((row) => row.status === 'running' && !row.lease_owner?.startsWith('worker-'))
       .map((row) => pending.get(attemptKey({ taskId: row.task_id, attempt: row.attempt })))
       .filter((entry) => entry?.jobId);
-    if (unleased.length === 0) return;
+    // Checked a few times per grace period, not every poll: a burst of queued jobs makes this query large.
+    if (unleased.length === 0 || Date.now() - lastUnleasedCheck < unleasedGraceMs / 4) return;
+    lastUnleasedCheck = Date.now();
     const stuck = await workspace.db.query<{ id: string; locked_by: string }>(
       `SELECT id::text, locked_by FROM graphile_worker.jobs
         WHERE id = ANY($1::bigint[]) AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision / 1000)`,
