@@ -27,6 +27,20 @@ export class TokenCursor {
     return token.kind === 'word' && token.text.toUpperCase() === keyword;
   }
 
+  /** Reads clauses joined by AND up to the end of the text (an empty text has none). */
+  readAndJoined<Clause>(readClause: (cursor: TokenCursor) => Clause): Clause[] {
+    const clauses: Clause[] = [];
+    if (this.peek().kind === 'end') return clauses;
+    for (;;) {
+      clauses.push(readClause(this));
+      const token = this.next();
+      if (token.kind === 'end') return clauses;
+      if (!this.isKeyword(token, 'AND')) {
+        throw this.error(token.start, `expected AND or the end of the ${this.source.label}, found ${this.describe(token)}`);
+      }
+    }
+  }
+
   /** How a token reads in an error message. */
   describe(token: Token): string {
     if (token.kind === 'end') return `the end of the ${this.source.label}`;

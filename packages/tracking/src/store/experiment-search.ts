@@ -88,16 +88,7 @@ function readClause(cursor: TokenCursor): Clause {
 }
 
 export function parseExperimentFilter(text: string | undefined): Clause[] {
-  const cursor = new TokenCursor({ label: 'filter', text: text ?? '' });
-  const clauses: Clause[] = [];
-  if (cursor.peek().kind === 'end') return clauses;
-  for (;;) {
-    clauses.push(readClause(cursor));
-    const token = cursor.next();
-    if (token.kind === 'end') return clauses;
-    if (!cursor.isKeyword(token, 'AND'))
-      throw cursor.error(token.start, `expected AND or the end of the filter, found ${cursor.describe(token)}`);
-  }
+  return new TokenCursor({ label: 'filter', text: text ?? '' }).readAndJoined(readClause);
 }
 
 export function parseExperimentOrderBy(items: readonly string[]): { key: string; ascending: boolean }[] {
