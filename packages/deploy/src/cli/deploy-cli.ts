@@ -1,0 +1,2 @@
+// The `mlp` command modules of @mlp/deploy (`mlp serve`, `mlp deploy ...`): each module re-exported here.
+export {};

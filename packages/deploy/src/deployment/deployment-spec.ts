@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * What a deployment is asked to be: the model it follows (a registry alias, so a promotion deploys),
+ * where it runs and how a new version rolls out. The local target and the Kubernetes target read the
+ * same spec; each ignores only what cannot apply to it.
+ */
+export const deploymentStrategies = ['rolling', 'blue-green', 'canary'] as const;
+export const deploymentTargets = ['local', 'kubernetes'] as const;
+
+export const deploymentSpecSchema = z.object({
+  /** DNS-label name: it becomes process titles and Kubernetes object names. */
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a deployment name is lower-case letters, digits and dashes (a DNS label)'),
+  /** `models:/NAME@ALIAS` (followed) or `models:/NAME/VERSION` (pinned). */
+  model: z.string().regex(/^models:\/[^/@]+(@[^/@]+|\/\d+)$/, 'the model is models:/NAME@ALIAS or models:/NAME/VERSION'),
+  target: z.enum(deploymentTargets).default('local'),
+  strategy: z.enum(deploymentStrategies).default('rolling'),
+  /** Canary traffic weights in percent, the last one 100 (e.g. 10, 50, 100). */
+  steps: z.array(z.number().int().min(1).max(100)).min(1).default([10, 50, 100]),
+  /** Analysis conditions that must hold at each step, e.g. `error_rate<0.01`, `p99_ms<50`. */
+  analysis: z.array(z.string().min(1)).default([]),
+  /** Time between analysis checks and canary steps, in ms. */
+  intervalMs: z.number().int().positive().default(30_000),
+  replicas: z.number().int().min(1).max(64).default(1),
+  /** The port the deployment answers on (local target: its router). */
+  port: z.number().int().min(0).max(65_535).optional(),
+  /** Kubernetes only: namespace and the model-server image. */
+  namespace: z.string().optional(),
+  image: z.string().optional(),
+});
+
+export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
+export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
+export type DeploymentStrategy = (typeof deploymentStrategies)[number];
+export type DeploymentTarget = (typeof deploymentTargets)[number];
