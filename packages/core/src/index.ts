@@ -11,7 +11,14 @@ export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolv
 export type { CliServiceName, CliServices, DatasetCatalogService } from './contracts/cli-services.js';
 export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contracts/dataset-lineage.js';
 export type { DatasetResolver } from './contracts/dataset-resolver.js';
+export type { JobContext, JobFunction, JobQueue, QueuedJob, RunJobOptions } from './contracts/job-queue.js';
 export type { ModelDownloader } from './contracts/model-downloader.js';
+export type {
+  LoggedTensor,
+  PredictionLogEntry,
+  PredictionLogQuery,
+  PredictionLogReader,
+} from './contracts/prediction-log.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
 export { databaseDamagedError, isDatabaseDamage } from './db/database-damage.js';
 export { allowEmptyDatabase, type EmbeddedDatabaseState, embeddedDatabaseState } from './db/embedded/database-marker.js';

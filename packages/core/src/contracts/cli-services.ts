@@ -1,5 +1,6 @@
 import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
+import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
 
 /** What `mlp` commands get of the dataset catalog: versions as local files, and lineage to record uses in. */
@@ -19,6 +20,8 @@ export interface CliServices {
   datasetCatalog: DatasetCatalogService;
   /** `@mlp/registry`, for `mlp predict models:/…`. */
   modelRegistry: ModelDownloader;
+  /** `@mlp/orchestrate`'s job queue, for `mlp train --trials-on queue`. */
+  jobQueue: JobQueue;
 }
 
 export type CliServiceName = keyof CliServices;
