@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger/logger.js';
 import { type createBearerAuth, requireScope } from './bearer-auth.js';
 import { assertCleanText } from './clean-text.js';
-import { errorResponse } from './error-response.js';
+import { type ErrorResponse, errorResponse } from './error-response.js';
 import type { HostCheck } from './host-check.js';
 import { queryObject } from './query-object.js';
 import { readJsonBody } from './read-json-body.js';
 import { JsonStream, sendJson, sendJsonStream } from './respond.js';
-import type { RequestContext, RouteMount } from './route.js';
+import type { ErrorAnswer, RequestContext, Route, RouteMount } from './route.js';
 import { createRouter } from './router.js';
 
 export interface RequestHandlerOptions<S> {
@@ -42,6 +42,7 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
   const { services, logger, auth, hostCheck, maxBodyBytes } = options;
   const redact = options.redact ?? ((message: string) => message);
   const router = createRouter(options.mounts);
+  const formatters = errorFormatters(options.mounts);
 
   async function run(
     req: IncomingMessage,
@@ -49,7 +50,7 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
     requestId: string,
     path: string,
     query: string,
-    principal: { tokenId?: string | undefined },
+    principal: { tokenId?: string | undefined; route?: Route<S> },
     signal: AbortSignal,
   ) {
     // Before anything else, health probes included: a rebinding page must learn nothing.
@@ -64,6 +65,7 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
       throw error;
     }
     const { route, params } = matched;
+    principal.route = route;
     if (route.scope !== 'public') {
       const authenticated = auth.authenticate(req.headers);
       principal.tokenId = authenticated.tokenId;
@@ -94,7 +96,7 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const [path, query] = splitTarget(req.url ?? '/');
-    const principal: { tokenId?: string | undefined } = {};
+    const principal: { tokenId?: string | undefined; route?: Route<S> } = {};
     // Read now: by the time the response closes, a cut connection has left no socket to ask.
     const remoteAddress = req.socket?.remoteAddress;
     res.setHeader('x-request-id', requestId);
@@ -118,8 +120,9 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
       if (!res.writableFinished) abandoned.abort();
     });
     run(req, res, requestId, path, query, principal, abandoned.signal).catch((error: unknown) => {
-      const answer = errorResponse(error, requestId);
-      answer.body.message = redact(answer.body.message);
+      const wire = errorResponse(error, requestId);
+      wire.body.message = redact(wire.body.message);
+      const answer: ErrorAnswer = formatters.format(wire, principal.route, path);
       if (answer.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');
       if (res.headersSent) {
         // Too late for an error body (a download failed midway): cut the connection so the client sees it.
@@ -130,6 +133,23 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
       const headers = req.complete ? answer.headers : { ...answer.headers, connection: 'close' };
       sendJson(res, answer.status, answer.body, headers);
     });
+  };
+}
+
+/** Each mount's error formatter, by route and by prefix (longest first, for paths no route matched). */
+function errorFormatters<S>(mounts: readonly RouteMount<S>[]) {
+  const byRoute = new Map<Route<S>, NonNullable<RouteMount<S>['formatError']>>();
+  const byPrefix: { prefix: string; formatError: RouteMount<S>['formatError'] }[] = [];
+  for (const mount of mounts) {
+    for (const prefix of mount.prefixes) byPrefix.push({ prefix, formatError: mount.formatError });
+    if (mount.formatError) for (const route of mount.routes) byRoute.set(route, mount.formatError);
+  }
+  byPrefix.sort((a, b) => b.prefix.length - a.prefix.length);
+  return {
+    format(answer: ErrorResponse, route: Route<S> | undefined, path: string): ErrorAnswer {
+      const formatError = route ? byRoute.get(route) : byPrefix.find((entry) => path.startsWith(entry.prefix))?.formatError;
+      return formatError ? formatError(answer) : answer;
+    },
   };
 }
 

@@ -22,6 +22,7 @@ export {
 } from './request-fields.js';
 export { JsonStream, sendJson, sendJsonStream } from './respond.js';
 export {
+  type ErrorAnswer,
   type HttpMethod,
   type JsonRoute,
   jsonRoute,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Logger } from '../logger/logger.js';
 import type { Scope } from './bearer-auth.js';
+import type { ErrorResponse } from './error-response.js';
 import { parseRequest } from './request-fields.js';
 import type { JsonStream } from './respond.js';
 
@@ -49,10 +50,23 @@ export interface RawRoute<S = object> {
 
 export type Route<S = object> = JsonRoute<S> | RawRoute<S>;
 
+/** An error as it goes out: status, headers and the body the client reads. */
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
 /** Routes mounted under each of `prefixes` (MLflow serves its API under `/api/2.0/` and `/ajax-api/2.0/`). */
 export interface RouteMount<S = object> {
   prefixes: readonly string[];
   routes: readonly Route<S>[];
+  /**
+   * Reshapes this mount's errors for its protocol (the Open Inference Protocol's `{"error": "..."}`);
+   * MLflow's body by default. It gets the answer after redaction; errors on paths no route matches
+   * use the formatter of the mount with the longest prefix of the path.
+   */
+  formatError?: (answer: ErrorResponse) => ErrorAnswer;
 }
 
 /** Defines a JSON route whose input (query or body, and path parameters) is parsed with a zod schema. */
