@@ -19,6 +19,13 @@ export type {
   PredictionLogQuery,
   PredictionLogReader,
 } from './contracts/prediction-log.js';
+export type {
+  StartedStepTracking,
+  StepTracking,
+  StepTrackingRun,
+  StepTrackingStart,
+  StepTrackingStatus,
+} from './contracts/step-tracking.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
 export { databaseDamagedError, isDatabaseDamage } from './db/database-damage.js';
 export { allowEmptyDatabase, type EmbeddedDatabaseState, embeddedDatabaseState } from './db/embedded/database-marker.js';

@@ -2,6 +2,7 @@ import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
+import type { StepTracking } from './step-tracking.js';
 
 /** What `mlp` commands get of the dataset catalog: versions as local files, and lineage to record uses in. */
 export interface DatasetCatalogService extends DatasetResolver {
@@ -22,6 +23,8 @@ export interface CliServices {
   modelRegistry: ModelDownloader;
   /** `@mlp/orchestrate`'s job queue, for `mlp train --trials-on queue`. */
   jobQueue: JobQueue;
+  /** `@mlp/tracking`'s runs for pipeline steps, for `mlp pipeline run` and `mlp worker` (`ctx.run`). */
+  stepTracking: StepTracking;
 }
 
 export type CliServiceName = keyof CliServices;

@@ -1,5 +1,6 @@
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { S3Settings } from '../config/config-schema.js';
+import type { StepTracking } from '../contracts/step-tracking.js';
 import type { DatabaseEngine } from '../db/database.js';
 import { MlpError } from '../errors/mlp-error.js';
 
@@ -17,6 +18,8 @@ export interface BlobDriverPlugin {
 export interface PluginSlots {
   blobDriver: BlobDriverPlugin;
   databaseEngine: DatabaseEngine;
+  /** The tracking runs of pipeline steps that ask for one (`@mlp/tracking` provides it, `@mlp/orchestrate` uses it). */
+  stepTracking: StepTracking;
 }
 
 export type PluginSlot = keyof PluginSlots;
