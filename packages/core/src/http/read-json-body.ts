@@ -56,8 +56,18 @@ function decodeUtf8(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw invalidParameter('The request body is not valid UTF-8: send JSON encoded as UTF-8.');
+    throw invalidParameter('The request body is not valid UTF-8: send text encoded as UTF-8.');
   }
+}
+
+/**
+ * The request body as UTF-8 text, of at most `limit` bytes (413 past it, before reading when the
+ * declared length is already larger). For routes whose body is not JSON (CSV records).
+ */
+export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  return decodeUtf8(await readLimited(req, limit));
 }
 
 /**
@@ -74,10 +84,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     if (type === '' && bodiless && req.method !== 'POST' && req.method !== 'PUT') return {};
     throw invalidParameter(`Bad Request. Content-Type must be application/json, got ${type ? `'${type}'` : 'none'}.`);
   }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-
-  const text = decodeUtf8(await readLimited(req, limit));
+  const text = await readBodyText(req, limit);
   if (text.trim() === '') return {};
   assertJsonDepth(text);
   try {
