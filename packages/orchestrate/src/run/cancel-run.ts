@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { claimRun, finishRun, getRun, requestCancel } from '../store/run-store.js';
 import { loadRunTasks } from '../store/run-tasks.js';
 import { setTaskStatuses } from '../store/task-store.js';
-import { drivenRuns } from './run-engine.js';
+import { drivenRuns } from './engine-slots.js';
 import { type PipelineRunStatus, terminalRunStatuses, terminalTaskStatuses } from './run-types.js';
 import { ensureOrchestrateTables, newOwnerId } from './start-run.js';
 

@@ -1,22 +1,25 @@
 import { availableParallelism } from 'node:os';
-import { backoffDelay, MlpError, sha256Hex, type Workspace } from '@mlp/core';
-import type { TaskAssignment, TaskExecutor, TaskOutcome } from '../executor/executor.js';
+import { backoffDelay, MlpError, type Workspace } from '@mlp/core';
+import type { TaskExecutor, TaskOutcome } from '../executor/executor.js';
 import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { PipelineRef, StepDefinition } from '../pipeline/pipeline-types.js';
-import { findCachedOutput, readRunInputs, readStepOutputs } from '../store/output-store.js';
+import { findCachedOutput, readStepOutputs } from '../store/output-store.js';
 import { finishRun, heartbeat } from '../store/run-store.js';
 import { loadRunTasks, type TaskRow } from '../store/run-tasks.js';
-import {
-  type AttemptError,
-  expandMapStep,
-  finishAttempt,
-  setTaskStatuses,
-  startAttempt,
-  succeedFromCache,
-  type TaskRef,
-} from '../store/task-store.js';
+import { type AttemptError, expandMapStep, finishAttempt, setTaskStatuses, startAttempt, succeedFromCache } from '../store/task-store.js';
+import { cacheKeyOf } from './cache-key.js';
+import { bump, drivenRuns, pipelinesInUse, poolsInUse, slotWaiters } from './engine-slots.js';
 import { runsFinished, taskDuration, taskFailures } from './run-metrics.js';
 import { type PipelineRunStatus, type TaskStatus, terminalTaskStatuses } from './run-types.js';
+import {
+  assignmentOf,
+  pendingItemRow,
+  type RunningAttempt as Running,
+  recordedOutcome,
+  resumedTaskVerdict,
+  type TaskState,
+  taskStateOf,
+} from './task-state.js';
 import { decideTrigger } from './trigger-rule.js';
 
 export interface DriveRunOptions {
@@ -31,50 +34,18 @@ export interface DriveRunOptions {
   signal?: AbortSignal;
 }
 
-interface TaskState {
-  row: TaskRow;
-  step: StepDefinition;
-  ref: TaskRef;
-  /** Attempts made before this round (a retried run starts a new round of retries). */
-  budgetBase: number;
-}
-
-interface Running {
-  state: TaskState;
-  attempt: number;
-  controller: AbortController;
-  timedOut: boolean;
-  startedAt: number;
-  poolName: string | undefined;
-}
-
-/** Pool slots in use, shared by every run this process drives. */
-const poolsInUse = new Map<string, number>();
-/** Tasks running per pipeline, over every run of it this process drives: the pipeline's `concurrency` bounds it. */
-const pipelinesInUse = new Map<string, number>();
-/** Engines of this process waiting for a pool or pipeline slot another run holds: woken when one frees. */
-const slotWaiters = new Set<() => void>();
-const bump = (counts: Map<string, number>, key: string, by: number) => {
-  counts.set(key, Math.max(0, (counts.get(key) ?? 0) + by));
-  if (by < 0) for (const wake of slotWaiters) wake();
-};
-/** Runs driven by this process, so `cancelRun` here stops them without waiting for a heartbeat. */
-export const drivenRuns = new Map<string, AbortController>();
-
 const isTerminal = (status: TaskStatus) => terminalTaskStatuses.includes(status);
 
 /**
  * Drives a run to its end: starts each task when its trigger rule allows, within the run's, pools'
  * and map steps' concurrency; retries with backoff; serves cached outputs; times attempts out; cancels.
  * Every transition is written to the store before the next decision, so another engine can resume the
- * run from the store after this process dies (`resumeRun`).
+ * run from the store after this process dies (`retryRun`, `recoverRuns`).
  */
 export async function driveRun(workspace: Workspace, options: DriveRunOptions): Promise<PipelineRunStatus> {
   const { runId, pipeline, executor, owner, leaseMs } = options;
   const steps = new Map(pipeline.steps.map((step) => [step.name, step]));
   const mapSteps = new Set(pipeline.steps.filter((step) => step.kind === 'map').map((step) => step.name));
-  const downstream = new Map<string, string[]>();
-  for (const step of pipeline.steps) for (const need of step.needs) downstream.set(need, [...(downstream.get(need) ?? []), step.name]);
   const pipelineLimit = pipeline.concurrency ?? availableParallelism();
 
   const parents = new Map<string, TaskState>();
@@ -94,24 +65,17 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) cancel.abort();
-  cancel.signal.addEventListener('abort', poke, { once: true });
+  // One listener stops every attempt in flight on cancel (one per attempt would pile up past Node's listener limit).
+  cancel.signal.addEventListener(
+    'abort',
+    () => {
+      for (const run of running.values()) run.controller.abort();
+      poke();
+    },
+    { once: true },
+  );
 
-  const stateOf = (row: TaskRow): TaskState => {
-    const step = steps.get(row.step);
-    if (!step)
-      throw new MlpError(
-        'FAILED_PRECONDITION',
-        `run '${runId}' has a task for step '${row.step}', which pipeline '${pipeline.name}' no longer has.`,
-      );
-    const base =
-      row.status === 'pending' ? row.attempts : Math.floor(Math.max(0, row.attempts - 1) / (step.retries + 1)) * (step.retries + 1);
-    return {
-      row,
-      step,
-      ref: { runId, taskId: row.taskId, step: row.step, mapIndex: row.mapIndex, pipeline: pipeline.name },
-      budgetBase: base,
-    };
-  };
+  const stateOf = (row: TaskRow): TaskState => taskStateOf(row, steps, runId, pipeline.name);
   const watched: TaskState[] = [];
   for (const row of await loadRunTasks(workspace, runId)) {
     const state = stateOf(row);
@@ -262,21 +226,7 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     }
     const ids = await expandMapStep(workspace, runId, step.name, parent.row.taskId, over.length, now);
     parent.row.status = 'running';
-    const list = ids.map((taskId, index) =>
-      stateOf({
-        taskId,
-        step: step.name,
-        mapIndex: index,
-        status: 'pending',
-        attempts: 0,
-        notBefore: undefined,
-        cached: false,
-        startedTime: undefined,
-        endedTime: undefined,
-        error: undefined,
-        attempt: undefined,
-      }),
-    );
+    const list = ids.map((taskId, index) => stateOf(pendingItemRow(taskId, step.name, index)));
     items.set(step.name, list);
     await settleMap(step.name);
   }
@@ -296,7 +246,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     const attempt = state.row.attempts + 1;
     let cacheKey: string | undefined;
     try {
-      cacheKey = step.cacheTtlMs === undefined ? undefined : await cacheKeyOf(state);
+      cacheKey =
+        step.cacheTtlMs === undefined ? undefined : await cacheKeyOf(workspace, runId, pipeline.name, step, state.row.mapIndex, mapSteps);
       const hit = cacheKey === undefined ? undefined : await findCachedOutput(workspace, cacheKey, step.cacheTtlMs!, now);
       if (cacheKey !== undefined && hit !== undefined) {
         release();
@@ -316,15 +267,7 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     const controller = new AbortController();
     const run: Running = { state, attempt, controller, timedOut: false, startedAt: now, poolName: step.pool };
     running.set(state.row.taskId, run);
-    const assignment: TaskAssignment = {
-      runId,
-      taskId: state.row.taskId,
-      attempt,
-      pipeline: options.ref,
-      step: step.name,
-      ...(state.row.mapIndex >= 0 ? { mapIndex: state.row.mapIndex } : {}),
-      ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
-    };
+    const assignment = assignmentOf(state, attempt, options.ref);
     const timer =
       step.timeoutMs === undefined
         ? undefined
@@ -332,25 +275,15 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
             run.timedOut = true;
             controller.abort();
           }, step.timeoutMs);
-    const stop = () => controller.abort();
-    cancel.signal.addEventListener('abort', stop, { once: true });
     executor
       .execute(assignment, controller.signal)
       .catch((error): TaskOutcome => ({ status: 'failed', error: { message: error instanceof Error ? error.message : String(error) } }))
       .then((outcome) => {
         if (timer) clearTimeout(timer);
-        cancel.signal.removeEventListener('abort', stop);
         completions.push({ run, outcome });
         poke();
       });
     return 'started';
-  }
-
-  async function cacheKeyOf(state: TaskState): Promise<string> {
-    const { params, outputs: inputs } = await readRunInputs(workspace, runId, state.step.needs, mapSteps);
-    // A map item is keyed by its own item, not the whole list: a changed list misses only where it changed.
-    if (state.step.over !== undefined) inputs[state.step.over] = (inputs[state.step.over] as unknown[] | undefined)?.[state.row.mapIndex];
-    return sha256Hex(JSON.stringify([pipeline.name, state.step.name, state.step.source, stableJson(params), stableJson(inputs)]));
   }
 
   async function complete({ run, outcome }: { run: Running; outcome: TaskOutcome }): Promise<void> {
@@ -362,11 +295,7 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     if (lostClaim) return;
     const now = Date.now();
     const seconds = (now - run.startedAt) / 1000;
-    let result: TaskOutcome = outcome;
-    if (outcome.status === 'cancelled' && run.timedOut)
-      result = { status: 'failed', error: { message: `timed out after ${state.step.timeoutMs} ms`, code: 'UNAVAILABLE' } };
-    if (result.status === 'cancelled' && !cancel.signal.aborted)
-      result = { status: 'failed', error: { message: 'the attempt was stopped before it ended', code: 'UNAVAILABLE' } };
+    const result = recordedOutcome(run, outcome, cancel.signal.aborted);
     taskDuration.observe({ pipeline: pipeline.name, step: state.step.name, status: result.status }, seconds);
     if (result.status === 'failed') {
       taskFailures.inc({ pipeline: pipeline.name, step: state.step.name });
@@ -416,20 +345,21 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     const now = Date.now();
     for (const state of [...watched]) {
       const row = fresh.get(state.row.taskId);
-      const attempt = row?.attempt;
-      if (row && row.status !== 'running') {
-        state.row.status = row.status;
-      } else if (attempt?.status === 'succeeded') {
+      const verdict = resumedTaskVerdict(row, owner, now);
+      if (verdict === 'live') continue;
+      if (verdict === 'ended') {
+        state.row.status = row!.status;
+      } else if (verdict === 'attempt_succeeded') {
         await finishAttempt(workspace, state.ref, { attempt: state.row.attempts, status: 'succeeded', now });
         state.row.status = 'succeeded';
-      } else if (attempt?.status === 'failed') {
-        await failOrRetry(state, state.row.attempts, attempt.error ?? { message: 'the attempt failed' }, now);
-      } else if (!attempt || attempt.leaseOwner === owner || (attempt.leaseExpiresAt ?? 0) < now) {
+      } else if (verdict === 'attempt_failed') {
+        await failOrRetry(state, state.row.attempts, row!.attempt!.error ?? { message: 'the attempt failed' }, now);
+      } else {
         const error = { message: 'the process running this attempt is gone (its lease expired)', code: 'UNAVAILABLE' };
         taskFailures.inc({ pipeline: pipeline.name, step: state.step.name });
         if (state.row.attempts === 0) state.row.status = 'pending';
         else await failOrRetry(state, state.row.attempts, error, now);
-      } else continue;
+      }
       watched.splice(watched.indexOf(state), 1);
       await settleMap(state.step.name);
     }
@@ -467,13 +397,4 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     runsFinished.inc({ pipeline: pipeline.name, status: 'cancelled' });
     return 'cancelled';
   }
-}
-
-/** JSON with object keys sorted, so equal values hash equally whatever their key order. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  );
 }
