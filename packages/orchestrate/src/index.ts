@@ -2,6 +2,8 @@
 export type { ExecutorPlugin, PipelineRef, TaskAssignment, TaskExecutor, TaskOutcome as TaskAttemptOutcome } from './executor/executor.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js';
 export { openExecutor, registerBuiltInExecutor } from './executor/open-executor.js';
+export { jobMigrations } from './executor/queue/job-protocol.js';
+export { type JobQueueOptions, openJobQueue } from './executor/queue/job-queue.js';
 export { openQueueExecutor, type QueueExecutorOptions } from './executor/queue/queue-executor.js';
 export { migrations as orchestrateMigrations } from './generated/migrations.js';
 export { type LoadedPipeline, loadPipeline } from './load/load-pipeline.js';

@@ -46,6 +46,10 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
             counts[status]++;
             context.display.line(`${status} ${what}${event.outcome?.status === 'failed' ? `: ${event.outcome.error.message}` : ''}`);
           },
+          onJob: (event) =>
+            context.display.line(
+              `${event.phase === 'started' ? 'started' : event.error ? 'failed' : 'finished'} job ${event.label}${event.error ? `: ${event.error.message}` : ''}`,
+            ),
         }),
       );
       const side = flags.scheduler ? await startSchedulingHere(workspace, context, await openQueueExecutor(workspace)) : undefined;

@@ -3,6 +3,8 @@ import { MlpError, type Workspace } from '@mlp/core';
 import type { Runner } from 'graphile-worker';
 import type { TaskOutcome } from '../executor/executor.js';
 import { graphileLogger, loadGraphile } from '../executor/queue/graphile.js';
+import { jobTaskName } from '../executor/queue/job-protocol.js';
+import { type JobWorkerOptions, startJobWorker } from '../executor/queue/job-worker.js';
 import {
   abortChannel,
   attemptKey,
@@ -25,6 +27,8 @@ export interface QueueWorkerOptions {
   pollIntervalMs?: number;
   /** Called as an attempt starts and ends in this worker. */
   onAttempt?: (event: { key: string; step: string; runId: string; phase: 'started' | 'ended'; outcome?: TaskOutcome }) => void;
+  /** Called as a job (`JobQueue.runJob`, such as a search trial) starts and ends in this worker. */
+  onJob?: JobWorkerOptions['onJob'];
 }
 
 export interface QueueWorker {
@@ -56,6 +60,7 @@ export async function startWorker(workspace: Workspace, options: QueueWorkerOpti
   });
   aborts.on('error', (error) => workspace.logger.warn({ err: error }, 'worker: the abort listener lost its connection'));
   await aborts.query(`LISTEN ${abortChannel}`);
+  const jobs = await startJobWorker(workspace, { leaseMs, ...(options.onJob ? { onJob: options.onJob } : {}) });
 
   const runAttempt = async (payload: unknown, lockedBy: string) => {
     const { assignment } = payload as QueueJobPayload;
@@ -95,10 +100,14 @@ export async function startWorker(workspace: Workspace, options: QueueWorkerOpti
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 2_000,
       logger: graphileLogger(graphile, workspace),
-      taskList: { [queueTaskName]: (payload, helpers) => runAttempt(payload, helpers.job.locked_by ?? 'worker-unknown') },
+      taskList: {
+        [queueTaskName]: (payload, helpers) => runAttempt(payload, helpers.job.locked_by ?? 'worker-unknown'),
+        [jobTaskName]: (payload, helpers) => jobs.run(payload, helpers.job.locked_by ?? 'worker-unknown'),
+      },
     });
   } catch (error) {
     aborts.release();
+    await jobs.close();
     throw new MlpError('UNAVAILABLE', `the worker could not start on the job queue: ${(error as Error).message}`, { cause: error });
   }
 
@@ -108,6 +117,7 @@ export async function startWorker(workspace: Workspace, options: QueueWorkerOpti
       await runner.stop();
       await aborts.query(`UNLISTEN ${abortChannel}`).catch(() => undefined);
       aborts.release();
+      await jobs.close();
     })();
     return closing;
   };

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { type JobQueue, MlpError, type QueuedJob, type RunJobOptions, type Workspace } from '@mlp/core';
+import { openGraphile } from './graphile.js';
+import {
+  dbNow,
+  type JobAttemptPayload,
+  type JobError,
+  type JobStatus,
+  jobAttemptKey,
+  jobDoneChannel,
+  jobMigrations,
+  jobReplyChannel,
+  jobReportChannel,
+  jobTaskName,
+  replyKey,
+} from './job-protocol.js';
+import { graphileWorkerIdOf } from './queue-protocol.js';
+
+export interface JobQueueOptions {
+  /** How often jobs and their reports are checked in the database besides the workers' notifications (ms). */
+  pollMs?: number;
+  /** A job a worker took but never leased after this long means the worker died in between (ms). */
+  unleasedGraceMs?: number;
+}
+
+type PoolClient = Awaited<ReturnType<Workspace['db']['connect']>>;
+
+interface PendingJob {
+  jobId: string;
+  graphileJobId: string;
+  maxAttempts: number;
+  onReport: RunJobOptions['onReport'];
+  /** The reports being answered, in order. */
+  answering: Set<string>;
+  reports: Promise<void>;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface JobRow extends Record<string, unknown> {
+  job_id: string;
+  status: JobStatus;
+  attempt: number;
+  result: unknown;
+  error: JobError | null;
+  lease_owner: string | null;
+  lost: boolean;
+}
+
+/**
+ * Jobs on the workspace's job queue (the `JobQueue` contract of @mlp/core): each job is a row of
+ * `orchestrate_jobs` and each attempt a graphile-worker job that `mlp worker` processes take. The
+ * worker leases the job and renews the lease; when the lease runs out (the worker died) the job is
+ * queued again under the next attempt, which fences the lost worker's late writes. Reports of a
+ * running job go through `orchestrate_job_reports`, woken by NOTIFY, and get the reply of `onReport`.
+ */
+export async function openJobQueue(workspace: Workspace, options: JobQueueOptions = {}): Promise<JobQueue> {
+  await workspace.migrate(jobMigrations);
+  const graphile = await openGraphile(workspace);
+  const pollMs = options.pollMs ?? 1_000;
+  const unleasedGraceMs = options.unleasedGraceMs ?? 30_000;
+  const pending = new Map<string, PendingJob>();
+  let listener: PoolClient | undefined;
+  let closed = false;
+  let lastUnleasedCheck = 0;
+
+  const settle = (jobId: string, outcome: { result: unknown } | { error: unknown }) => {
+    const entry = pending.get(jobId);
+    if (!entry) return;
+    pending.delete(jobId);
+    if ('error' in outcome) entry.reject(outcome.error);
+    else entry.resolve(outcome.result);
+    workspace.db.query('DELETE FROM orchestrate_jobs WHERE job_id = $1', [jobId]).catch(() => undefined);
+  };
+
+  const enqueue = async (entry: PendingJob, attempt: number) => {
+    const payload: JobAttemptPayload = { jobId: entry.jobId, attempt };
+    const job = await graphile.utils.addJob(jobTaskName, payload as never, { jobKey: jobAttemptKey(entry.jobId, attempt), maxAttempts: 1 });
+    entry.graphileJobId = String(job.id);
+  };
+
+  /** The attempt's worker is gone: its graphile job is dropped and the job queued again, or failed after maxAttempts. */
+  const retry = async (entry: PendingJob, row: JobRow, graphileWorkerId: string | undefined, why: string) => {
+    if (graphileWorkerId) await graphile.utils.forceUnlockWorkers([graphileWorkerId]);
+    if (entry.graphileJobId) await graphile.utils.completeJobs([entry.graphileJobId]);
+    if (row.attempt >= entry.maxAttempts) {
+      const error = new MlpError(
+        'UNAVAILABLE',
+        `${why}, and that was attempt ${row.attempt} of ${entry.maxAttempts}; check that the workers stay up (mlp worker), then run the job again.`,
+      );
+      await workspace.db.query(`UPDATE orchestrate_jobs SET status = 'failed' WHERE job_id = $1 AND attempt = $2`, [
+        row.job_id,
+        row.attempt,
+      ]);
+      return settle(row.job_id, { error });
+    }
+    const moved = await workspace.db.query(
+      `UPDATE orchestrate_jobs SET attempt = attempt + 1, status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+        WHERE job_id = $1 AND attempt = $2 AND status IN ('queued', 'running') RETURNING attempt`,
+      [row.job_id, row.attempt],
+    );
+    if (moved.length > 0) {
+      workspace.logger.warn({ job: row.job_id, attempt: row.attempt }, `job queue: ${why}; running the job again`);
+      await enqueue(entry, row.attempt + 1);
+    }
+  };
+
+  const answer = async (entry: PendingJob, report: { attempt: number; seq: number; message: unknown }) => {
+    let reply: unknown = null;
+    try {
+      reply = (await entry.onReport?.(report.message, report.attempt)) ?? null;
+    } catch (error) {
+      await workspace.db.query(`UPDATE orchestrate_jobs SET status = 'cancelled' WHERE job_id = $1`, [entry.jobId]);
+      return settle(entry.jobId, { error });
+    }
+    await workspace.db.query(
+      'UPDATE orchestrate_job_reports SET reply = $4::jsonb, replied = true WHERE job_id = $1 AND attempt = $2 AND seq = $3',
+      [entry.jobId, report.attempt, report.seq, JSON.stringify(reply)],
+    );
+    await workspace.db.query('SELECT pg_notify($1, $2)', [jobReplyChannel, replyKey(entry.jobId, report.attempt, report.seq)]);
+  };
+
+  /** Answers new reports and settles ended jobs; retries jobs whose worker is gone. */
+  const check = async () => {
+    if (pending.size === 0) return;
+    if (!listener) await listen().catch(() => undefined);
+    const ids = [...pending.keys()];
+    const reports = await workspace.db.query<{ job_id: string; attempt: number; seq: number; message: unknown }>(
+      `SELECT job_id, attempt, seq, message FROM orchestrate_job_reports WHERE job_id = ANY($1) AND NOT replied ORDER BY job_id, attempt, seq`,
+      [ids],
+    );
+    for (const report of reports) {
+      const entry = pending.get(report.job_id);
+      const key = replyKey(report.job_id, report.attempt, report.seq);
+      if (!entry || entry.answering.has(key)) continue;
+      entry.answering.add(key);
+      entry.reports = entry.reports
+        .then(() => answer(entry, report))
+        .catch((error: unknown) => workspace.logger.warn({ err: error, job: report.job_id }, 'job queue: answering a report failed'));
+    }
+    const rows = await workspace.db.query<JobRow>(
+      `SELECT job_id, status, attempt, result, error, lease_owner,
+              (status = 'running' AND lease_expires_at < ${dbNow}) AS lost
+         FROM orchestrate_jobs WHERE job_id = ANY($1)`,
+      [ids],
+    );
+    for (const row of rows) {
+      const entry = pending.get(row.job_id);
+      if (!entry) continue;
+      if (row.status === 'succeeded') settle(row.job_id, { result: row.result });
+      else if (row.status === 'failed')
+        settle(row.job_id, {
+          error: new MlpError(
+            (row.error?.code as never) ?? 'INTERNAL',
+            row.error?.message ?? 'the job failed on its worker; see the worker’s log.',
+          ),
+        });
+      else if (row.status === 'cancelled') settle(row.job_id, { error: cancelledError() });
+      else if (row.lost && row.lease_owner)
+        await retry(
+          entry,
+          row,
+          graphileWorkerIdOf(row.lease_owner),
+          `the worker running it (${row.lease_owner}) stopped renewing its lease`,
+        );
+    }
+    await checkUnleased(rows.filter((row) => row.status === 'queued'));
+  };
+
+  /** A worker that took an attempt's graphile job and died before leasing it leaves the job locked (for 4 hours). */
+  const checkUnleased = async (queued: JobRow[]) => {
+    const entries = queued.map((row) => ({ row, entry: pending.get(row.job_id) })).filter(({ entry }) => entry?.graphileJobId);
+    if (entries.length === 0 || Date.now() - lastUnleasedCheck < unleasedGraceMs / 4) return;
+    lastUnleasedCheck = Date.now();
+    const stuck = await workspace.db.query<{ id: string; locked_by: string }>(
+      `SELECT id::text, locked_by FROM graphile_worker.jobs
+        WHERE id = ANY($1::bigint[]) AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision / 1000)`,
+      [entries.map(({ entry }) => entry?.graphileJobId), unleasedGraceMs],
+    );
+    for (const job of stuck) {
+      const found = entries.find(({ entry }) => entry?.graphileJobId === job.id);
+      if (found?.entry) await retry(found.entry, found.row, job.locked_by, `the worker that took it (${job.locked_by}) never leased it`);
+    }
+  };
+
+  let checking: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  const kick = () => {
+    if (scheduled || closed) return;
+    scheduled = true;
+    checking = checking
+      .then(() => {
+        scheduled = false;
+        return check();
+      })
+      .catch((error: unknown) => workspace.logger.warn({ err: error }, 'job queue: checking jobs failed; trying again'));
+  };
+
+  const listen = async () => {
+    const client = await workspace.db.connect();
+    client.on('notification', (message) => {
+      if ((message.channel === jobDoneChannel || message.channel === jobReportChannel) && pending.has(message.payload ?? '')) kick();
+    });
+    // A lost connection loses notifications: the poll still finds every report and every end.
+    client.on('error', () => {
+      if (listener === client) listener = undefined;
+    });
+    await client.query(`LISTEN ${jobDoneChannel}`);
+    await client.query(`LISTEN ${jobReportChannel}`);
+    listener = client;
+  };
+  await listen();
+  const timer = setInterval(kick, pollMs);
+  timer.unref();
+
+  const cancel = async (jobId: string) => {
+    const entry = pending.get(jobId);
+    await workspace.db
+      .query(`UPDATE orchestrate_jobs SET status = 'cancelled' WHERE job_id = $1 AND status IN ('queued', 'running')`, [jobId])
+      .catch(() => undefined);
+    // A job no worker took yet is removed; a running one stops at its worker's next heartbeat.
+    if (entry?.graphileJobId) await graphile.utils.completeJobs([entry.graphileJobId]).catch(() => undefined);
+    settle(jobId, { error: cancelledError() });
+  };
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(timer);
+    await checking;
+    await Promise.all([...pending.keys()].map(cancel));
+    const client = listener;
+    listener = undefined;
+    if (client) {
+      await client.query(`UNLISTEN ${jobDoneChannel}`).catch(() => undefined);
+      await client.query(`UNLISTEN ${jobReportChannel}`).catch(() => undefined);
+      client.release();
+    }
+    await graphile.release();
+  };
+
+  return {
+    async runJob(job: QueuedJob, runOptions: RunJobOptions = {}) {
+      if (closed) throw new MlpError('FAILED_PRECONDITION', 'the job queue is closed; open another.');
+      if (typeof job.module !== 'string' || job.module.length === 0)
+        throw new MlpError('INVALID_ARGUMENT', 'a job names the module its worker imports (a file URL or package specifier).');
+      const maxAttempts = runOptions.maxAttempts ?? 3;
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+        throw new MlpError('INVALID_ARGUMENT', `a job's maxAttempts is a whole number of at least 1, not ${maxAttempts}.`);
+      const input = toJson(job.input, 'input');
+      if (runOptions.signal?.aborted) throw cancelledError();
+      const jobId = randomUUID();
+      await workspace.db.query(
+        `INSERT INTO orchestrate_jobs (job_id, module, export_name, input, label, status, attempt, max_attempts, created_time)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', 1, $6, ${dbNow})`,
+        [jobId, job.module, job.export ?? 'default', input, job.label ?? null, maxAttempts],
+      );
+      const result = new Promise<unknown>((resolve, reject) =>
+        pending.set(jobId, {
+          jobId,
+          graphileJobId: '',
+          maxAttempts,
+          onReport: runOptions.onReport,
+          answering: new Set(),
+          reports: Promise.resolve(),
+          resolve,
+          reject,
+        }),
+      );
+      const entry = pending.get(jobId) as PendingJob;
+      const onAbort = () => void cancel(jobId);
+      runOptions.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await enqueue(entry, 1);
+      } catch (error) {
+        settle(jobId, { error: new MlpError('UNAVAILABLE', `could not queue the job: ${(error as Error).message}`, { cause: error }) });
+      }
+      return result.finally(() => runOptions.signal?.removeEventListener('abort', onAbort));
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function cancelledError(): MlpError {
+  return new MlpError('UNAVAILABLE', 'the job was cancelled before it ended (aborted, or its queue was closed); run it again.');
+}
+
+/** JSON text of a job's input or result, or INVALID_ARGUMENT naming what cannot be stored. */
+export function toJson(value: unknown, what: 'input' | 'result'): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value ?? null);
+  } catch (error) {
+    throw new MlpError('INVALID_ARGUMENT', `a job's ${what} must be plain JSON: ${(error as Error).message}.`, { cause: error });
+  }
+  return text as string;
+}
