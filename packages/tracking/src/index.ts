@@ -22,6 +22,7 @@ export type { RunComparison } from './sdk/compare-runs.js';
 export { createTracking, type StartRunOptions, type Tracking, type TrackingWorkspace } from './sdk/create-tracking.js';
 export type { DatasetLineage, DatasetRole, DatasetUse, PinnedDatasetVersion } from './sdk/dataset-lineage.js';
 export { provenanceTags } from './sdk/provenance.js';
+export { createStepTracking } from './sdk/step-tracking.js';
 export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
 export { createSqlTrackingStore, openSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
 // Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
