@@ -39,7 +39,7 @@ describe.each<TestEngine>(['embedded', 'postgres'])('recovering a run after kill
     child.stdout!.on('data', (chunk) => {
       out += chunk;
     });
-    const runId = await until(async () => (out.includes('\n') ? out.trim() : undefined));
+    const runId = await until(async () => (out.includes('\n') ? out.split('\n')[0]! : undefined));
     // Wait until the first attempt of 'hang' is running in the child, then SIGKILL it.
     await until(async () => {
       const summary = await loadRunSummary(workspace, runId);
@@ -88,7 +88,7 @@ describe.each<TestEngine>(['embedded', 'postgres'])('recovering a run after kill
     driver.stdout!.on('data', (chunk) => {
       out += chunk;
     });
-    const runId = await until(async () => (out.includes('\n') ? out.trim() : undefined));
+    const runId = await until(async () => (out.includes('\n') ? out.split('\n')[0]! : undefined));
     await until(async () =>
       (await loadRunSummary(workspace, runId)).tasks.find((t) => t.name === 'hang')?.status === 'running' ? true : undefined,
     );
@@ -99,6 +99,9 @@ describe.each<TestEngine>(['embedded', 'postgres'])('recovering a run after kill
       return now.status === 'running' ? undefined : now;
     });
     expect(summary.status).toBe('cancelled');
+    // Its 'hang' step ignores the signal, so the driver never exits by itself; afterAll kills it once it has
+    // closed its workspace (a kill while it holds the database lock would leave the lock to go stale).
+    await until(async () => (out.includes('closed\n') ? true : undefined));
     expect(summary.tasks.map((t) => [t.name, t.status])).toEqual([
       ['before', 'succeeded'],
       ['hang', 'cancelled'],

@@ -9,3 +9,6 @@ const handle = await startRun(workspace, { name: args.name, modulePath: args.mod
 process.stdout.write(`${handle.runId}\n`);
 await handle.done;
 await workspace.close();
+// A step that ignores its abort signal keeps this process alive: say when the workspace is closed, so a
+// test kills it only once it holds no database lock.
+process.stdout.write('closed\n');

@@ -26,6 +26,9 @@ const READY_TIMEOUT_MS = 60_000;
 /** Marks the one connection each open workspace holds for its lifetime. */
 const PRESENCE_SUFFIX = ':presence';
 const POLL_MS = 5;
+/** A lock not refreshed for this long belongs to a dead process. */
+const LOCK_STALE_MS = 15_000;
+const LOCK_RETRY_MS = 50;
 
 /**
  * Shares one PostgreSQL server among every process that opens the workspace. The first opener creates
@@ -95,9 +98,10 @@ async function lockDatabase(stateDir: string): Promise<() => Promise<void>> {
     return await lockfile.lock(path.join(stateDir, 'db'), {
       realpath: false,
       lockfilePath: path.join(stateDir, 'db.lock'),
-      stale: 15_000,
+      stale: LOCK_STALE_MS,
       update: 5_000,
-      retries: { retries: 600, factor: 1, minTimeout: 20, maxTimeout: 100 },
+      // Wait well past the stale time: a holder killed mid-start leaves its lock until it goes stale.
+      retries: { retries: (LOCK_STALE_MS * 3) / LOCK_RETRY_MS, factor: 1, minTimeout: LOCK_RETRY_MS, maxTimeout: LOCK_RETRY_MS },
     });
   } catch (error) {
     throw new MlpError(
