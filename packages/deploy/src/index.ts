@@ -7,3 +7,11 @@ export {
   deploymentStrategies,
   deploymentTargets,
 } from './deployment/deployment-spec.js';
+export {
+  createPredictionLog,
+  type PredictionLog,
+  type PredictionLogOptions,
+  type PredictionLogStats,
+} from './prediction-log/prediction-log.js';
+export { createPredictionLogReader, type PredictionLogReaderOptions } from './prediction-log/prediction-log-reader.js';
+export { type InvocationsRouteOptions, invocationsRoutes, type RecordsModel } from './records/invocations-route.js';
