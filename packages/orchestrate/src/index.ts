@@ -27,6 +27,7 @@ export type {
   StepDefinition,
   StepOptions,
   StepProcess,
+  TrackedStepContext,
   TriggerRule,
 } from './pipeline/pipeline-types.js';
 export { triggerRules } from './pipeline/pipeline-types.js';

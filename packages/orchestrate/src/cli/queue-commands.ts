@@ -13,6 +13,7 @@ import { startWorker } from '../worker/start-worker.js';
 import { runText } from './human-format.js';
 import { backfillJson, runJson, scheduleJson, schedulerJson, workerJson } from './json-shapes.js';
 import { parseParams } from './run-commands.js';
+import { supplyStepTracking } from './supply-step-tracking.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 type Command = ReturnType<Program['command']>;
@@ -31,7 +32,7 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
     .action(async (flags: { concurrency: string; leaseMs: string; scheduler?: boolean }) => {
       const concurrency = wholeNumber(flags.concurrency, '--concurrency');
       const leaseMs = wholeNumber(flags.leaseMs, '--lease-ms');
-      const workspace = await context.openWorkspace({ applicationName: 'mlp worker' });
+      const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp worker' }));
       const stop = stopOnSignal();
       const startedAt = Date.now();
       const counts = { succeeded: 0, failed: 0, cancelled: 0 };
@@ -74,7 +75,7 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
     .description('fire pipeline schedules and event triggers until stopped; several may run at once, each tick starts one run')
     .option('--executor <name>', 'where the tasks of the runs it starts run: local or queue', 'local')
     .action(async (flags: { executor: string }) => {
-      const workspace = await context.openWorkspace({ applicationName: 'mlp scheduler' });
+      const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp scheduler' }));
       const stop = stopOnSignal();
       const startedAt = Date.now();
       const side = await startSchedulingHere(workspace, context, await openExecutor(workspace, flags.executor));
@@ -114,7 +115,7 @@ function registerPipelineScheduleCommands(pipeline: Command, context: CliContext
     .option('--executor <name>', 'where the tasks run: local or queue', 'local')
     .action(async (name: string, flags: { param: string[]; key?: string; executor: string }) => {
       const params = parseParams(flags.param);
-      const workspace = await context.openWorkspace({ applicationName: 'mlp pipeline' });
+      const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp pipeline' }));
       const { ref } = await findRecordedPipeline(workspace, name);
       const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
       const handle = await startRun(workspace, ref, {
@@ -174,7 +175,7 @@ function registerPipelineScheduleCommands(pipeline: Command, context: CliContext
       const from = parseTime(flags.from, '--from');
       const to = parseTime(flags.to, '--to');
       const concurrency = wholeNumber(flags.concurrency, '--concurrency');
-      const workspace = await context.openWorkspace();
+      const workspace = await supplyStepTracking(context, await context.openWorkspace());
       const { ref, schedule } = await findRecordedPipeline(workspace, name);
       const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
       const runs = await backfill(

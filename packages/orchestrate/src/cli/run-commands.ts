@@ -18,6 +18,7 @@ import { loadTaskAssignment } from '../store/task-assignment.js';
 import type { DetachedRunRequest } from './detached-run-entry.js';
 import { logLineText, pipelinesTable, runsTable, runText, taskGraphLines } from './human-format.js';
 import { logLinesJson, pipelineListJson, runJson, runListJson } from './json-shapes.js';
+import { supplyStepTracking } from './supply-step-tracking.js';
 
 type Command = ReturnType<Parameters<import('@mlp/cli').CliCommandModule['register']>[0]['command']>;
 
@@ -160,7 +161,7 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
 async function openOrchestrate(context: CliContext): Promise<Workspace> {
   const workspace = await context.openWorkspace({ applicationName: 'mlp pipeline' });
   await ensureOrchestrateTables(workspace);
-  return workspace;
+  return supplyStepTracking(context, workspace);
 }
 
 /** Shows the task graph live while the run goes, then its summary; exit 1 unless it succeeded. */

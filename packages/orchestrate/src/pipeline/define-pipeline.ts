@@ -6,10 +6,10 @@ import type {
   PipelineSchedule,
   PipelineTrigger,
   RetryBackoff,
-  StepContext,
   StepDefinition,
   StepOptions,
   StepOptionsBase,
+  TrackedStepContext,
   TriggerRule,
 } from './pipeline-types.js';
 import { triggerRules } from './pipeline-types.js';
@@ -71,10 +71,11 @@ export interface Pipeline<Params extends z.ZodType = z.ZodType, Outputs extends 
     Result,
     const Needs extends readonly (keyof Outputs & string)[] = [],
     Rule extends TriggerRule = 'all_success',
+    const Tracked extends boolean = false,
   >(
     name: Name extends keyof Outputs ? never : Name,
-    options: StepOptions<Needs, Rule>,
-    run: (context: StepContext<z.output<Params>>, inputs: StepInputs<Outputs, Needs, Rule>) => Result | Promise<Result>,
+    options: StepOptions<Needs, Rule> & { tracking?: Tracked },
+    run: (context: TrackedStepContext<z.output<Params>, Tracked>, inputs: StepInputs<Outputs, Needs, Rule>) => Result | Promise<Result>,
   ): Pipeline<Params, Simplify<Outputs & { [K in Name]: Awaited<Result> }>>;
 
   map<
@@ -83,11 +84,12 @@ export interface Pipeline<Params extends z.ZodType = z.ZodType, Outputs extends 
     Result,
     const Needs extends readonly (keyof Outputs & string)[] = [],
     Rule extends TriggerRule = 'all_success',
+    const Tracked extends boolean = false,
   >(
     name: Name extends keyof Outputs ? never : Name,
-    options: MapOptions<Over, Needs, Rule>,
+    options: MapOptions<Over, Needs, Rule> & { tracking?: Tracked },
     run: (
-      context: StepContext<z.output<Params>>,
+      context: TrackedStepContext<z.output<Params>, Tracked>,
       item: ItemOf<Outputs[Over]>,
       inputs: StepInputs<Outputs, Needs, Rule>,
     ) => Result | Promise<Result>,
@@ -210,6 +212,12 @@ function stepDefinition(
       'INVALID_ARGUMENT',
       `step '${name}' of pipeline '${pipeline}': process is 'in-process' or 'child', not '${process}'.`,
     );
+  const tracking = options_.tracking ?? false;
+  if (typeof tracking !== 'boolean')
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `step '${name}' of pipeline '${pipeline}': tracking is true or false, not ${JSON.stringify(tracking)}.`,
+    );
   const cache = options_.cache;
   const cacheTtlMs = cache === undefined || cache === false ? undefined : cache === true ? Number.POSITIVE_INFINITY : cache.ttlMs;
   if (cacheTtlMs !== undefined && !(cacheTtlMs > 0))
@@ -230,6 +238,7 @@ function stepDefinition(
     pool: options_.pool,
     triggerRule,
     process,
+    tracking,
     source: sourceOf.toString(),
     run,
   };

@@ -1,4 +1,4 @@
-import type { Logger, Workspace } from '@mlp/core';
+import type { Logger, StepTrackingRun, Workspace } from '@mlp/core';
 import type { z } from 'zod';
 
 /** Airflow's trigger rules: when a step runs, given the final states of the steps it needs. */
@@ -44,7 +44,17 @@ export interface StepContext<Params> {
   readonly step: string;
   /** The item's position, in a map step. */
   readonly mapIndex: number | undefined;
+  /**
+   * The attempt's tracking run, in a step that asks for one (`tracking: true`): in the experiment named
+   * after the pipeline, tagged with the run, task and attempt, ended with the task's outcome.
+   */
+  readonly run: StepTrackingRun | undefined;
 }
+
+/** The context of a step: with `tracking: true`, `run` is always there. */
+export type TrackedStepContext<Params, Tracked extends boolean> = Tracked extends true
+  ? StepContext<Params> & { readonly run: StepTrackingRun }
+  : StepContext<Params>;
 
 export interface RetryBackoff {
   /** The ceiling of the first retry's wait (full jitter below it); doubles each retry. */
@@ -65,6 +75,11 @@ export interface StepOptionsBase<Rule extends TriggerRule> {
   pool?: string;
   triggerRule?: Rule;
   process?: StepProcess;
+  /**
+   * Give the step a tracking run (`ctx.run`), started by the workspace's `stepTracking` provider
+   * (`@mlp/tracking`; `mlp pipeline run` and `mlp worker` supply it).
+   */
+  tracking?: boolean;
 }
 
 export interface StepOptions<Needs extends readonly string[], Rule extends TriggerRule> extends StepOptionsBase<Rule> {
@@ -96,6 +111,8 @@ export interface StepDefinition {
   readonly pool: string | undefined;
   readonly triggerRule: TriggerRule;
   readonly process: StepProcess;
+  /** Whether each attempt gets a tracking run (`ctx.run`). */
+  readonly tracking: boolean;
   /** The function's source text: part of the cache key, so an edited step misses the cache. */
   readonly source: string;
   /** Runs one task: `item` is set for a map step. */

@@ -1,4 +1,4 @@
-import { MlpError, type Workspace } from '@mlp/core';
+import { MlpError, type StartedStepTracking, type Workspace } from '@mlp/core';
 import { sql } from 'drizzle-orm';
 import type { TaskAssignment, TaskOutcome } from '../executor/executor.js';
 import { loadPipeline } from '../load/load-pipeline.js';
@@ -6,6 +6,7 @@ import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { StepDefinition } from '../pipeline/pipeline-types.js';
 import { encodeOutput, outputBlobKey, prepareOutput, readRunInputs } from '../store/output-store.js';
 import { asyncCommit, eventInsert, eventPayload, notifyEvent, taskIdOf } from '../store/task-store.js';
+import { endStepTracking, startStepTracking } from '../tracking/step-tracking-run.js';
 import { createTaskLogger } from './task-logger.js';
 
 export interface ExecuteTaskOptions {
@@ -45,6 +46,7 @@ export async function executeTaskAttempt(
   );
   const mapIndex = assignment.mapIndex ?? -1;
   let step: StepDefinition | undefined;
+  let tracked: StartedStepTracking | undefined;
   try {
     const pipeline =
       options.pipeline ??
@@ -53,6 +55,10 @@ export async function executeTaskAttempt(
     if (!step) throw new MlpError('NOT_FOUND', `pipeline '${pipeline.name}' has no step '${assignment.step}' (its module changed?).`);
     const { params, inputs, item } = await readTaskInputs(workspace, assignment, pipeline, step, mapIndex, options.memo);
     if (signal.aborted) return { status: 'cancelled' };
+    if (step.tracking) {
+      tracked = await startStepTracking(workspace, assignment, mapIndex);
+      log.logger.info(`tracking run ${tracked.run.runId}`);
+    }
     const context = {
       workspace,
       params,
@@ -62,17 +68,21 @@ export async function executeTaskAttempt(
       runId: assignment.runId,
       step: step.name,
       mapIndex: mapIndex < 0 ? undefined : mapIndex,
+      run: tracked?.run,
     };
     const value = await untilAborted(
       Promise.resolve().then(() => step!.run(context, inputs, item)),
       signal,
     );
     if (value === ABORTED) {
+      await endStepTracking(workspace, tracked, 'KILLED');
       await log.flush().catch(() => undefined);
       return { status: 'cancelled' };
     }
     const where = mapIndex < 0 ? `step '${step.name}'` : `step '${step.name}' (item ${mapIndex})`;
     const encoded = encodeOutput(value, where);
+    await endStepTracking(workspace, tracked, 'FINISHED');
+    tracked = undefined;
     const prepared = await prepareOutput(workspace, encoded, outputBlobKey(assignment.runId, step.name, mapIndex, assignment.attempt));
     const now = Date.now();
     // The output, the attempt's and the task's success and its event, in one statement (atomic, one
@@ -103,6 +113,7 @@ export async function executeTaskAttempt(
     await log.flush();
     return { status: 'succeeded' };
   } catch (thrown) {
+    await endStepTracking(workspace, tracked, signal.aborted ? 'KILLED' : 'FAILED');
     if (signal.aborted) {
       await log.flush().catch(() => undefined);
       return { status: 'cancelled' };
