@@ -12,6 +12,7 @@ export const knownCommandPackages = [
   '@mlp/train/cli',
   '@mlp/server/cli',
   '@mlp/orchestrate/cli',
+  '@mlp/monitor/cli',
 ] as const;
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
