@@ -15,3 +15,4 @@ export {
 } from './prediction-log/prediction-log.js';
 export { createPredictionLogReader, type PredictionLogReaderOptions } from './prediction-log/prediction-log-reader.js';
 export { type InvocationsRouteOptions, invocationsRoutes, type RecordsModel } from './records/invocations-route.js';
+export { createPackageRecordsModels, type PackageRecordsModels, type ServedPackage } from './records/package-records-models.js';

@@ -27,7 +27,7 @@ export interface InvocationsRouteOptions {
    * `/models/{name}/invocations` the name. Throws NOT_FOUND for an unknown name, UNAVAILABLE for a
    * model that is not ready, FAILED_PRECONDITION for one that takes tensors, not records.
    */
-  model(name?: string): RecordsModel;
+  model(name?: string): RecordsModel | Promise<RecordsModel>;
   /** Called after each answered request, never awaited: the prediction log's `record`. */
   onPrediction?: (entry: PredictionLogEntry) => void;
   /** The deployment the server runs under, for the log. */
@@ -94,7 +94,7 @@ export function invocationsRoutes<S>(options: InvocationsRouteOptions): RawRoute
     (named: boolean): RawRoute<S>['handle'] =>
     async (req, res, context) => {
       const started = performance.now();
-      const served = options.model(named ? context.params.name : undefined);
+      const served = await options.model(named ? context.params.name : undefined);
       const columns = inputColumns(served.model);
       const records = await readRecords(req, limit, columns);
       assertKnownColumns(records, columns, [served.model.manifest.target]);

@@ -1,0 +1,83 @@
+import { MlpError } from '@mlp/core';
+import type { LoadedModel, ModelRuntime } from '@mlp/train';
+import type { RecordsModel } from './invocations-route.js';
+
+/** What the server knows of a served model: enough to open its package for records. */
+export interface ServedPackage {
+  name: string;
+  version: string;
+  /** READY models only take requests. */
+  state: string;
+  /** Why a model is not ready, for the 503. */
+  reason?: string | undefined;
+  /** The model package folder; undefined for a bare ONNX file (tensors only). */
+  packageDir: string | undefined;
+}
+
+export interface PackageRecordsModels {
+  /** The records model of a served package: opened with `loadModel` at first use, then shared. */
+  get(served: ServedPackage): Promise<RecordsModel>;
+  /** Opens it now (warm-up), so the first request does not wait for the package to load. */
+  warm(served: ServedPackage): Promise<void>;
+  /** Closes the loaded model of a package folder (after an unload or reload). */
+  evict(packageDir: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens served model packages for `/invocations` with `@mlp/train`'s `loadModel` (the package's
+ * preprocessing, then the model; the ONNX runtime by default), once per package folder.
+ */
+export function createPackageRecordsModels(options: { runtime?: ModelRuntime } = {}): PackageRecordsModels {
+  const runtime = options.runtime ?? 'onnx';
+  const loaded = new Map<string, Promise<LoadedModel>>();
+
+  const open = (dir: string): Promise<LoadedModel> => {
+    let model = loaded.get(dir);
+    if (!model) {
+      model = import('@mlp/train').then(async ({ loadModel }) => {
+        const first = await loadModel(dir, { runtime }).catch((error: unknown) => {
+          // A package without an ONNX model (a tfjs-only or plugin model) still serves records.
+          if (runtime === 'onnx' && MlpError.isInstance(error) && error.code === 'FAILED_PRECONDITION') return undefined;
+          throw error;
+        });
+        return first ?? loadModel(dir, { runtime: 'tfjs' });
+      });
+      loaded.set(dir, model);
+      model.catch(() => loaded.delete(dir));
+    }
+    return model;
+  };
+
+  async function get(served: ServedPackage): Promise<RecordsModel> {
+    if (served.state !== 'READY')
+      throw new MlpError(
+        'UNAVAILABLE',
+        `Model '${served.name}' is not ready (${served.reason ?? served.state.toLowerCase()}); try again later.`,
+      );
+    if (!served.packageDir)
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        `Model '${served.name}' is an ONNX file without a model package: it takes tensors on /v2/models/${served.name}/infer, not records.`,
+      );
+    const model = await open(served.packageDir);
+    return { name: served.name, version: served.version, model };
+  }
+
+  return {
+    get,
+    async warm(served) {
+      await get(served);
+    },
+    async evict(packageDir) {
+      const model = loaded.get(packageDir);
+      loaded.delete(packageDir);
+      await (await model?.catch(() => undefined))?.close();
+    },
+    async close() {
+      const models = [...loaded.values()];
+      loaded.clear();
+      await Promise.all(models.map(async (model) => (await model.catch(() => undefined))?.close()));
+    },
+  };
+}
