@@ -26,6 +26,16 @@ export const deploymentSpecSchema = z.object({
   replicas: z.number().int().min(1).max(64).default(1),
   /** The port the deployment answers on (local target: its router). */
   port: z.number().int().min(0).max(65_535).optional(),
+  /** Where a signed webhook goes when the deployment rolls back (HMAC-SHA256, `x-mlp-signature-256`). */
+  webhookUrl: z.string().url().optional(),
+  /** Analysis reads this Prometheus server's query API instead of scraping the model servers. */
+  prometheusUrl: z.string().url().optional(),
+  /** A/B: serve the registry's weighted alias set of this name (`setTrafficSplit`) as a split sticky by `stickyHeader`. */
+  trafficSplit: z.string().min(1).optional(),
+  /** The request header whose value keeps a client on one A/B variant. */
+  stickyHeader: z.string().min(1).default('x-mlp-request-key'),
+  /** How long a revision's servers may take to become ready before its rollout fails. */
+  readyTimeoutMs: z.number().int().positive().default(120_000),
   /** Kubernetes only: namespace and the model-server image. */
   namespace: z.string().optional(),
   image: z.string().optional(),

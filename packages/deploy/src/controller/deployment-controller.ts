@@ -1,0 +1,187 @@
+import { MlpError, type MlpEvent, toMlpError, type Workspace } from '@mlp/core';
+import { sql } from 'drizzle-orm';
+import { rolloutChange } from '../deployment/deployment-changes.js';
+import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeployments } from '../deployment/deployment-store.js';
+import type { LaunchServer } from '../local/local-deployment.js';
+import { startServerProcess } from '../local/server-process.js';
+import { DeploymentRunner } from './deployment-runner.js';
+import { type RollbackWebhookOptions, startRollbackWebhooks } from './rollback-webhooks.js';
+
+/** The command that starts one model server for `modelUri`; it must print `{"url","port"}` on stdout when ready. */
+export type ServeCommand = (input: { deployment: DeploymentRecord; modelUri: string; workspaceDir: string }) => string[];
+
+export interface DeploymentControllerOptions {
+  /** How often every deployment is reconciled (its step timers checked, its servers kept up). */
+  pollIntervalMs?: number;
+  /** Default: this program (`mlp`) with `serve MODEL --port 0`; give one when the controller runs outside the CLI. */
+  serveCommand?: ServeCommand;
+  /** Environment of the model servers (default: this process's, with the workspace database). */
+  env?: NodeJS.ProcessEnv;
+  /** The routers' host (default 127.0.0.1). */
+  host?: string;
+  /** The durable consumer of the registry's alias events (default `deploy.controller`). */
+  consumer?: string;
+  webhooks?: RollbackWebhookOptions;
+  /** Called after each reconciliation of a deployment. */
+  onTick?: (deployment: DeploymentRecord) => void;
+}
+
+export interface DeploymentController {
+  /** The router URL of each deployment this controller runs. */
+  endpoints(): Record<string, string>;
+  /** Reconciles every deployment now (also done every poll interval). */
+  reconcile(): Promise<void>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** `mlp serve` of the program running now (the CLI), on the same workspace. */
+export const defaultServeCommand: ServeCommand = ({ modelUri, workspaceDir }) => {
+  const entry = process.argv[1];
+  if (!entry) throw new MlpError('FAILED_PRECONDITION', 'The controller cannot tell how to start `mlp serve`: give it a serveCommand.');
+  return [process.execPath, ...process.execArgv, entry, '-C', workspaceDir, '--json', 'serve', modelUri, '--port', '0'];
+};
+
+interface AliasSet {
+  name: string;
+  alias: string;
+  version: number;
+}
+
+/**
+ * The deployment controller (`mlp deploy agent`, or inside `mlp server`): follows the registry's durable
+ * alias events with a stored cursor, so a promotion recorded while it was down still rolls out, and
+ * reconciles every local deployment from the store: a restarted controller resumes each rollout where
+ * the store says it is.
+ */
+export async function startDeploymentController(
+  workspace: Workspace,
+  options: DeploymentControllerOptions = {},
+): Promise<DeploymentController> {
+  await ensureDeployTables(workspace);
+  const log = workspace.logger;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const serveCommand = options.serveCommand ?? defaultServeCommand;
+  const env = options.env ?? { ...process.env, MLP_DATABASE_URL: workspace.config.database.url };
+  const runners = new Map<string, DeploymentRunner>();
+  const busy = new Map<string, Promise<void>>();
+  let closed = false;
+
+  const launch =
+    (deployment: DeploymentRecord): LaunchServer =>
+    ({ modelVersion }) =>
+      startServerProcess({
+        command: serveCommand({
+          deployment,
+          modelUri: `models:/${deployment.modelName}/${modelVersion}`,
+          workspaceDir: workspace.config.dir,
+        }),
+        env,
+        readyTimeoutMs: deployment.spec.readyTimeoutMs,
+        onStderr: (line) => log.debug(`[${deployment.name} v${modelVersion}] ${line}`),
+      });
+
+  const tickOne = (record: DeploymentRecord): Promise<void> => {
+    const running = busy.get(record.name);
+    if (running) return running;
+    let runner = runners.get(record.name);
+    if (!runner) {
+      runner = new DeploymentRunner(record.name, {
+        workspace,
+        launch,
+        logger: log,
+        ...(options.host !== undefined && { host: options.host }),
+      });
+      runners.set(record.name, runner);
+    }
+    const work = runner
+      .tick(record)
+      .then((after) => options.onTick?.(after))
+      .catch((error: unknown) => {
+        const failure = toMlpError(error);
+        if (failure.code === 'NOT_FOUND') return; // deleted meanwhile: the next pass stops it
+        log.error(`deployment '${record.name}': ${failure.message}`);
+      })
+      .finally(() => busy.delete(record.name));
+    busy.set(record.name, work);
+    return work;
+  };
+
+  /** Lists the deployments, stops the deleted ones and starts a pass of each (returns the passes). */
+  const startPass = async (): Promise<Promise<void>[]> => {
+    if (closed) return [];
+    const all = (await listDeployments(workspace)).filter((deployment) => deployment.spec.target === 'local');
+    const names = new Set(all.map((deployment) => deployment.name));
+    for (const [name, runner] of runners)
+      if (!names.has(name)) {
+        runners.delete(name);
+        await busy.get(name);
+        await runner.close();
+        log.info(`deployment '${name}' was deleted: its router and servers are stopped`);
+      }
+    return all.map(tickOne);
+  };
+  const reconcile = async () => {
+    await Promise.all(await startPass());
+  };
+
+  const onAliasSet = async (event: MlpEvent) => {
+    const { name, alias, version } = event.payload as AliasSet;
+    const following = (await listDeployments(workspace)).filter(
+      (deployment) => deployment.modelName === name && deployment.alias === alias,
+    );
+    for (const deployment of following) {
+      // At least once: an event seen before (a crash before the cursor moved) has its history line already.
+      const seen = await workspace.db.drizzle.execute(
+        sql`select 1 from deploy_history where deployment = ${deployment.name} and details->>'event_id' = ${event.id} limit 1`,
+      );
+      if (seen.rows.length > 0) continue;
+      await changeDeployment(workspace, deployment.name, (current) => {
+        const change = rolloutChange(current, version, `models:/${name}@${alias} moved to version ${version}`);
+        return change?.history ? { ...change, history: { ...change.history, details: { event_id: event.id } } } : change;
+      });
+      log.info(`deployment '${deployment.name}': rolling out version ${version} of '${name}' (@${alias})`);
+    }
+    void reconcile().catch(() => undefined);
+  };
+
+  const subscription = workspace.events.subscribe(
+    {
+      consumer: options.consumer ?? 'deploy.controller',
+      types: ['model_version.alias_set'],
+      pollIntervalMs: Math.max(200, Math.min(pollIntervalMs, 1000)),
+      onError: (error, event) => log.warn(`event ${event.id} (${event.type}): ${toMlpError(error).message}; retrying.`),
+    },
+    onAliasSet,
+  );
+  const webhooks = startRollbackWebhooks(workspace, options.webhooks);
+
+  let timer: NodeJS.Timeout | undefined;
+  const loop = async () => {
+    try {
+      // A deployment whose servers are starting does not hold up the others' passes.
+      await startPass();
+    } catch (error) {
+      log.error(`the deployment controller's pass failed: ${toMlpError(error).message}; retrying`);
+    }
+    if (!closed) timer = setTimeout(loop, pollIntervalMs);
+  };
+  void loop();
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    await subscription.close();
+    await webhooks.close();
+    await Promise.all(busy.values());
+    await Promise.all([...runners.values()].map((runner) => runner.close()));
+    runners.clear();
+  };
+  return {
+    endpoints: () => Object.fromEntries([...runners].flatMap(([name, runner]) => (runner.url ? [[name, runner.url]] : []))),
+    reconcile,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
