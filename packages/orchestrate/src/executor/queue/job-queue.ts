@@ -68,9 +68,11 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
     const entry = pending.get(jobId);
     if (!entry) return;
     pending.delete(jobId);
-    if ('error' in outcome) entry.reject(outcome.error);
-    else entry.resolve(outcome.result);
-    workspace.db.query('DELETE FROM orchestrate_jobs WHERE job_id = $1', [jobId]).catch(() => undefined);
+    // The job's rows go (its reports with it) before the caller hears of its end.
+    void workspace.db
+      .query('DELETE FROM orchestrate_jobs WHERE job_id = $1', [jobId])
+      .catch((error: unknown) => workspace.logger.warn({ err: error, job: jobId }, 'job queue: could not delete an ended job'))
+      .then(() => ('error' in outcome ? entry.reject(outcome.error) : entry.resolve(outcome.result)));
   };
 
   const enqueue = async (entry: PendingJob, attempt: number) => {

@@ -119,7 +119,7 @@ export async function startJobWorker(workspace: Workspace, options: JobWorkerOpt
             [jobId, attempt, at],
           );
           if (row?.replied) return row.reply;
-          if (controller.signal.aborted) throw new MlpError('UNAVAILABLE', 'the job was cancelled while it waited for a reply.');
+          if (!row || controller.signal.aborted) throw new MlpError('UNAVAILABLE', 'the job was cancelled while it waited for a reply.');
           await woken;
         } finally {
           clearTimeout(timer);
