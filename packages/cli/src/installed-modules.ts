@@ -12,6 +12,7 @@ export const knownCommandPackages = [
   '@mlp/train/cli',
   '@mlp/server/cli',
   '@mlp/orchestrate/cli',
+  '@mlp/deploy/cli',
   '@mlp/monitor/cli',
 ] as const;
 

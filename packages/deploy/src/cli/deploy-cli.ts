@@ -1,2 +1,2 @@
 // The `mlp` command modules of @mlp/deploy (`mlp serve`, `mlp deploy ...`): each module re-exported here.
-export {};
+export { deployCommands } from './deploy-commands.js';
