@@ -1,5 +1,5 @@
 import { type BlobStore, MlpError, type PredictionLogEntry, type PredictionLogQuery, type PredictionLogReader } from '@mlp/core';
-import { batchSpan, defaultPredictionLogPrefix, hourFolder, hourMs, startOfHour } from './prediction-log-keys.js';
+import { batchSpan, defaultPredictionLogPrefix, hourFolder, hourMs, modelSegment, startOfHour } from './prediction-log-keys.js';
 
 export interface PredictionLogReaderOptions {
   /** The blob store the servers' prediction logs write to (`workspace.blobs`). */
@@ -35,10 +35,23 @@ function parseBatch(key: string, text: string): PredictionLogEntry[] {
   return entries;
 }
 
+/** Hours listed one by one at most; a longer window lists the model's whole folder once. */
+const maxHourListings = 24 * 31;
+
+/** The folders that may hold batches meeting the window, in time order. */
+function folders(prefix: string, model: string, from: number, to: number): string[] {
+  const first = startOfHour(from) - hourMs;
+  if ((to - first) / hourMs > maxHourListings) return [`${prefix}/${modelSegment(model)}/`];
+  const out: string[] = [];
+  for (let hour = first; hour < to; hour += hourMs) out.push(hourFolder(prefix, model, hour));
+  return out;
+}
+
 /**
  * Reads the prediction log written by `createPredictionLog`: the batches of one model whose span
  * meets the window, listed hour by hour (a batch sits in the hour of its first entry, so the hour
- * before the window is listed too), then their entries inside the window.
+ * before the window is listed too; a window of more than a month lists the model's folder once),
+ * then their entries inside the window.
  */
 export function createPredictionLogReader(options: PredictionLogReaderOptions): PredictionLogReader {
   const { blobs } = options;
@@ -47,9 +60,9 @@ export function createPredictionLogReader(options: PredictionLogReaderOptions): 
     async *read(query) {
       assertQuery(query);
       const { model, from, to, modelVersion, signal } = query;
-      for (let hour = startOfHour(from) - hourMs; hour < to; hour += hourMs) {
+      for (const folder of folders(prefix, model, from, to)) {
         signal?.throwIfAborted();
-        for await (const info of blobs.list(hourFolder(prefix, model, hour))) {
+        for await (const info of blobs.list(folder)) {
           const span = batchSpan(info.key);
           if (!span || span.last < from || span.first >= to) continue;
           const text = Buffer.from(await blobs.getBytes(info.key, signal ? { signal } : {})).toString('utf8');

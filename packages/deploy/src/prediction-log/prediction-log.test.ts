@@ -69,6 +69,8 @@ describe('createPredictionLog', () => {
     expect(flights[0]).toEqual(entry(base + 400));
     expect((await readAll(blobs, 'flights', base, base + 10_000, '4')).map((item) => item.modelVersion)).toEqual(['4']);
     expect(await readAll(blobs, 'other', base, base + 10_000)).toHaveLength(1);
+    // A window of years lists the model's folder once instead of hour by hour.
+    expect(await readAll(blobs, 'flights', 0, base + 10_000)).toHaveLength(6);
     expect(await readAll(blobs, 'missing', base, base + 10_000)).toEqual([]);
   });
 
