@@ -1,1 +1,24 @@
-export {};
+export { builtinDriftTests } from './drift/builtin-drift-tests.js';
+export {
+  type CategoricalColumnData,
+  type ColumnData,
+  type ColumnKind,
+  categoricalColumn,
+  categoricalColumnOf,
+  columnOf,
+  type NumericColumnData,
+  numericColumn,
+  numericColumnOf,
+} from './drift/column-data.js';
+export { defaultDriftTest } from './drift/default-test.js';
+export {
+  type ColumnDrift,
+  type ColumnDriftOptions,
+  type ColumnSet,
+  columnDriftOptionsSchema,
+  type DriftOptions,
+  type DriftResult,
+  detectDrift,
+  driftOptionsSchema,
+} from './drift/detect-drift.js';
+export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
