@@ -1,2 +1,3 @@
 // The `mlp` command modules of @mlp/deploy (`mlp serve`, `mlp deploy ...`): each module re-exported here.
 export { deployCommands } from './deploy-commands.js';
+export { serveCommands } from './serve-command.js';

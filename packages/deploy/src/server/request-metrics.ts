@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ModelRepository } from './model-repository.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+const inferPath = /^\/v2\/models\/([^/?]+)(?:\/versions\/([^/?]+))?\/infer(?:\?|$)/;
+
+/**
+ * Counts every inference request once it ends, by model, version and status, whatever answered it
+ * (the handler, the body limit, the JSON parser): the series the deployment controller's analysis
+ * reads. Names no model of the server serves count as `model="_unknown"`, so a client cannot grow
+ * the number of series.
+ */
+export function trackRequests(metrics: ServerMetrics, repository: ModelRepository) {
+  let inflight = 0;
+  return {
+    get inflight() {
+      return inflight;
+    },
+    track(req: IncomingMessage, res: ServerResponse): void {
+      const started = process.hrtime.bigint();
+      inflight++;
+      metrics.inflight.set(inflight);
+      res.once('close', () => {
+        inflight--;
+        metrics.inflight.set(inflight);
+        const match = inferPath.exec(req.url ?? '');
+        if (!match) return;
+        let name = '_unknown';
+        let version = '';
+        try {
+          const model = repository.find(decodeURIComponent(match[1] as string));
+          if (model) {
+            name = model.name;
+            version = model.version;
+          }
+        } catch {
+          // Bad percent-encoding: an unknown model.
+        }
+        const status = res.writableFinished ? String(res.statusCode) : '499';
+        metrics.requests.inc({ model: name, version, status });
+        metrics.duration.observe({ model: name, version }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+    },
+  };
+}
