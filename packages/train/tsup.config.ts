@@ -8,6 +8,7 @@ export default defineConfig({
     'train-trial': 'src/train-trial.ts',
     'trial-thread-entry': 'src/search/trial-thread-entry.ts',
     'trial-process-entry': 'src/search/trial-process-entry.ts',
+    'trial-queue-job': 'src/search/trial-queue-job.ts',
   },
   format: ['esm'],
   dts: true,

@@ -92,7 +92,8 @@ export async function runTrackedSearch(
   const summaries = new Map<number, TrialSummary>();
   try {
     const outcome = await runSearch({
-      search: { ...search, metric: objective.metric, direction: objective.direction },
+      search: { ...search, metric: objective.metric, direction: objective.direction, workers: options.trialsOn ?? search.workers },
+      ...(options.jobQueue ? { jobQueue: options.jobQueue } : {}),
       seed: spec.seed,
       maxEpochs: spec.epochs,
       history,

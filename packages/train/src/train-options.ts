@@ -1,4 +1,4 @@
-import type { DatasetResolver, PluginRegistry } from '@mlp/core';
+import type { DatasetResolver, JobQueue, PluginRegistry } from '@mlp/core';
 import type { Tracking } from '@mlp/tracking';
 import type { Table } from './data/table.js';
 import type { TrainEvent } from './train-event.js';
@@ -19,6 +19,13 @@ export interface TrainOptions {
    */
   trials?: number;
   parallel?: number;
+  /** Where a search's trials run, overriding `spec.search.workers`: `threads`, `processes`, or `queue`. */
+  trialsOn?: 'threads' | 'processes' | 'queue';
+  /**
+   * The job queue trials on the `queue` run on (`mlp worker` processes on any machine that reaches the
+   * workspace): `@mlp/orchestrate`'s `openJobQueue(workspace)`, or the CLI's `jobQueue` service.
+   */
+  jobQueue?: JobQueue;
   /** The parent run id of an interrupted search to continue. */
   resume?: string;
   /**

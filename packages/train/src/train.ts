@@ -40,6 +40,8 @@ export async function train(input: TrainSpecInput | TrainSpec, options: TrainOpt
       },
     });
   }
+  if (options.trialsOn !== undefined && !spec.search && !options.resume)
+    throw new MlpError('INVALID_ARGUMENT', 'trialsOn places the trials of a search: add a `search` section to the spec, or leave it out.');
   const outDir = path.resolve(options.outDir ?? defaultPackageDir());
   await mkdir(outDir, { recursive: true });
   const data = await resolveData(spec, options);

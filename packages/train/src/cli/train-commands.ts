@@ -3,7 +3,7 @@ import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError } from '@mlp/core';
 import { createTracking } from '@mlp/tracking';
 import { loadSpec } from '../spec/load-spec.js';
-import { type TrainResult, train } from '../train.js';
+import { type TrainOptions, type TrainResult, train } from '../train.js';
 import { trainJson } from './json-shapes.js';
 import { registerPredictCommand } from './predict-command.js';
 import { resolveWorkspaceRunId } from './resolve-run-id.js';
@@ -15,6 +15,7 @@ interface TrainFlags {
   trials?: string;
   parallel?: string;
   resume?: string;
+  trialsOn?: string;
   out: string;
 }
 
@@ -35,6 +36,10 @@ function registerTrain(program: Program, context: CliContext): void {
     .argument('<spec>', 'the training spec file')
     .option('--trials <n>', 'trials of the search (overrides search.trials)')
     .option('--parallel <n>', 'trials at once (overrides search.parallel; 0 = one per core)')
+    .option(
+      '--trials-on <where>',
+      'where trials run: threads, processes, or queue (jobs for `mlp worker` processes; overrides search.workers)',
+    )
     .option('--resume <run-id>', 'continue the interrupted search whose parent run this is (a unique id prefix will do)')
     .option('--out <dir>', 'local folder for model packages', '.mlp/train')
     .action(async (specFile: string, flags: TrainFlags) => {
@@ -44,6 +49,8 @@ function registerTrain(program: Program, context: CliContext): void {
       const tracking = createTracking(workspace, { env: context.env, ...(catalog ? { lineage: catalog.lineage } : {}) });
       const trials = wholeNumber('--trials', flags.trials, 1);
       const parallel = wholeNumber('--parallel', flags.parallel, 0);
+      const trialsOn = placement(flags.trialsOn);
+      const jobQueue = (trialsOn ?? spec.search?.workers) === 'queue' ? await queueService(context) : undefined;
       const progress = createTrainProgress(context.display, { command: trainCommandLine(context, specFile) });
       // Ctrl-C stops the search cleanly (trials kept, runs ended) and says how to resume; a second one exits at once.
       const interrupt = new AbortController();
@@ -66,6 +73,8 @@ function registerTrain(program: Program, context: CliContext): void {
           ...(catalog ? { datasets: catalog } : {}),
           ...(trials !== undefined ? { trials } : {}),
           ...(parallel !== undefined ? { parallel } : {}),
+          ...(trialsOn ? { trialsOn } : {}),
+          ...(jobQueue ? { jobQueue } : {}),
           ...(flags.resume ? { resume: await resolveWorkspaceRunId(workspace, flags.resume) } : {}),
           outDir: path.resolve(context.workspaceDir, flags.out),
           signal: interrupt.signal,
@@ -78,6 +87,23 @@ function registerTrain(program: Program, context: CliContext): void {
         await tracking.close();
       }
     });
+}
+
+function placement(value: string | undefined): TrainOptions['trialsOn'] {
+  if (value === undefined) return undefined;
+  if (value === 'threads' || value === 'processes' || value === 'queue') return value;
+  throw new MlpError('INVALID_ARGUMENT', `--trials-on is threads, processes or queue, not ${JSON.stringify(value)}.`);
+}
+
+/** The job queue another installed module provides (@mlp/orchestrate's, run by `mlp worker`). */
+async function queueService(context: CliContext) {
+  const queue = await context.service('jobQueue');
+  if (!queue)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      'trials on the queue need @mlp/orchestrate, which provides the job queue `mlp worker` processes run: install it (npm install @mlp/orchestrate), or use --trials-on threads.',
+    );
+  return queue;
 }
 
 /** `mlp -C dir train spec.yaml`: the command as the user gave it, for the resume hint. */

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { MlpError } from '@mlp/core';
+import { type JobQueue, MlpError } from '@mlp/core';
 import type { SearchSpec } from '../spec/train-spec.js';
 import { type AshaPruner, createAshaPruner } from './asha-pruner.js';
 import { createSampler } from './create-sampler.js';
@@ -26,6 +26,8 @@ export interface RunSearchOptions {
   signal?: AbortSignal;
   /** Trials at once: `search.parallel`, or one per core when that is 0. */
   parallel?: number;
+  /** Where `search.workers: 'queue'` runs trials (`@mlp/orchestrate`'s queue, through the CLI's `jobQueue` service). */
+  jobQueue?: JobQueue;
 }
 
 export interface SearchResult {
@@ -83,6 +85,7 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
       module: options.module,
       parallel,
       mode: search.workers,
+      ...(options.jobQueue ? { jobQueue: options.jobQueue } : {}),
       signal: options.signal,
       next,
       onStart: (index) => options.onTrialStart(index, running(index).params),
@@ -97,7 +100,11 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
             `the pruner reads '${search.metric}' after each epoch, but trial ${index} reported only ${Object.keys(metrics).join(', ') || 'no metrics'}; name one of these in search.metric.`,
           );
         }
-        running(index).intermediate?.push({ epoch, value });
+        // A trial run again (its queue worker died) reports its epochs again: keep one value per epoch.
+        const points = running(index).intermediate ?? [];
+        const seen = points.findIndex((point) => point.epoch === epoch);
+        if (seen >= 0) points[seen] = { epoch, value };
+        else points.push({ epoch, value });
         return pruner ? pruner.report(index, epoch, value) : 'continue';
       },
       onEnd: async (index, outcome) => {

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MlpError } from '@mlp/core';
-import type { ParentMessage, PruneDecision, TrialError, WorkerMessage } from './trial-protocol.js';
+import { type JobQueue, MlpError } from '@mlp/core';
+import type { PruneDecision, TrialError, TrialTransport, WorkerMessage } from './trial-protocol.js';
+import { queueTransport } from './trial-queue-transport.js';
 
 export type TrialOutcome =
   | { status: 'FINISHED'; result: unknown }
@@ -16,7 +17,10 @@ export interface TrialPoolOptions {
   module: string;
   /** Trials at once, each in its own worker. */
   parallel: number;
-  mode: 'threads' | 'processes';
+  /** Where trials run: worker threads, child processes, or jobs on `jobQueue` (`mlp worker` processes on any machine). */
+  mode: 'threads' | 'processes' | 'queue';
+  /** The job queue of `mode: 'queue'` (`@mlp/orchestrate`'s, through the CLI's `jobQueue` service). */
+  jobQueue?: JobQueue;
   /** The next trial to run, asked whenever a slot frees up; undefined once there are no more. */
   next(): { index: number; input: unknown } | undefined;
   /** A trial's epoch; the answer goes back to the trial ('prune' tells it to stop). */
@@ -39,7 +43,7 @@ export async function runTrialPool(options: TrialPoolOptions): Promise<void> {
   if (!Number.isInteger(options.parallel) || options.parallel < 1)
     throw new MlpError('INVALID_ARGUMENT', `a trial pool needs parallel ≥ 1 trials at once, not ${options.parallel}.`);
   const moduleUrl = toFileUrl(options.module);
-  const launch = launcher(options.mode, moduleUrl);
+  const launch = launcher(options.mode, moduleUrl, options.jobQueue);
   return new Promise<void>((resolve, reject) => {
     const live = new Set<TrialWorker>();
     let stopped = false;
@@ -99,15 +103,7 @@ interface TrialWorker {
   terminate(): void;
 }
 
-/** The transport under a TrialWorker: a worker thread or a forked process. */
-interface Transport {
-  send(message: ParentMessage): void;
-  onMessage(handler: (message: WorkerMessage) => void): void;
-  onExit(handler: (description: string) => void): void;
-  terminate(): void;
-}
-
-function createTrialWorker(transport: Transport, moduleUrl: string): TrialWorker {
+function createTrialWorker(transport: TrialTransport, moduleUrl: string): TrialWorker {
   let alive = true;
   let current:
     | {
@@ -193,7 +189,16 @@ function toFileUrl(module: string): string {
  * TypeScript and the @mlp/source condition to load the other @mlp packages from their sources too; a
  * .ts worker module under the built package needs tsx only.
  */
-function launcher(mode: 'threads' | 'processes', moduleUrl: string): () => TrialWorker {
+function launcher(mode: 'threads' | 'processes' | 'queue', moduleUrl: string, jobQueue: JobQueue | undefined): () => TrialWorker {
+  if (mode === 'queue') {
+    if (!jobQueue)
+      throw new MlpError(
+        'FAILED_PRECONDITION',
+        'trials on the queue need a job queue: install @mlp/orchestrate and run `mlp train --trials-on queue` with `mlp worker` processes, or pass jobQueue.',
+      );
+    const jobModule = entryFile('trial-queue-job').href;
+    return () => createTrialWorker(queueTransport(jobQueue, jobModule), moduleUrl);
+  }
   const name = mode === 'threads' ? 'trial-thread-entry' : 'trial-process-entry';
   const entry = entryFile(name);
   const fromSources = entry.pathname.endsWith('.ts');
@@ -245,7 +250,7 @@ function tsxModule(specifier: 'tsx' | 'tsx/esm/api'): string {
   }
 }
 
-function threadTransport(worker: Worker): Transport {
+function threadTransport(worker: Worker): TrialTransport {
   let failure: string | undefined;
   worker.on('error', (error) => {
     failure = error instanceof Error ? error.message : String(error);
@@ -258,7 +263,7 @@ function threadTransport(worker: Worker): Transport {
   };
 }
 
-function processTransport(child: ChildProcess): Transport {
+function processTransport(child: ChildProcess): TrialTransport {
   let failure: string | undefined;
   child.on('error', (error) => {
     failure = error.message;

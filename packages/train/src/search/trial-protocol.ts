@@ -18,6 +18,14 @@ export type WorkerMessage =
   | { type: 'failed'; index: number; error: TrialError }
   | { type: 'pruned'; index: number; epoch: number };
 
+/** How a trial pool reaches one worker: a worker thread, a forked process, or jobs on a job queue. */
+export interface TrialTransport {
+  send(message: ParentMessage): void;
+  onMessage(handler: (message: WorkerMessage) => void): void;
+  onExit(handler: (description: string) => void): void;
+  terminate(): void;
+}
+
 /** What a worker module gets besides its input. */
 export interface TrialContext {
   /** Report an epoch (1-based); resolves with 'prune' when the trial should stop and return. */

@@ -159,8 +159,11 @@ export const searchSchema = z.strictObject({
   trials: z.int().min(1).max(100_000).default(20),
   /** Trials at once; 0 means one per core. */
   parallel: z.int().min(0).max(256).default(0),
-  /** `threads` (worker_threads) or `processes` (child processes, isolated memory). */
-  workers: z.enum(['threads', 'processes']).default('threads'),
+  /**
+   * `threads` (worker_threads), `processes` (child processes, isolated memory), or `queue` (jobs on the
+   * workspace's job queue, run by `mlp worker` processes on any machine; needs @mlp/orchestrate).
+   */
+  workers: z.enum(['threads', 'processes', 'queue']).default('threads'),
   /** The metric that picks the best trial, as logged on the validation split (`val_auc`, `val_rmse`, …). */
   metric: z.string().min(1).optional(),
   direction: z.enum(['maximize', 'minimize']).optional(),
