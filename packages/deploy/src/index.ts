@@ -16,3 +16,11 @@ export {
 export { createPredictionLogReader, type PredictionLogReaderOptions } from './prediction-log/prediction-log-reader.js';
 export { type InvocationsRouteOptions, invocationsRoutes, type RecordsModel } from './records/invocations-route.js';
 export { createPackageRecordsModels, type PackageRecordsModels, type ServedPackage } from './records/package-records-models.js';
+export type { BatcherOptions } from './server/dynamic-batcher.js';
+export type { RepositoryEntry } from './server/model-repository.js';
+export type { ModelSource, ModelSourceSpec } from './server/model-source.js';
+export type { ModelServerServices } from './server/oip-routes.js';
+export type { PredictionSink } from './server/prediction-entry.js';
+export type { ModelServingOptions, ModelState } from './server/served-model.js';
+export type { ServerMetrics } from './server/server-metrics.js';
+export { type ModelEntry, type ModelServer, type ModelServerOptions, startModelServer } from './server/start-model-server.js';
