@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     cli: 'src/cli/pipeline-commands.ts',
+    server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
     // Loaded by file at run time: a child process's entry, and the contract suite's pipeline.
     'child-entry': 'src/executor/local/child-entry.ts',

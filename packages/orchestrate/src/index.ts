@@ -46,7 +46,8 @@ export type {
   TaskSummary,
   TriggerKind,
 } from './run/run-types.js';
-export { ensureOrchestrateTables, startRun, waitForRun } from './run/start-run.js';
+export { waitForRun } from './run/run-waiter.js';
+export { ensureOrchestrateTables, startRun } from './run/start-run.js';
 export { type BackfillOptions, type BackfillTick, backfill, maxBackfillTicks } from './schedule/backfill.js';
 export { type CatchupPolicy, type CronSchedule, createCronSchedule, scheduleTriggerKey } from './schedule/cron-schedule.js';
 export type { ScheduledPipeline } from './schedule/scheduled-pipelines.js';

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, MlpError, type Workspace } from '@mlp/core';
-import { createBearerAuth, createHostCheck, createRequestHandler, type RouteMount } from '@mlp/core/http';
+import { createBearerAuth, createHostCheck, createRequestHandler, type Route, type RouteMount } from '@mlp/core/http';
 import type { Registry } from '@mlp/registry';
 import { createRegistryRoutes } from '@mlp/registry/server';
 import type { TrackingStore } from '@mlp/tracking';
@@ -30,6 +30,8 @@ export const serverOptionsSchema = z.object({
   tracking: z.custom<TrackingStore>((value) => isObject(value) && typeof value.getRun === 'function', 'must be a TrackingStore'),
   /** Serves MLflow's model-registry routes over it when given. */
   registry: z.custom<Registry>((value) => isObject(value) && typeof value.promote === 'function', 'must be a Registry').optional(),
+  /** Pipeline routes (`openPipelineService(workspace).routes` of `@mlp/orchestrate/server`), served under `/api/2.0/mlp/pipelines/`. */
+  pipelineRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
   /** Without tokens anyone who can reach the server may read and write: bind to 127.0.0.1 then. */
   tokens: z.array(serverTokenSchema).optional(),
   /**
@@ -76,11 +78,13 @@ const mlflowPrefixes = ['/api/2.0/', '/ajax-api/2.0/'];
 const closeGraceMs = 5000;
 
 /** Every route the server answers, each package's under its prefixes. */
-function serverMounts(registry: Registry | undefined): RouteMount<TrackingServices>[] {
+function serverMounts(registry: Registry | undefined, pipelineRoutes: Route[] | undefined): RouteMount<TrackingServices>[] {
   return [
     { prefixes: ['/'], routes: [healthRoute] },
     { prefixes: mlflowPrefixes, routes: trackingRoutes },
     ...(registry ? [{ prefixes: mlflowPrefixes, routes: createRegistryRoutes(registry) }] : []),
+    // mlp's own API (not MLflow's): under /api/2.0/ only.
+    ...(pipelineRoutes ? [{ prefixes: ['/api/2.0/'], routes: pipelineRoutes }] : []),
   ];
 }
 
@@ -96,10 +100,10 @@ export function createServer(options: ServerOptions): MlpServer {
     const issue = parsed.error.issues[0];
     throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
   }
-  const { workspace, tracking, registry, tokens, maxBodyBytes, allowedHosts, statementTimeoutMs } = parsed.data;
+  const { workspace, tracking, registry, pipelineRoutes, tokens, maxBodyBytes, allowedHosts, statementTimeoutMs } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
   const auth = createBearerAuth(tokens);
-  const mounts = serverMounts(registry);
+  const mounts = serverMounts(registry, pipelineRoutes);
   const serverPaths = serverPathsOf(workspace);
   const redact = (message: string) => hideServerPaths(message, serverPaths);
 

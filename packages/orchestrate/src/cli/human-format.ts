@@ -18,13 +18,31 @@ const time = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).
 const duration = (task: { startedAt: number | undefined; endedAt: number | undefined }) =>
   task.startedAt !== undefined && task.endedAt !== undefined ? `${task.endedAt - task.startedAt} ms` : '';
 
-/** The task graph with live states: one line per step, a map step with its items counted. */
-export function taskGraphLines(summary: RunSummary): string[] {
-  const lines = [`${summary.pipeline} ${summary.runId} ${summary.status}`];
+/** Each step's depth in the graph: 0 for a step that needs nothing, else one more than its deepest need. */
+export function stepDepths(steps: ReadonlyArray<{ name: string; needs: readonly string[] }>): Map<string, number> {
+  const depths = new Map<string, number>();
+  // Steps come in definition order, so a step's needs come before it.
+  for (const step of steps) depths.set(step.name, Math.max(-1, ...step.needs.map((need) => depths.get(need) ?? 0)) + 1);
+  return depths;
+}
+
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+
+/**
+ * The task graph with live states: a header with counts, then one line per step indented by its depth
+ * (`depths`), a map step with its items counted, a running step with its time so far (`now`).
+ */
+export function taskGraphLines(summary: RunSummary, options: { depths?: ReadonlyMap<string, number>; now?: number } = {}): string[] {
   const items = new Map<string, TaskSummary[]>();
   for (const task of summary.tasks) if (task.mapIndex !== undefined) items.set(task.name, [...(items.get(task.name) ?? []), task]);
-  for (const task of summary.tasks) {
-    if (task.mapIndex !== undefined) continue;
+  const parents = summary.tasks.filter((task) => task.mapIndex === undefined);
+  const ended = parents.filter((task) => !['pending', 'running', 'up_for_retry'].includes(task.status)).length;
+  const elapsed =
+    options.now !== undefined && summary.startedAt !== undefined
+      ? `, ${seconds((summary.endedAt ?? options.now) - summary.startedAt)}`
+      : '';
+  const lines = [`${summary.pipeline} ${summary.runId} ${summary.status} (${ended}/${parents.length} steps done${elapsed})`];
+  for (const task of parents) {
     const children = items.get(task.name);
     const count = children
       ? ` ${children.filter((c) => c.status === 'succeeded').length}/${children.length} items` +
@@ -32,9 +50,25 @@ export function taskGraphLines(summary: RunSummary): string[] {
       : '';
     const attempts = task.attempts > 1 ? ` (attempt ${task.attempts})` : '';
     const extra = task.cached ? ' (cached)' : '';
-    lines.push(`  ${marks[task.status]} ${task.name} ${task.status}${count}${attempts}${extra} ${duration(task)}`.trimEnd());
+    const running =
+      task.status === 'running' && options.now !== undefined && task.startedAt !== undefined ? seconds(options.now - task.startedAt) : '';
+    const indent = '  '.repeat((options.depths?.get(task.name) ?? 0) + 1);
+    lines.push(
+      `${indent}${marks[task.status]} ${task.name} ${task.status}${count}${attempts}${extra} ${duration(task) || running}`.trimEnd(),
+    );
   }
   return lines;
+}
+
+/** One state change of a task, as a line in a pipe: `12:00:01 ✓ train succeeded (attempt 2) 1200 ms`. */
+export function taskStateLine(task: TaskSummary, now: number): string {
+  const name = task.mapIndex === undefined ? task.name : `${task.name}[${task.mapIndex}]`;
+  const attempts = task.attempts > 1 ? ` (attempt ${task.attempts})` : '';
+  const error = task.error && (task.status === 'failed' || task.status === 'up_for_retry') ? `: ${task.error.message}` : '';
+  const clock = new Date(now).toISOString().slice(11, 19);
+  return (
+    `${clock} ${marks[task.status]} ${name} ${task.status}${task.cached ? ' (cached)' : ''}${attempts} ${duration(task)}`.trimEnd() + error
+  );
 }
 
 /** A run as text: its header, its tasks, and the error of each failed task. */

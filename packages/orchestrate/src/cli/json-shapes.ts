@@ -54,9 +54,15 @@ export function workerJson(report: {
   };
 }
 
-/** `mlp scheduler`, once stopped: the runs it started. */
-export function schedulerJson(report: { ticks: number; events: number; startedAt: number; stoppedAt: number }) {
-  return { ticks: report.ticks, events: report.events, started_at: report.startedAt, stopped_at: report.stoppedAt };
+/** `mlp scheduler`, once stopped: the runs it started, and those it resumed after their process died. */
+export function schedulerJson(report: { ticks: number; events: number; recovered: number; startedAt: number; stoppedAt: number }) {
+  return {
+    ticks: report.ticks,
+    events: report.events,
+    recovered: report.recovered,
+    started_at: report.startedAt,
+    stopped_at: report.stoppedAt,
+  };
 }
 
 /** `mlp pipeline run|show|retry`: a run with its tasks (map items carry their `map_index`). */

@@ -3,12 +3,12 @@ import { MlpError, type Workspace } from '@mlp/core';
 import type { TaskExecutor } from '../executor/executor.js';
 import { openExecutor } from '../executor/open-executor.js';
 import { openQueueExecutor } from '../executor/queue/queue-executor.js';
+import { defaultWorkerLeaseMs } from '../executor/queue/queue-protocol.js';
 import { startRun } from '../run/start-run.js';
 import { backfill } from '../schedule/backfill.js';
 import { createCronSchedule } from '../schedule/cron-schedule.js';
 import { findRecordedPipeline, lastScheduledTick, listScheduledPipelines } from '../schedule/scheduled-pipelines.js';
-import { startScheduler } from '../schedule/scheduler.js';
-import { startEventTriggers } from '../trigger/event-triggers.js';
+import { startOrchestrator } from '../schedule/start-orchestrator.js';
 import { startWorker } from '../worker/start-worker.js';
 import { runText } from './human-format.js';
 import { backfillJson, runJson, scheduleJson, schedulerJson, workerJson } from './json-shapes.js';
@@ -27,9 +27,13 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
     .command('worker')
     .description('run queued pipeline tasks (the queue executor) until stopped with Ctrl-C or SIGTERM')
     .option('--concurrency <n>', 'tasks at once in this process', '4')
-    .option('--lease-ms <ms>', 'how long a task stays leased without a heartbeat; a dead worker’s task is retried after it', '15000')
-    .option('--scheduler', 'also fire schedules and event triggers here (their tasks go to the queue)')
-    .action(async (flags: { concurrency: string; leaseMs: string; scheduler?: boolean }) => {
+    .option(
+      '--lease-ms <ms>',
+      'how long a task stays leased without a heartbeat; a dead worker’s task is retried after it',
+      String(defaultWorkerLeaseMs),
+    )
+    .option('--no-scheduler', 'do not fire schedules and event triggers or resume runs whose process died here')
+    .action(async (flags: { concurrency: string; leaseMs: string; scheduler: boolean }) => {
       const concurrency = wholeNumber(flags.concurrency, '--concurrency');
       const leaseMs = wholeNumber(flags.leaseMs, '--lease-ms');
       const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp worker' }));
@@ -53,9 +57,10 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
             ),
         }),
       );
+      // The runs it starts or resumes send their tasks to the queue: to this worker and the others.
       const side = flags.scheduler ? await startSchedulingHere(workspace, context, await openQueueExecutor(workspace)) : undefined;
       context.display.line(
-        `mlp worker: ready (concurrency ${concurrency}, process ${process.pid})${side ? ', firing schedules and triggers' : ''}`,
+        `mlp worker: ready (concurrency ${concurrency}, process ${process.pid})${side ? ', firing schedules and triggers, resuming runs whose process died' : ''}`,
       );
       try {
         await stop.stopped;
@@ -72,7 +77,9 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
 
   program
     .command('scheduler')
-    .description('fire pipeline schedules and event triggers until stopped; several may run at once, each tick starts one run')
+    .description(
+      'fire pipeline schedules and event triggers, and resume runs whose process died, until stopped; several may run at once, each tick starts one run',
+    )
     .option('--executor <name>', 'where the tasks of the runs it starts run: local or queue', 'local')
     .action(async (flags: { executor: string }) => {
       const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp scheduler' }));
@@ -87,7 +94,7 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
         await side.close();
       }
       context.output(
-        `Scheduler stopped: ${side.counts.ticks} ticks and ${side.counts.events} events started runs.`,
+        `Scheduler stopped: ${side.counts.ticks} ticks and ${side.counts.events} events started runs; ${side.counts.recovered} runs resumed.`,
         schedulerJson({ ...side.counts, startedAt, stoppedAt: Date.now() }),
       );
     });
@@ -202,29 +209,22 @@ function registerPipelineScheduleCommands(pipeline: Command, context: CliContext
     });
 }
 
-/** Schedules and event triggers fired from this process, with counts for the final report. */
+/** Schedules, event triggers and recovery run from this process, with counts for the final report. */
 async function startSchedulingHere(workspace: Workspace, context: CliContext, executor: TaskExecutor) {
-  const counts = { ticks: 0, events: 0 };
-  const scheduler = startScheduler(workspace, {
+  const orchestrator = startOrchestrator(workspace, {
     executor,
     onTick: (tick) => {
-      if (!tick.created) return;
-      counts.ticks++;
-      context.display.line(`${tick.pipeline}: tick ${new Date(tick.tick).toISOString()} started run ${tick.runId}`);
+      if (tick.created) context.display.line(`${tick.pipeline}: tick ${new Date(tick.tick).toISOString()} started run ${tick.runId}`);
     },
-  });
-  const triggers = startEventTriggers(workspace, {
-    executor,
-    onRun: (fired) => {
-      if (!fired.created) return;
-      counts.events++;
-      context.display.line(`${fired.pipeline}: event ${fired.eventId} started run ${fired.runId}`);
+    onEvent: (fired) => {
+      if (fired.created) context.display.line(`${fired.pipeline}: event ${fired.eventId} started run ${fired.runId}`);
     },
+    onRecovered: (runId) => context.display.line(`resumed run ${runId}: the process driving it was gone`),
   });
   return {
-    counts,
+    counts: orchestrator.counts,
     async close() {
-      await Promise.all([scheduler.close(), triggers.close()]);
+      await orchestrator.close();
       await executor.close();
     },
   };

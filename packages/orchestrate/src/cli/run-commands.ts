@@ -7,17 +7,20 @@ import { openExecutor } from '../executor/open-executor.js';
 import { entryFile } from '../load/entry-file.js';
 import { loadPipeline } from '../load/load-pipeline.js';
 import type { PipelineRef } from '../pipeline/pipeline-types.js';
+import { abandonRun } from '../run/abandon-run.js';
 import { cancelRun } from '../run/cancel-run.js';
 import { executeTaskAttempt } from '../run/execute-task-attempt.js';
+import { findGoneRuns } from '../run/recover-runs.js';
 import { retryRun } from '../run/retry-run.js';
-import { type RunHandle, type RunSummary, terminalRunStatuses } from '../run/run-types.js';
+import { type RunHandle, terminalRunStatuses } from '../run/run-types.js';
 import { ensureOrchestrateTables, startRun } from '../run/start-run.js';
 import { readRunLogs } from '../store/log-store.js';
 import { findPipelineRecord, listPipelines, listRuns, loadRunSummary } from '../store/run-summary.js';
 import { loadTaskAssignment } from '../store/task-assignment.js';
 import type { DetachedRunRequest } from './detached-run-entry.js';
-import { logLineText, pipelinesTable, runsTable, runText, taskGraphLines } from './human-format.js';
+import { logLineText, pipelinesTable, runsTable, runText } from './human-format.js';
 import { logLinesJson, pipelineListJson, runJson, runListJson } from './json-shapes.js';
+import { followRun } from './run-progress.js';
 import { supplyStepTracking } from './supply-step-tracking.js';
 
 type Command = ReturnType<Parameters<import('@mlp/cli').CliCommandModule['register']>[0]['command']>;
@@ -42,6 +45,7 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
         const runId = await runDetached(workspace, ref, params, flags.executor);
         return context.output(`Started run ${runId} of ${ref.name} in the background.`, runJson(await loadRunSummary(workspace, runId)));
       }
+      if (workspace.config.database.url === 'embedded') await endGoneRuns(context, workspace, ref.name);
       const executor = context.closeAfter(await openExecutor(workspace, flags.executor));
       const handle = await startRun(workspace, ref, { params, executor, signal: interruptSignal() });
       await report(context, workspace, handle);
@@ -164,21 +168,36 @@ async function openOrchestrate(context: CliContext): Promise<Workspace> {
   return supplyStepTracking(context, workspace);
 }
 
-/** Shows the task graph live while the run goes, then its summary; exit 1 unless it succeeded. */
+/** Shows the task graph live while the run goes (see followRun), then its summary; exit 1 unless it succeeded. */
 async function report(context: CliContext, workspace: Workspace, handle: RunHandle): Promise<void> {
-  let finished = false;
-  const done = handle.done.finally(() => {
-    finished = true;
-  });
-  if (!context.options.json && process.stderr.isTTY)
-    while (!finished) {
-      context.display.status(taskGraphLines(await loadRunSummary(workspace, handle.runId)));
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 250))]);
-    }
-  const summary: RunSummary = await done;
-  context.display.clear();
+  const summary = await followRun(context, workspace, handle, await recordedSteps(workspace, handle.runId));
   context.output(runText(summary), runJson(summary));
   if (summary.status !== 'succeeded') context.setExitCode(1);
+}
+
+/**
+ * Before a new run on an embedded workspace (one machine, usually no scheduler running): the runs of
+ * the same pipeline whose process is gone (killed, crashed, the machine restarted) are ended as failed
+ * instead of staying RUNNING, and named with the command that resumes them. They are not resumed here:
+ * the new run does the same work, and running both would do it twice.
+ */
+async function endGoneRuns(context: CliContext, workspace: Workspace, pipeline: string): Promise<void> {
+  for (const gone of await findGoneRuns(workspace, pipeline)) {
+    const reason = 'the process driving it is gone (killed or crashed)';
+    if (await abandonRun(workspace, gone.runId, `${reason}; \`mlp pipeline retry ${gone.runId}\` resumes it`, gone.takeOverFrom))
+      context.display.line(
+        `run ${gone.runId} of ${pipeline} was left running by a process that is gone: recorded as failed. \`mlp pipeline retry ${gone.runId}\` resumes it, reusing its finished steps.`,
+      );
+  }
+}
+
+/** The steps of a run's pipeline as recorded (name and needs), for drawing its graph; empty when unknown. */
+async function recordedSteps(workspace: Workspace, runId: string): Promise<Array<{ name: string; needs: string[] }>> {
+  const rows = await workspace.db.query<{ steps: Array<{ name: string; needs: string[] }> | null }>(
+    'select p.steps from orchestrate_pipelines p join orchestrate_runs r on r.pipeline_name = p.name where r.run_id = $1',
+    [runId],
+  );
+  return rows[0]?.steps ?? [];
 }
 
 async function resolveTarget(workspace: Workspace, target: string): Promise<PipelineRef> {

@@ -18,6 +18,8 @@ export interface RetryRunOptions {
   executor?: TaskExecutor;
   leaseMs?: number;
   signal?: AbortSignal;
+  /** The engine that held the run, known gone before its claim expired (its process no longer exists here). */
+  takeOverFrom?: string;
 }
 
 const RESET = new Set(['failed', 'upstream_failed', 'cancelled', 'skipped']);
@@ -36,10 +38,11 @@ export async function retryRun(workspace: Workspace, runId: string, options: Ret
   const { pipeline, ref } = await pipelineOf(workspace, run.pipelineName, run.modulePath, run.sourceHash, options.pipeline);
   const now = Date.now();
   if (run.status === 'running' || run.status === 'queued') {
-    if (!(await claimRun(workspace, runId, owner, leaseMs, now)))
+    if (!(await claimRun(workspace, runId, owner, leaseMs, now, options.takeOverFrom)))
       throw new MlpError(
         'FAILED_PRECONDITION',
         `run '${runId}' is still being driven by ${run.owner ?? 'another engine'}; cancel it or wait for it to end.`,
+        { details: { reason: 'claimed' } },
       );
   } else if (run.status === 'succeeded') {
     throw new MlpError('FAILED_PRECONDITION', `run '${runId}' succeeded: nothing to retry. Start a new run instead.`);

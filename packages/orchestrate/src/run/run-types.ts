@@ -59,9 +59,9 @@ export interface RunSummary {
 /** A started run: its id at once, its summary when it ends. */
 export interface RunHandle {
   runId: string;
-  /** False when the trigger key matched an earlier run: `done` then follows that run. */
+  /** False when the trigger key matched an earlier run: `done` then follows that run (waited for only once asked for). */
   created: boolean;
-  done: Promise<RunSummary>;
+  readonly done: Promise<RunSummary>;
 }
 
 export const terminalRunStatuses: readonly PipelineRunStatus[] = ['succeeded', 'failed', 'cancelled'];

@@ -11,7 +11,7 @@ import { createRun, recordPipeline } from '../store/run-store.js';
 import { loadRunSummary } from '../store/run-summary.js';
 import { driveRun } from './run-engine.js';
 import type { RunHandle, RunSummary, StartPipelineRunOptions } from './run-types.js';
-import { terminalRunStatuses } from './run-types.js';
+import { waitForRun } from './run-waiter.js';
 
 /** How long an engine's claim on a run (and its attempts' leases) lasts without a heartbeat. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -69,7 +69,16 @@ export async function startRun(
   });
   if (!created) {
     if (ownExecutor) await executor.close();
-    return { runId, created, done: waitForRun(workspace, runId, options.signal) };
+    // Another engine drives it: it is waited for only by a caller that asks for `done`.
+    let following: Promise<RunSummary> | undefined;
+    return {
+      runId,
+      created,
+      get done() {
+        following ??= waitForRun(workspace, runId, options.signal);
+        return following;
+      },
+    };
   }
   const done = driveRun(workspace, {
     runId,
@@ -112,14 +121,4 @@ export async function resolvePipeline(
   const ref = { name: pipeline.name, modulePath: '', sourceHash };
   rememberPipeline(pipeline, ref);
   return { pipeline, ref };
-}
-
-/** Waits for a run driven elsewhere to end (polling the store), then returns its summary. */
-export async function waitForRun(workspace: Workspace, runId: string, signal?: AbortSignal, pollMs = 200): Promise<RunSummary> {
-  for (;;) {
-    const summary = await loadRunSummary(workspace, runId);
-    if (terminalRunStatuses.includes(summary.status)) return summary;
-    if (signal?.aborted) return summary;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
 }

@@ -85,7 +85,6 @@ export function startScheduler(workspace: Workspace, options: SchedulerOptions =
       options.onTick?.({ pipeline: entry.ref.name, tick, runId: handle.runId, created: handle.created });
       // Another process drives a run this one did not create: only its own are awaited on close.
       if (handle.created) track(handle.done);
-      else handle.done.catch(() => undefined);
     }
   };
 

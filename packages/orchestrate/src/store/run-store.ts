@@ -197,14 +197,23 @@ export async function heartbeat(
 
 /**
  * Takes over a run whose claim expired (its engine is gone) or that nobody drives (a retry): returns
- * whether `owner` now holds it. Two engines racing for one run: one wins.
+ * whether `owner` now holds it. Two engines racing for one run: one wins. `takeOverFrom` names an
+ * engine known to be gone before its claim expired (its process no longer exists on this machine).
  */
-export async function claimRun(workspace: Workspace, runId: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
+export async function claimRun(
+  workspace: Workspace,
+  runId: string,
+  owner: string,
+  leaseMs: number,
+  now: number,
+  takeOverFrom?: string,
+): Promise<boolean> {
   const rows = await workspace.db.query(
     `update orchestrate_runs set owner = $2, lease_expires_at = $4
-      where run_id = $1 and status in ('queued', 'running') and (owner is null or lease_expires_at is null or lease_expires_at < $3)
+      where run_id = $1 and status in ('queued', 'running')
+        and (owner is null or lease_expires_at is null or lease_expires_at < $3 or owner = $5)
       returning run_id`,
-    [runId, owner, now, now + leaseMs],
+    [runId, owner, now, now + leaseMs, takeOverFrom ?? null],
   );
   return rows.length === 1;
 }
@@ -224,6 +233,20 @@ export async function orphanedRuns(workspace: Workspace, now: number, pipeline?:
     [now, pipeline ?? null],
   );
   return rows.map((row) => row.run_id);
+}
+
+/** Runs still claimed by an engine on host `host` (owner `host:pid:…`), with their owners. */
+export async function runsClaimedOnHost(
+  workspace: Workspace,
+  host: string,
+  pipeline?: string,
+): Promise<Array<{ runId: string; owner: string }>> {
+  const rows = await workspace.db.query<{ run_id: string; owner: string }>(
+    `select run_id, owner from orchestrate_runs where status in ('queued', 'running') and starts_with(owner, $1)
+       and ($2::text is null or pipeline_name = $2) order by created_time`,
+    [`${host}:`, pipeline ?? null],
+  );
+  return rows.map((row) => ({ runId: row.run_id, owner: row.owner }));
 }
 
 /** Asks the engine driving a run to cancel it; returns the run as it is now. */

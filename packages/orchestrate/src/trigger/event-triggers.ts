@@ -77,7 +77,6 @@ export function startEventTriggers(workspace: Workspace, options: EventTriggersO
       options.onRun?.({ pipeline: ref.name, eventId: event.id, runId: run.runId, created: run.created });
       // Another process drives a run this one did not create: only its own are awaited on close.
       if (run.created) track(run.done);
-      else run.done.catch(() => undefined);
     }
   };
 

@@ -8,6 +8,7 @@ import { type JobWorkerOptions, startJobWorker } from '../executor/queue/job-wor
 import {
   abortChannel,
   attemptKey,
+  defaultWorkerLeaseMs,
   doneChannel,
   encodeDone,
   leaseOwnerOf,
@@ -44,7 +45,7 @@ export interface QueueWorker {
  */
 export async function startWorker(workspace: Workspace, options: QueueWorkerOptions = {}): Promise<QueueWorker> {
   const concurrency = options.concurrency ?? 4;
-  const leaseMs = options.leaseMs ?? 15_000;
+  const leaseMs = options.leaseMs ?? defaultWorkerLeaseMs;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new MlpError('INVALID_ARGUMENT', `--concurrency must be a whole number of at least 1, not ${concurrency}.`);
   if (!Number.isFinite(leaseMs) || leaseMs < 500)

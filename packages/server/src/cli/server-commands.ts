@@ -1,7 +1,9 @@
 import { createConsoleLogger, type Logger, type LogLevel, MlpError, type Workspace } from '@mlp/core';
+import { openPipelineService } from '@mlp/orchestrate/server';
 import { openRegistry } from '@mlp/registry';
 import { openSqlTrackingStore } from '@mlp/tracking';
 import { createServer } from '../create-server.js';
+import { hideServerPaths, serverPathsOf } from '../http/server-paths.js';
 import { readTokenFile } from './token-file.js';
 
 /** The part of the CLI's context `mlp server` uses (a structural subset of `@mlp/cli`'s CliContext). */
@@ -24,6 +26,10 @@ export interface ServerCommandOptions {
   tokenFile?: string;
   /** Comma-separated host names clients reach the server by, besides its address (DNS-rebinding check). */
   allowedHosts?: string;
+  /** False (`--no-scheduler`): no schedules, event triggers or run recovery in this process; HTTP triggers still start runs. */
+  scheduler?: boolean;
+  /** Where the tasks of pipeline runs started here run: local (default) or queue. */
+  pipelineExecutor?: string;
 }
 
 export interface RunServerOptions extends ServerCommandOptions {
@@ -86,10 +92,21 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
       "clients reaching the server by a DNS name other than this machine's get 403: name them with --allowed-hosts",
     );
   }
+  const serverPaths = serverPathsOf(workspace);
+  // Pipelines: HTTP triggers, and (unless --no-scheduler) schedules, event triggers and recovery of runs whose process died.
+  const pipelines = await openPipelineService(workspace, {
+    executor: options.pipelineExecutor ?? 'local',
+    scheduler: options.scheduler !== false,
+    redact: (text) => hideServerPaths(text, serverPaths),
+    onTick: (tick) => tick.created && logger.info({ pipeline: tick.pipeline, run: tick.runId, tick: tick.tick }, 'scheduled run started'),
+    onEvent: (fired) => fired.created && logger.info({ pipeline: fired.pipeline, run: fired.runId, event: fired.eventId }, 'event run started'),
+    onRecovered: (runId) => logger.info({ run: runId }, 'resumed a pipeline run whose process was gone'),
+  });
   const server = createServer({
     workspace,
     tracking,
     registry,
+    pipelineRoutes: pipelines.routes,
     logger,
     allowedHosts,
     ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
@@ -102,6 +119,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     logger.info('mlp server stopping');
   } finally {
     await server.close();
+    await pipelines.close();
     await webhooks.close();
     await registry.close();
     await tracking.close?.();
@@ -137,6 +155,8 @@ export const serverCommands = {
         '--allowed-hosts <hosts>',
         'host names clients use besides the address, comma-separated (".example.com" takes its subdomains, "*" any name)',
       )
+      .option('--no-scheduler', 'do not fire pipeline schedules and event triggers or resume runs whose process died here')
+      .option('--pipeline-executor <name>', 'where the tasks of pipeline runs started here run: local or queue', 'local')
       .action(async (options) => {
         const stop = signalAbort();
         try {

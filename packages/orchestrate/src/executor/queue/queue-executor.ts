@@ -5,6 +5,7 @@ import {
   abortChannel,
   attemptKey,
   type DoneMessage,
+  defaultWorkerLeaseMs,
   doneChannel,
   graphileWorkerIdOf,
   type QueueJobPayload,
@@ -15,7 +16,10 @@ import {
 export interface QueueExecutorOptions {
   /** How often attempts are checked in the database besides the workers' notifications (ms). */
   pollMs?: number;
-  /** A job taken by a worker but not leased after this long means the worker died in between (ms). */
+  /**
+   * A job taken by a worker but not leased after this long means the worker died in between (ms):
+   * the workers' lease timeout by default, as for a worker that dies holding a lease.
+   */
   unleasedGraceMs?: number;
 }
 
@@ -37,7 +41,7 @@ export async function openQueueExecutor(workspace: Workspace, options: QueueExec
   const graphile = await openGraphile(workspace);
   const pending = new Map<string, Pending>();
   const pollMs = options.pollMs ?? 1_000;
-  const unleasedGraceMs = options.unleasedGraceMs ?? 30_000;
+  const unleasedGraceMs = options.unleasedGraceMs ?? defaultWorkerLeaseMs;
   let lastUnleasedCheck = 0;
   let listener: PoolClient | undefined;
   let closed = false;

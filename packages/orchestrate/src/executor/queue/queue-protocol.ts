@@ -41,3 +41,10 @@ export function graphileWorkerIdOf(leaseOwner: string): string {
 
 /** Lease owners written by queue workers (the run engine's own owners look different). */
 export const queueLeasePattern = 'worker-%@%';
+
+/**
+ * How long a worker's lease on an attempt lasts without a heartbeat, by default (`mlp worker --lease-ms`).
+ * The engine gives an attempt up after it whether the worker died after leasing it or before (a job
+ * taken but never leased): one timeout for a dead worker, whenever it died.
+ */
+export const defaultWorkerLeaseMs = 15_000;
