@@ -4,7 +4,10 @@ export type Comparison = '<' | '<=' | '>' | '>=';
 
 /** What a condition measures over an analysis interval. */
 export type Measure =
+  /** Share of requests answered 5xx. */
   | { kind: 'error_rate' }
+  /** Share of requests not answered 2xx/3xx (a model that refuses valid input answers 400). */
+  | { kind: 'failure_rate' }
   | { kind: 'requests' }
   | { kind: 'latency'; quantile: number }
   /** A custom metric: its increase or per-second rate over the interval, or its value (summed over series) at the end. */
@@ -25,7 +28,7 @@ const customPattern = /^(?:(increase|rate)\()?([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^
 function conditionProblem(text: string, why: string): MlpError {
   return new MlpError(
     'INVALID_ARGUMENT',
-    `The analysis condition '${text}' ${why}: write conditions such as error_rate<0.01, p99_ms<50, requests>=20, increase(mlp_prediction_log_dropped_total)<1 or rate(metric{label="value"})<5.`,
+    `The analysis condition '${text}' ${why}: write conditions such as error_rate<0.01, failure_rate<0.05, p99_ms<50, requests>=20, increase(mlp_prediction_log_dropped_total)<1 or rate(metric{label="value"})<5.`,
   );
 }
 
@@ -43,6 +46,7 @@ function parseLabels(text: string, condition: string): Record<string, string> {
 
 function parseMeasure(left: string, text: string): Measure {
   if (left === 'error_rate') return { kind: 'error_rate' };
+  if (left === 'failure_rate') return { kind: 'failure_rate' };
   if (left === 'requests') return { kind: 'requests' };
   const latency = latencyPattern.exec(left);
   if (latency) {

@@ -62,7 +62,8 @@ export function promqlFor(measure: Measure, selector: Record<string, string>, se
     case 'requests':
       return `sum(increase(${requestsMetric}{${labels()}}[${window}]))`;
     case 'error_rate':
-      return `sum(increase(${requestsMetric}{${labels()},status=~"5.."}[${window}])) / sum(increase(${requestsMetric}{${labels()}}[${window}]))`;
+    case 'failure_rate':
+      return `sum(increase(${requestsMetric}{${labels()},status=~"${measure.kind === 'error_rate' ? '5..' : '[45]..'}"}[${window}])) / sum(increase(${requestsMetric}{${labels()}}[${window}]))`;
     case 'latency':
       return `histogram_quantile(${measure.quantile}, sum by (le) (rate(${durationMetric}_bucket{${labels()}}[${window}]))) * 1000`;
     case 'custom': {

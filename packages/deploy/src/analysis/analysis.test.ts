@@ -57,6 +57,11 @@ describe('measures over an interval', () => {
     // 190 ok + 10 errors (+0 new 400s) in the interval.
     expect(measureWindow({ kind: 'error_rate' }, window)).toBeCloseTo(10 / 200);
     expect(measureWindow({ kind: 'requests' }, window)).toBe(200);
+    // The 400s did not grow in the interval: failures are the same 10.
+    expect(measureWindow({ kind: 'failure_rate' }, window)).toBeCloseTo(10 / 200);
+    const refused = parseMetricSamples(scrape(290, 10, { '+Inf': 300 }).replace('status="400"} 3', 'status="400"} 53'));
+    expect(measureWindow({ kind: 'failure_rate' }, { before, after: refused, seconds: 10 })).toBeCloseTo(60 / 250);
+    expect(measureWindow({ kind: 'error_rate' }, { before, after: refused, seconds: 10 })).toBeCloseTo(10 / 250);
   });
 
   it('reads latency percentiles from bucket increases, interpolating inside a bucket', () => {

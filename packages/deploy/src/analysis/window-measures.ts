@@ -83,11 +83,13 @@ export function measureWindow(measure: Measure, window: MetricWindow): number | 
   switch (measure.kind) {
     case 'requests':
       return sum(seriesIncrease(window, requestsMetric));
-    case 'error_rate': {
+    case 'error_rate':
+    case 'failure_rate': {
       const all = seriesIncrease(window, requestsMetric);
       const total = sum(all);
       if (total <= 0) return undefined;
-      return sum(all.filter((sample) => Number(sample.labels.status) >= 500)) / total;
+      const from = measure.kind === 'error_rate' ? 500 : 400;
+      return sum(all.filter((sample) => Number(sample.labels.status) >= from)) / total;
     }
     case 'latency': {
       const seconds = histogramQuantile(window, durationMetric, measure.quantile);

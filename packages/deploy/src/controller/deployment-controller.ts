@@ -36,10 +36,23 @@ export interface DeploymentController {
 }
 
 /** `mlp serve` of the program running now (the CLI), on the same workspace. */
-export const defaultServeCommand: ServeCommand = ({ modelUri, workspaceDir }) => {
+export const defaultServeCommand: ServeCommand = ({ deployment, modelUri, workspaceDir }) => {
   const entry = process.argv[1];
   if (!entry) throw new MlpError('FAILED_PRECONDITION', 'The controller cannot tell how to start `mlp serve`: give it a serveCommand.');
-  return [process.execPath, ...process.execArgv, entry, '-C', workspaceDir, '--json', 'serve', modelUri, '--port', '0'];
+  return [
+    process.execPath,
+    ...process.execArgv,
+    entry,
+    '-C',
+    workspaceDir,
+    '--json',
+    'serve',
+    modelUri,
+    '--port',
+    '0',
+    '--deployment',
+    deployment.name,
+  ];
 };
 
 interface AliasSet {

@@ -114,7 +114,11 @@ export class DeploymentRunner {
       } catch (error) {
         return this.failStart(next, toMlpError(error).message);
       }
-      if (!stable) return this.change(promoteChange(record, next, 'first revision: its servers are ready'));
+      if (!stable) {
+        // Nothing served before: traffic goes to it as the store says it is healthy, not after.
+        local.setWeights([{ revision: next.revision, weight: 100 }]);
+        return this.change(promoteChange(record, next, 'first revision: its servers are ready'));
+      }
       return this.moveTo(record, next, 0, weights);
     }
     if (!this.probe || this.probe.revision !== next.revision || this.probe.step !== next.step) await this.startProbe(record, next);
