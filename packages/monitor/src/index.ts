@@ -22,3 +22,5 @@ export {
   driftOptionsSchema,
 } from './drift/detect-drift.js';
 export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
+export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
+export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';

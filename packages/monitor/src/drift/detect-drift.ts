@@ -70,7 +70,8 @@ function findTest(name: string, plugins: PluginRegistry | undefined): DriftTest 
 
 const sideOf = (column: ColumnData | undefined) => ({ count: column?.total ?? 0, nulls: column?.nulls ?? 0 });
 
-function untested(column: string, reference: ColumnData | undefined, current: ColumnData | undefined, problem: string): ColumnDrift {
+/** The result of a column that could not be tested, saying why. */
+export function untested(column: string, reference: ColumnData | undefined, current: ColumnData | undefined, problem: string): ColumnDrift {
   return {
     column,
     kind: reference?.kind ?? current?.kind ?? null,
@@ -89,9 +90,9 @@ function untested(column: string, reference: ColumnData | undefined, current: Co
 function problemOf(reference: ColumnData | undefined, current: ColumnData | undefined): string | undefined {
   if (!reference) return 'missing from the reference';
   if (!current) return 'missing from the current data';
-  if (reference.kind !== current.kind) return `${reference.kind} in the reference but ${current.kind} in the current data`;
   if (reference.total === 0) return reference.nulls > 0 ? 'only nulls in the reference' : 'the reference is empty';
   if (current.total === 0) return current.nulls > 0 ? 'only nulls in the current data' : 'the current data is empty';
+  if (reference.kind !== current.kind) return `${reference.kind} in the reference but ${current.kind} in the current data`;
   return undefined;
 }
 

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { MlpError } from '@mlp/core';
+import { openTabularDb, resolveTabularFormat, sqlIdentifier, type TabularDb, tabularReadError, tabularScanSql } from '@mlp/core/tabular';
+import { type ColumnData, categoricalColumn, numericColumn } from '../drift/column-data.js';
+import { columnRoleOf } from './column-kinds.js';
+
+export interface ReadColumnDataOptions {
+  /** Only these columns; default: every column. */
+  columns?: readonly string[];
+  /** The file's format when its name does not tell (csv, tsv, parquet, jsonl, json). */
+  format?: string;
+  /** A DuckDB to read with; default: one opened for this read and closed after it. */
+  db?: TabularDb;
+  signal?: AbortSignal;
+}
+
+/** A file's columns as the drift tests read them, and the columns left out with the reason. */
+export interface FileColumnData {
+  file: string;
+  rows: number;
+  columns: Record<string, ColumnData>;
+  ignored: { column: string; reason: string }[];
+}
+
+let tableCounter = 0;
+
+async function eachChunk(connection: DuckDBConnection, sql: string, onChunk: (chunk: import('@duckdb/node-api').DuckDBDataChunk) => void) {
+  const result = await connection.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    onChunk(chunk);
+  }
+}
+
+async function readNumeric(connection: DuckDBConnection, table: string, column: string, rows: number, integer: boolean) {
+  const values: number[] = [];
+  const counts: number[] = [];
+  const name = sqlIdentifier(column);
+  await eachChunk(
+    connection,
+    `SELECT v, count(*)::DOUBLE AS c FROM (SELECT ${name}::DOUBLE AS v FROM ${table}) WHERE v IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
+    (chunk) => {
+      const v = chunk.getColumnVector(0);
+      const c = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i += 1) {
+        values.push(v.getItem(i) as number);
+        counts.push(c.getItem(i) as number);
+      }
+    },
+  );
+  const data = numericColumn(Float64Array.from(values), Float64Array.from(counts), { integer });
+  data.nulls = rows - data.total;
+  return data;
+}
+
+async function readCategorical(connection: DuckDBConnection, table: string, column: string, rows: number) {
+  const categories: string[] = [];
+  const counts: number[] = [];
+  const name = sqlIdentifier(column);
+  await eachChunk(
+    connection,
+    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${table} WHERE ${name} IS NOT NULL GROUP BY v`,
+    (chunk) => {
+      const v = chunk.getColumnVector(0);
+      const c = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i += 1) {
+        categories.push(v.getItem(i) as string);
+        counts.push(c.getItem(i) as number);
+      }
+    },
+  );
+  const data = categoricalColumn(categories, Float64Array.from(counts));
+  data.nulls = rows - data.total;
+  return data;
+}
+
+/**
+ * Reads `file` (CSV, TSV, Parquet, JSON lines, JSON) through core's tabular reader: the columns are
+ * read once into DuckDB, then each is reduced there to its distinct values with counts (sorted, for
+ * numbers), which is all the drift tests need and exact. Dates, times and nested values are listed as
+ * ignored with the reason.
+ */
+export async function readColumnData(file: string, options: ReadColumnDataOptions = {}): Promise<FileColumnData> {
+  const format = resolveTabularFormat(file, options.format);
+  const db = options.db ?? (await openTabularDb());
+  const connection = await db.connect();
+  const table = `mlp_monitor_side_${++tableCounter}`;
+  try {
+    const selected = options.columns ? options.columns.map(sqlIdentifier).join(', ') : '*';
+    try {
+      await connection.run(`CREATE TEMP TABLE ${table} AS SELECT ${selected} FROM ${tabularScanSql(path.resolve(file), format)}`);
+    } catch (error) {
+      throw await tabularReadError(error, file, format);
+    }
+    const rows = Number((await connection.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${table}`)).getRowObjectsJS()[0]?.n ?? 0);
+    const described = (await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${table})`)).getRowObjectsJS() as {
+      column_name: string;
+      column_type: string;
+    }[];
+    const columns: Record<string, ColumnData> = {};
+    const ignored: FileColumnData['ignored'] = [];
+    for (const { column_name: column, column_type: type } of described) {
+      options.signal?.throwIfAborted();
+      const role = columnRoleOf(type);
+      if (role.kind === 'ignored') ignored.push({ column, reason: role.reason });
+      else if (role.kind === 'numeric') columns[column] = await readNumeric(connection, table, column, rows, role.integer);
+      else columns[column] = await readCategorical(connection, table, column, rows);
+    }
+    return { file, rows, columns, ignored };
+  } catch (error) {
+    if (MlpError.isInstance(error) || (error as Error).name === 'AbortError') throw error;
+    throw await tabularReadError(error, file, format);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    connection.closeSync();
+    if (!options.db) await db.close();
+  }
+}
