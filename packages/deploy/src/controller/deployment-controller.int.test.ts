@@ -21,7 +21,7 @@ import {
 let test: TestWorkspace;
 let registry: Registry;
 let controller: DeploymentController;
-const versions: Record<string, number> = {};
+const versions = { good1: 0, good2: 0, bad: 0, good4: 0 };
 const hooks: Array<{ body: string; signature: string | undefined; event: string | undefined }> = [];
 const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];

@@ -112,7 +112,8 @@ export function startLoad(url: () => string, clients = 4) {
           const revision = String(res.headers['x-mlp-deployment-revision'] ?? 'none');
           if (revision === 'none' && report.routerErrors.length < 5)
             report.routerErrors.push(`${new Date().toISOString()} ${Buffer.concat(chunks).toString()}`);
-          const counts = (report.byRevision[revision] ??= {});
+          const counts = report.byRevision[revision] ?? {};
+          report.byRevision[revision] = counts;
           counts[res.statusCode ?? 0] = (counts[res.statusCode ?? 0] ?? 0) + 1;
           report.total++;
           resolve();
