@@ -71,24 +71,18 @@ function modelReady(model: ServedModel) {
 /** The request's inputs checked against the model's, in the model's order. */
 function decodeInputs(model: ServedModel, inputs: RequestTensor[]): HostTensor[] {
   const specs = model.runner?.inputs ?? [];
-  const byName = new Map<string, RequestTensor>();
+  const names = () => specs.map((spec) => `'${spec.name}'`).join(', ');
+  const decoded = new Map<string, HostTensor>();
   for (const input of inputs) {
-    if (byName.has(input.name)) throw new MlpError('INVALID_ARGUMENT', `Input '${input.name}' is given twice.`);
-    if (!specs.some((spec) => spec.name === input.name))
-      throw new MlpError(
-        'INVALID_ARGUMENT',
-        `Input '${input.name}': the model has no such input; it takes ${specs.map((spec) => `'${spec.name}'`).join(', ')}.`,
-      );
-    byName.set(input.name, input);
+    if (decoded.has(input.name)) throw new MlpError('INVALID_ARGUMENT', `Input '${input.name}' is given twice.`);
+    const spec = specs.find((candidate) => candidate.name === input.name);
+    if (!spec) throw new MlpError('INVALID_ARGUMENT', `Input '${input.name}': the model has no such input; it takes ${names()}.`);
+    decoded.set(input.name, decodeInputTensor(input, spec));
   }
   return specs.map((spec) => {
-    const input = byName.get(spec.name);
-    if (!input)
-      throw new MlpError(
-        'INVALID_ARGUMENT',
-        `Input '${spec.name}' is missing: the model takes ${specs.map((s) => `'${s.name}'`).join(', ')}.`,
-      );
-    return decodeInputTensor(input, spec);
+    const tensor = decoded.get(spec.name);
+    if (!tensor) throw new MlpError('INVALID_ARGUMENT', `Input '${spec.name}' is missing: the model takes ${names()}.`);
+    return tensor;
   });
 }
 
