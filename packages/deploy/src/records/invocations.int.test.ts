@@ -4,33 +4,17 @@ import path from 'node:path';
 import { type BlobStore, MlpError, type PredictionLogEntry } from '@mlp/core';
 import { createBearerAuth, createHostCheck, createRequestHandler } from '@mlp/core/http';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
-import { type LoadedModel, loadModel, tableFromRecords, trainModel, trainSpecSchema } from '@mlp/train';
+import { type LoadedModel, loadModel } from '@mlp/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPredictionLog, type PredictionLog } from '../prediction-log/prediction-log.js';
 import { createPredictionLogReader } from '../prediction-log/prediction-log-reader.js';
 import { invocationsRoutes } from './invocations-route.js';
 import { createPackageRecordsModels, type PackageRecordsModels } from './package-records-models.js';
+import { flightsColumns as columns, flights, trainFlightsPackage } from './test-support/flights-package.js';
 
 // MLflow's scoring protocol over real HTTP on a model package trained here, the answers compared with
 // loadModel().predict; the prediction log on a workspace (real PostgreSQL, blob folder) read back
 // through the contract; a full buffer dropping and counting without holding a request.
-
-const airports = ['SEA', 'SFO', 'LAX', 'ORD', 'JFK', 'ATL'];
-
-function flights(rows: number, seed: number): Record<string, unknown>[] {
-  let state = seed;
-  const random = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  return Array.from({ length: rows }, () => {
-    const distance = Math.round(100 + random() * 2500);
-    const hour = Math.floor(random() * 24);
-    const origin = airports[Math.floor(random() * airports.length)] as string;
-    const score = distance / 2600 + (hour >= 17 ? 0.6 : 0) + (origin === 'ORD' ? 0.5 : 0) + (random() - 0.5) * 0.6;
-    return { date: new Date(Date.UTC(2001, 2, 1 + Math.floor(random() * 28), hour, 5)).toISOString(), distance, origin, late: score > 0.9 };
-  });
-}
 
 let fx: TestWorkspace;
 let packageDir: string;
@@ -50,23 +34,8 @@ const serving = [
 
 beforeAll(async () => {
   fx = await openTestWorkspace('postgres', 'mlp-invocations-');
-  const spec = trainSpecSchema.parse({
-    experiment: 'invocations',
-    data: 'in-memory',
-    target: 'late',
-    features: [
-      { name: 'date', type: 'date', parts: ['hour'] },
-      { name: 'distance', type: 'numeric', impute: 'median' },
-      { name: 'origin', type: 'categorical' },
-    ],
-    model: { type: 'logistic' },
-    epochs: 2,
-    batchSize: 64,
-    backend: 'cpu',
-    seed: 3,
-  });
   packageDir = path.join(fx.workspace.config.dir, 'flights-package');
-  await trainModel(spec, { table: tableFromRecords(flights(400, 1), ['date', 'distance', 'origin', 'late']), packageDir });
+  await trainFlightsPackage(packageDir);
   reference = await loadModel(packageDir, { runtime: 'onnx' });
   models = createPackageRecordsModels();
   const served = { name: 'flights', version: '1', state: 'READY', packageDir };
@@ -108,7 +77,6 @@ async function invoke(body: unknown, type = 'application/json', pathName = '/inv
   return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
 }
 
-const columns = ['date', 'distance', 'origin'];
 const toCsv = (records: Record<string, unknown>[]) =>
   `${columns.join(',')}\n${records.map((record) => columns.map((name) => record[name] ?? '').join(',')).join('\n')}\n`;
 
