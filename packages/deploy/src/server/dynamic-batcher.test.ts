@@ -96,16 +96,13 @@ describe('DynamicBatcher', () => {
     const started = new Promise<void>((resolve) => {
       gate = resolve;
     });
-    const batcher = new DynamicBatcher(
-      async (inputs) => {
-        const [x] = inputs as [HostTensor];
-        seen.push(x.shape[0] as number);
-        if (seen.length === 1) await started;
-        if ((x.data as Float32Array).includes(-1)) throw new Error('negative');
-        return inputs;
-      },
-      options,
-    );
+    const batcher = new DynamicBatcher(async (inputs) => {
+      const [x] = inputs as [HostTensor];
+      seen.push(x.shape[0] as number);
+      if (seen.length === 1) await started;
+      if ((x.data as Float32Array).includes(-1)) throw new Error('negative');
+      return inputs;
+    }, options);
     const first = batcher.submit(rows([0, 0]));
     const good = batcher.submit(rows([1, 1]));
     const bad = batcher.submit(rows([-1, -1]));

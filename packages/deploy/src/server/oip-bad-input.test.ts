@@ -50,7 +50,19 @@ describe('bad input over OIP', () => {
   it('checks integer ranges and fixed dimensions', async () => {
     const fixed = await infer('fixed', { inputs: [{ name: 'm', shape: [3, 2], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] }] });
     expect(fixed).toMatchObject({ status: 400, body: { error: expect.stringMatching(/Input 'm': dimension 0 is 3; the model takes 2/) } });
-    const ok = await infer('fixed', { inputs: [{ name: 'm', shape: [2, 2], datatype: 'FP32', data: [[1, 2], [3, 4]] }] });
+    const ok = await infer('fixed', {
+      inputs: [
+        {
+          name: 'm',
+          shape: [2, 2],
+          datatype: 'FP32',
+          data: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      ],
+    });
     expect(ok.body.outputs).toEqual([{ name: 't', datatype: 'FP32', shape: [2, 2], data: [1, 3, 2, 4] }]);
     const typed = (name: string, datatype: string, data: unknown[]) =>
       infer('types', { inputs: [{ name, datatype, shape: [data.length], data }] });
@@ -66,13 +78,20 @@ describe('bad input over OIP', () => {
     expect(malformed).toMatchObject({ status: 400, body: { error: expect.stringMatching(/Malformed JSON/) } });
     const big = await postJson(`${server.url}/v2/models/addmul/infer`, { inputs: [a(Array(5000).fill(1), [1, 5000])] });
     expect(big).toMatchObject({ status: 413, body: { error: expect.stringMatching(/larger than the server's limit of 4096 bytes/) } });
-    const text = await fetch(`${server.url}/v2/models/addmul/infer`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+    const text = await fetch(`${server.url}/v2/models/addmul/infer`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(400);
     expect(await text.json()).toEqual({ error: expect.stringMatching(/Content-Type must be application\/json/) });
   });
 
   it('answers 404 for unknown models, versions and paths', async () => {
-    expect(await infer('nope', { inputs: [b] })).toMatchObject({ status: 404, body: { error: expect.stringMatching(/No model named 'nope'/) } });
+    expect(await infer('nope', { inputs: [b] })).toMatchObject({
+      status: 404,
+      body: { error: expect.stringMatching(/No model named 'nope'/) },
+    });
     expect(await getJson(`${server.url}/v2/models/addmul/versions/2`)).toMatchObject({
       status: 404,
       body: { error: expect.stringMatching(/serves version '1'/) },
@@ -82,7 +101,10 @@ describe('bad input over OIP', () => {
 
   it('keeps a model that failed to load unready, with the reason in its metadata, and the server up', async () => {
     const metadata = await getJson(`${server.url}/v2/models/broken`);
-    expect(metadata).toMatchObject({ status: 200, body: { name: 'broken', state: 'UNAVAILABLE', reason: expect.stringMatching(/onnxruntime cannot open/) } });
+    expect(metadata).toMatchObject({
+      status: 200,
+      body: { name: 'broken', state: 'UNAVAILABLE', reason: expect.stringMatching(/onnxruntime cannot open/) },
+    });
     expect((await getJson(`${server.url}/v2/models/broken/ready`)).status).toBe(503);
     expect(await infer('broken', { inputs: [b] })).toMatchObject({ status: 503, body: { error: expect.stringMatching(/not ready/) } });
     const ready = await getJson(`${server.url}/v2/health/ready`);
