@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectSharedTabularDb, tabularScanSql } from '@mlp/core/tabular';
+import { connectSharedTabularDb, malformedCsvError, tabularScanSql } from '@mlp/core/tabular';
 import { badRequest, type ScoringRecord } from './scoring-input.js';
 
 let folder: Promise<string> | undefined;
@@ -34,11 +34,13 @@ export async function recordsFromCsv(text: string): Promise<ScoringRecord[]> {
   await writeFile(file, text, { mode: 0o600 });
   const connection = await connectSharedTabularDb();
   try {
-    const result = await connection.runAndReadAll(`SELECT * FROM ${tabularScanSql(file, 'csv')}`).catch((error: unknown) => {
-      const reason = String((error as Error).message ?? error)
+    const result = await connection.runAndReadAll(`SELECT * FROM ${tabularScanSql(file, 'csv')}`).catch(async (error: unknown) => {
+      // The reader's own diagnosis (the malformed row's line, the value that does not fit), with the
+      // temporary file's path taken out: a client learns nothing of the server's folders.
+      const diagnosed = await malformedCsvError(error, file, 'csv');
+      const reason = (diagnosed?.message ?? String((error as Error).message ?? error).split('\n')[0] ?? '')
         .split(file)
-        .join('the request body')
-        .split('\n')[0];
+        .join('the request body');
       throw badRequest(`Failed to parse the request body as CSV (a header line, then one line per record, RFC 4180 quoting): ${reason}`);
     });
     const names = result.columnNames();

@@ -150,7 +150,7 @@ describe('POST /invocations: bad input', () => {
 
   it('refuses malformed CSV without naming a server path', async () => {
     const answer = await invoke('date,distance,origin\n"2001-03-04T18:30:00Z,300,SEA\n', 'text/csv');
-    expectBadRequest(answer, /Failed to parse the request body as CSV/);
+    expectBadRequest(answer, /Failed to parse the request body as CSV .*Malformed CSV in the request body: line 2/);
     expect(String(answer.body.message)).not.toMatch(/\/tmp|mlp-invocations-|\.csv/);
   });
 
