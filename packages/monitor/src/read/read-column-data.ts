@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { MlpError } from '@mlp/core';
 import { openTabularDb, resolveTabularFormat, sqlIdentifier, type TabularDb, tabularReadError, tabularScanSql } from '@mlp/core/tabular';
 import { type ColumnData, categoricalColumn, numericColumn } from '../drift/column-data.js';
@@ -25,22 +25,19 @@ export interface FileColumnData {
 
 let tableCounter = 0;
 
-async function eachChunk(connection: DuckDBConnection, sql: string, onChunk: (chunk: import('@duckdb/node-api').DuckDBDataChunk) => void) {
-  const result = await connection.stream(sql);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    onChunk(chunk);
-  }
+/** Runs `sql` to the end, then hands over its chunks (a materialized result reads faster than a stream). */
+async function eachChunk(connection: DuckDBConnection, sql: string, onChunk: (chunk: DuckDBDataChunk) => void) {
+  const result = await connection.run(sql);
+  for (let i = 0; i < result.chunkCount; i += 1) onChunk(result.getChunk(i));
 }
 
-async function readNumeric(connection: DuckDBConnection, table: string, column: string, rows: number, integer: boolean) {
+async function readNumeric(connection: DuckDBConnection, from: string, column: string, rows: number, integer: boolean) {
   const values: number[] = [];
   const counts: number[] = [];
   const name = sqlIdentifier(column);
   await eachChunk(
     connection,
-    `SELECT v, count(*)::DOUBLE AS c FROM (SELECT ${name}::DOUBLE AS v FROM ${table}) WHERE v IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
+    `SELECT v, count(*)::DOUBLE AS c FROM (SELECT ${name}::DOUBLE AS v FROM ${from}) WHERE v IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
     (chunk) => {
       const v = chunk.getColumnVector(0);
       const c = chunk.getColumnVector(1);
@@ -55,13 +52,13 @@ async function readNumeric(connection: DuckDBConnection, table: string, column: 
   return data;
 }
 
-async function readCategorical(connection: DuckDBConnection, table: string, column: string, rows: number) {
+async function readCategorical(connection: DuckDBConnection, from: string, column: string, rows: number) {
   const categories: string[] = [];
   const counts: number[] = [];
   const name = sqlIdentifier(column);
   await eachChunk(
     connection,
-    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${table} WHERE ${name} IS NOT NULL GROUP BY v`,
+    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY v`,
     (chunk) => {
       const v = chunk.getColumnVector(0);
       const c = chunk.getColumnVector(1);
@@ -77,25 +74,33 @@ async function readCategorical(connection: DuckDBConnection, table: string, colu
 }
 
 /**
- * Reads `file` (CSV, TSV, Parquet, JSON lines, JSON) through core's tabular reader: the columns are
- * read once into DuckDB, then each is reduced there to its distinct values with counts (sorted, for
- * numbers), which is all the drift tests need and exact. Dates, times and nested values are listed as
+ * Reads `file` (CSV, TSV, Parquet, JSON lines, JSON) through core's tabular reader, each column
+ * once, reduced in DuckDB to its distinct values with counts (sorted, for numbers): all the drift tests
+ * need, and exact. Dates, times and nested values are listed as
  * ignored with the reason.
  */
 export async function readColumnData(file: string, options: ReadColumnDataOptions = {}): Promise<FileColumnData> {
   const format = resolveTabularFormat(file, options.format);
   const db = options.db ?? (await openTabularDb());
   const connection = await db.connect();
-  const table = `mlp_monitor_side_${++tableCounter}`;
+  const scan = tabularScanSql(path.resolve(file), format);
+  // Parquet is columnar: each column's query reads that column once from the file. Text formats are
+  // parsed once into a temporary table, which the queries then read.
+  const table = format === 'parquet' ? undefined : `mlp_monitor_side_${++tableCounter}`;
+  const selected = options.columns ? options.columns.map(sqlIdentifier).join(', ') : '*';
+  const from = table ?? (options.columns ? `(SELECT ${selected} FROM ${scan})` : scan);
   try {
-    const selected = options.columns ? options.columns.map(sqlIdentifier).join(', ') : '*';
-    try {
-      await connection.run(`CREATE TEMP TABLE ${table} AS SELECT ${selected} FROM ${tabularScanSql(path.resolve(file), format)}`);
-    } catch (error) {
-      throw await tabularReadError(error, file, format);
+    if (table) {
+      try {
+        await connection.run(`CREATE TEMP TABLE ${table} AS SELECT ${selected} FROM ${scan}`);
+      } catch (error) {
+        throw await tabularReadError(error, file, format);
+      }
     }
-    const rows = Number((await connection.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${table}`)).getRowObjectsJS()[0]?.n ?? 0);
-    const described = (await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${table})`)).getRowObjectsJS() as {
+    const rows = Number((await connection.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${from}`)).getRowObjectsJS()[0]?.n ?? 0);
+    const described = (
+      await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})`)
+    ).getRowObjectsJS() as {
       column_name: string;
       column_type: string;
     }[];
@@ -105,15 +110,15 @@ export async function readColumnData(file: string, options: ReadColumnDataOption
       options.signal?.throwIfAborted();
       const role = columnRoleOf(type);
       if (role.kind === 'ignored') ignored.push({ column, reason: role.reason });
-      else if (role.kind === 'numeric') columns[column] = await readNumeric(connection, table, column, rows, role.integer);
-      else columns[column] = await readCategorical(connection, table, column, rows);
+      else if (role.kind === 'numeric') columns[column] = await readNumeric(connection, from, column, rows, role.integer);
+      else columns[column] = await readCategorical(connection, from, column, rows);
     }
     return { file, rows, columns, ignored };
   } catch (error) {
     if (MlpError.isInstance(error) || (error as Error).name === 'AbortError') throw error;
     throw await tabularReadError(error, file, format);
   } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    if (table) await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     connection.closeSync();
     if (!options.db) await db.close();
   }
