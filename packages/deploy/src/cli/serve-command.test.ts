@@ -24,14 +24,17 @@ function serve(args: string[]): { child: ChildProcess; ready: Promise<Record<str
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let stderr = '';
+  let output = '';
   child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
+    output += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line)));
-    void exited.then((code) => reject(new Error(`mlp serve exited with ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      output += `${line}\n`;
+      if (line.startsWith('{"url"')) resolve(JSON.parse(line));
+    });
+    void exited.then((code) => reject(new Error(`mlp serve exited with ${code}: ${output}`)));
   });
   return { child, ready, exited };
 }
