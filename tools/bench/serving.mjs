@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// The model server under load: the flights model (an MLP [32,16] trained here, its package's
+// model.onnx on raw columns: date and distance FP64, origin and destination BYTES) served by
+// `mlp serve` in its own process over OIP v2 on loopback, against onnxruntime's `session.run`
+// called directly in a loop on the same batches (the peer, measured in the same run).
+//
+//   1. rows/s with dynamic batching, 32 keep-alive clients each sending 100-row requests, over the
+//      direct loop on 100-row batches (target ≥ 0.8);
+//   2. batch-1 requests at concurrency 32, dynamic batching over --no-batching (target ≥ 3);
+//   3. p99 latency of batch-1 requests at concurrency 1 (target < 2 ms).
+//
+// The load generator shares the machine (2 cores here) with the server: what it costs is in the figures.
+//   node tools/bench/serving.mjs [--seconds=5] [--rows=100] [--clients=32] [--package=DIR]
+//   SERVE_PROF=DIR writes a CPU profile of each server process into DIR.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { tableRecords, trainModel } from '@mlp/train';
+import * as ort from 'onnxruntime-node';
+import { flag, flightsSpec, load, readFlights, round, tempFolder } from './lib/flights-training.mjs';
+
+const seconds = flag('seconds', 5);
+const rowsPerRequest = flag('rows', 100);
+const clients = flag('clients', 32);
+const root = path.resolve(import.meta.dirname, '../..');
+const cliBin = path.join(root, 'packages/cli/src/bin.ts');
+
+const folder = tempFolder('serving');
+let packageDir = flag('package', '');
+const spec = await flightsSpec({
+  epochs: 1,
+  earlyStopping: false,
+  rows: 20_000,
+  model: { type: 'mlp', hiddenUnits: [32, 16], dropout: 0.1 },
+});
+if (!packageDir) {
+  packageDir = path.join(folder.dir, 'model');
+  await trainModel(spec, { packageDir });
+}
+const { table } = await readFlights({ ...spec, rows: 10_000, seed: spec.seed + 1 });
+const records = tableRecords(table, { columns: spec.features.map((feature) => feature.name) });
+const { features } = JSON.parse(await readFile(path.join(packageDir, 'preprocessing.json'), 'utf8')).features;
+
+/** The OIP inputs (and onnxruntime feeds) of records [start, start + n): one vector per feature. */
+function columns(start, n) {
+  const slice = records.slice(start, start + n);
+  return features.map(({ name, type }) =>
+    type === 'categorical'
+      ? { name, datatype: 'BYTES', shape: [n], data: slice.map((record) => (record[name] == null ? '' : String(record[name]))) }
+      : {
+          name,
+          datatype: 'FP64',
+          shape: [n],
+          data: slice.map((record) => {
+            const value = record[name];
+            const number = value == null ? 0 : type === 'date' && typeof value !== 'number' ? new Date(value).getTime() : Number(value);
+            return Number.isFinite(number) ? number : 0;
+          }),
+        },
+  );
+}
+const feedsOf = (inputs) =>
+  Object.fromEntries(
+    inputs.map((input) => [
+      input.name,
+      new ort.Tensor(
+        input.datatype === 'BYTES' ? 'string' : 'float64',
+        input.datatype === 'BYTES' ? input.data : Float64Array.from(input.data),
+        input.shape,
+      ),
+    ]),
+  );
+
+// Request bodies made once (the client's cost is then sending bytes, not building JSON).
+const batches = Array.from({ length: 64 }, (_, i) => columns((i * rowsPerRequest) % (records.length - rowsPerRequest), rowsPerRequest));
+const bodies = batches.map((inputs) => JSON.stringify({ inputs }));
+const singles = Array.from({ length: 256 }, (_, i) => JSON.stringify({ inputs: columns(i, 1) }));
+
+/** Direct: session.run on the same batches in a loop, for `seconds`. */
+async function direct() {
+  const session = await ort.InferenceSession.create(path.join(packageDir, 'model.onnx'), {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 1,
+  });
+  const feeds = batches.map(feedsOf);
+  await session.run(feeds[0]);
+  let rows = 0;
+  const started = performance.now();
+  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+    // Fresh tensors each run, as a caller building them from its data would.
+    const results = await session.run(feedsOf(batches[i % batches.length]));
+    for (const tensor of Object.values(results)) tensor.dispose?.();
+    rows += rowsPerRequest;
+  }
+  await session.release();
+  return rows / ((performance.now() - started) / 1000);
+}
+
+/** `mlp serve` in its own process; resolves with its URL once it prints the ready line. */
+function serve(args) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SERVE_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVE_PROF}`] : []),
+      '--conditions=@mlp/source',
+      '--import',
+      'tsx',
+      cliBin,
+      'serve',
+      `flights=${packageDir}`,
+      '--port',
+      '0',
+      '--json',
+      ...args,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('{"url"'))
+        resolve({ url: JSON.parse(line).url, stop: () => new Promise((done) => child.once('exit', done).kill('SIGTERM')) });
+    });
+    child.once('exit', (code) => reject(new Error(`mlp serve exited with ${code}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        response.on('data', () => {});
+        response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** `concurrency` clients sending `bodies` in turn for `seconds`; request count and latencies (ms). */
+async function drive(url, concurrency, requestBodies) {
+  const latencies = [];
+  const until = performance.now() + seconds * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const body = requestBodies[next++ % requestBodies.length];
+        const started = performance.now();
+        await post(`${url}/v2/models/flights/infer`, body);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: latencies[Math.floor(latencies.length * 0.5)],
+    p99: latencies[Math.floor(latencies.length * 0.99)],
+  };
+}
+
+const loadBefore = load();
+const directRowsPerSecond = await direct();
+
+const batched = await serve([]);
+// Warm both ends (connections, JIT) before measuring.
+await drive(batched.url, clients, bodies.slice(0, 4)).catch(() => {});
+const batchedRun = await drive(batched.url, clients, bodies);
+const batchedSingles = await drive(batched.url, clients, singles);
+const latencyRun = await drive(batched.url, 1, singles);
+await batched.stop();
+
+const unbatched = await serve(['--no-batching']);
+await drive(unbatched.url, clients, singles.slice(0, 4)).catch(() => {});
+const unbatchedSingles = await drive(unbatched.url, clients, singles);
+await unbatched.stop();
+agent.destroy();
+folder.dispose();
+
+const httpRowsPerSecond = batchedRun.perSecond * rowsPerRequest;
+console.log(
+  JSON.stringify(
+    {
+      bench: 'serving',
+      model: 'flights MLP [32,16], raw-column model.onnx (4 inputs: 2 FP64, 2 BYTES)',
+      clients,
+      rowsPerRequest,
+      seconds,
+      load: { before: loadBefore, after: load() },
+      throughput: {
+        httpRowsPerSecond: Math.round(httpRowsPerSecond),
+        directSessionRunRowsPerSecond: Math.round(directRowsPerSecond),
+        httpOverDirect: round(httpRowsPerSecond / directRowsPerSecond, 2),
+        target: 0.8,
+        p99Ms: round(batchedRun.p99, 2),
+      },
+      batchOneAtConcurrency: {
+        batchedRequestsPerSecond: Math.round(batchedSingles.perSecond),
+        unbatchedRequestsPerSecond: Math.round(unbatchedSingles.perSecond),
+        batchedOverUnbatched: round(batchedSingles.perSecond / unbatchedSingles.perSecond, 2),
+        target: 3,
+        batchedP99Ms: round(batchedSingles.p99, 2),
+        unbatchedP99Ms: round(unbatchedSingles.p99, 2),
+      },
+      latencyAtConcurrencyOne: {
+        requests: latencyRun.requests,
+        p50Ms: round(latencyRun.p50, 3),
+        p99Ms: round(latencyRun.p99, 3),
+        targetP99Ms: 2,
+      },
+    },
+    null,
+    2,
+  ),
+);
