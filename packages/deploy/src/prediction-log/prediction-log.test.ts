@@ -135,6 +135,24 @@ describe('createPredictionLog', () => {
     expect(counted).toEqual([2]);
   });
 
+  it('yields to the event loop while it serialises a large batch', async () => {
+    const inner = createMemoryBlobStore();
+    const order: string[] = [];
+    const blobs: BlobStore = {
+      ...inner,
+      put: (key, body, options) => {
+        order.push('put');
+        return inner.put(key, body, options);
+      },
+    };
+    const log = createPredictionLog({ blobs, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 1000; i++) log.record(entry(base + i));
+    const flushed = log.flush();
+    setImmediate(() => order.push('other work'));
+    await flushed;
+    expect(order).toEqual(['other work', 'put']);
+  });
+
   it('refuses options that are out of range', () => {
     const blobs = createMemoryBlobStore();
     expect(() => createPredictionLog({ blobs, sampleRate: 1.5 })).toThrow(/sampleRate must be a share from 0 to 1/);

@@ -53,6 +53,9 @@ export interface PredictionLog {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Entries serialised between two turns of the event loop. */
+const serialiseSlice = 64;
+
 function assertOptions(options: PredictionLogOptions): void {
   const { sampleRate, maxBufferedEntries, maxBatchEntries, flushIntervalMs, writeAttempts } = options;
   const whole = (value: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
@@ -100,7 +103,11 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     const lines: string[] = [];
-    for (const entry of entries) {
+    for (let index = 0; index < entries.length; index++) {
+      // Serialising a thousand large entries takes milliseconds: yield between slices, so requests
+      // in flight are not held behind the log.
+      if (index > 0 && index % serialiseSlice === 0) await new Promise((resolve) => setImmediate(resolve));
+      const entry = entries[index] as PredictionLogEntry;
       first = Math.min(first, entry.at);
       last = Math.max(last, entry.at);
       lines.push(JSON.stringify(entry));
