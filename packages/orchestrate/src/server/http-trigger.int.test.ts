@@ -41,7 +41,7 @@ async function call(method: 'GET' | 'POST', route: string, token: string | undef
     headers: { ...(token && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as { created?: boolean; run?: RunBody; message?: string } };
 }
 
 interface RunBody {
@@ -58,14 +58,14 @@ describe('HTTP triggers on a real `mlp server`', () => {
     const first = await call('POST', 'on-http/runs', writeToken, { params: { day: '2026-12-01' }, trigger_key: 'ticket-1' });
     expect(first.status).toBe(200);
     expect(first.body.created).toBe(true);
-    const run = first.body.run as RunBody;
+    const run = first.body.run!;
     expect(run).toMatchObject({ params: { day: '2026-12-01' }, trigger: 'http', trigger_key: 'http:ticket-1' });
 
     // The client retries (a timeout on its side): the same run, none started.
     const again = await call('POST', 'on-http/runs', writeToken, { params: { day: '2026-12-01' }, trigger_key: 'ticket-1' });
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(false);
-    expect((again.body.run as RunBody).run_id).toBe(run.run_id);
+    expect(again.body.run!.run_id).toBe(run.run_id);
     // The same key with other params is a mistake, not a retry.
     const other = await call('POST', 'on-http/runs', writeToken, { params: { day: '2026-12-02' }, trigger_key: 'ticket-1' });
     expect(other.status).toBe(409);
@@ -76,15 +76,15 @@ describe('HTTP triggers on a real `mlp server`', () => {
       Array.from({ length: 5 }, () => call('POST', 'on-http/runs', writeToken, { params: { day: '2026-12-03' }, trigger_key: 'ticket-2' })),
     );
     expect(racing.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(new Set(racing.map((response) => (response.body.run as RunBody).run_id)).size).toBe(1);
+    expect(new Set(racing.map((response) => response.body.run!.run_id)).size).toBe(1);
     expect(racing.filter((response) => response.body.created === true)).toHaveLength(1);
 
     let status: RunBody | undefined;
     for (let i = 0; i < 600; i++) {
       const polled = await call('GET', `on-http/runs/${run.run_id}`, readToken);
       expect(polled.status).toBe(200);
-      status = polled.body.run as RunBody;
-      if (status.status !== 'running') break;
+      status = polled.body.run;
+      if (status?.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toMatchObject({ run_id: run.run_id, status: 'succeeded', tasks: [{ name: 'report', status: 'succeeded' }] });
@@ -117,7 +117,9 @@ describe('HTTP triggers on a real `mlp server`', () => {
 
     const huge = await call('POST', 'on-http/runs', writeToken, JSON.stringify({ params: { day: 'x'.repeat(2 * 1024 * 1024) } }));
     expect(huge.status).toBe(413);
-    const runs = await test.workspace.db.query<{ n: string }>(`SELECT count(*) AS n FROM orchestrate_runs WHERE pipeline_name <> 'on-http'`);
+    const runs = await test.workspace.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM orchestrate_runs WHERE pipeline_name <> 'on-http'`,
+    );
     expect(Number(runs[0]!.n)).toBe(0);
   }, 60_000);
 });
