@@ -24,3 +24,4 @@ export {
 export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
 export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
 export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';
+export { type DriftReportInput, renderDriftReport } from './report/html-report.js';

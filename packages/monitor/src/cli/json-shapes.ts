@@ -1,0 +1,32 @@
+import type { ColumnDrift, DriftResult } from '../drift/detect-drift.js';
+
+// The `--json` shapes of `mlp monitor`: snake_case keys, times in epoch milliseconds, absent values as null.
+
+export function columnDriftJson(column: ColumnDrift) {
+  return {
+    column: column.column,
+    kind: column.kind,
+    test: column.test,
+    score: column.score,
+    threshold: column.threshold,
+    drifted: column.drifted,
+    problem: column.problem ?? null,
+    reference: { count: column.reference.count, nulls: column.reference.nulls },
+    current: { count: column.current.count, nulls: column.current.nulls },
+  };
+}
+
+/** `mlp monitor drift --json`: `drift_share` is the share of tested columns that drifted. */
+export function driftJson(result: DriftResult, sides: { reference: string; current: string; report: string | undefined }) {
+  return {
+    dataset_drift: result.datasetDrift,
+    drift_share: result.driftShare,
+    drift_share_threshold: result.driftShareThreshold,
+    tested_columns: result.testedColumns,
+    drifted_columns: result.driftedColumns,
+    reference: sides.reference,
+    current: sides.current,
+    report: sides.report ?? null,
+    columns: result.columns.map(columnDriftJson),
+  };
+}
