@@ -12,7 +12,8 @@ interface ManifestShape {
 /**
  * Opens a model package for OIP: its ONNX model on raw columns (preprocessing inside the graph)
  * through onnxruntime when the package has one, else its tfjs model through @mlp/train's loader,
- * taking one vector per feature (FP64 for numbers, BYTES otherwise) and giving `outputs` [N, K].
+ * taking the same inputs as the ONNX model (one vector per feature: FP64 for numbers and dates as
+ * epoch ms, BYTES for categories) and giving `outputs` [N, K].
  */
 export async function openPackageModel(dir: string, options: OnnxSessionOptions = {}): Promise<ModelRunner> {
   const manifest = JSON.parse(await readFile(path.join(dir, 'mlp-model.json'), 'utf8')) as ManifestShape;
@@ -30,14 +31,16 @@ export async function openPackageModel(dir: string, options: OnnxSessionOptions 
 async function openTfjsPackage(dir: string): Promise<ModelRunner> {
   const { loadModel } = await import('@mlp/train');
   const model = await loadModel(dir, { runtime: 'tfjs' });
-  const properties = ((model.signature.inputs as { properties?: Record<string, { type?: unknown }> }).properties ?? {}) as Record<
-    string,
-    { type?: unknown }
-  >;
-  const inputs: TensorSpec[] = Object.entries(properties).map(([name, schema]) => {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    return { name, datatype: types.includes('number') ? 'FP64' : 'BYTES', shape: [-1], shaped: true };
-  });
+  // The same inputs as the package's raw-column ONNX model: numbers and dates (epoch ms) FP64, categories BYTES.
+  const preprocessing = JSON.parse(await readFile(path.join(dir, 'preprocessing.json'), 'utf8')) as {
+    features: { features: { name: string; type: string }[] };
+  };
+  const inputs: TensorSpec[] = preprocessing.features.features.map(({ name, type }) => ({
+    name,
+    datatype: type === 'categorical' ? 'BYTES' : 'FP64',
+    shape: [-1],
+    shaped: true,
+  }));
   const outputs: TensorSpec[] = [{ name: 'outputs', datatype: 'FP32', shape: [-1, -1], shaped: true }];
   return {
     platform: 'tfjs',
@@ -48,7 +51,11 @@ async function openTfjsPackage(dir: string): Promise<ModelRunner> {
       const records = Array.from({ length: rows }, () => ({}) as Record<string, unknown>);
       for (const tensor of tensors) {
         const values = tensor.data as ArrayLike<unknown>;
-        for (let row = 0; row < rows; row++) (records[row] as Record<string, unknown>)[tensor.name] = values[row];
+        // NaN is the ONNX model's missing number: a missing value here too.
+        for (let row = 0; row < rows; row++) {
+          const value = values[row];
+          (records[row] as Record<string, unknown>)[tensor.name] = typeof value === 'number' && Number.isNaN(value) ? null : value;
+        }
       }
       const scores = rows === 0 ? new Float32Array(0) : await model.predictOutputs(records);
       const width = rows === 0 ? 0 : scores.length / rows;
