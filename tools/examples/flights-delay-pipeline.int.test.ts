@@ -1,0 +1,296 @@
+// The example pipeline (examples/flights-delay/pipeline.ts) end to end, as `npm run demo` runs it: the
+// built `mlp` in real processes on a real PostgreSQL, on a 20,000-row slice of the vega flights with a
+// 2-trial search of one epoch. On the local executor, on the queue executor with a real `mlp worker`,
+// and its schedule and trigger declarations picked up by `mlp pipeline schedules` and `mlp scheduler`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openWorkspace, type Workspace } from '@mlp/core';
+import { openTabularDb, sqlString, tabularScanSql } from '@mlp/core/tabular';
+import { createTempDir, createTestDatabase, type TempDir } from '@mlp/core/testing';
+import { openDatasetCatalog } from '@mlp/data-version';
+import { openRegistry } from '@mlp/registry';
+import { createTracking } from '@mlp/tracking';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+// The built CLI, as installed: the pipeline module then loads the packages' builds, as in the demo.
+const cliBin = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
+const pipelineFile = path.join(root, 'examples', 'flights-delay', 'pipeline.ts');
+const flights = path.join(root, 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
+const runTimeoutMs = 480_000;
+
+let data: TempDir;
+let slice: string;
+/** A smaller, other sample: a second version of the raw dataset. */
+let otherSlice: string;
+const opened: Array<{ remove(): Promise<void> } | { drop(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: build first (npm run build), as npm test does.`);
+  data = await createTempDir('mlp-flights-slice-');
+  slice = path.join(data.path, 'flights-20k.parquet');
+  otherSlice = path.join(data.path, 'flights-5k.parquet');
+  const db = await openTabularDb();
+  const connection = await db.connect();
+  try {
+    for (const [file, rows, seed] of [
+      [slice, 20_000, 7],
+      [otherSlice, 5_000, 8],
+    ] as const)
+      await connection.run(
+        `COPY (SELECT * FROM ${tabularScanSql(flights, 'parquet')} USING SAMPLE ${rows} ROWS (reservoir, ${seed})) TO ${sqlString(file)} (FORMAT parquet)`,
+      );
+  } finally {
+    connection.closeSync();
+    await db.close();
+  }
+});
+afterAll(async () => {
+  for (const resource of opened.reverse()) await ('drop' in resource ? resource.drop() : resource.remove());
+  await data?.remove();
+});
+
+interface Env {
+  dir: string;
+  url: string;
+  env: Record<string, string | undefined>;
+}
+
+async function freshWorkspace(prefix: string): Promise<Env> {
+  const dir = await createTempDir(prefix);
+  const database = await createTestDatabase();
+  opened.push(dir, database);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
+  const ws = { dir: dir.path, url: database.url, env: { ...env, MLP_DATABASE_URL: database.url } };
+  expect((await mlp(ws, 'init')).code).toBe(0);
+  return ws;
+}
+
+interface Started {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** What it printed on stderr so far. */
+  stderr(): string;
+}
+
+function start(ws: Env, ...args: string[]): Started {
+  const child = spawn(process.execPath, [cliBin, '-C', ws.dir, ...args], { cwd: ws.dir, env: ws.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, stderr: () => stderr };
+}
+
+const mlp = (ws: Env, ...args: string[]) => start(ws, ...args).done;
+
+async function mlpJson<T>(ws: Env, ...args: string[]): Promise<{ code: number | null; json: T }> {
+  const { code, stdout, stderr } = await mlp(ws, '--json', ...args);
+  try {
+    return { code, json: JSON.parse(stdout) as T };
+  } catch {
+    throw new Error(`mlp ${args.join(' ')} exited ${code} without JSON:\n${stdout}\n${stderr}`);
+  }
+}
+
+/** Waits for `condition` to hold, polling; fails with `what` when the deadline passes (a generous one, not a threshold). */
+async function until<T>(what: string, condition: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface RunJson {
+  run_id: string;
+  status: string;
+  trigger: string;
+  trigger_key: string | null;
+  tasks: Array<{ name: string; status: string; attempts: number; error: string | null }>;
+}
+
+const quick = ['minRows=1000', 'rows=2000', 'trials=2', 'parallel=2', 'epochs=1', 'minAuc=0'].flatMap((pair) => ['--param', pair]);
+const steps = ['ingest', 'validate', 'version', 'train', 'register', 'promote'];
+
+/** What the run left in the workspace: the dataset versions, the `.dvc` file, the model, the alias, the tracked steps. */
+async function expectOutcomes(ws: Env, runId: string): Promise<void> {
+  const workspace: Workspace = await openWorkspace({ dir: ws.dir, database: { url: ws.url }, logLevel: 'warn' });
+  const tracking = createTracking(workspace);
+  const registry = await openRegistry(workspace, { tracking });
+  try {
+    const catalog = await openDatasetCatalog(workspace);
+    const raw = await catalog.getVersion('flights-raw@latest');
+    expect(raw.ref).toBe('flights-raw@1');
+    expect(raw.source?.kind).toBe('file');
+    const training = await catalog.getVersion('flights-delay@validated');
+    expect(training.ref).toBe('flights-delay@1');
+    expect(readFileSync(path.join(ws.dir, 'data', 'flights-delay.parquet.dvc'), 'utf8')).toContain(`md5: ${training.rootHash}`);
+
+    const model = await registry.getModel('flights-delay');
+    expect(model.aliases).toEqual({ champion: 1 });
+    const version = await registry.getVersion('flights-delay', 1);
+    expect(version.tags).toMatchObject({ 'mlp.pipeline.run_id': runId, dataset_version: 'flights-delay@1' });
+    const trial = await tracking.getRun(version.runId ?? '');
+    expect(trial.tags['mlp.validation.success']).toBe('true');
+    const [used] = await catalog.lineage.usesOfRun(trial.runId);
+    expect(used?.version.ref).toBe('flights-delay@1');
+
+    // The steps that asked for a tracking run got one, in the pipeline's experiment, ended FINISHED.
+    const runs = (await tracking.searchRuns({ experimentIds: [trial.experimentId], maxResults: 100 })).items;
+    const stepRuns = runs.filter((run) => run.tags['mlp.pipeline.run_id'] === runId && run.tags['mlp.pipeline.step']);
+    expect(stepRuns.map((run) => [run.name, run.status]).sort()).toEqual([
+      ['promote', 'FINISHED'],
+      ['validate', 'FINISHED'],
+    ]);
+    const validate = stepRuns.find((run) => run.name === 'validate');
+    expect(validate?.tags['mlp.dataset_version']).toBe('flights-raw@1');
+    expect(validate?.metrics.expectations_successful?.value).toBe(6);
+  } finally {
+    await registry.close();
+    await tracking.close();
+    await workspace.close();
+  }
+}
+
+describe('the flights-delay example pipeline', () => {
+  it(
+    'runs end to end on the local executor: dataset versions, a .dvc file, the model registered and champion, tracked steps',
+    async () => {
+      const ws = await freshWorkspace('mlp-flights-local-');
+      const { code, json } = await mlpJson<RunJson>(ws, 'pipeline', 'run', pipelineFile, '--param', `source=${slice}`, ...quick);
+      expect(json.tasks.map((task) => [task.name, task.status, task.error])).toEqual(steps.map((name) => [name, 'succeeded', null]));
+      expect(code).toBe(0);
+      await expectOutcomes(ws, json.run_id);
+    },
+    runTimeoutMs,
+  );
+
+  it(
+    'runs end to end on the queue executor, every task on a real `mlp worker` process',
+    async () => {
+      const ws = await freshWorkspace('mlp-flights-queue-');
+      const worker = start(ws, 'worker', '--concurrency', '2', '--no-scheduler');
+      await until('the worker to be ready', async () => (worker.stderr().includes('mlp worker: ready') ? true : undefined));
+      const { code, json } = await mlpJson<RunJson>(
+        ws,
+        'pipeline',
+        'run',
+        pipelineFile,
+        '--executor',
+        'queue',
+        '--param',
+        `source=${slice}`,
+        ...quick,
+      );
+      expect(json.tasks.map((task) => [task.name, task.status, task.error])).toEqual(steps.map((name) => [name, 'succeeded', null]));
+      expect(code).toBe(0);
+      worker.child.kill('SIGTERM');
+      const stopped = await worker.done;
+      expect(stopped.code).toBe(0);
+      expect(JSON.parse(stopped.stdout).counts).toEqual({ succeeded: steps.length, failed: 0, cancelled: 0 });
+      for (const name of steps) expect(stopped.stderr).toContain(`succeeded ${name} (run ${json.run_id}, attempt 1)`);
+      await expectOutcomes(ws, json.run_id);
+    },
+    runTimeoutMs,
+  );
+
+  it(
+    'declares its daily schedule and its trigger: a new version of flights-raw starts exactly one run, on that version',
+    async () => {
+      const ws = await freshWorkspace('mlp-flights-trigger-');
+      // A run records the pipeline with its schedule and triggers; this one stops at once (no such source).
+      const first = await mlpJson<RunJson>(ws, 'pipeline', 'run', pipelineFile, '--param', 'source=/no/such/flights.parquet');
+      expect(first.code).toBe(1);
+      expect(first.json.tasks.map((task) => [task.name, task.status])).toEqual([
+        ['ingest', 'failed'],
+        ...steps.slice(1).map((name) => [name, 'upstream_failed']),
+      ]);
+
+      const schedules = await mlpJson<Array<Record<string, unknown>>>(ws, 'pipeline', 'schedules');
+      expect(schedules.json).toEqual([
+        expect.objectContaining({
+          pipeline: 'flights-delay',
+          cron: '0 6 * * *',
+          timezone: 'America/New_York',
+          catchup: 'once',
+          error: null,
+        }),
+      ]);
+      expect(schedules.json[0]?.next_tick).toBeGreaterThan(Date.now());
+
+      const scheduler = start(ws, 'scheduler');
+      try {
+        const workspace = await openWorkspace({ dir: ws.dir, database: { url: ws.url }, logLevel: 'warn' });
+        try {
+          // Its event consumer starts at the end of the log: wait until it exists before versioning.
+          await until('the scheduler’s event consumer', async () => {
+            const rows = await workspace.db.query(`select 1 from mlp_event_consumers where consumer = 'orchestrate.triggers'`);
+            return rows.length > 0 ? true : undefined;
+          });
+          const runsOfEvents = async () =>
+            (await mlpJson<RunJson[]>(ws, 'pipeline', 'runs', 'flights-delay')).json.filter((run) => run.trigger === 'event');
+          // Two new versions, one after the other: each starts one run; the second's run shows the first's event was handled.
+          for (const [index, expected] of ['flights-raw@1', 'flights-raw@2'].entries()) {
+            const source = index === 0 ? slice : otherSlice;
+            const ingested = await mlpJson<{ ref: string }>(
+              ws,
+              'data',
+              'ingest',
+              source,
+              '--to',
+              'data/flights-raw.parquet',
+              '--name',
+              'flights-raw',
+            );
+            expect(ingested.json.ref).toBe(expected);
+            await until(
+              `the run of ${expected}`,
+              async () => {
+                const runs = await runsOfEvents();
+                return runs.length === index + 1 && runs.every((run) => run.status !== 'running' && run.status !== 'queued')
+                  ? true
+                  : undefined;
+              },
+              240_000,
+            );
+          }
+          const runs = (await runsOfEvents()).reverse(); // oldest first
+          const events = await workspace.db.query<{ id: string }>(
+            `select id::text as id from mlp_events where type = 'dataset_version.created' and payload->>'dataset' = 'flights-raw' order by id`,
+          );
+          expect(runs.map((run) => run.trigger_key)).toEqual(events.map((event) => `event:${event.id}`));
+          // Each ran on the version that started it, not on the default source, with the default params:
+          // validation wants 100,000 rows, so these small versions stop there.
+          for (const [index, run] of runs.entries()) {
+            const logs = await mlpJson<Array<{ step: string; message: string }>>(ws, 'pipeline', 'logs', run.run_id, 'ingest');
+            expect(logs.json.map((line) => line.message)).toContain(`started by a new version: training on flights-raw@${index + 1}`);
+            const shown = await mlpJson<RunJson>(ws, 'pipeline', 'show', run.run_id);
+            expect(shown.json.tasks.map((task) => [task.name, task.status])).toEqual([
+              ['ingest', 'succeeded'],
+              ['validate', 'failed'],
+              ...steps.slice(2).map((name) => [name, 'upstream_failed']),
+            ]);
+            expect(shown.json.tasks[1]?.error).toContain('expectTableRowCountToBeBetween');
+          }
+        } finally {
+          await workspace.close();
+        }
+      } finally {
+        scheduler.child.kill('SIGTERM');
+        await scheduler.done;
+      }
+    },
+    runTimeoutMs,
+  );
+});
