@@ -1,3 +1,4 @@
+import type { PredictionLogEntry } from '@mlp/core';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from './start-model-server.js';
@@ -7,10 +8,11 @@ import { addMulModel, allTypesModel, matMulModel } from './test-support/test-mod
 // ONNX models mlp did not produce, served over real HTTP: outputs equal onnxruntime's own.
 let models: Awaited<ReturnType<typeof writeModels>>;
 let server: ModelServer;
+const logged: PredictionLogEntry[] = [];
 
 beforeAll(async () => {
   models = await writeModels({ addmul: addMulModel(), dense: matMulModel(), types: allTypesModel() });
-  server = await startModelServer({ models: Object.values(models.files) });
+  server = await startModelServer({ models: Object.values(models.files), deployment: 'web', onPrediction: (entry) => logged.push(entry) });
 });
 afterAll(async () => {
   await server?.close();
@@ -50,6 +52,26 @@ describe('OIP v2 infer', () => {
         { name: 'sum', datatype: 'FP32', shape: [2, 3], data: Array.from(expected.sum?.data as Float32Array) },
         { name: 'product', datatype: 'FP32', shape: [2, 3], data: Array.from(expected.product?.data as Float32Array) },
       ],
+    });
+  });
+
+  it('hands each answered request to the prediction sink after the answer, inputs flattened', async () => {
+    const before = logged.length;
+    const answer = await postJson(`${server.url}/v2/models/dense/infer`, {
+      id: 'logged-1',
+      inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [[1, 2, 3, 4]] }],
+    });
+    while (logged.length === before) await new Promise((resolve) => setImmediate(resolve));
+    expect(logged.at(-1)).toMatchObject({
+      model: 'dense',
+      modelVersion: '1',
+      deployment: 'web',
+      requestId: 'logged-1',
+      kind: 'tensors',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }],
+      outputs: answer.body.outputs,
+      at: expect.any(Number),
+      latencyMs: expect.any(Number),
     });
   });
 
