@@ -64,5 +64,10 @@ CREATE TABLE "orchestrate_job_reports" (
   PRIMARY KEY ("job_id", "attempt", "seq")
 );`,
     },
+    {
+      // The queuer holds a lease too: jobs whose queuer is gone (killed) are not run, and running ones stop.
+      id: '0001_job_caller_lease',
+      sql: `ALTER TABLE "orchestrate_jobs" ADD COLUMN "caller_expires_at" bigint;`,
+    },
   ],
 };

@@ -10,6 +10,7 @@ import { openJobQueue } from './job-queue.js';
 
 const fixture = pathToFileURL(path.resolve(import.meta.dirname, 'job-queue-fixture.ts')).href;
 const cliBin = path.resolve(import.meta.dirname, '../../../../cli/src/bin.ts');
+const callerScript = path.resolve(import.meta.dirname, 'job-queue-caller.ts');
 
 /** A real `mlp worker` process (from the sources); its progress lines say which jobs it runs. */
 function spawnWorker(dir: string, url: string) {
@@ -120,5 +121,23 @@ describe('jobs on the queue, run by two `mlp worker` processes', () => {
     await expect(running).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('cancelled') });
     // The job's report is answered as it is cancelled: it stops there, or at the lease it can no longer renew.
     await Promise.race(workers.map((w) => w.next(/^(finished|failed) job hanging/)));
+  }, 60_000);
+
+  it('stops a running job whose queuer was SIGKILLed, once the queuer’s lease on it runs out', async () => {
+    const { dir, database } = test.workspace.config;
+    const caller = spawn(process.execPath, ['--conditions=@mlp/source', '--import', 'tsx', callerScript, dir, database.url, fixture], {
+      env: withoutMlpVariables(process.env),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const reported = await new Promise<{ pid: number }>((resolve, reject) => {
+      createInterface({ input: caller.stdout }).on('line', (line) => resolve((JSON.parse(line) as { reported: { pid: number } }).reported));
+      caller.once('exit', (code) => reject(new Error(`the caller exited (${code}) before its job reported`)));
+    });
+    caller.kill('SIGKILL');
+    const worker = workers.find((w) => w.child.pid === reported.pid)!;
+    await worker.next(/^(finished|failed) job caller-gone/);
+    expect(await test.workspace.db.query(`SELECT status FROM orchestrate_jobs WHERE label = 'caller-gone'`)).toEqual([
+      { status: 'cancelled' },
+    ]);
   }, 60_000);
 });

@@ -21,6 +21,11 @@ export interface JobQueueOptions {
   pollMs?: number;
   /** A job a worker took but never leased after this long means the worker died in between (ms). */
   unleasedGraceMs?: number;
+  /**
+   * This queue's own lease on its jobs, renewed at every check (ms, default 30 s): when the process
+   * that queued a job dies, workers drop the job if it is still queued, or stop it if it is running.
+   */
+  callerLeaseMs?: number;
 }
 
 type PoolClient = Awaited<ReturnType<Workspace['db']['connect']>>;
@@ -59,6 +64,9 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
   const graphile = await openGraphile(workspace);
   const pollMs = options.pollMs ?? 1_000;
   const unleasedGraceMs = options.unleasedGraceMs ?? 30_000;
+  const callerLeaseMs = Math.max(options.callerLeaseMs ?? 30_000, pollMs * 3);
+  // Jobs of queuers that died long ago: nobody will read them.
+  await workspace.db.query(`DELETE FROM orchestrate_jobs WHERE caller_expires_at < ${dbNow} - 3600000`);
   const pending = new Map<string, PendingJob>();
   let listener: PoolClient | undefined;
   let closed = false;
@@ -127,6 +135,7 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
     if (pending.size === 0) return;
     if (!listener) await listen().catch(() => undefined);
     const ids = [...pending.keys()];
+    await workspace.db.query(`UPDATE orchestrate_jobs SET caller_expires_at = ${dbNow} + $2 WHERE job_id = ANY($1)`, [ids, callerLeaseMs]);
     const reports = await workspace.db.query<{ job_id: string; attempt: number; seq: number; message: unknown }>(
       `SELECT job_id, attempt, seq, message FROM orchestrate_job_reports WHERE job_id = ANY($1) AND NOT replied ORDER BY job_id, attempt, seq`,
       [ids],
@@ -253,9 +262,9 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
       if (runOptions.signal?.aborted) throw cancelledError();
       const jobId = randomUUID();
       await workspace.db.query(
-        `INSERT INTO orchestrate_jobs (job_id, module, export_name, input, label, status, attempt, max_attempts, created_time)
-         VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', 1, $6, ${dbNow})`,
-        [jobId, job.module, job.export ?? 'default', input, job.label ?? null, maxAttempts],
+        `INSERT INTO orchestrate_jobs (job_id, module, export_name, input, label, status, attempt, max_attempts, created_time, caller_expires_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', 1, $6, ${dbNow}, ${dbNow} + $7)`,
+        [jobId, job.module, job.export ?? 'default', input, job.label ?? null, maxAttempts, callerLeaseMs],
       );
       const result = new Promise<unknown>((resolve, reject) =>
         pending.set(jobId, {

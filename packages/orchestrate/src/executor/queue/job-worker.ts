@@ -66,23 +66,25 @@ export async function startJobWorker(workspace: Workspace, options: JobWorkerOpt
     const owner = leaseOwnerOf(lockedBy, host, process.pid);
     const [job] = await workspace.db.query<{ module: string; export_name: string; input: unknown; label: string | null }>(
       `UPDATE orchestrate_jobs SET status = 'running', lease_owner = $3, lease_expires_at = ${dbNow} + $4
-        WHERE job_id = $1 AND attempt = $2 AND status = 'queued'
+        WHERE job_id = $1 AND attempt = $2 AND status = 'queued' AND caller_expires_at > ${dbNow}
         RETURNING module, export_name, input, label`,
       [jobId, attempt, owner, leaseMs],
     );
-    if (!job) return; // cancelled, or superseded by a later attempt
+    if (!job) return; // cancelled, superseded by a later attempt, or its queuer is gone
     const key = jobAttemptKey(jobId, attempt);
     const label = job.label ?? key;
     const controller = new AbortController();
     const heartbeat = setInterval(() => {
       workspace.db
         .query(
-          `UPDATE orchestrate_jobs SET lease_expires_at = ${dbNow} + $4
-            WHERE job_id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'running' RETURNING attempt`,
+          `UPDATE orchestrate_jobs SET lease_expires_at = ${dbNow} + $4,
+                  status = CASE WHEN caller_expires_at > ${dbNow} THEN status ELSE 'cancelled' END
+            WHERE job_id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'running' RETURNING status`,
           [jobId, attempt, owner, leaseMs],
         )
         .then(
-          (rows) => rows.length > 0 || controller.abort(),
+          // Cancelled, given up as lost, or its queuer is gone: stop.
+          (rows) => rows[0]?.status === 'running' || controller.abort(),
           (error: unknown) => workspace.logger.warn({ err: error, job: jobId }, 'worker: could not renew a job lease'),
         );
     }, leaseMs / 3);
