@@ -18,6 +18,11 @@ export interface ModelRunner {
 export interface OnnxSessionOptions {
   /** onnxruntime's intra-op threads for one run; half the CPUs by default (the other half answers HTTP). */
   threads?: number;
+  /**
+   * Run the model in a worker thread (the default), so a run never blocks the thread answering HTTP
+   * (onnxruntime-node's `run` is synchronous on its thread); `false` runs it on the calling thread.
+   */
+  worker?: boolean;
 }
 
 type OrtModule = typeof Ort;
@@ -44,7 +49,7 @@ export function loadOnnxRuntime(): Promise<OrtModule> {
   return ortModule;
 }
 
-function specOf(metadata: Ort.InferenceSession.ValueMetadata, kind: string): TensorSpec {
+export function specOf(metadata: Ort.InferenceSession.ValueMetadata, kind: string): TensorSpec {
   if (!metadata.isTensor)
     throw new MlpError(
       'INVALID_ARGUMENT',
@@ -58,21 +63,34 @@ function specOf(metadata: Ort.InferenceSession.ValueMetadata, kind: string): Ten
   return { name: metadata.name, datatype, shape, shaped: shape.length > 0 };
 }
 
-/** Opens ONNX bytes in onnxruntime on the CPU with serving options (all graph optimisations, set threads). */
+/** The session options the server runs models with. */
+export function servingSessionOptions(options: OnnxSessionOptions): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    intraOpNumThreads: options.threads ?? Math.max(1, Math.floor(availableParallelism() / 2)),
+    interOpNumThreads: 1,
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+  };
+}
+
+/** Opens ONNX bytes for serving: in a worker thread by default (see `OnnxSessionOptions.worker`). */
 export async function openOnnxModel(bytes: Uint8Array, options: OnnxSessionOptions = {}): Promise<ModelRunner> {
+  if (options.worker ?? true) {
+    const { openOnnxWorkerModel } = await import('./onnx-worker-model.js');
+    return openOnnxWorkerModel(bytes, options);
+  }
+  return openOnnxModelHere(bytes, options);
+}
+
+/** Opens ONNX bytes in onnxruntime on this thread. */
+export async function openOnnxModelHere(bytes: Uint8Array, options: OnnxSessionOptions = {}): Promise<ModelRunner> {
   const ort = await loadOnnxRuntime();
-  const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / 2));
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      enableCpuMemArena: true,
-      enableMemPattern: true,
-    });
+    session = await ort.InferenceSession.create(bytes, servingSessionOptions(options));
   } catch (error) {
     throw new MlpError('INVALID_ARGUMENT', `onnxruntime cannot open the model: ${(error as Error).message}`, { cause: error });
   }
