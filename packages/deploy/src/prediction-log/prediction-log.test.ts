@@ -135,22 +135,15 @@ describe('createPredictionLog', () => {
     expect(counted).toEqual([2]);
   });
 
-  it('yields to the event loop while it serialises a large batch', async () => {
-    const inner = createMemoryBlobStore();
-    const order: string[] = [];
-    const blobs: BlobStore = {
-      ...inner,
-      put: (key, body, options) => {
-        order.push('put');
-        return inner.put(key, body, options);
-      },
-    };
-    const log = createPredictionLog({ blobs, flushIntervalMs: 60_000 });
-    for (let i = 0; i < 1000; i++) log.record(entry(base + i));
-    const flushed = log.flush();
-    setImmediate(() => order.push('other work'));
-    await flushed;
-    expect(order).toEqual(['other work', 'put']);
+  it('bounds the buffer in bytes too, and drops an entry JSON cannot hold without throwing', async () => {
+    const blobs = createMemoryBlobStore();
+    const log = createPredictionLog({ blobs, maxBufferedBytes: 1024, flushIntervalMs: 60_000 });
+    const large = entry(base, 'flights', { inputs: [{ note: 'x'.repeat(600) }] });
+    expect([log.record(large), log.record(large), log.record(large)]).toEqual(['accepted', 'accepted', 'dropped']);
+    expect(log.stats.bufferedBytes).toBeGreaterThan(1024);
+    expect(log.record(entry(base + 1, 'flights', { inputs: [{ count: 1n }] }))).toBe('dropped');
+    await log.close();
+    expect(log.stats).toMatchObject({ accepted: 2, dropped: 2, written: 2, buffered: 0, bufferedBytes: 0 });
   });
 
   it('refuses options that are out of range', () => {

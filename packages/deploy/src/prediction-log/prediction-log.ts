@@ -8,6 +8,8 @@ export interface PredictionLogOptions {
   sampleRate?: number;
   /** Entries held at most, waiting or being written; past it, entries are dropped and counted. 10 000 by default. */
   maxBufferedEntries?: number;
+  /** Bytes of serialised entries held at most (the other bound of the buffer); 64 MiB by default. */
+  maxBufferedBytes?: number;
   /** Entries of one model per batch file at most; a full batch is written at once. 1000 by default. */
   maxBatchEntries?: number;
   /** How long an entry waits for its batch to fill before it is written anyway; 1000 ms by default, at most 60 s. */
@@ -28,7 +30,7 @@ export interface PredictionLogStats {
   accepted: number;
   /** Entries sampled out. */
   skipped: number;
-  /** Entries dropped: the buffer was full, or their batch could not be written. */
+  /** Entries dropped: the buffer was full, the entry was not serialisable, or its batch could not be written. */
   dropped: number;
   /** Entries in batches written to the blob store. */
   written: number;
@@ -36,13 +38,16 @@ export interface PredictionLogStats {
   batches: number;
   /** Entries waiting or being written now. */
   buffered: number;
+  /** Their size, serialised. */
+  bufferedBytes: number;
 }
 
 /** The prediction log a model server writes: sampled, buffered, written in batches, never blocking a request. */
 export interface PredictionLog {
   /**
-   * Takes one answered request. Synchronous and cheap: it samples, then appends to the buffer, or
-   * drops and counts when the buffer is full. Never throws, never waits.
+   * Takes one answered request. Synchronous: it samples, serialises the entry (so the request's
+   * objects die young and the buffer holds flat text, bounded in bytes), then appends it to the
+   * buffer, or drops and counts it when the buffer is full. Never throws, never waits.
    */
   record(entry: PredictionLogEntry): 'accepted' | 'skipped' | 'dropped';
   /** Writes everything buffered so far; resolves once it is written (or dropped after failed attempts). */
@@ -53,11 +58,15 @@ export interface PredictionLog {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Entries serialised between two turns of the event loop. */
-const serialiseSlice = 64;
+/** One serialised entry waiting for its batch. */
+interface PendingLine {
+  model: string;
+  at: number;
+  line: string;
+}
 
 function assertOptions(options: PredictionLogOptions): void {
-  const { sampleRate, maxBufferedEntries, maxBatchEntries, flushIntervalMs, writeAttempts } = options;
+  const { sampleRate, maxBufferedEntries, maxBufferedBytes, maxBatchEntries, flushIntervalMs, writeAttempts } = options;
   const whole = (value: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < min || value > max))
       throw new MlpError('INVALID_ARGUMENT', `${name} must be a whole number from ${min} to ${max}, not ${value}.`);
@@ -65,6 +74,7 @@ function assertOptions(options: PredictionLogOptions): void {
   if (sampleRate !== undefined && !(sampleRate >= 0 && sampleRate <= 1))
     throw new MlpError('INVALID_ARGUMENT', `sampleRate must be a share from 0 to 1 (0.1 logs one request in ten), not ${sampleRate}.`);
   whole(maxBufferedEntries, 'maxBufferedEntries', 1);
+  whole(maxBufferedBytes, 'maxBufferedBytes', 1024);
   whole(maxBatchEntries, 'maxBatchEntries', 1);
   whole(flushIntervalMs, 'flushIntervalMs', 1, 60_000);
   whole(writeAttempts, 'writeAttempts', 1, 10);
@@ -81,45 +91,43 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const { blobs, logger, onDropped } = options;
   const sampleRate = options.sampleRate ?? 1;
   const maxBuffered = options.maxBufferedEntries ?? 10_000;
+  const maxBytes = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   const maxBatch = options.maxBatchEntries ?? 1000;
   const interval = options.flushIntervalMs ?? 1000;
   const attempts = options.writeAttempts ?? 3;
   const prefix = (options.prefix ?? defaultPredictionLogPrefix).replace(/\/+$/, '');
   const random = options.random ?? Math.random;
 
-  const stats: PredictionLogStats = { accepted: 0, skipped: 0, dropped: 0, written: 0, batches: 0, buffered: 0 };
-  let pending: PredictionLogEntry[] = [];
+  const stats: PredictionLogStats = { accepted: 0, skipped: 0, dropped: 0, written: 0, batches: 0, buffered: 0, bufferedBytes: 0 };
+  let pending: PendingLine[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> | undefined;
   let closed = false;
 
-  const drop = (count: number) => {
-    stats.dropped += count;
-    stats.buffered -= count;
-    onDropped?.(count);
+  const release = (entries: readonly PendingLine[]) => {
+    stats.buffered -= entries.length;
+    for (const entry of entries) stats.bufferedBytes -= entry.line.length + 1;
+  };
+  const dropOne = () => {
+    stats.dropped += 1;
+    onDropped?.(1);
   };
 
-  async function writeBatch(model: string, entries: PredictionLogEntry[]): Promise<void> {
+  async function writeBatch(model: string, entries: PendingLine[]): Promise<void> {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
-    const lines: string[] = [];
-    for (let index = 0; index < entries.length; index++) {
-      // Serialising a thousand large entries takes milliseconds: yield between slices, so requests
-      // in flight are not held behind the log.
-      if (index > 0 && index % serialiseSlice === 0) await new Promise((resolve) => setImmediate(resolve));
-      const entry = entries[index] as PredictionLogEntry;
+    for (const entry of entries) {
       first = Math.min(first, entry.at);
       last = Math.max(last, entry.at);
-      lines.push(JSON.stringify(entry));
     }
-    const body = `${lines.join('\n')}\n`;
+    const body = `${entries.map((entry) => entry.line).join('\n')}\n`;
     const key = batchKey(prefix, model, first, last);
     for (let attempt = 0; ; attempt++) {
       try {
         await blobs.put(key, body, { contentType: 'application/x-ndjson' });
         stats.written += entries.length;
         stats.batches += 1;
-        stats.buffered -= entries.length;
+        release(entries);
         return;
       } catch (error) {
         if (attempt + 1 >= attempts) {
@@ -127,7 +135,9 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
             { err: error, model, entries: entries.length },
             'prediction log: a batch could not be written; its entries are dropped',
           );
-          drop(entries.length);
+          release(entries);
+          stats.dropped += entries.length;
+          onDropped?.(entries.length);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2000 })));
@@ -139,7 +149,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   async function writePending(): Promise<void> {
     const taken = pending;
     pending = [];
-    const byModel = new Map<string, PredictionLogEntry[]>();
+    const byModel = new Map<string, PendingLine[]>();
     for (const entry of taken) {
       const list = byModel.get(entry.model);
       if (list) list.push(entry);
@@ -193,14 +203,23 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
         stats.skipped += 1;
         return 'skipped';
       }
-      if (closed || stats.buffered >= maxBuffered) {
-        stats.dropped += 1;
-        onDropped?.(1);
+      if (closed || stats.buffered >= maxBuffered || stats.bufferedBytes >= maxBytes) {
+        dropOne();
+        return 'dropped';
+      }
+      let line: string;
+      try {
+        line = JSON.stringify(entry);
+      } catch (error) {
+        // A value JSON cannot hold (a BigInt, a cycle): the request was answered; its entry is dropped.
+        logger?.warn({ err: error, model: entry.model }, 'prediction log: an entry could not be serialised; it is dropped');
+        dropOne();
         return 'dropped';
       }
       stats.accepted += 1;
       stats.buffered += 1;
-      pending.push(entry);
+      stats.bufferedBytes += line.length + 1;
+      pending.push({ model: entry.model, at: entry.at, line });
       // A full batch is written soon, outside the request's turn; anything less waits for the interval.
       if (pending.length === maxBatch && !writing) setImmediate(() => void startWriting());
       else schedule();
