@@ -32,6 +32,8 @@ export interface ModelServerOptions {
   batching?: Partial<BatcherOptions> | false;
   /** onnxruntime intra-op threads per model; half the CPUs by default. */
   threads?: number;
+  /** Run each ONNX model in its own worker thread (the default); `false` runs it on the HTTP thread. */
+  worker?: boolean;
   /** The largest request body; 64 MiB by default. */
   maxBodyBytes?: number;
   /** Host names clients reach the server by besides its address (`'*'` for any, behind a Kubernetes Service). */
@@ -185,7 +187,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       const batching =
         own.batching === false || options.batching === false ? false : { ...(options.batching ?? {}), ...(own.batching ?? {}) };
       const threads = own.threads ?? options.threads;
-      await repository.add(entry, { batching, ...(threads !== undefined ? { threads } : {}) });
+      const worker = own.worker ?? options.worker;
+      await repository.add(entry, { batching, ...(threads !== undefined ? { threads } : {}), ...(worker !== undefined ? { worker } : {}) });
     }
   } catch (error) {
     await close();
