@@ -22,6 +22,19 @@ export {
   driftOptionsSchema,
 } from './drift/detect-drift.js';
 export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
+export {
+  CategoricalProfile,
+  type CategoricalProfileJson,
+  type ColumnProfile,
+  type ColumnProfileJson,
+  type FixedHistogramJson,
+  NumericProfile,
+  type NumericProfileJson,
+} from './profile/column-profile.js';
+export { DatasetProfile, type DatasetProfileJson, type ProfileOptions, profileColumnData } from './profile/dataset-profile.js';
+export { FrequentValues, type FrequentValuesJson } from './profile/frequent-values.js';
+export { detectProfileDrift, exactColumnData } from './profile/profile-drift.js';
+export { TDigest, type TDigestJson } from './profile/t-digest.js';
 export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
 export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';
 export { type DriftReportInput, renderDriftReport } from './report/html-report.js';

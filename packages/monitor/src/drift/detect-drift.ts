@@ -87,7 +87,7 @@ export function untested(column: string, reference: ColumnData | undefined, curr
 }
 
 /** Why a column cannot be tested, or undefined when it can. */
-function problemOf(reference: ColumnData | undefined, current: ColumnData | undefined): string | undefined {
+export function problemOf(reference: ColumnData | undefined, current: ColumnData | undefined): string | undefined {
   if (!reference) return 'missing from the reference';
   if (!current) return 'missing from the current data';
   if (reference.total === 0) return reference.nulls > 0 ? 'only nulls in the reference' : 'the reference is empty';
