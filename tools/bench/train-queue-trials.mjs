@@ -63,8 +63,10 @@ async function search(mode) {
   const workspace = await openWorkspace({ dir, logLevel: 'warn', database: { url: database.url } });
   const tracking = createTracking(workspace, { handleSignals: false, captureProvenance: false });
   const onQueue = mode !== 'threads';
-  const workers = onQueue ? await Promise.all(Array.from({ length: Number(mode) }, () => startWorker(dir, database.url))) : [];
+  // The queue first: it sets up graphile-worker's schema, which workers starting at once on a fresh database race to create.
   const jobQueue = onQueue ? await openJobQueue(workspace) : undefined;
+  const workers = [];
+  for (let i = 0; onQueue && i < Number(mode); i++) workers.push(await startWorker(dir, database.url));
   try {
     const started = performance.now();
     const result = await train(spec, {

@@ -79,7 +79,9 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await Promise.all([spawnWorker(), spawnWorker()]);
+  // One after the other: workers starting at once on a fresh database race to create graphile-worker's schema.
+  await spawnWorker();
+  await spawnWorker();
 }, 120_000);
 
 afterAll(async () => {

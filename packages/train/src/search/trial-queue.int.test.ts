@@ -41,15 +41,19 @@ function spawnWorker(dir: string, url: string) {
 }
 
 let test: TestWorkspace;
-let workers: ReturnType<typeof spawnWorker>[] = [];
+const workers: ReturnType<typeof spawnWorker>[] = [];
 let orchestrateModules: CliCommandModule[];
 
 beforeAll(async () => {
   test = await openTestWorkspace('postgres', 'mlp-train-trial-queue-');
   orchestrateModules = await loadInstalledModules(['@mlp/orchestrate/cli']);
   const { dir, database } = test.workspace.config;
-  workers = [spawnWorker(dir, database.url), spawnWorker(dir, database.url)];
-  await Promise.all(workers.map((w) => w.next(/^mlp worker: ready/)));
+  // One after the other: workers starting at once on a fresh database race to create graphile-worker's schema.
+  for (let i = 0; i < 2; i++) {
+    const worker = spawnWorker(dir, database.url);
+    await worker.next(/^mlp worker: ready/);
+    workers.push(worker);
+  }
 }, 90_000);
 
 afterAll(async () => {
