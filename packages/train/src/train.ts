@@ -42,6 +42,11 @@ export async function train(input: TrainSpecInput | TrainSpec, options: TrainOpt
   }
   if (options.trialsOn !== undefined && !spec.search && !options.resume)
     throw new MlpError('INVALID_ARGUMENT', 'trialsOn places the trials of a search: add a `search` section to the spec, or leave it out.');
+  if ((options.trialsOn ?? spec.search?.workers) === 'queue' && !options.jobQueue)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      'trials on the queue need a job queue: pass jobQueue (openJobQueue(workspace) from @mlp/orchestrate), or run `mlp train --trials-on queue` with @mlp/orchestrate installed.',
+    );
   const outDir = path.resolve(options.outDir ?? defaultPackageDir());
   await mkdir(outDir, { recursive: true });
   const data = await resolveData(spec, options);
