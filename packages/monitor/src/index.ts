@@ -22,6 +22,7 @@ export {
   driftOptionsSchema,
 } from './drift/detect-drift.js';
 export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
+export { migrations as monitorMigrations } from './generated/migrations.js';
 export {
   CategoricalProfile,
   type CategoricalProfileJson,
@@ -32,9 +33,12 @@ export {
   type NumericProfileJson,
 } from './profile/column-profile.js';
 export { DatasetProfile, type DatasetProfileJson, type ProfileOptions, profileColumnData } from './profile/dataset-profile.js';
+export { type FoldPredictionsOptions, foldPredictionLog } from './profile/fold-predictions.js';
 export { FrequentValues, type FrequentValuesJson } from './profile/frequent-values.js';
+export { predictionRows } from './profile/prediction-rows.js';
 export { detectProfileDrift, exactColumnData } from './profile/profile-drift.js';
 export { TDigest, type TDigestJson } from './profile/t-digest.js';
 export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
 export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';
 export { type DriftReportInput, renderDriftReport } from './report/html-report.js';
+export { openProfileStore, type ProfileStore, type ProfileWindow, type StoredProfile } from './store/profile-store.js';

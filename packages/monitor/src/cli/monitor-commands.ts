@@ -3,6 +3,7 @@ import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
 import { builtinDriftTests } from '../drift/builtin-drift-tests.js';
 import type { ColumnDriftOptions } from '../drift/detect-drift.js';
+import { migrations } from '../generated/migrations.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { renderDriftReport } from '../report/html-report.js';
 import { resolveDriftSource } from './drift-sources.js';
@@ -139,6 +140,7 @@ function registerDrift(monitor: Program, context: CliContext): void {
 /** The monitor commands of `mlp`: `monitor drift --reference REF --current CUR [--report FILE.html]`. */
 export const monitorCommands: CliCommandModule = {
   name: 'monitor',
+  migrations: [migrations],
   register(program, context) {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);
