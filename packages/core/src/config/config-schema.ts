@@ -27,6 +27,12 @@ export const configFileSchema = z.strictObject({
    * to the workspace folder (`./plugins/gcs.mjs`) or package names, each exporting `register(plugins)`.
    */
   plugins: z.array(z.string().min(1, 'must not be empty')).optional(),
+  /**
+   * Pipeline modules (`.ts` or `.mjs`, default export) that `mlp server`, `mlp worker` and `mlp scheduler`
+   * record at start, so their schedules, triggers and HTTP route work before anyone ran them: paths
+   * relative to the workspace folder (`examples/flights-delay/pipeline.ts`).
+   */
+  pipelines: z.array(z.string().min(1, 'must not be empty')).optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -57,6 +63,8 @@ export interface ResolvedConfig {
   logLevel: LogLevel;
   /** Plugin modules from `mlp.config.json`, as written there (loaded by `openWorkspace`). */
   plugins: string[];
+  /** Pipeline modules from `mlp.config.json`, as written there (recorded by the long-running `mlp` processes). */
+  pipelines: string[];
   /** Where each setting came from, for `mlp doctor`. */
   sources: Record<'database.url' | 'blobs.url' | 'logLevel', 'option' | 'env' | 'file' | 'default'>;
 }

@@ -61,6 +61,7 @@ export function resolveConfig(options: WorkspaceSettings = {}): ResolvedConfigWi
       },
       logLevel: logLevel.value,
       plugins: file?.plugins ?? [],
+      pipelines: file?.pipelines ?? [],
       sources: { 'database.url': databaseUrl.source, 'blobs.url': blobsUrl.source, logLevel: logLevel.source },
     },
     warnings,
