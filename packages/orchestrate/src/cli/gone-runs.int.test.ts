@@ -60,9 +60,10 @@ describe('`mlp pipeline run` on an embedded workspace after a run of its pipelin
     const killed = spawnMlp(dir, database.url, ['pipeline', 'run', hangPipeline, '--param', 'hang=true']);
     const line = await killed.line((text) => text.includes('▶ work running'));
     expect(line).toMatch(/^\d\d:\d\d:\d\d ▶ work running/);
-    const [{ run_id: gone }] = await test.workspace.db.query<{ run_id: string }>(
+    const [latest] = await test.workspace.db.query<{ run_id: string }>(
       `SELECT run_id FROM orchestrate_runs WHERE pipeline_name = 'hang-or-not' ORDER BY created_time DESC LIMIT 1`,
     );
+    const gone = latest!.run_id;
     killed.child.kill('SIGKILL');
     await killed.exited;
 

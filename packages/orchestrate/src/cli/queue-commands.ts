@@ -6,6 +6,7 @@ import { openQueueExecutor } from '../executor/queue/queue-executor.js';
 import { defaultWorkerLeaseMs } from '../executor/queue/queue-protocol.js';
 import { startRun } from '../run/start-run.js';
 import { backfill } from '../schedule/backfill.js';
+import { recordConfiguredPipelines } from '../schedule/configured-pipelines.js';
 import { createCronSchedule } from '../schedule/cron-schedule.js';
 import { findRecordedPipeline, lastScheduledTick, listScheduledPipelines } from '../schedule/scheduled-pipelines.js';
 import { startOrchestrator } from '../schedule/start-orchestrator.js';
@@ -211,6 +212,11 @@ function registerPipelineScheduleCommands(pipeline: Command, context: CliContext
 
 /** Schedules, event triggers and recovery run from this process, with counts for the final report. */
 async function startSchedulingHere(workspace: Workspace, context: CliContext, executor: TaskExecutor) {
+  const recorded = await recordConfiguredPipelines(workspace).catch(async (error: unknown) => {
+    await executor.close();
+    throw error;
+  });
+  if (recorded.length) context.display.line(`recorded from mlp.config.json: ${recorded.join(', ')}`);
   const orchestrator = startOrchestrator(workspace, {
     executor,
     onTick: (tick) => {

@@ -18,10 +18,10 @@ beforeAll(async () => {
   test = await openTestWorkspace('postgres', 'mlp-orchestrate-http-');
   await ensureOrchestrateTables(test.workspace);
   const { dir } = test.workspace.config;
-  for (const file of ['http-pipeline.ts', 'no-http-pipeline.ts']) {
-    const { pipeline, ref } = await loadPipeline(path.join(supportDir, file), dir);
-    await recordPipeline(test.workspace, pipeline, ref);
-  }
+  // One pipeline recorded by a run before, the other only named in mlp.config.json: the server records it at start.
+  const { pipeline, ref } = await loadPipeline(path.join(supportDir, 'no-http-pipeline.ts'), dir);
+  await recordPipeline(test.workspace, pipeline, ref);
+  await writeFile(path.join(dir, 'mlp.config.json'), JSON.stringify({ pipelines: [path.relative(dir, path.join(supportDir, 'http-pipeline.ts'))] }));
   const tokens = path.join(dir, 'tokens');
   await writeFile(tokens, `${writeToken} read,write\n${readToken} read\n`, { mode: 0o600 });
   server = await spawnMlpServer(dir, test.workspace.config.database.url, ['--token-file', tokens]);

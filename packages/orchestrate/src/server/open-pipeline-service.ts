@@ -2,6 +2,7 @@ import type { Workspace } from '@mlp/core';
 import type { Route } from '@mlp/core/http';
 import { openExecutor } from '../executor/open-executor.js';
 import { ensureOrchestrateTables } from '../run/start-run.js';
+import { recordConfiguredPipelines } from '../schedule/configured-pipelines.js';
 import { type Orchestrator, type OrchestratorOptions, startOrchestrator } from '../schedule/start-orchestrator.js';
 import { openHttpTriggers } from '../trigger/http-triggers.js';
 import { createPipelineRoutes, type PipelineRoutesOptions } from './pipeline-routes.js';
@@ -25,11 +26,13 @@ export interface PipelineService {
 }
 
 /**
- * The pipelines side of `mlp server`: HTTP triggers over the pipelines recorded in the workspace, and
+ * The pipelines side of `mlp server`: HTTP triggers over the pipelines recorded in the workspace (by a
+ * run, or at start from `mlp.config.json`'s `pipelines`), and
  * (unless `scheduler: false`) the same schedules, event triggers and recovery as `mlp scheduler`.
  */
 export async function openPipelineService(workspace: Workspace, options: PipelineServiceOptions = {}): Promise<PipelineService> {
   await ensureOrchestrateTables(workspace);
+  await recordConfiguredPipelines(workspace);
   const executor = await openExecutor(workspace, options.executor ?? 'local');
   const triggers = openHttpTriggers(workspace, { executor });
   const orchestrator =
