@@ -119,5 +119,11 @@ describe('serving model packages and registry versions', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.body.predictions).toHaveLength(records.length);
+    const bad = await postJson(`${server.url}/models/delays/invocations`, { dataframe_records: [{ distance: 'far' }] });
+    expect(bad.status).toBe(400);
+    // Scoring requests count in the same series as OIP ones (the deployment analysis reads them).
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('mlp_model_requests_total{model="delays",version="1",status="200"} 2');
+    expect(metrics).toContain('mlp_model_requests_total{model="delays",version="1",status="400"} 1');
   });
 });
