@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { MlpError, type Workspace } from '@mlp/core';
 import type { Runner } from 'graphile-worker';
 import type { TaskOutcome } from '../executor/executor.js';
-import { graphileLogger, loadGraphile } from '../executor/queue/graphile.js';
+import { graphileLogger, loadGraphile, migrateQueueSchema } from '../executor/queue/graphile.js';
 import { jobTaskName } from '../executor/queue/job-protocol.js';
 import { type JobWorkerOptions, startJobWorker } from '../executor/queue/job-worker.js';
 import {
@@ -52,6 +52,7 @@ export async function startWorker(workspace: Workspace, options: QueueWorkerOpti
     throw new MlpError('INVALID_ARGUMENT', `the lease must last at least 500 ms, not ${leaseMs}.`);
   await workspace.migrate(orchestrateMigrations);
   const graphile = await loadGraphile();
+  await migrateQueueSchema(workspace, graphile);
   const running = new Map<string, AbortController>();
   const host = hostname();
 
