@@ -1,3 +1,22 @@
+export { type AnalysisCondition, parseAnalysisConditions } from './analysis/analysis-condition.js';
+export type { AnalysisResult, ConditionResult } from './analysis/window-measures.js';
+export {
+  type DeploymentController,
+  type DeploymentControllerOptions,
+  defaultServeCommand,
+  type ServeCommand,
+  startDeploymentController,
+} from './controller/deployment-controller.js';
+export type { RollbackWebhookOptions } from './controller/rollback-webhooks.js';
+export { rolloutWeights } from './controller/rollout-plan.js';
+export {
+  type AddedDeployment,
+  addDeployment,
+  deleteDeployment,
+  pauseDeployment,
+  resumeDeployment,
+  rollbackDeployment,
+} from './deployment/deployment-operations.js';
 export {
   type DeploymentSpec,
   type DeploymentSpecInput,
@@ -7,6 +26,22 @@ export {
   deploymentStrategies,
   deploymentTargets,
 } from './deployment/deployment-spec.js';
+export {
+  type DeploymentRecord,
+  type DeploymentStatus,
+  deploymentHistory,
+  ensureDeployTables,
+  findDeployment,
+  getDeployment,
+  type HistoryEntry,
+  listDeployments,
+  type RevisionRecord,
+  type RevisionStatus,
+} from './deployment/deployment-store.js';
+export { migrations as deployMigrations } from './generated/migrations.js';
+export { type LocalDeployment, type LocalDeploymentOptions, startLocalDeployment } from './local/local-deployment.js';
+export type { Backend, RouteGroup, RouteTable } from './local/route-table.js';
+export { startTrafficRouter, type TrafficRouter, type TrafficRouterOptions } from './local/traffic-router.js';
 export {
   createPredictionLog,
   type PredictionLog,

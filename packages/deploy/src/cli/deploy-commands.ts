@@ -3,7 +3,7 @@ import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { openRegistry } from '@mlp/registry';
 import { startDeploymentController } from '../controller/deployment-controller.js';
 import {
-  createDeployment,
+  addDeployment,
   deleteDeployment,
   pauseDeployment,
   resumeDeployment,
@@ -101,7 +101,7 @@ export function registerDeployCommands(program: Program, context: CliContext): v
     .action(async (name: string, flags: CreateFlags) => {
       const ws = await workspace();
       const registry = context.closeAfter(await openRegistry(ws, { actor: currentActor({ env: context.env }), env: context.env }));
-      const { deployment, webhookSecret } = await createDeployment(ws, registry, {
+      const { deployment, webhookSecret } = await addDeployment(ws, registry, {
         name,
         model: flags.model,
         target: choice<DeploymentTarget>(flags.target, deploymentTargets, '--target'),

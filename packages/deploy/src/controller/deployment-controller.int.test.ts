@@ -4,7 +4,7 @@ import { verifySignature } from '@mlp/core';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import type { Registry } from '@mlp/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeployment } from '../deployment/deployment-operations.js';
+import { addDeployment } from '../deployment/deployment-operations.js';
 import { deploymentHistory, getDeployment } from '../deployment/deployment-store.js';
 import { type DeploymentController, startDeploymentController } from './deployment-controller.js';
 import {
@@ -66,7 +66,7 @@ const show = (name: string) => getDeployment(test.workspace, name);
 describe('a canary deployment on the local target', () => {
   it('starts the champion, rolls out a promotion step by step, and rolls a refusing version back by itself while stable serves', async () => {
     const port = (receiver.address() as AddressInfo).port;
-    const { webhookSecret } = await createDeployment(test.workspace, registry, {
+    const { webhookSecret } = await addDeployment(test.workspace, registry, {
       name: 'flights-canary',
       model: 'models:/flights@champion',
       strategy: 'canary',

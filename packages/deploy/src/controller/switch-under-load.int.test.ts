@@ -1,7 +1,7 @@
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import type { Registry } from '@mlp/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeployment } from '../deployment/deployment-operations.js';
+import { addDeployment } from '../deployment/deployment-operations.js';
 import type { DeploymentStrategy } from '../deployment/deployment-spec.js';
 import { deploymentHistory, getDeployment } from '../deployment/deployment-store.js';
 import { type DeploymentController, startDeploymentController } from './deployment-controller.js';
@@ -39,7 +39,7 @@ describe.each<[DeploymentStrategy, number, string]>([
   it(`moves every request to the new version and loses none (${replicas} server(s) per revision)`, async () => {
     await registry.setAlias('flights', alias, versions.one);
     const name = `flights-${strategy}`;
-    await createDeployment(test.workspace, registry, { name, model: `models:/flights@${alias}`, strategy, replicas, intervalMs: 1000 });
+    await addDeployment(test.workspace, registry, { name, model: `models:/flights@${alias}`, strategy, replicas, intervalMs: 1000 });
     const first = await until(
       () => show(name),
       (d) => d.status === 'healthy',

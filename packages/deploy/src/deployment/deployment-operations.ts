@@ -7,7 +7,7 @@ import { type DeploymentSpecInput, deploymentSpecSchema } from './deployment-spe
 import { changeDeployment, type DeploymentRecord, getDeployment, insertDeployment, removeDeployment } from './deployment-store.js';
 
 /** A new deployment and, when it has a webhook, the secret its webhooks are signed with (shown once). */
-export interface CreatedDeployment {
+export interface AddedDeployment {
   deployment: DeploymentRecord;
   webhookSecret: string | null;
 }
@@ -16,11 +16,11 @@ export interface CreatedDeployment {
  * Records a deployment of `spec.model`: the alias (or version) must exist now, so a typo fails here
  * rather than in the controller. The controller starts it; a later promotion of the alias rolls out.
  */
-export async function createDeployment(
+export async function addDeployment(
   workspace: Workspace,
   registry: Pick<Registry, 'resolve'>,
   input: DeploymentSpecInput,
-): Promise<CreatedDeployment> {
+): Promise<AddedDeployment> {
   const parsed = deploymentSpecSchema.safeParse(input);
   if (!parsed.success) throw new MlpError('INVALID_ARGUMENT', `The deployment is not valid: ${formatZodIssues(parsed.error)}.`);
   const spec = parsed.data;
