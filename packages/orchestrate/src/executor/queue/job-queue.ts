@@ -90,24 +90,32 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
   };
 
   /** The attempt's worker is gone: its graphile job is dropped and the job queued again, or failed after maxAttempts. */
-  const retry = async (entry: PendingJob, row: JobRow, graphileWorkerId: string | undefined, why: string) => {
+  const retry = async (
+    entry: PendingJob,
+    row: JobRow,
+    graphileWorkerId: string | undefined,
+    why: string,
+    from: readonly JobStatus[] = ['queued', 'running'],
+  ) => {
     if (graphileWorkerId) await graphile.utils.forceUnlockWorkers([graphileWorkerId]);
     if (entry.graphileJobId) await graphile.utils.completeJobs([entry.graphileJobId]);
+    // Guarded by attempt and status: a job that ended or moved on meanwhile is left to the next check.
     if (row.attempt >= entry.maxAttempts) {
+      const failed = await workspace.db.query(
+        `UPDATE orchestrate_jobs SET status = 'failed' WHERE job_id = $1 AND attempt = $2 AND status = ANY($3) RETURNING attempt`,
+        [row.job_id, row.attempt, from],
+      );
+      if (failed.length === 0) return;
       const error = new MlpError(
         'UNAVAILABLE',
         `${why}, and that was attempt ${row.attempt} of ${entry.maxAttempts}; check that the workers stay up (mlp worker), then run the job again.`,
       );
-      await workspace.db.query(`UPDATE orchestrate_jobs SET status = 'failed' WHERE job_id = $1 AND attempt = $2`, [
-        row.job_id,
-        row.attempt,
-      ]);
       return settle(row.job_id, { error });
     }
     const moved = await workspace.db.query(
       `UPDATE orchestrate_jobs SET attempt = attempt + 1, status = 'queued', lease_owner = NULL, lease_expires_at = NULL
-        WHERE job_id = $1 AND attempt = $2 AND status IN ('queued', 'running') RETURNING attempt`,
-      [row.job_id, row.attempt],
+        WHERE job_id = $1 AND attempt = $2 AND status = ANY($3) RETURNING attempt`,
+      [row.job_id, row.attempt, from],
     );
     if (moved.length > 0) {
       workspace.logger.warn({ job: row.job_id, attempt: row.attempt }, `job queue: ${why}; running the job again`);
@@ -178,19 +186,27 @@ export async function openJobQueue(workspace: Workspace, options: JobQueueOption
     await checkUnleased(rows.filter((row) => row.status === 'queued'));
   };
 
-  /** A worker that took an attempt's graphile job and died before leasing it leaves the job locked (for 4 hours). */
+  /**
+   * Queued jobs whose graphile job cannot run: locked by a worker that died before leasing the job
+   * (graphile-worker holds that lock for 4 hours), failed in the handler (a lost database connection),
+   * or gone. Checked a few times per grace period, not at every poll.
+   */
   const checkUnleased = async (queued: JobRow[]) => {
     const entries = queued.map((row) => ({ row, entry: pending.get(row.job_id) })).filter(({ entry }) => entry?.graphileJobId);
     if (entries.length === 0 || Date.now() - lastUnleasedCheck < unleasedGraceMs / 4) return;
     lastUnleasedCheck = Date.now();
-    const stuck = await workspace.db.query<{ id: string; locked_by: string }>(
-      `SELECT id::text, locked_by FROM graphile_worker.jobs
-        WHERE id = ANY($1::bigint[]) AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision / 1000)`,
+    const jobs = await workspace.db.query<{ id: string; locked_by: string | null; stuck: boolean; failed: boolean }>(
+      `SELECT id::text, locked_by,
+              (locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision / 1000)) AS stuck,
+              (locked_by IS NULL AND last_error IS NOT NULL AND attempts >= max_attempts) AS failed
+         FROM graphile_worker.jobs WHERE id = ANY($1::bigint[])`,
       [entries.map(({ entry }) => entry?.graphileJobId), unleasedGraceMs],
     );
-    for (const job of stuck) {
-      const found = entries.find(({ entry }) => entry?.graphileJobId === job.id);
-      if (found?.entry) await retry(found.entry, found.row, job.locked_by, `the worker that took it (${job.locked_by}) never leased it`);
+    for (const { row, entry } of entries) {
+      if (!entry) continue;
+      const job = jobs.find((candidate) => candidate.id === entry.graphileJobId);
+      if (job?.stuck) await retry(entry, row, job.locked_by ?? undefined, `the worker that took it (${job.locked_by}) never leased it`);
+      else if (!job || job.failed) await retry(entry, row, undefined, 'its queue job ended without running it', ['queued']);
     }
   };
 
