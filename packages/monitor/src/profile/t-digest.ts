@@ -33,8 +33,8 @@ export class TDigest {
     const capacity = Math.ceil(compression * 2) + 10;
     this.means = new Float64Array(capacity);
     this.weights = new Float64Array(capacity);
-    this.buffer = new Float64Array(capacity * 5);
-    this.bufferWeights = new Float64Array(capacity * 5);
+    this.buffer = new Float64Array(capacity * 20);
+    this.bufferWeights = new Float64Array(capacity * 20);
   }
 
   static fromJson(json: TDigestJson): TDigest {
@@ -61,6 +61,7 @@ export class TDigest {
     if (this.buffered === this.buffer.length) this.flush();
     this.buffer[this.buffered] = value;
     this.bufferWeights[this.buffered] = weight;
+    if (weight !== 1) this.unitWeights = false;
     this.buffered += 1;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
@@ -74,45 +75,77 @@ export class TDigest {
     if (other.max > this.max) this.max = other.max;
   }
 
+  private unitWeights = true;
+
   /** Merges the buffered values into the centroids. */
   flush(): void {
     if (this.buffered === 0) return;
-    const n = this.centroids + this.buffered;
-    const means = new Float64Array(n);
-    const weights = new Float64Array(n);
-    means.set(this.means.subarray(0, this.centroids));
-    weights.set(this.weights.subarray(0, this.centroids));
-    means.set(this.buffer.subarray(0, this.buffered), this.centroids);
-    weights.set(this.bufferWeights.subarray(0, this.buffered), this.centroids);
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i += 1) order[i] = i;
-    order.sort((a, b) => (means[a] as number) - (means[b] as number));
-    let total = this.total;
-    for (let i = 0; i < this.buffered; i += 1) total += this.bufferWeights[i] as number;
+    const count = this.buffered;
+    // The buffer sorted by value: a plain typed-array sort when every weight is 1 (values folded one by
+    // one), else an index sort carrying the weights (merged digests).
+    let values: Float64Array;
+    let weights: Float64Array;
+    if (this.unitWeights) {
+      values = this.buffer.slice(0, count).sort();
+      weights = this.bufferWeights.subarray(0, count);
+    } else {
+      const order = new Uint32Array(count);
+      for (let i = 0; i < count; i += 1) order[i] = i;
+      order.sort((a, b) => (this.buffer[a] as number) - (this.buffer[b] as number));
+      values = new Float64Array(count);
+      weights = new Float64Array(count);
+      for (let i = 0; i < count; i += 1) {
+        values[i] = this.buffer[order[i] as number] as number;
+        weights[i] = this.bufferWeights[order[i] as number] as number;
+      }
+    }
+    let added = 0;
+    for (let i = 0; i < count; i += 1) added += weights[i] as number;
+    const total = this.total + added;
+    const oldMeans = this.means.slice(0, this.centroids);
+    const oldWeights = this.weights.slice(0, this.centroids);
+    const old = this.centroids;
     this.buffered = 0;
+    this.unitWeights = true;
     this.total = total;
 
     const delta = this.compression;
     const k = (q: number) => (delta / (2 * Math.PI)) * Math.asin(2 * q - 1);
     const qOf = (kValue: number) => (Math.sin((Math.min(Math.max(kValue, -delta / 4), delta / 4) * 2 * Math.PI) / delta) + 1) / 2;
+    // One sweep over the old centroids and the sorted buffer, both in order of value.
+    let i = 0;
+    let j = 0;
+    let m = 0;
+    let w = 0;
+    const take = () => {
+      if (j >= count || (i < old && (oldMeans[i] as number) <= (values[j] as number))) {
+        m = oldMeans[i] as number;
+        w = oldWeights[i] as number;
+        i += 1;
+      } else {
+        m = values[j] as number;
+        w = weights[j] as number;
+        j += 1;
+      }
+    };
+    take();
     let out = 0;
-    let mean = means[order[0] as number] as number;
-    let weight = weights[order[0] as number] as number;
+    let mean = m;
+    let weight = w;
     let before = 0;
     let limit = qOf(k(0) + 1) * total;
-    for (let i = 1; i < n; i += 1) {
-      const index = order[i] as number;
-      const w = weights[index] as number;
+    while (i < old || j < count) {
+      take();
       if (before + weight + w <= limit) {
         weight += w;
-        mean += ((means[index] as number) - mean) * (w / weight);
+        mean += (m - mean) * (w / weight);
       } else {
         this.means[out] = mean;
         this.weights[out] = weight;
         out += 1;
         before += weight;
         limit = qOf(k(before / total) + 1) * total;
-        mean = means[index] as number;
+        mean = m;
         weight = w;
       }
     }
