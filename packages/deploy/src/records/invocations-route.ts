@@ -101,17 +101,22 @@ export function invocationsRoutes<S>(options: InvocationsRouteOptions): RawRoute
       const predictions = await served.model.predict(records);
       sendJson(res, 200, { predictions });
       if (!options.onPrediction) return;
-      options.onPrediction({
-        at: Date.now(),
-        model: served.name,
-        modelVersion: served.version,
-        ...(options.deployment ? { deployment: options.deployment } : {}),
-        requestId: context.requestId,
-        kind: 'records',
-        inputs: records,
-        outputs: predictions,
-        latencyMs: performance.now() - started,
-      });
+      try {
+        options.onPrediction({
+          at: Date.now(),
+          model: served.name,
+          modelVersion: served.version,
+          ...(options.deployment ? { deployment: options.deployment } : {}),
+          requestId: context.requestId,
+          kind: 'records',
+          inputs: records,
+          outputs: predictions,
+          latencyMs: performance.now() - started,
+        });
+      } catch (error) {
+        // The answer is out: a failing sink is the log's problem, never the request's.
+        context.logger.warn({ err: error, reqId: context.requestId }, 'the prediction sink failed; this prediction is not logged');
+      }
     };
   const scope = options.scope ?? 'read';
   return [route.raw('POST', 'invocations', scope, handle(false)), route.raw('POST', 'models/{name}/invocations', scope, handle(true))];

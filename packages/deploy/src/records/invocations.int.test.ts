@@ -199,6 +199,15 @@ describe('the prediction log behind /invocations', () => {
     await log.close();
   });
 
+  it('answers even when the prediction sink throws', async () => {
+    sink = () => {
+      throw new Error('sink down');
+    };
+    const answer = await invoke({ instances: serving.slice(0, 1) });
+    expect(answer.status).toBe(200);
+    expect(answer.body.predictions).toHaveLength(1);
+  });
+
   it('drops and counts past a full buffer while every request is answered', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
