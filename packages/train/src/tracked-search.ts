@@ -90,6 +90,7 @@ export async function runTrackedSearch(
   const children = new Map<number, ActiveRun>();
   const packageDirs = new Map<number, string>();
   const summaries = new Map<number, TrialSummary>();
+  const loggedEpochs = new Map<number, number>();
   try {
     const outcome = await runSearch({
       search: { ...search, metric: objective.metric, direction: objective.direction, workers: options.trialsOn ?? search.workers },
@@ -131,6 +132,9 @@ export async function runTrackedSearch(
         options.onEvent?.({ type: 'trial-started', index, runId: child.runId, params, epochs: trialSpec.epochs });
       },
       async onEpoch(index: number, epoch: number, metrics: Record<string, number>) {
+        // A trial run again (its queue worker died) reports its first epochs again: they are logged once.
+        if (epoch <= (loggedEpochs.get(index) ?? 0)) return;
+        loggedEpochs.set(index, epoch);
         await children.get(index)?.logMetrics(metrics, { step: epoch });
         options.onEvent?.({ type: 'epoch', index, epoch, metrics });
       },
