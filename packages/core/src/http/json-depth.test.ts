@@ -15,4 +15,12 @@ describe('assertJsonDepth', () => {
     expect(() => assertJsonDepth(`[["\\\\"],[[1]]]`, 3)).not.toThrow();
     expect(() => assertJsonDepth(`[["\\\\"],[[[1]]]]`, 3)).toThrow();
   });
+
+  it('checks again from the start after a refusal, and passes a long flat tensor', () => {
+    expect(() => assertJsonDepth('[[[[1]]]]', 2)).toThrow();
+    expect(() => assertJsonDepth('[[1]]', 2)).not.toThrow();
+    expect(() =>
+      assertJsonDepth(JSON.stringify({ data: Array.from({ length: 100_000 }, (_, i) => i / 3), s: ['[', '{'] }), 2),
+    ).not.toThrow();
+  });
 });

@@ -22,19 +22,26 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
+/** The characters that matter to nesting; everything else (digits, commas, spaces) is skipped by the regex engine. */
+const structural = /["[\]{}]/g;
+
 /**
  * Refuses JSON text nested deeper than `limit`, by one pass over the text (no recursion), before
- * anything recursive (parsing, schema checks, serialising) can overflow the stack on it. Strings are
- * skipped with indexOf, so a 16 MiB tag value costs little.
+ * anything recursive (parsing, schema checks, serialising) can overflow the stack on it. The regex
+ * engine skips to the next quote or bracket, and strings are skipped with indexOf, so a 16 MiB tag
+ * value or a tensor of a million numbers costs little.
  */
 export function assertJsonDepth(text: string, limit: number = maxJsonDepth): void {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  structural.lastIndex = 0;
+  while (structural.test(text)) {
+    const i = structural.lastIndex - 1;
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
-      i = stringEnd(text, i);
+      structural.lastIndex = stringEnd(text, i) + 1;
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
       if (++depth > limit) {
+        structural.lastIndex = 0;
         throw invalidParameter(
           `The request body is nested more than ${limit} levels deep; MLflow's requests need far fewer. Flatten the value.`,
         );
