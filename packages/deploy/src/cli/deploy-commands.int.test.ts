@@ -67,6 +67,20 @@ describe('mlp deploy', () => {
     expect(bad.stderr).toMatch(/INVALID_ARGUMENT.*p99_ms<<5/);
   });
 
+  it('renders a Kubernetes deployment as a List kubectl reads', async () => {
+    const created = await mlp(
+      ...['deploy', 'create', 'flights-k8s', '--model', 'models:/flights@champion', '--target', 'kubernetes'],
+      ...['--strategy', 'canary', '--image', 'registry.example.com/mlp-serve:1', '--analysis', 'error_rate<0.01'],
+    );
+    expect(created.code).toBe(0);
+    const list = parseJsonOutput<{ kind: string; items: Array<{ kind: string; metadata: { name: string } }> }>(
+      await mlp('--json', 'deploy', 'render', 'flights-k8s'),
+    );
+    expect(list.kind).toBe('List');
+    expect(list.items.map((item) => item.kind)).toEqual(expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'Service']));
+    expect((await mlp('deploy', 'delete', 'flights-k8s')).code).toBe(0);
+  });
+
   it('creates, runs through agent restarts (state in the store), shows, rolls back by hand, pauses and deletes', async () => {
     const created = await mlp(
       ...['--json', 'deploy', 'create', 'flights', '--model', 'models:/flights@champion', '--strategy', 'canary'],

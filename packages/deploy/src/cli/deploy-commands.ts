@@ -12,6 +12,7 @@ import {
 import { type DeploymentStrategy, type DeploymentTarget, deploymentStrategies, deploymentTargets } from '../deployment/deployment-spec.js';
 import { type DeploymentRecord, deploymentHistory, getDeployment, listDeployments } from '../deployment/deployment-store.js';
 import { migrations } from '../generated/migrations.js';
+import { renderKubernetesManifests } from '../kubernetes/kubernetes-manifests.js';
 import { agentJson, deploymentJson, deploymentSummaryJson, historyJson } from './json-shapes.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
@@ -218,6 +219,21 @@ export function registerDeployCommands(program: Program, context: CliContext): v
     .action(async (name: string) => {
       await deleteDeployment(await workspace(), name);
       context.output(`Deleted deployment '${name}'.`, { name, deleted: true });
+    });
+
+  deploy
+    .command('render <name>')
+    .description('print the Kubernetes objects of a deployment (a v1 List, for kubectl apply -f -)')
+    .option('--version <n>', 'the model version to render (default: the stable revision, else the newest)')
+    .action(async (name: string, flags: { version?: string }) => {
+      const deployment = await getDeployment(await workspace(), name);
+      const revision = deployment.revisions.find((rev) => rev.status === 'stable') ?? deployment.revisions.at(-1);
+      const version = flags.version !== undefined ? wholeNumber(flags.version, '--version', 1) : revision?.modelVersion;
+      if (version === undefined)
+        throw new MlpError('FAILED_PRECONDITION', `Deployment '${name}' has no revision to render: give one with --version.`);
+      const list = { apiVersion: 'v1', kind: 'List', items: renderKubernetesManifests(deployment.spec, version) };
+      // The same document either way: Kubernetes' own shape, which kubectl reads.
+      context.output(JSON.stringify(list, null, 2), list);
     });
 
   deploy
