@@ -31,9 +31,10 @@ export type {
   TriggerRule,
 } from './pipeline/pipeline-types.js';
 export { triggerRules } from './pipeline/pipeline-types.js';
+export { abandonRun } from './run/abandon-run.js';
 export { cancelRun } from './run/cancel-run.js';
 export { type ExecuteTaskOptions, executeTaskAttempt } from './run/execute-task-attempt.js';
-export { type RecoverRunsOptions, recoverRuns } from './run/recover-runs.js';
+export { findGoneRuns, type GoneRun, type RecoverRunsOptions, recoverRuns } from './run/recover-runs.js';
 export { type RetryRunOptions, retryRun } from './run/retry-run.js';
 export { orchestrateMetrics } from './run/run-metrics.js';
 export type {
@@ -49,10 +50,12 @@ export type {
 export { waitForRun } from './run/run-waiter.js';
 export { ensureOrchestrateTables, startRun } from './run/start-run.js';
 export { type BackfillOptions, type BackfillTick, backfill, maxBackfillTicks } from './schedule/backfill.js';
+export { recordConfiguredPipelines } from './schedule/configured-pipelines.js';
 export { type CatchupPolicy, type CronSchedule, createCronSchedule, scheduleTriggerKey } from './schedule/cron-schedule.js';
 export type { ScheduledPipeline } from './schedule/scheduled-pipelines.js';
 export { type ScheduledTick, type Scheduler, type SchedulerOptions, startScheduler } from './schedule/scheduler.js';
 export type { SchedulerClock } from './schedule/scheduler-clock.js';
+export { type Orchestrator, type OrchestratorOptions, startOrchestrator } from './schedule/start-orchestrator.js';
 export {
   findPipelineRecord,
   type ListRunsOptions,
@@ -62,5 +65,6 @@ export {
   type PipelineRecord,
 } from './store/run-summary.js';
 export { type EventTriggers, type EventTriggersOptions, startEventTriggers, type TriggeredPipeline } from './trigger/event-triggers.js';
+export { type HttpTriggers, type HttpTriggersOptions, httpTriggerKey, openHttpTriggers } from './trigger/http-triggers.js';
 export { eventTriggerKey, matchesTrigger, triggerEventTypes } from './trigger/match-trigger.js';
 export { type QueueWorker, type QueueWorkerOptions, startWorker } from './worker/start-worker.js';

@@ -99,8 +99,14 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     scheduler: options.scheduler !== false,
     redact: (text) => hideServerPaths(text, serverPaths),
     onTick: (tick) => tick.created && logger.info({ pipeline: tick.pipeline, run: tick.runId, tick: tick.tick }, 'scheduled run started'),
-    onEvent: (fired) => fired.created && logger.info({ pipeline: fired.pipeline, run: fired.runId, event: fired.eventId }, 'event run started'),
+    onEvent: (fired) =>
+      fired.created && logger.info({ pipeline: fired.pipeline, run: fired.runId, event: fired.eventId }, 'event run started'),
     onRecovered: (runId) => logger.info({ run: runId }, 'resumed a pipeline run whose process was gone'),
+  }).catch(async (error: unknown) => {
+    await webhooks.close();
+    await registry.close();
+    await tracking.close?.();
+    throw error;
   });
   const server = createServer({
     workspace,
@@ -147,7 +153,9 @@ export const serverCommands = {
   register(program: CommandBuilder, context: ServerCommandsContext): void {
     program
       .command('server')
-      .description("Serve the workspace over HTTP: MLflow's tracking REST API and artifact proxy, so MLflow clients log to it")
+      .description(
+        "Serve the workspace over HTTP: MLflow's tracking REST API and artifact proxy, so MLflow clients log to it, and pipelines' HTTP triggers, schedules and event triggers",
+      )
       .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
       .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
