@@ -14,7 +14,10 @@ beforeAll(async () => {
   models = await writeModels({ addmul: addMulModel(), fixed: fixedShapeModel(), types: allTypesModel() });
   broken = path.join(models.dir, 'broken.onnx');
   await writeFile(broken, 'this is not an onnx model');
-  server = await startModelServer({ models: [...Object.values(models.files), broken], maxBodyBytes: 4096 });
+  server = await startModelServer({
+    models: [...Object.values(models.files), broken, `missing=${path.join(models.dir, 'missing.onnx')}`],
+    maxBodyBytes: 4096,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -107,6 +110,10 @@ describe('bad input over OIP', () => {
     });
     expect((await getJson(`${server.url}/v2/models/broken/ready`)).status).toBe(503);
     expect(await infer('broken', { inputs: [b] })).toMatchObject({ status: 503, body: { error: expect.stringMatching(/not ready/) } });
+    // The reason names no folder of the server.
+    const missing = await getJson(`${server.url}/v2/models/missing`);
+    expect(missing.body).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/^No model at <server>\/.*missing\.onnx/) });
+    expect(JSON.stringify(missing.body)).not.toContain(models.dir);
     const ready = await getJson(`${server.url}/v2/health/ready`);
     expect(ready).toMatchObject({ status: 503, body: { error: expect.stringMatching(/broken \(UNAVAILABLE\)/) } });
     expect((await getJson(`${server.url}/v2/health/live`)).status).toBe(200);

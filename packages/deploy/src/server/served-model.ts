@@ -46,6 +46,8 @@ export interface ServedModelContext {
   openRegistry: RegistryOpener | undefined;
   /** Called once a model is READY (other protocols warm up their view of it: `/invocations`). */
   onReady?: (model: ServedModel) => Promise<void>;
+  /** Takes this machine's folders out of a load failure's reason (it is shown over HTTP). */
+  hidePaths?: (message: string) => string;
   /** Called before a model's package folder goes away (an unload, a reload). */
   onRelease?: (packageDir: string) => Promise<void>;
 }
@@ -113,7 +115,8 @@ export class ServedModel {
       logger.info({ model: this.name, version: this.version, platform: runner.platform, batching: this.batching }, 'model ready');
     } catch (error) {
       this.state = 'UNAVAILABLE';
-      this.reason = MlpError.isInstance(error) ? error.message : `Loading failed: ${(error as Error).message}`;
+      const reason = MlpError.isInstance(error) ? error.message : `Loading failed: ${(error as Error).message}`;
+      this.reason = this.context.hidePaths ? this.context.hidePaths(reason) : reason;
       logger.error({ model: this.name, err: error }, 'model failed to load');
       await this.release();
     }

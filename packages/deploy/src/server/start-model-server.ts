@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { invocationsRoutes } from '../records/invocations-route.js';
 import { createPackageRecordsModels, type PackageRecordsModels } from '../records/package-records-models.js';
 import type { BatcherOptions } from './dynamic-batcher.js';
+import { pathHider } from './hide-paths.js';
 import { createMetricsRoute } from './metrics-route.js';
 import { ModelRepository } from './model-repository.js';
 import { type ModelSourceSpec, workspaceRegistry } from './model-source.js';
@@ -118,11 +119,13 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const logger = (options.logger ?? options.workspace?.logger ?? createSilentLogger()).child({ component: 'mlp-serve' });
   const metrics = createServerMetrics();
   const registry = options.workspace ? workspaceRegistry(options.workspace) : undefined;
+  const hide = pathHider(options.workspace ? [options.workspace.config.dir] : []);
   const records = options.records === false ? undefined : createPackageRecordsModels();
   const repository = new ModelRepository({
     logger,
     metrics,
     openRegistry: registry?.open,
+    hidePaths: hide,
     ...(records
       ? {
           onReady: async (model) => {
@@ -152,6 +155,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     auth: createBearerAuth(undefined),
     hostCheck: createHostCheck(host, options.allowedHosts ?? []),
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    redact: hide,
   });
   const requests = trackRequests(metrics, repository);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
