@@ -136,7 +136,11 @@ export function registerRunCommands(pipeline: Command, context: CliContext): voi
         context.fail('INVALID_ARGUMENT', `--attempt must be a whole number ≥ 1, not '${flags.attempt}'.`);
       const workspace = await openOrchestrate(context);
       const assignment = await loadTaskAssignment(workspace, flags.run, flags.task, attempt);
-      const outcome = await executeTaskAttempt(workspace, assignment, interruptSignal());
+      // A Job's pod is stopped with SIGTERM (deleted on cancel or timeout): that stops the attempt, as Ctrl-C does.
+      const signal = interruptSignal(['SIGINT', 'SIGTERM']);
+      // A step awaiting only its signal holds no handle: without this the process would end mid-attempt.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      const outcome = await executeTaskAttempt(workspace, assignment, signal).finally(() => clearInterval(keepAlive));
       const error = outcome.status === 'failed' ? outcome.error.message : null;
       context.output(`${flags.task} attempt ${attempt}: ${outcome.status}${error ? `: ${error}` : ''}`, {
         run_id: flags.run,
@@ -228,9 +232,9 @@ export function parseParams(pairs: readonly string[]): Record<string, unknown> {
 }
 
 /** Ctrl-C cancels the run (its tasks stop, it is recorded cancelled) instead of leaving it to be recovered. */
-function interruptSignal(): AbortSignal {
+function interruptSignal(signals: NodeJS.Signals[] = ['SIGINT']): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  for (const name of signals) process.once(name, () => controller.abort());
   return controller.signal;
 }
 

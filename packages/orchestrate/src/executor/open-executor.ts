@@ -8,6 +8,7 @@ import type { ExecutorPlugin, TaskExecutor } from './executor.js';
 const builtInExecutors: Record<string, () => Promise<ExecutorPlugin>> = {
   local: async () => (await import('./local/local-executor.js')).localExecutorPlugin,
   queue: async () => (await import('./queue/queue-executor.js')).queueExecutorPlugin,
+  kubernetes: async () => (await import('./kubernetes/kubernetes-executor.js')).kubernetesExecutorPlugin,
 };
 
 /** Adds a built-in executor (the package's own `queue` executor registers itself here). */
