@@ -447,7 +447,8 @@ export async function startKubernetesApiStandIn(options: KubernetesApiStandInOpt
       return JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'stand-in', cluster: { server: url } }],
+        // client-node refuses plain HTTP unless TLS verification is off: the stand-in serves loopback HTTP.
+        clusters: [{ name: 'stand-in', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
         users: [{ name: 'stand-in', user: { token } }],
         contexts: [{ name: 'stand-in', context: { cluster: 'stand-in', user: 'stand-in', namespace } }],
         'current-context': 'stand-in',
