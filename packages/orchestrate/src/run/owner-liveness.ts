@@ -1,22 +1,38 @@
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-/** An engine's owner id (`host:pid:random`, see newOwnerId) or a queue lease (`worker-…@host:pid`): its host and pid. */
-function processOf(owner: string): { host: string; pid: number } | undefined {
-  const match = /^(?:worker-[^@]*@)?(.+):(\d+)(?::[0-9a-f]{8})?$/.exec(owner);
-  return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
+let host: string | undefined;
+
+/**
+ * Where this process's pids mean something: the host name and, on Linux, the pid namespace
+ * (`host~4026531836`). Containers that share a host name (host networking) but not their pids are told apart.
+ */
+export function processHost(): string {
+  if (host === undefined) {
+    let namespace = '';
+    try {
+      namespace = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '';
+    } catch {
+      // Not Linux: the host name alone.
+    }
+    host = namespace ? `${hostname()}~${namespace}` : hostname();
+  }
+  return host;
 }
 
 /**
- * Whether `owner` names a process of this machine that no longer exists: its claims and leases need
- * not be waited out (a killed `mlp pipeline run` is seen at once, not a lease timeout later). An owner
- * on another machine, or one whose pid is alive (perhaps reused), is never judged gone here.
+ * Whether an engine's owner id (`host:pid:random`, see newOwnerId) names a process of this machine
+ * (and pid namespace) that no longer exists: its claims and leases need not be waited out (a killed
+ * `mlp pipeline run` is seen at once, not a lease timeout later). An owner elsewhere, one whose pid is
+ * alive (perhaps reused), or one this cannot read is never judged gone here: its lease decides.
  */
 export function isGoneLocalProcess(owner: string | undefined): boolean {
-  if (!owner) return false;
-  const found = processOf(owner);
-  if (!found || found.host !== hostname() || found.pid === process.pid) return false;
+  const match = owner ? /^(.+):(\d+):[0-9a-f]{8}$/.exec(owner) : null;
+  if (!match || match[1] !== processHost()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
   try {
-    process.kill(found.pid, 0);
+    process.kill(pid, 0);
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';

@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
 import { MlpError, type Workspace } from '@mlp/core';
 import { orphanedRuns, runsClaimedOnHost } from '../store/run-store.js';
 import { abandonRun } from './abandon-run.js';
-import { isGoneLocalProcess } from './owner-liveness.js';
+import { isGoneLocalProcess, processHost } from './owner-liveness.js';
 import { type RetryRunOptions, retryRun } from './retry-run.js';
 import type { RunHandle } from './run-types.js';
 import { ensureOrchestrateTables } from './start-run.js';
@@ -27,7 +26,7 @@ export interface GoneRun {
 export async function findGoneRuns(workspace: Workspace, pipeline?: string): Promise<GoneRun[]> {
   const expired = await orphanedRuns(workspace, Date.now(), pipeline);
   const found: GoneRun[] = expired.map((runId) => ({ runId }));
-  for (const { runId, owner } of await runsClaimedOnHost(workspace, hostname(), pipeline))
+  for (const { runId, owner } of await runsClaimedOnHost(workspace, processHost(), pipeline))
     if (!expired.includes(runId) && isGoneLocalProcess(owner)) found.push({ runId, takeOverFrom: owner });
   return found;
 }

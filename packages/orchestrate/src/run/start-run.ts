@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { MlpError, sha256Hex, type Workspace } from '@mlp/core';
 import type { TaskExecutor } from '../executor/executor.js';
 import { createLocalExecutor } from '../executor/local/local-executor.js';
@@ -9,6 +8,7 @@ import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { PipelineRef } from '../pipeline/pipeline-types.js';
 import { createRun, recordPipeline } from '../store/run-store.js';
 import { loadRunSummary } from '../store/run-summary.js';
+import { processHost } from './owner-liveness.js';
 import { driveRun } from './run-engine.js';
 import type { RunHandle, RunSummary, StartPipelineRunOptions } from './run-types.js';
 import { waitForRun } from './run-waiter.js';
@@ -31,7 +31,7 @@ export function ensureOrchestrateTables(workspace: Workspace): Promise<void> {
 
 /** A process-unique id for an engine: what its claims and leases are recorded under. */
 export function newOwnerId(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return `${processHost()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 /**
