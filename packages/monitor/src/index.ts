@@ -1,11 +1,11 @@
 export { builtinDriftTests } from './drift/builtin-drift-tests.js';
 export {
   type CategoricalColumnData,
-  type ColumnData,
-  type ColumnKind,
   categoricalColumn,
   categoricalColumnOf,
   columnOf,
+  type DriftColumnData,
+  type DriftColumnKind,
   type NumericColumnData,
   numericColumn,
   numericColumnOf,

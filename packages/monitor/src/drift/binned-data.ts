@@ -1,4 +1,4 @@
-import type { ColumnData, NumericColumnData } from './column-data.js';
+import type { DriftColumnData, NumericColumnData } from './column-data.js';
 
 /** Both sides' counts over the same keys (the union of their distinct values), in one order. */
 export interface AlignedCounts {
@@ -25,7 +25,7 @@ function alignNumeric(a: NumericColumnData, b: NumericColumnData): AlignedCounts
 }
 
 /** Counts of every value either side holds, zero where a side lacks it (Evidently's `dict.fromkeys(keys, 0)`). */
-export function alignedCounts(reference: ColumnData, current: ColumnData): AlignedCounts {
+export function alignedCounts(reference: DriftColumnData, current: DriftColumnData): AlignedCounts {
   if (reference.kind === 'numeric' && current.kind === 'numeric') return alignNumeric(reference, current);
   const index = new Map<string, number>();
   const keys: string[] = [];
@@ -35,7 +35,7 @@ export function alignedCounts(reference: ColumnData, current: ColumnData): Align
       keys.push(key);
     }
   };
-  const entries = (column: ColumnData): [string, number][] =>
+  const entries = (column: DriftColumnData): [string, number][] =>
     column.kind === 'categorical'
       ? column.categories.map((key, i) => [key, column.counts[i] as number])
       : Array.from(column.values, (value, i) => [String(value), column.counts[i] as number]);
@@ -125,7 +125,7 @@ export interface BinnedShares {
  * binned on Sturges edges over both sides pooled; any other column by value. Shares are of each side's
  * non-null count; with `fill`, zero shares are replaced (see `fillZeroes`).
  */
-export function binnedShares(reference: ColumnData, current: ColumnData, fill: boolean): BinnedShares {
+export function binnedShares(reference: DriftColumnData, current: DriftColumnData, fill: boolean): BinnedShares {
   let ref: Float64Array;
   let cur: Float64Array;
   let edges: Float64Array | undefined;

@@ -23,8 +23,8 @@ export interface CategoricalColumnData {
   nulls: number;
 }
 
-export type ColumnData = NumericColumnData | CategoricalColumnData;
-export type ColumnKind = ColumnData['kind'];
+export type DriftColumnData = NumericColumnData | CategoricalColumnData;
+export type DriftColumnKind = DriftColumnData['kind'];
 
 /** A numeric column's data from sorted distinct values and their counts. */
 export function numericColumn(
@@ -86,7 +86,7 @@ export function categoricalColumn(categories: string[], counts: Float64Array, nu
 }
 
 /** A column's values from a JS array: numeric when every non-null value is a number, else categorical. */
-export function columnOf(raw: ArrayLike<unknown>): ColumnData {
+export function columnOf(raw: ArrayLike<unknown>): DriftColumnData {
   for (let i = 0; i < raw.length; i += 1) {
     const value = raw[i];
     if (value !== null && value !== undefined && typeof value !== 'number') return categoricalColumnOf(raw);
@@ -95,7 +95,7 @@ export function columnOf(raw: ArrayLike<unknown>): ColumnData {
 }
 
 /** How many distinct values the two sides hold together (pandas' `concat(...).nunique()`). */
-export function pooledDistinct(a: ColumnData, b: ColumnData): number {
+export function pooledDistinct(a: DriftColumnData, b: DriftColumnData): number {
   if (a.kind === 'numeric' && b.kind === 'numeric') {
     let i = 0;
     let j = 0;
@@ -114,11 +114,11 @@ export function pooledDistinct(a: ColumnData, b: ColumnData): number {
 }
 
 /** The column's distinct values as category keys (numbers as their text). */
-export function keysOf(column: ColumnData): string[] {
+export function keysOf(column: DriftColumnData): string[] {
   return column.kind === 'categorical' ? column.categories : Array.from(column.values, (value) => String(value));
 }
 
 /** How many distinct values the column holds. */
-export function distinctCount(column: ColumnData): number {
+export function distinctCount(column: DriftColumnData): number {
   return column.kind === 'categorical' ? column.categories.length : column.values.length;
 }

@@ -1,4 +1,4 @@
-import { type ColumnData, pooledDistinct } from './column-data.js';
+import { type DriftColumnData, pooledDistinct } from './column-data.js';
 import type { DriftTest } from './drift-test.js';
 import { chiSquareTest } from './tests/chi-square-test.js';
 import { jensenShannonTest } from './tests/jensen-shannon-test.js';
@@ -15,7 +15,7 @@ export const smallReferenceRows = 1000;
  * Z-test; with a larger reference, normed Wasserstein for a numeric column with more than 5 distinct
  * values, else Jensen-Shannon.
  */
-export function defaultDriftTest(reference: ColumnData, current: ColumnData): DriftTest {
+export function defaultDriftTest(reference: DriftColumnData, current: DriftColumnData): DriftTest {
   const distinct = pooledDistinct(reference, current);
   if (reference.total <= smallReferenceRows) {
     if (reference.kind === 'numeric' && distinct > 5) return ksTest;

@@ -1,7 +1,7 @@
 import { MlpError, type PluginRegistry } from '@mlp/core';
 import { z } from 'zod';
 import { builtinDriftTests } from './builtin-drift-tests.js';
-import type { ColumnData, ColumnKind } from './column-data.js';
+import type { DriftColumnData, DriftColumnKind } from './column-data.js';
 import { defaultDriftTest } from './default-test.js';
 import type { DriftTest } from './drift-test.js';
 
@@ -32,7 +32,7 @@ export type DriftOptions = z.input<typeof driftOptionsSchema> & {
 /** One column's verdict; `problem` says why a column was not tested (then score and test are null). */
 export interface ColumnDrift {
   column: string;
-  kind: ColumnKind | null;
+  kind: DriftColumnKind | null;
   test: string | null;
   scoreKind: DriftTest['scoreKind'] | null;
   score: number | null;
@@ -54,7 +54,7 @@ export interface DriftResult {
   columns: ColumnDrift[];
 }
 
-export type ColumnSet = Readonly<Record<string, ColumnData>>;
+export type ColumnSet = Readonly<Record<string, DriftColumnData>>;
 
 function findTest(name: string, plugins: PluginRegistry | undefined): DriftTest {
   const builtin = builtinDriftTests.find((test) => test.name === name);
@@ -68,10 +68,15 @@ function findTest(name: string, plugins: PluginRegistry | undefined): DriftTest 
   );
 }
 
-const sideOf = (column: ColumnData | undefined) => ({ count: column?.total ?? 0, nulls: column?.nulls ?? 0 });
+const sideOf = (column: DriftColumnData | undefined) => ({ count: column?.total ?? 0, nulls: column?.nulls ?? 0 });
 
 /** The result of a column that could not be tested, saying why. */
-export function untested(column: string, reference: ColumnData | undefined, current: ColumnData | undefined, problem: string): ColumnDrift {
+export function untested(
+  column: string,
+  reference: DriftColumnData | undefined,
+  current: DriftColumnData | undefined,
+  problem: string,
+): ColumnDrift {
   return {
     column,
     kind: reference?.kind ?? current?.kind ?? null,
@@ -87,7 +92,7 @@ export function untested(column: string, reference: ColumnData | undefined, curr
 }
 
 /** Why a column cannot be tested, or undefined when it can. */
-export function problemOf(reference: ColumnData | undefined, current: ColumnData | undefined): string | undefined {
+export function problemOf(reference: DriftColumnData | undefined, current: DriftColumnData | undefined): string | undefined {
   if (!reference) return 'missing from the reference';
   if (!current) return 'missing from the current data';
   if (reference.total === 0) return reference.nulls > 0 ? 'only nulls in the reference' : 'the reference is empty';

@@ -1,4 +1,4 @@
-import type { ColumnData, ColumnKind } from './column-data.js';
+import type { DriftColumnData, DriftColumnKind } from './column-data.js';
 
 /** A test's verdict on one column: its score and whether that score means drift at the threshold. */
 export interface DriftTestResult {
@@ -16,12 +16,12 @@ export interface DriftTest {
   /** What the score is, for reports (`K-S p_value`). */
   readonly displayName: string;
   /** The column kinds it accepts. */
-  readonly kinds: readonly ColumnKind[];
+  readonly kinds: readonly DriftColumnKind[];
   readonly defaultThreshold: number;
   /** `p_value`: drift when the score is below the threshold; `distance`: when at or above it. */
   readonly scoreKind: 'p_value' | 'distance';
   /** Scores a column; both sides hold at least one non-null value and are of a kind the test accepts. */
-  test(reference: ColumnData, current: ColumnData, threshold: number): DriftTestResult;
+  test(reference: DriftColumnData, current: DriftColumnData, threshold: number): DriftTestResult;
 }
 
 declare module '@mlp/core' {

@@ -1,6 +1,6 @@
 import { MlpError } from '@mlp/core';
 import { fillZeroes } from '../drift/binned-data.js';
-import { type ColumnData, categoricalColumn, numericColumn } from '../drift/column-data.js';
+import { categoricalColumn, type DriftColumnData, numericColumn } from '../drift/column-data.js';
 import {
   type ColumnDrift,
   type DriftOptions,
@@ -15,7 +15,7 @@ import type { CategoricalProfile, ColumnProfile, NumericProfile } from './column
 import type { DatasetProfile } from './dataset-profile.js';
 
 /** The column's exact data, when the profile kept every distinct value; undefined otherwise. */
-export function exactColumnData(profile: ColumnProfile): ColumnData | undefined {
+export function exactColumnData(profile: ColumnProfile): DriftColumnData | undefined {
   if (profile.kind === 'numeric') {
     const distinct = profile.distinctValues;
     if (!distinct) return undefined;
@@ -86,7 +86,7 @@ function sketchScore(test: SketchTest, reference: ColumnProfile, current: Column
 }
 
 /** A column's counts and kind, for saying why it cannot be tested (its values are not needed there). */
-function standIn(profile: ColumnProfile | undefined): ColumnData | undefined {
+function standIn(profile: ColumnProfile | undefined): DriftColumnData | undefined {
   if (!profile) return undefined;
   const empty =
     profile.kind === 'numeric' ? numericColumn(new Float64Array(), new Float64Array()) : categoricalColumn([], new Float64Array());

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { MlpError } from '@mlp/core';
 import { openTabularDb, resolveTabularFormat, sqlIdentifier, type TabularDb, tabularReadError, tabularScanSql } from '@mlp/core/tabular';
-import { type ColumnData, categoricalColumn, numericColumn } from '../drift/column-data.js';
+import { categoricalColumn, type DriftColumnData, numericColumn } from '../drift/column-data.js';
 import { columnRoleOf } from './column-kinds.js';
 
 export interface ReadColumnDataOptions {
@@ -19,7 +19,7 @@ export interface ReadColumnDataOptions {
 export interface FileColumnData {
   file: string;
   rows: number;
-  columns: Record<string, ColumnData>;
+  columns: Record<string, DriftColumnData>;
   ignored: { column: string; reason: string }[];
 }
 
@@ -104,7 +104,7 @@ export async function readColumnData(file: string, options: ReadColumnDataOption
       column_name: string;
       column_type: string;
     }[];
-    const columns: Record<string, ColumnData> = {};
+    const columns: Record<string, DriftColumnData> = {};
     const ignored: FileColumnData['ignored'] = [];
     for (const { column_name: column, column_type: type } of described) {
       options.signal?.throwIfAborted();

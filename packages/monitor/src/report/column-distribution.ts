@@ -1,5 +1,5 @@
 import { alignedCounts, binnedShares } from '../drift/binned-data.js';
-import type { ColumnData } from '../drift/column-data.js';
+import type { DriftColumnData } from '../drift/column-data.js';
 
 /** Both sides' shares over the same bins or categories, for showing a column's two distributions. */
 export interface ColumnDistribution {
@@ -19,7 +19,7 @@ function compact(value: number): string {
  * distinct values); a categorical one by its 20 most frequent categories over both sides, the rest as
  * "other".
  */
-export function columnDistribution(reference: ColumnData, current: ColumnData): ColumnDistribution {
+export function columnDistribution(reference: DriftColumnData, current: DriftColumnData): ColumnDistribution {
   if (reference.kind === 'numeric' && current.kind === 'numeric') {
     const shares = binnedShares(reference, current, false);
     const edges = shares.edges;

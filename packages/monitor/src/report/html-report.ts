@@ -1,12 +1,12 @@
-import type { ColumnData } from '../drift/column-data.js';
+import type { DriftColumnData } from '../drift/column-data.js';
 import type { ColumnDrift, DriftResult } from '../drift/detect-drift.js';
 import { type ColumnDistribution, columnDistribution } from './column-distribution.js';
 
 export interface DriftReportInput {
   result: DriftResult;
   /** Each side's column data, for the distributions. */
-  reference: Readonly<Record<string, ColumnData>>;
-  current: Readonly<Record<string, ColumnData>>;
+  reference: Readonly<Record<string, DriftColumnData>>;
+  current: Readonly<Record<string, DriftColumnData>>;
   /** How the two sides are named in the report (file names, dataset versions). */
   referenceName: string;
   currentName: string;
