@@ -140,5 +140,9 @@ describe('bad input over OIP', () => {
       body: { error: expect.stringMatching(/failed to load/) },
     });
     expect(await postJson(`${server.url}/v2/repository/models/ghost/load`, {})).toMatchObject({ status: 404 });
+    // Deliberately unloaded models do not hold the server's readiness back.
+    for (const name of ['broken', 'missing'])
+      expect((await postJson(`${server.url}/v2/repository/models/${name}/unload`, {})).status).toBe(200);
+    expect(await getJson(`${server.url}/v2/health/ready`)).toMatchObject({ status: 200, body: { ready: true } });
   });
 });

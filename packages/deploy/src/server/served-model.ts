@@ -145,9 +145,9 @@ export class ServedModel {
 
   /** Stops taking requests, lets queued and running ones finish, then frees the model. */
   async unload(reason = 'unloaded'): Promise<void> {
-    if (!this.runner && !this.resolved) return;
     this.state = 'UNAVAILABLE';
     this.reason = reason;
+    if (!this.runner && !this.resolved) return;
     await this.batcher?.idle();
     await this.release();
   }
