@@ -2,6 +2,7 @@ import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
+import type { PredictionLogReader } from './prediction-log.js';
 import type { StepTracking } from './step-tracking.js';
 
 /** What `mlp` commands get of the dataset catalog: versions as local files, and lineage to record uses in. */
@@ -25,6 +26,8 @@ export interface CliServices {
   jobQueue: JobQueue;
   /** `@mlp/tracking`'s runs for pipeline steps, for `mlp pipeline run` and `mlp worker` (`ctx.run`). */
   stepTracking: StepTracking;
+  /** `@mlp/deploy`'s prediction log on the workspace, for `@mlp/monitor` (drift of served traffic). */
+  predictionLog: PredictionLogReader;
 }
 
 export type CliServiceName = keyof CliServices;
