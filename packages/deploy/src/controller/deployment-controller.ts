@@ -1,7 +1,9 @@
 import { MlpError, type MlpEvent, toMlpError, type Workspace } from '@mlp/core';
+import { openRegistry } from '@mlp/registry';
 import { sql } from 'drizzle-orm';
 import { rolloutChange } from '../deployment/deployment-changes.js';
 import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeployments } from '../deployment/deployment-store.js';
+import { resolveSplit, type SplitRegistry, splitChange } from '../deployment/traffic-split.js';
 import type { LaunchServer } from '../local/local-deployment.js';
 import { startServerProcess } from '../local/server-process.js';
 import { DeploymentRunner } from './deployment-runner.js';
@@ -22,6 +24,8 @@ export interface DeploymentControllerOptions {
   /** The durable consumer of the registry's alias events (default `deploy.controller`). */
   consumer?: string;
   webhooks?: RollbackWebhookOptions;
+  /** The registry A/B deployments read their traffic splits from (default: opened on the workspace when needed). */
+  registry?: SplitRegistry;
   /** Called after each reconciliation of a deployment. */
   onTick?: (deployment: DeploymentRecord) => void;
 }
@@ -138,10 +142,44 @@ export async function startDeploymentController(
     await Promise.all(await startPass());
   };
 
-  const onAliasSet = async (event: MlpEvent) => {
+  let ownRegistry: Promise<Awaited<ReturnType<typeof openRegistry>>> | undefined;
+  const registry = async (): Promise<SplitRegistry> => {
+    if (options.registry) return options.registry;
+    ownRegistry ??= openRegistry(workspace);
+    return ownRegistry;
+  };
+
+  /** A/B deployments of `model`: served as the registry's split says now. */
+  const followSplits = async (model: string, reason: string) => {
+    const split = (await listDeployments(workspace)).filter((deployment) => deployment.modelName === model && deployment.spec.trafficSplit);
+    for (const deployment of split) {
+      let wanted: Awaited<ReturnType<typeof resolveSplit>>;
+      try {
+        wanted = await resolveSplit(await registry(), model, deployment.spec.trafficSplit as string);
+      } catch (error) {
+        const failure = toMlpError(error);
+        if (failure.code === 'UNAVAILABLE') throw failure; // the database is away: the event comes again
+        log.error(`deployment '${deployment.name}' keeps its variants: ${failure.message}`);
+        continue;
+      }
+      await changeDeployment(workspace, deployment.name, (current) => splitChange(current, wanted, reason));
+      log.info(
+        `deployment '${deployment.name}': serving ${wanted.map((v) => `${v.variant} (version ${v.modelVersion}) ${v.weight}%`).join(', ')}`,
+      );
+    }
+  };
+
+  const onEvent = async (event: MlpEvent) => {
+    if (event.type === 'registered_model.traffic_split_set') {
+      const { name, split } = event.payload as { name: string; split: string };
+      await followSplits(name, `traffic split '${split}' of '${name}' changed`);
+      void reconcile().catch(() => undefined);
+      return;
+    }
     const { name, alias, version } = event.payload as AliasSet;
+    await followSplits(name, `models:/${name}@${alias} moved to version ${version}`);
     const following = (await listDeployments(workspace)).filter(
-      (deployment) => deployment.modelName === name && deployment.alias === alias,
+      (deployment) => deployment.modelName === name && deployment.alias === alias && !deployment.spec.trafficSplit,
     );
     for (const deployment of following) {
       // At least once: an event seen before (a crash before the cursor moved) has its history line already.
@@ -161,11 +199,11 @@ export async function startDeploymentController(
   const subscription = workspace.events.subscribe(
     {
       consumer: options.consumer ?? 'deploy.controller',
-      types: ['model_version.alias_set'],
+      types: ['model_version.alias_set', 'registered_model.traffic_split_set'],
       pollIntervalMs: Math.max(200, Math.min(pollIntervalMs, 1000)),
       onError: (error, event) => log.warn(`event ${event.id} (${event.type}): ${toMlpError(error).message}; retrying.`),
     },
-    onAliasSet,
+    onEvent,
   );
   const webhooks = startRollbackWebhooks(workspace, options.webhooks);
 
@@ -190,6 +228,7 @@ export async function startDeploymentController(
     await Promise.all(busy.values());
     await Promise.all([...runners.values()].map((runner) => runner.close()));
     runners.clear();
+    if (ownRegistry) await (await ownRegistry).close();
   };
   return {
     endpoints: () => Object.fromEntries([...runners].flatMap(([name, runner]) => (runner.url ? [[name, runner.url]] : []))),

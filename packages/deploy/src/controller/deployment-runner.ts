@@ -44,6 +44,17 @@ export class DeploymentRunner {
     if (current.endpoint !== local.url) current = await this.change({ endpoint: local.url });
     await this.applyTraffic(current);
     const next = progressingOf(current);
+    if (!next && current.status === 'progressing')
+      // An A/B deployment's variants (or revisions rolled back to by hand) now all have their servers.
+      return this.change((now) =>
+        now.status === 'progressing' && !progressingOf(now)
+          ? {
+              status: 'healthy',
+              history: { action: 'rolled_out', fromVersion: null, toVersion: null, reason: 'every revision with traffic is serving' },
+              event: { type: 'rolled_out', payload: {} },
+            }
+          : undefined,
+      );
     if (!next || current.status === 'paused') return current;
     return this.advance(current, next);
   }
@@ -90,7 +101,11 @@ export class DeploymentRunner {
         local.replicas(revision) < count ? local.scale(byRevision.get(revision) as RevisionRecord, count) : undefined,
       ),
     );
-    local.setWeights(record.revisions.filter((rev) => rev.weight > 0).map((rev) => ({ revision: rev.revision, weight: rev.weight })));
+    local.setWeights(
+      record.revisions
+        .filter((rev) => rev.weight > 0)
+        .map((rev) => ({ revision: rev.revision, weight: rev.weight, ...(rev.variant !== null && { variant: rev.variant }) })),
+    );
     const keep = new Set(want.keys());
     if (next) keep.add(next.revision);
     await Promise.all(

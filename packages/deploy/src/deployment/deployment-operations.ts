@@ -5,6 +5,7 @@ import { parseAnalysisConditions } from '../analysis/analysis-condition.js';
 import { rollbackChange } from './deployment-changes.js';
 import { type DeploymentSpecInput, deploymentSpecSchema } from './deployment-spec.js';
 import { changeDeployment, type DeploymentRecord, getDeployment, insertDeployment, removeDeployment } from './deployment-store.js';
+import { resolveSplit, type SplitRegistry } from './traffic-split.js';
 
 /** A new deployment and, when it has a webhook, the secret its webhooks are signed with (shown once). */
 export interface AddedDeployment {
@@ -18,7 +19,7 @@ export interface AddedDeployment {
  */
 export async function addDeployment(
   workspace: Workspace,
-  registry: Pick<Registry, 'resolve'>,
+  registry: Pick<Registry, 'resolve'> & SplitRegistry,
   input: DeploymentSpecInput,
 ): Promise<AddedDeployment> {
   const parsed = deploymentSpecSchema.safeParse(input);
@@ -42,12 +43,15 @@ export async function addDeployment(
     );
   }
   const webhookSecret = spec.webhookUrl ? randomBytes(24).toString('base64url') : null;
+  // A/B: the split's aliases are served side by side, each a variant with its share.
+  const variants = spec.trafficSplit ? await resolveSplit(registry, reference.name, spec.trafficSplit) : undefined;
   const deployment = await insertDeployment(workspace, {
     spec,
     modelName: reference.name,
     alias: 'alias' in reference ? (reference.alias ?? null) : null,
     modelVersion: version,
     webhookSecret,
+    ...(variants && { variants }),
   });
   return { deployment, webhookSecret };
 }

@@ -33,8 +33,10 @@ export const revisions = pgTable(
     modelVersion: integer('model_version').notNull(),
     /** Percent of traffic, 0–100. */
     weight: real('weight').notNull(),
-    /** pending | progressing | stable | superseded | rolled_back | failed */
+    /** progressing | stable | superseded | rolled_back | failed */
     status: text('status').notNull(),
+    /** A/B: the alias of the registry's traffic split this revision serves (null outside A/B). */
+    variant: text('variant'),
     /** The canary step the revision is at (index into the spec's steps), and when that step began. */
     step: integer('step').notNull().default(0),
     stepStartedTime: bigint('step_started_time', { mode: 'number' }),

@@ -19,6 +19,8 @@ export interface RevisionRecord {
   step: number;
   stepStartedTime: number | null;
   analysisRounds: number;
+  /** A/B: the traffic split's alias this revision serves. */
+  variant: string | null;
   createdTime: number;
   updatedTime: number;
 }
@@ -74,6 +76,7 @@ function toRevision(row: RevisionRow): RevisionRecord {
     step: row.step,
     stepStartedTime: row.stepStartedTime,
     analysisRounds: row.analysisRounds,
+    variant: row.variant,
     createdTime: row.createdTime,
     updatedTime: row.updatedTime,
   };
@@ -147,12 +150,22 @@ export interface RevisionChange {
   countAnalysisRound?: boolean;
 }
 
+export interface NewRevision {
+  modelVersion: number;
+  weight: number;
+  status: RevisionStatus;
+  step?: number;
+  variant?: string | null;
+}
+
 /** One recorded change of a deployment: rows, its history line and its durable event, in one transaction. */
 export interface DeploymentChange {
   status?: DeploymentStatus;
   endpoint?: string | null;
   /** A revision to add (its number is the next one). */
-  addRevision?: { modelVersion: number; weight: number; status: RevisionStatus; step?: number };
+  addRevision?: NewRevision;
+  /** A/B: several revisions to add, numbered in order. */
+  addRevisions?: NewRevision[];
   revisions?: RevisionChange[];
   history?: Omit<HistoryEntry, 'at' | 'details'> & { details?: Record<string, unknown> };
   /** `deployment.<event>`, published with `{ name, ...payload }`. */
@@ -182,15 +195,17 @@ export async function changeDeployment(
     if (wanted.expectGeneration !== undefined && wanted.expectGeneration !== current.generation)
       throw new MlpError('CONFLICT', `Deployment '${name}' changed meanwhile (generation ${current.generation}): read it again and retry.`);
     let added: number | undefined;
-    if (wanted.addRevision) {
-      added = (currentRevs.at(-1)?.revision ?? 0) + 1;
+    let next = (currentRevs.at(-1)?.revision ?? 0) + 1;
+    for (const revision of [...(wanted.addRevision ? [wanted.addRevision] : []), ...(wanted.addRevisions ?? [])]) {
+      added ??= next;
       await tx.insert(revisions).values({
         deployment: name,
-        revision: added,
-        modelVersion: wanted.addRevision.modelVersion,
-        weight: wanted.addRevision.weight,
-        status: wanted.addRevision.status,
-        step: wanted.addRevision.step ?? -1,
+        revision: next++,
+        modelVersion: revision.modelVersion,
+        weight: revision.weight,
+        status: revision.status,
+        step: revision.step ?? -1,
+        variant: revision.variant ?? null,
         stepStartedTime: null,
         createdTime: now,
         updatedTime: now,
@@ -241,7 +256,15 @@ export async function changeDeployment(
 /** Records a new deployment with its first revision (progressing: the controller starts it) and `deployment.created`. */
 export async function insertDeployment(
   workspace: Workspace,
-  input: { spec: DeploymentSpec; modelName: string; alias: string | null; modelVersion: number; webhookSecret: string | null },
+  input: {
+    spec: DeploymentSpec;
+    modelName: string;
+    alias: string | null;
+    modelVersion: number;
+    webhookSecret: string | null;
+    /** A/B: the split's variants, each a first revision (instead of one of `modelVersion`). */
+    variants?: Array<{ variant: string; modelVersion: number; weight: number }>;
+  },
   now = Date.now(),
 ): Promise<DeploymentRecord> {
   await ensureDeployTables(workspace);
@@ -266,16 +289,21 @@ export async function insertDeployment(
         'ALREADY_EXISTS',
         `A deployment named '${spec.name}' exists: pick another name, or delete it first with \`mlp deploy delete ${spec.name}\`.`,
       );
-    await tx.insert(revisions).values({
-      deployment: spec.name,
-      revision: 1,
-      modelVersion: input.modelVersion,
-      weight: 0,
-      status: 'progressing',
-      step: -1,
-      createdTime: now,
-      updatedTime: now,
-    });
+    const first = input.variants ?? [{ variant: null, modelVersion: input.modelVersion, weight: 0 }];
+    await tx.insert(revisions).values(
+      first.map((entry, index) => ({
+        deployment: spec.name,
+        revision: index + 1,
+        modelVersion: entry.modelVersion,
+        weight: entry.weight,
+        // A/B variants are served as they are (no rollout between them); a single revision is rolled out.
+        status: (input.variants ? 'stable' : 'progressing') as RevisionStatus,
+        step: -1,
+        variant: entry.variant,
+        createdTime: now,
+        updatedTime: now,
+      })),
+    );
     await tx.insert(history).values({
       deployment: spec.name,
       at: now,

@@ -7,6 +7,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0000_deploy",
       "sql": "CREATE TABLE \"deploy_deployments\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"spec\" jsonb NOT NULL,\n\t\"model_name\" text NOT NULL,\n\t\"alias\" text,\n\t\"status\" text NOT NULL,\n\t\"endpoint\" text,\n\t\"webhook_secret\" text,\n\t\"generation\" integer DEFAULT 1 NOT NULL,\n\t\"created_time\" bigint NOT NULL,\n\t\"updated_time\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE \"deploy_history\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"deployment\" text NOT NULL,\n\t\"at\" bigint NOT NULL,\n\t\"action\" text NOT NULL,\n\t\"from_version\" integer,\n\t\"to_version\" integer,\n\t\"reason\" text,\n\t\"details\" jsonb\n);\n--> statement-breakpoint\nCREATE TABLE \"deploy_revisions\" (\n\t\"deployment\" text NOT NULL,\n\t\"revision\" integer NOT NULL,\n\t\"model_version\" integer NOT NULL,\n\t\"weight\" real NOT NULL,\n\t\"status\" text NOT NULL,\n\t\"step\" integer DEFAULT 0 NOT NULL,\n\t\"step_started_time\" bigint,\n\t\"analysis_rounds\" integer DEFAULT 0 NOT NULL,\n\t\"created_time\" bigint NOT NULL,\n\t\"updated_time\" bigint NOT NULL,\n\tCONSTRAINT \"deploy_revisions_deployment_revision_pk\" PRIMARY KEY(\"deployment\",\"revision\")\n);\n--> statement-breakpoint\nALTER TABLE \"deploy_history\" ADD CONSTRAINT \"deploy_history_deployment_deploy_deployments_name_fk\" FOREIGN KEY (\"deployment\") REFERENCES \"public\".\"deploy_deployments\"(\"name\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"deploy_revisions\" ADD CONSTRAINT \"deploy_revisions_deployment_deploy_deployments_name_fk\" FOREIGN KEY (\"deployment\") REFERENCES \"public\".\"deploy_deployments\"(\"name\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"deploy_history_deployment_idx\" ON \"deploy_history\" USING btree (\"deployment\",\"id\");"
+    },
+    {
+      "id": "0001_revision_variant",
+      "sql": "ALTER TABLE \"deploy_revisions\" ADD COLUMN \"variant\" text;"
     }
   ],
 };

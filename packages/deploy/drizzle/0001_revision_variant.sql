@@ -1,0 +1,1 @@
+ALTER TABLE "deploy_revisions" ADD COLUMN "variant" text;
