@@ -28,11 +28,11 @@ export async function pipelinePart({ dir, step, cli, results }) {
   const run = lastRun(cli);
   console.log(`  run ${run.run_id} ${run.status} in ${((performance.now() - started) / 1000).toFixed(1)} s (the CLI process included)`);
 
-  step(`mlp pipeline logs ${run.run_id} STEP: what each step did`);
-  for (const task of ['ingest', 'validate', 'version', 'train', 'register', 'promote']) {
-    const lines = cli.mlp('pipeline', 'logs', run.run_id, task).trimEnd().split('\n');
-    // The search reports every trial; its last lines say how it ended.
-    for (const line of task === 'train' ? lines.slice(-2) : lines) console.log(indent(line));
-  }
+  step(`mlp pipeline logs ${run.run_id}: what each step did`);
+  const lines = JSON.parse(cli.mlp('pipeline', 'logs', run.run_id, '--json'));
+  const trainLines = lines.filter((line) => line.step === 'train');
+  // The search reports every trial; its last lines say how it ended.
+  for (const line of lines.filter((line) => line.step !== 'train' || trainLines.indexOf(line) >= trainLines.length - 2))
+    console.log(indent(`${new Date(line.time).toISOString().slice(11, 19)} ${line.step.padEnd(8)} ${line.message}`));
   results.pipelineRun = run;
 }

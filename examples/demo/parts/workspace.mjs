@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { md5Hex, openWorkspace } from '@mlp/core';
 
 /** Returns the workspace it opened (the demo closes it at the end). */
-export async function workspacePart({ dir, root, step, mlp }) {
+export async function workspacePart({ dir, root, step, cli }) {
+  const { mlp } = cli;
   step(`mlp init in ${dir}`);
   process.stdout.write(mlp('init'));
 
