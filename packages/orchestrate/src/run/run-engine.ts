@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { backoffDelay, MlpError, type Workspace } from '@mlp/core';
+import { MlpError, type Workspace } from '@mlp/core';
 import type { TaskExecutor, TaskOutcome } from '../executor/executor.js';
 import type { PipelineDefinition } from '../pipeline/define-pipeline.js';
 import type { PipelineRef, StepDefinition } from '../pipeline/pipeline-types.js';
@@ -17,6 +17,7 @@ import {
   type RunningAttempt as Running,
   recordedOutcome,
   resumedTaskVerdict,
+  retryTime,
   type TaskState,
   taskStateOf,
 } from './task-state.js';
@@ -126,10 +127,10 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
     }
     if (lostClaim) return 'running';
     if (cancel.signal.aborted) return await cancelRemaining();
-    const failed = [...allTasks()].some((state) => state.row.status === 'failed');
-    const status: PipelineRunStatus = failed ? 'failed' : 'succeeded';
     const failedSteps = [...new Set([...allTasks()].filter((s) => s.row.status === 'failed').map((s) => s.row.step))];
-    await finishRun(workspace, runId, pipeline.name, status, failed ? `failed steps: ${failedSteps.join(', ')}` : undefined, Date.now());
+    const status: PipelineRunStatus = failedSteps.length ? 'failed' : 'succeeded';
+    const error = failedSteps.length ? `failed steps: ${failedSteps.join(', ')}` : undefined;
+    await finishRun(workspace, runId, pipeline.name, status, error, Date.now());
     runsFinished.inc({ pipeline: pipeline.name, status });
     return status;
   } finally {
@@ -309,16 +310,11 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
   }
 
   async function failOrRetry(state: TaskState, attempt: number, error: AttemptError, now: number): Promise<void> {
-    const used = attempt - state.budgetBase;
-    if (used <= state.step.retries && error.code !== 'CONFLICT') {
-      const notBefore = now + backoffDelay(used - 1, state.step.backoff);
-      await finishAttempt(workspace, state.ref, { attempt, status: 'up_for_retry', error, notBefore, now });
-      state.row.status = 'up_for_retry';
-      state.row.notBefore = notBefore;
-    } else {
-      await finishAttempt(workspace, state.ref, { attempt, status: 'failed', error, now });
-      state.row.status = 'failed';
-    }
+    const notBefore = retryTime(state, attempt, error, now);
+    const status = notBefore === undefined ? 'failed' : 'up_for_retry';
+    await finishAttempt(workspace, state.ref, { attempt, status, error, notBefore, now });
+    state.row.status = status;
+    state.row.notBefore = notBefore;
   }
 
   /** A map step ends when all its items have: succeeded if they all did. */

@@ -1,8 +1,8 @@
-import { MlpError } from '@mlp/core';
+import { backoffDelay, MlpError } from '@mlp/core';
 import type { TaskAssignment, TaskOutcome } from '../executor/executor.js';
 import type { PipelineRef, StepDefinition } from '../pipeline/pipeline-types.js';
 import type { TaskRow } from '../store/run-tasks.js';
-import type { TaskRef } from '../store/task-store.js';
+import type { AttemptError, TaskRef } from '../store/task-store.js';
 import { isGoneLocalProcess } from './owner-liveness.js';
 
 /** A task as an engine tracks it while driving a run. */
@@ -93,4 +93,11 @@ export function recordedOutcome(run: RunningAttempt, outcome: TaskOutcome, runCa
   if (outcome.status === 'cancelled' && !runCancelled)
     return { status: 'failed', error: { message: 'the attempt was stopped before it ended', code: 'UNAVAILABLE' } };
   return outcome;
+}
+
+/** When a failed attempt's task is tried again (its step's backoff), or undefined when its retries are spent or the error is a fence CONFLICT. */
+export function retryTime(state: TaskState, attempt: number, error: AttemptError, now: number): number | undefined {
+  const used = attempt - state.budgetBase;
+  if (used > state.step.retries || error.code === 'CONFLICT') return undefined;
+  return now + backoffDelay(used - 1, state.step.backoff);
 }
