@@ -50,7 +50,7 @@ describe.each<TestEngine>(['embedded', 'postgres'])('recovering a run after kill
     await exited;
     expect((await loadRunSummary(workspace, runId)).status).toBe('running');
 
-    // Nothing is resumed while the dead engine's claim still holds; once it expires, recovery takes the run.
+    // Recovery takes the run once its engine is seen gone: its process no longer exists here (or its claim expired).
     const handles = await until(async () => {
       const resumed = await recoverRuns(workspace, { pipeline: 'kill-me' });
       return resumed.length ? resumed : undefined;
