@@ -1,7 +1,10 @@
+import { kolmogorovTwoSidedSf } from './kolmogorov-distribution.js';
+
 /**
  * The two-sample Kolmogorov–Smirnov test, two-sided, as scipy's `ks_2samp(method='auto')` computes it:
  * the exact distribution when both samples have at most 10,000 values (Hodges 1958; the square case
- * for equal sizes, counting lattice paths that stay inside the band otherwise), else the asymptotic one.
+ * for equal sizes, counting lattice paths that stay inside the band otherwise), else the one-sample
+ * distribution of D for round(n·m/(n+m)) values (scipy's `kstwo.sf`).
  * Samples come as sorted distinct values with their counts, so ties cost nothing.
  */
 
@@ -32,6 +35,14 @@ export function ksStatistic(a: CountedValues, b: CountedValues): number {
     if (diff > d) d = diff;
   }
   return d;
+}
+
+/** numpy's `round`: halves to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const rest = x - floor;
+  if (rest !== 0.5) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 function gcd(a: number, b: number): number {
@@ -82,19 +93,6 @@ function outsideBand(m0: number, n0: number, g: number, h: number): number {
   return a[maxj - minj - 1] as number;
 }
 
-/** Kolmogorov's limiting distribution: P(K > λ) = 2 Σ (−1)^(k−1) exp(−2k²λ²). */
-export function kolmogorovSf(lambda: number): number {
-  if (lambda <= 0) return 1;
-  if (lambda < 0.2) return 1; // the series converges slowly there, and the tail is 1 to 15 digits
-  let sum = 0;
-  for (let k = 1; k < 200; k += 1) {
-    const term = Math.exp(-2 * k * k * lambda * lambda);
-    sum += k % 2 === 1 ? term : -term;
-    if (term < 1e-17) break;
-  }
-  return Math.min(1, Math.max(0, 2 * sum));
-}
-
 export interface KsResult {
   statistic: number;
   pValue: number;
@@ -116,5 +114,5 @@ export function ksTwoSample(a: CountedValues, b: CountedValues): KsResult {
     if (Number.isFinite(p) && p >= 0 && p <= 1) return { statistic: d, pValue: p, method: 'exact' };
   }
   const en = (n1 * n2) / (n1 + n2);
-  return { statistic: d, pValue: kolmogorovSf(Math.sqrt(en) * d), method: 'asymp' };
+  return { statistic: d, pValue: kolmogorovTwoSidedSf(roundHalfEven(en), d), method: 'asymp' };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { numericColumnOf } from '../drift/column-data.js';
 import { chiSquaredSf, normalCdf } from './gamma.js';
-import { kolmogorovSf, ksTwoSample } from './ks-two-sample.js';
+import { kolmogorovTwoSidedSf } from './kolmogorov-distribution.js';
+import { ksTwoSample } from './ks-two-sample.js';
 
-// Expected values from scipy 1.17.1: stats.chi2.sf, stats.norm.cdf, stats.kstwobign.sf and
+// Expected values from scipy 1.17.1: stats.chi2.sf, stats.norm.cdf, stats.kstwo.sf and
 // stats.ks_2samp (method 'auto') on the arrays built the same way in Python.
 const sample = (n: number, f: (i: number) => number) => numericColumnOf(Array.from({ length: n }, (_, i) => f(i)));
 
@@ -19,9 +20,22 @@ describe('distribution tails', () => {
     expect(normalCdf(0.3)).toBeCloseTo(0.6179114221889526, 15);
     expect(normalCdf(-8) / 6.22096057427174e-16).toBeCloseTo(1, 10);
   });
+});
 
-  it("Kolmogorov's limiting distribution", () => {
-    expect(kolmogorovSf(1.2)).toBeCloseTo(0.11224966667072497, 14);
+describe('the distribution of the one-sample two-sided KS statistic', () => {
+  it('matches scipy kstwo.sf in every regime (closed forms, Durbin matrix, Pelz-Good, Smirnov tail)', () => {
+    // [n, x, stats.kstwo.sf(x, n)] from scipy 1.17.1
+    const cases = [
+      [5, 0.15, 0.9988],
+      [30, 0.1, 0.8960782680050898],
+      [100, 0.15, 0.019839242125641813],
+      [140, 0.08, 0.31480749911643063],
+      [300, 0.05, 0.42744120502346905],
+      [700, 0.02, 0.9368273096590701],
+      [999, 0.05, 0.013077334507170583],
+      [999, 0.6, 0],
+    ] as const;
+    for (const [n, x, expected] of cases) expect(kolmogorovTwoSidedSf(n, x), `n=${n} x=${x}`).toBeCloseTo(expected, 12);
   });
 });
 
@@ -51,7 +65,6 @@ describe('two-sample Kolmogorov-Smirnov', () => {
     );
     expect(result.method).toBe('asymp');
     expect(result.statistic).toBeCloseTo(0.0329071428571428, 12);
-    // scipy: kstwo.sf(D, round(n·m/(n+m))) = 0.4473887569993402; the limiting distribution is within 1%.
-    expect(Math.abs(result.pValue - 0.4473887569993402)).toBeLessThan(0.01);
+    expect(result.pValue).toBeCloseTo(0.4473887569993402, 12); // kstwo.sf(D, round(n·m/(n+m)))
   });
 });
