@@ -7,7 +7,7 @@ import { rawRequest } from '../test-support/raw-request.js';
 import { runServer } from './server-commands.js';
 
 /** `runServer` on a fresh workspace, resolved once it listens (its onListening event, not a poll). */
-async function startRunServer(options: { tokenFile?: (dir: string) => Promise<string>; allowedHosts?: string }) {
+async function startRunServer(options: { tokenFile?: (dir: string) => Promise<string>; allowedHosts?: string; deployAgent?: boolean }) {
   const dir = await createTempDir('mlp-server-cli-');
   const database = await createTestDatabase('mlp_server_cli');
   let workspace: Workspace | undefined;
@@ -29,6 +29,7 @@ async function startRunServer(options: { tokenFile?: (dir: string) => Promise<st
     port: '0',
     ...(tokenFile ? { tokenFile } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.deployAgent ? { deployAgent: true } : {}),
     signal: controller.signal,
     logger: createSilentLogger(),
     onListening: listening,
@@ -45,7 +46,7 @@ async function startRunServer(options: { tokenFile?: (dir: string) => Promise<st
   };
   try {
     const url = await Promise.race([ready, ended]);
-    return { url, stop: () => controller.abort(), running, cleanup };
+    return { url, stop: () => controller.abort(), running, cleanup, workspace: () => workspace as Workspace };
   } catch (error) {
     await cleanup();
     throw error;
@@ -54,6 +55,25 @@ async function startRunServer(options: { tokenFile?: (dir: string) => Promise<st
 
 // What `mlp server` runs: the workspace served until the signal aborts, then everything closed.
 describe('runServer', () => {
+  it('runs the deployment controller with --deploy-agent (its tables and its alias-event consumer), closed with the server', async () => {
+    const server = await startRunServer({ deployAgent: true });
+    try {
+      const db = server.workspace().db;
+      const [tables] = await db.query<{ name: string | null }>(`select to_regclass('deploy_deployments')::text as name`);
+      expect(tables?.name).toBe('deploy_deployments');
+      for (;;) {
+        const rows = await db.query(`select 1 from mlp_event_consumers where consumer = 'deploy.controller'`);
+        if (rows.length > 0) break;
+        await server.workspace().events.publish('test.nudge', {});
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      server.stop();
+      await server.running;
+    } finally {
+      await server.cleanup();
+    }
+  });
+
   it('serves the workspace with the token file until aborted', async () => {
     const server = await startRunServer({
       tokenFile: async (dir) => {

@@ -30,6 +30,8 @@ export interface ServerCommandOptions {
   scheduler?: boolean;
   /** Where the tasks of pipeline runs started here run: local (default) or queue. */
   pipelineExecutor?: string;
+  /** Also run the deployment controller here (`mlp deploy agent`): needs @mlp/deploy installed. */
+  deployAgent?: boolean;
 }
 
 export interface RunServerOptions extends ServerCommandOptions {
@@ -108,6 +110,18 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     await tracking.close?.();
     throw error;
   });
+  // Deployments (--deploy-agent): loaded only when asked, since @mlp/deploy brings onnxruntime.
+  const deployments = options.deployAgent
+    ? await import('@mlp/deploy')
+        .then(({ startDeploymentController }) => startDeploymentController(workspace))
+        .catch(async (error: unknown) => {
+          await pipelines.close();
+          await webhooks.close();
+          await registry.close();
+          await tracking.close?.();
+          throw error;
+        })
+    : undefined;
   const server = createServer({
     workspace,
     tracking,
@@ -125,6 +139,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     logger.info('mlp server stopping');
   } finally {
     await server.close();
+    await deployments?.close();
     await pipelines.close();
     await webhooks.close();
     await registry.close();
@@ -165,6 +180,10 @@ export const serverCommands = {
       )
       .option('--no-scheduler', 'do not fire pipeline schedules and event triggers or resume runs whose process died here')
       .option('--pipeline-executor <name>', 'where the tasks of pipeline runs started here run: local or queue', 'local')
+      .option(
+        '--deploy-agent',
+        'also run the deployment controller here (as `mlp deploy agent`): promotions roll out, local deployments run',
+      )
       .action(async (options) => {
         const stop = signalAbort();
         try {
