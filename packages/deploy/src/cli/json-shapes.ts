@@ -1,4 +1,5 @@
 // The `--json` shapes of the deploy commands: snake_case keys, epoch-ms times, null for absent.
+import type { PredictionLogEntry } from '@mlp/core';
 import type { DeploymentRecord, HistoryEntry } from '../deployment/deployment-store.js';
 
 export function revisionJson(revision: DeploymentRecord['revisions'][number]) {
@@ -77,5 +78,20 @@ export function agentJson(report: { startedAt: number; stoppedAt: number; endpoi
     started_at: report.startedAt,
     stopped_at: report.stoppedAt,
     deployments: Object.entries(report.endpoints).map(([name, url]) => ({ name, url })),
+  };
+}
+
+/** `mlp predictions`: one prediction log entry. */
+export function predictionLogEntryJson(entry: PredictionLogEntry) {
+  return {
+    at: entry.at,
+    model: entry.model,
+    model_version: entry.modelVersion,
+    deployment: entry.deployment ?? null,
+    request_id: entry.requestId,
+    kind: entry.kind,
+    inputs: entry.inputs,
+    outputs: entry.outputs,
+    latency_ms: entry.latencyMs,
   };
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { withoutMlpVariables } from '@mlp/cli';
+import { type CliCommandModule, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import type { PredictionLogEntry } from '@mlp/core';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictionLogCommands } from '../cli/predictions-command.js';
 import { flights, trainFlightsPackage } from '../records/test-support/flights-package.js';
 import { createPredictionLogReader } from './prediction-log-reader.js';
 
@@ -85,5 +86,35 @@ describe('mlp serve --log-predictions', () => {
       expect(entry.inputs).toEqual(sent[index]);
       expect(entry.outputs).toHaveLength(sent[index]?.length ?? -1);
     }
+
+    // `mlp predictions` prints the latest of them; another module reads them through the service.
+    const env = { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: fx.workspace.config.database.url };
+    const mlp = (args: string[], modules: CliCommandModule[]) =>
+      runCliCaptured(['-C', fx.workspace.config.dir, ...args], { modules, cwd: fx.workspace.config.dir, env });
+    const printed = await mlp(['predictions', 'flights', '--limit', '2', '--json'], [predictionLogCommands]);
+    expect(printed.code, printed.stderr).toBe(0);
+    const json = parseJsonOutput<{ total: number; entries: { request_id: string; model_version: string; deployment: string }[] }>(printed);
+    expect(json.total).toBe(3);
+    expect(json.entries.map((entry) => entry.request_id)).toEqual(requestIds.slice(1));
+    expect(json.entries[0]).toMatchObject({ model_version: '1', deployment: 'flights-prod' });
+    const human = await mlp(['predictions', 'flights', '--since', '10m'], [predictionLogCommands]);
+    expect(human.stdout).toMatch(/^3 predictions of 'flights' in the last 10m:\n.*v1 .* ms /);
+    const bad = await mlp(['predictions', 'flights', '--since', 'soon'], [predictionLogCommands]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--since must be a duration/);
+    let served = 0;
+    const consumer: CliCommandModule = {
+      name: 'consumer',
+      register(program, context) {
+        program.command('count-served').action(async () => {
+          const reader = await context.service('predictionLog');
+          for await (const _ of reader?.read({ model: 'flights', from, to: Date.now() + 1 }) ?? []) served += 1;
+          context.output(String(served), { served });
+        });
+      },
+    };
+    const counted = await mlp(['count-served'], [predictionLogCommands, consumer]);
+    expect(counted.code, counted.stderr).toBe(0);
+    expect(served).toBe(3);
   }, 120_000);
 });
