@@ -39,6 +39,21 @@ export {
   type RevisionStatus,
 } from './deployment/deployment-store.js';
 export { migrations as deployMigrations } from './generated/migrations.js';
+export { type ApplyKubernetesOptions, applyKubernetesDeployment } from './kubernetes/apply-kubernetes-deployment.js';
+export {
+  type KubernetesManifest,
+  modelNameOf,
+  type RenderOptions as KubernetesRenderOptions,
+  renderKubernetesManifests,
+} from './kubernetes/kubernetes-manifests.js';
+export {
+  createKubernetesTarget,
+  type KubernetesDeploymentTarget,
+  type KubernetesRolloutResult,
+  type KubernetesTargetOptions,
+  type RolloutCallOptions as KubernetesRolloutCallOptions,
+} from './kubernetes/kubernetes-target.js';
+export type { WorkloadStatus as KubernetesWorkloadStatus } from './kubernetes/workload-status.js';
 export { type LocalDeployment, type LocalDeploymentOptions, startLocalDeployment } from './local/local-deployment.js';
 export type { Backend, RouteGroup, RouteTable } from './local/route-table.js';
 export { startTrafficRouter, type TrafficRouter, type TrafficRouterOptions } from './local/traffic-router.js';
