@@ -37,43 +37,47 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
     .action(async (flags: { concurrency: string; leaseMs: string; scheduler: boolean }) => {
       const concurrency = wholeNumber(flags.concurrency, '--concurrency');
       const leaseMs = wholeNumber(flags.leaseMs, '--lease-ms');
-      const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp worker' }));
+      // Listening from the start: a SIGTERM while starting up stops the worker cleanly once it has started.
       const stop = stopOnSignal();
-      const startedAt = Date.now();
-      const counts = { succeeded: 0, failed: 0, cancelled: 0 };
-      const worker = context.closeAfter(
-        await startWorker(workspace, {
-          concurrency,
-          leaseMs,
-          onAttempt: (event) => {
-            const what = `${event.step} (run ${event.runId}, attempt ${event.key.split('#')[1]})`;
-            if (event.phase === 'started') return context.display.line(`started ${what}`);
-            const status = event.outcome?.status ?? 'failed';
-            counts[status]++;
-            context.display.line(`${status} ${what}${event.outcome?.status === 'failed' ? `: ${event.outcome.error.message}` : ''}`);
-          },
-          onJob: (event) =>
-            context.display.line(
-              `${event.phase === 'started' ? 'started' : event.error ? 'failed' : 'finished'} job ${event.label}${event.error ? `: ${event.error.message}` : ''}`,
-            ),
-        }),
-      );
-      // The runs it starts or resumes send their tasks to the queue: to this worker and the others.
-      const side = flags.scheduler ? await startSchedulingHere(workspace, context, await openQueueExecutor(workspace)) : undefined;
-      context.display.line(
-        `mlp worker: ready (concurrency ${concurrency}, process ${process.pid})${side ? ', firing schedules and triggers, resuming runs whose process died' : ''}`,
-      );
       try {
-        await stop.stopped;
+        const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp worker' }));
+        const startedAt = Date.now();
+        const counts = { succeeded: 0, failed: 0, cancelled: 0 };
+        const worker = context.closeAfter(
+          await startWorker(workspace, {
+            concurrency,
+            leaseMs,
+            onAttempt: (event) => {
+              const what = `${event.step} (run ${event.runId}, attempt ${event.key.split('#')[1]})`;
+              if (event.phase === 'started') return context.display.line(`started ${what}`);
+              const status = event.outcome?.status ?? 'failed';
+              counts[status]++;
+              context.display.line(`${status} ${what}${event.outcome?.status === 'failed' ? `: ${event.outcome.error.message}` : ''}`);
+            },
+            onJob: (event) =>
+              context.display.line(
+                `${event.phase === 'started' ? 'started' : event.error ? 'failed' : 'finished'} job ${event.label}${event.error ? `: ${event.error.message}` : ''}`,
+              ),
+          }),
+        );
+        // The runs it starts or resumes send their tasks to the queue: to this worker and the others.
+        const side = flags.scheduler ? await startSchedulingHere(workspace, context, await openQueueExecutor(workspace)) : undefined;
+        context.display.line(
+          `mlp worker: ready (concurrency ${concurrency}, process ${process.pid})${side ? ', firing schedules and triggers, resuming runs whose process died' : ''}`,
+        );
+        try {
+          await stop.stopped;
+        } finally {
+          await side?.close();
+          await worker.close();
+        }
+        context.output(
+          `Worker stopped: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled.`,
+          workerJson({ concurrency, leaseMs, counts, startedAt, stoppedAt: Date.now() }),
+        );
       } finally {
         stop.dispose();
-        await side?.close();
-        await worker.close();
       }
-      context.output(
-        `Worker stopped: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.cancelled} cancelled.`,
-        workerJson({ concurrency, leaseMs, counts, startedAt, stoppedAt: Date.now() }),
-      );
     });
 
   program
@@ -83,21 +87,24 @@ export function registerQueueCommands(program: Program, context: CliContext): vo
     )
     .option('--executor <name>', 'where the tasks of the runs it starts run: local or queue', 'local')
     .action(async (flags: { executor: string }) => {
-      const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp scheduler' }));
       const stop = stopOnSignal();
-      const startedAt = Date.now();
-      const side = await startSchedulingHere(workspace, context, await openExecutor(workspace, flags.executor));
-      context.display.line(`mlp scheduler: firing schedules and event triggers (executor ${flags.executor})`);
       try {
-        await stop.stopped;
+        const workspace = await supplyStepTracking(context, await context.openWorkspace({ applicationName: 'mlp scheduler' }));
+        const startedAt = Date.now();
+        const side = await startSchedulingHere(workspace, context, await openExecutor(workspace, flags.executor));
+        context.display.line(`mlp scheduler: firing schedules and event triggers (executor ${flags.executor})`);
+        try {
+          await stop.stopped;
+        } finally {
+          await side.close();
+        }
+        context.output(
+          `Scheduler stopped: ${side.counts.ticks} ticks and ${side.counts.events} events started runs; ${side.counts.recovered} runs resumed.`,
+          schedulerJson({ ...side.counts, startedAt, stoppedAt: Date.now() }),
+        );
       } finally {
         stop.dispose();
-        await side.close();
       }
-      context.output(
-        `Scheduler stopped: ${side.counts.ticks} ticks and ${side.counts.events} events started runs; ${side.counts.recovered} runs resumed.`,
-        schedulerJson({ ...side.counts, startedAt, stoppedAt: Date.now() }),
-      );
     });
 
   const pipeline =
