@@ -122,9 +122,7 @@ export function registerDeployCommands(program: Program, context: CliContext): v
       context.output(
         `Created deployment '${name}' of ${deployment.spec.model} (version ${version}), ${deployment.spec.strategy} on ${deployment.spec.target}.` +
           (webhookSecret ? `\nWebhook secret (shown once): ${webhookSecret}` : '') +
-          (deployment.spec.target === 'local'
-            ? '\nThe controller starts it: run `mlp deploy agent`.'
-            : ''),
+          (deployment.spec.target === 'local' ? '\nThe controller starts it: run `mlp deploy agent`.' : ''),
         { ...deploymentJson(deployment, await deploymentHistory(ws, name)), webhook_secret: webhookSecret },
       );
     });
