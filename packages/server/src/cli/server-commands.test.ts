@@ -28,7 +28,7 @@ function recorder() {
 }
 
 describe('serverCommands', () => {
-  it('registers `mlp server` with --host 127.0.0.1, --port 5000, --token-file and --allowed-hosts', () => {
+  it('registers `mlp server` with --host 127.0.0.1, --port 5000, --token-file, --allowed-hosts and the pipelines flags', () => {
     const { builder, calls } = recorder();
     serverCommands.register(builder, { options: { logLevel: undefined }, openWorkspace: () => Promise.reject(new Error('not opened')) });
     expect(serverCommands.name).toBe('server');
@@ -38,6 +38,8 @@ describe('serverCommands', () => {
       ['--port <port>', '5000'],
       ['--token-file <file>', undefined],
       ['--allowed-hosts <hosts>', undefined],
+      ['--no-scheduler', undefined],
+      ['--pipeline-executor <name>', 'local'],
     ]);
     expect(typeof calls.action).toBe('function');
   });
