@@ -28,7 +28,7 @@ function recorder() {
 }
 
 describe('serverCommands', () => {
-  it('registers `mlp server` with --host 127.0.0.1, --port 5000, --token-file, --allowed-hosts and the pipelines flags', () => {
+  it('registers `mlp server` with --host 127.0.0.1, --port 5000, --token-file, --allowed-hosts, the pipelines flags and --deploy-agent', () => {
     const { builder, calls } = recorder();
     serverCommands.register(builder, { options: { logLevel: undefined }, openWorkspace: () => Promise.reject(new Error('not opened')) });
     expect(serverCommands.name).toBe('server');
@@ -40,6 +40,7 @@ describe('serverCommands', () => {
       ['--allowed-hosts <hosts>', undefined],
       ['--no-scheduler', undefined],
       ['--pipeline-executor <name>', 'local'],
+      ['--deploy-agent', undefined],
     ]);
     expect(typeof calls.action).toBe('function');
   });
