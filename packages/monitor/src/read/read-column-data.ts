@@ -12,6 +12,8 @@ export interface ReadColumnDataOptions {
   format?: string;
   /** A DuckDB to read with; default: one opened for this read and closed after it. */
   db?: TabularDb;
+  /** Columns reduced at once, each on its own connection (Parquet only; default 2). */
+  lanes?: number;
   signal?: AbortSignal;
 }
 
@@ -106,14 +108,39 @@ export async function readColumnData(file: string, options: ReadColumnDataOption
     }[];
     const columns: Record<string, DriftColumnData> = {};
     const ignored: FileColumnData['ignored'] = [];
+    const work: { column: string; read: (on: DuckDBConnection) => Promise<DriftColumnData> }[] = [];
     for (const { column_name: column, column_type: type } of described) {
-      options.signal?.throwIfAborted();
       const role = columnRoleOf(type);
       if (role.kind === 'ignored') ignored.push({ column, reason: role.reason });
-      else if (role.kind === 'numeric') columns[column] = await readNumeric(connection, from, column, rows, role.integer);
-      else columns[column] = await readCategorical(connection, from, column, rows);
+      else if (role.kind === 'numeric') work.push({ column, read: (on) => readNumeric(on, from, column, rows, role.integer) });
+      else work.push({ column, read: (on) => readCategorical(on, from, column, rows) });
     }
-    return { file, rows, columns, ignored };
+    // A file's columns are reduced on `lanes` connections at once (a temporary table is seen only by
+    // the connection that made it, so text formats take one lane).
+    const lanes = table
+      ? [connection]
+      : [connection, ...(await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 2) - 1 }, () => db.connect())))];
+    try {
+      let next = 0;
+      await Promise.all(
+        lanes.map(async (lane) => {
+          while (next < work.length) {
+            const item = work[next++] as (typeof work)[number];
+            options.signal?.throwIfAborted();
+            columns[item.column] = await item.read(lane);
+          }
+        }),
+      );
+    } finally {
+      for (const lane of lanes.slice(1)) lane.closeSync();
+    }
+    // In the file's column order, whichever lane finished first.
+    const ordered = Object.fromEntries(
+      described
+        .filter(({ column_name }) => columns[column_name])
+        .map(({ column_name }) => [column_name, columns[column_name] as DriftColumnData]),
+    );
+    return { file, rows, columns: ordered, ignored };
   } catch (error) {
     if (MlpError.isInstance(error) || (error as Error).name === 'AbortError') throw error;
     throw await tabularReadError(error, file, format);
