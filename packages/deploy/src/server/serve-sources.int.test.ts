@@ -107,7 +107,7 @@ describe('serving model packages and registry versions', () => {
       const expected = await reference.predictOutputs(records);
       const [output] = answer.body.outputs as { shape: number[]; data: number[] }[];
       expect(output?.shape).toEqual([records.length, expected.length / records.length]);
-      output?.data.forEach((value, i) => expect(value).toBeCloseTo(expected[i] as number, 5));
+      for (const [i, value] of (output?.data ?? []).entries()) expect(value).toBeCloseTo(expected[i] as number, 5);
     } finally {
       await reference.close();
     }
