@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
+import { connectSharedTabularDb } from '@mlp/core/tabular';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnOf } from '../drift/column-data.js';
 import { detectDrift } from '../drift/detect-drift.js';
@@ -58,6 +59,25 @@ describe('reading a file for drift', () => {
     );
     expect(result.columns.find((column) => column.column === 'delay')).toMatchObject({ test: 'wasserstein', drifted: true });
     expect(result.columns.find((column) => column.column === 'distance')).toMatchObject({ test: 'wasserstein', drifted: false });
+  });
+
+  it('reads Parquet column by column on several connections, to the same data as the CSV it came from', async () => {
+    const csv = await write(
+      'many.csv',
+      `a,b,c,d,e\n${Array.from({ length: 500 }, (_, i) => `${i % 37},${i * 0.5},k${i % 7},${i % 2 === 0},${i % 3 ? i : ''}`).join('\n')}\n`,
+    );
+    const parquet = path.join(dir, 'many.parquet');
+    const connection = await connectSharedTabularDb();
+    try {
+      await connection.run(`COPY (SELECT * FROM read_csv('${csv}')) TO '${parquet}' (FORMAT parquet)`);
+    } finally {
+      connection.closeSync();
+    }
+    const fromCsv = await readColumnData(csv);
+    const fromParquet = await readColumnData(parquet, { lanes: 3 });
+    expect(Object.keys(fromParquet.columns)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(fromParquet.columns).toEqual(fromCsv.columns);
+    expect(fromParquet.columns.e).toMatchObject({ total: 333, nulls: 167 });
   });
 
   it('reports a column missing from one side and a type mismatch per column', async () => {

@@ -60,7 +60,7 @@ async function readCategorical(connection: DuckDBConnection, from: string, colum
   const name = sqlIdentifier(column);
   await eachChunk(
     connection,
-    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY v`,
+    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY v ORDER BY c DESC, v`,
     (chunk) => {
       const v = chunk.getColumnVector(0);
       const c = chunk.getColumnVector(1);
