@@ -1,5 +1,6 @@
 // TaskOutcome is public as TaskAttemptOutcome: @mlp/validate exports a TaskOutcome of its own.
 export type { ExecutorPlugin, PipelineRef, TaskAssignment, TaskExecutor, TaskOutcome as TaskAttemptOutcome } from './executor/executor.js';
+export { type KubernetesExecutorOptions, openKubernetesExecutor } from './executor/kubernetes/kubernetes-executor.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './executor/local/local-executor.js';
 export { openExecutor, registerBuiltInExecutor } from './executor/open-executor.js';
 export { jobMigrations } from './executor/queue/job-protocol.js';

@@ -20,7 +20,7 @@ interface Container {
  * Complete or Failed. Deleting the Job stops the process with SIGTERM, as a pod's deletion does.
  */
 export function simulateKubelet(api: KubernetesApiStandIn, options: { warmProcesses?: number; pipelineModules?: string[] } = {}) {
-  const warm = warmPool(options.warmProcesses ?? 8, options.pipelineModules ?? []);
+  const warm = warmPool(options.warmProcesses ?? 16, options.pipelineModules ?? []);
   const running = new Map<string, ChildProcess>();
   const started: StandInObject[] = [];
   const stop = api.onEvent((event) => {
@@ -50,7 +50,7 @@ export function simulateKubelet(api: KubernetesApiStandIn, options: { warmProces
     void ready.then(() => child.send({ args: container.args, env }));
     child.once('exit', (code) => {
       running.delete(name);
-      warm.replenish();
+      if (running.size === 0) warm.replenish();
       if (!api.get('batch/v1', 'Job', namespace, name)) return;
       const now = new Date().toISOString();
       api.setStatus(
@@ -115,9 +115,9 @@ function warmPool(size: number, pipelineModules: string[]) {
       if (idle.length === 0) start();
       return idle.shift()!;
     },
-    /** One more process, started when a Job's ends (not when one begins: its start would slow the running Jobs). */
+    /** Tops the pool up, once no Job runs (starting processes beside running Jobs would slow them). */
     replenish() {
-      if (!closed) start();
+      while (!closed && idle.length < size) start();
     },
     ready: () => Promise.all(idle.map((entry) => entry.ready)),
     close() {
