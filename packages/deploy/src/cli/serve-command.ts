@@ -19,6 +19,7 @@ interface ServeFlags {
   drainTimeoutMs?: string;
   logPredictions?: string | boolean;
   deployment?: string;
+  exitWithParent?: boolean;
 }
 
 function whole(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -56,25 +57,44 @@ export function serveReadyJson(server: ModelServer) {
   };
 }
 
-function waitForSignal(): { stopped: Promise<string>; dispose(): void } {
+/**
+ * Resolves on SIGTERM or SIGINT, and with `exitWithParent` when stdin ends: a supervisor hands the
+ * server a pipe it never writes, and the pipe closes when the supervisor's process is gone, however it
+ * went (SIGKILL included), so its servers never outlive it.
+ */
+function waitForSignal(exitWithParent: boolean): { stopped: Promise<string>; dispose(): void } {
   let stop: (signal: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     stop = resolve;
   });
   const onTerm = () => stop('SIGTERM');
   const onInt = () => stop('SIGINT');
+  const onParentGone = () => stop('parent gone (stdin closed)');
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
+  if (exitWithParent) {
+    process.stdin.once('end', onParentGone);
+    process.stdin.once('close', onParentGone);
+    process.stdin.once('error', onParentGone);
+    process.stdin.resume();
+  }
   return {
     stopped,
     dispose() {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      if (exitWithParent) {
+        process.stdin.off('end', onParentGone);
+        process.stdin.off('close', onParentGone);
+        process.stdin.off('error', onParentGone);
+        // A stdin still open would keep the process alive after the drain.
+        process.stdin.destroy();
+      }
     },
   };
 }
 
-/** What `mlp serve` does: serve the models until SIGTERM or SIGINT, then drain and stop (exit 0). */
+/** What `mlp serve` does: serve the models until SIGTERM or SIGINT (or the parent goes), then drain and stop (exit 0). */
 async function serve(context: CliContext, sources: string[], flags: ServeFlags): Promise<void> {
   const port = whole(flags.port, '--port', 0, 65_535) ?? 8080;
   const batching: Partial<BatcherOptions> | false = flags.batching
@@ -94,7 +114,7 @@ async function serve(context: CliContext, sources: string[], flags: ServeFlags):
     .filter((host) => host !== '');
   const needsWorkspace = rate !== undefined || sources.some((source) => source.includes('models:/'));
   const workspace: Workspace | undefined = needsWorkspace ? await context.openWorkspace({ applicationName: 'mlp serve' }) : undefined;
-  const signal = waitForSignal();
+  const signal = waitForSignal(flags.exitWithParent === true);
   let log: PredictionLog | undefined;
   let server: ModelServer | undefined;
   try {
@@ -158,6 +178,7 @@ export function registerServeCommand(program: Program, context: CliContext): voi
     .option('--drain-timeout-ms <ms>', 'how long SIGTERM waits for requests in flight (30000)')
     .option('--log-predictions [rate]', 'write sampled predictions to the workspace prediction log (rate 0..1, 1 by default)')
     .option('--deployment <name>', 'the deployment this server runs under (for the prediction log)')
+    .option('--exit-with-parent', 'drain and exit when stdin closes (a supervisor passes a pipe, so its servers go when it does)')
     .action(async (sources: string[], flags: ServeFlags) => serve(context, sources, flags));
 }
 

@@ -6,6 +6,7 @@ import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeploy
 import { resolveSplit, type SplitRegistry, splitChange } from '../deployment/traffic-split.js';
 import type { LaunchServer } from '../local/local-deployment.js';
 import { startServerProcess } from '../local/server-process.js';
+import { createDeploymentLeases } from './deployment-leases.js';
 import { DeploymentRunner } from './deployment-runner.js';
 import { type RollbackWebhookOptions, startRollbackWebhooks } from './rollback-webhooks.js';
 
@@ -56,6 +57,7 @@ export const defaultServeCommand: ServeCommand = ({ deployment, modelUri, worksp
     '0',
     '--deployment',
     deployment.name,
+    '--exit-with-parent',
   ];
 };
 
@@ -82,6 +84,7 @@ export async function startDeploymentController(
   const env = options.env ?? { ...process.env, MLP_DATABASE_URL: workspace.config.database.url };
   const runners = new Map<string, DeploymentRunner>();
   const busy = new Map<string, Promise<void>>();
+  const leases = createDeploymentLeases(workspace.db, log);
   let closed = false;
 
   const launch =
@@ -129,14 +132,20 @@ export async function startDeploymentController(
     if (closed) return [];
     const all = (await listDeployments(workspace)).filter((deployment) => deployment.spec.target === 'local');
     const names = new Set(all.map((deployment) => deployment.name));
+    // One controller drives a deployment: the one holding its lease (another takes over when it dies).
+    const held = await leases.hold([...names]);
     for (const [name, runner] of runners)
-      if (!names.has(name)) {
+      if (!held.has(name)) {
         runners.delete(name);
         await busy.get(name);
         await runner.close();
-        log.info(`deployment '${name}' was deleted: its router and servers are stopped`);
+        log.info(
+          names.has(name)
+            ? `deployment '${name}': this controller lost its lease; its router and servers are stopped (another controller drives it)`
+            : `deployment '${name}' was deleted: its router and servers are stopped`,
+        );
       }
-    return all.map(tickOne);
+    return all.filter((deployment) => held.has(deployment.name)).map(tickOne);
   };
   const reconcile = async () => {
     await Promise.all(await startPass());
@@ -228,6 +237,7 @@ export async function startDeploymentController(
     await Promise.all(busy.values());
     await Promise.all([...runners.values()].map((runner) => runner.close()));
     runners.clear();
+    await leases.close();
     if (ownRegistry) await (await ownRegistry).close();
   };
   return {

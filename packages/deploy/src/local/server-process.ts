@@ -34,7 +34,10 @@ const stderrTail = 20;
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const [program, ...args] = options.command;
   if (!program) throw new MlpError('INVALID_ARGUMENT', 'The model server command is empty: give the program to run.');
-  const child = spawn(program, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe this process never writes: it closes when this process ends, however it ends, and
+  // `mlp serve --exit-with-parent` drains and exits then, so no server outlives its supervisor.
+  const child = spawn(program, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => {}); // the server closing its end first is no error here
   const tail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
     tail.push(line);

@@ -77,6 +77,7 @@ export function cliServeCommand(): ServeCommand {
     '1',
     '--deployment',
     deployment.name,
+    '--exit-with-parent',
   ];
 }
 
