@@ -12,6 +12,13 @@ export interface ModelRunner {
   readonly outputs: readonly TensorSpec[];
   /** Runs the model on every input; returns the outputs named (all when none are). */
   run(inputs: readonly HostTensor[], outputNames?: readonly string[]): Promise<HostTensor[]>;
+  /**
+   * Resolves with the reason when the runner dies on its own (its worker thread crashed or exited);
+   * never when closed. A runner on the calling thread has none.
+   */
+  readonly crashed?: Promise<MlpError>;
+  /** Ends the runner at once, as a crash would (its worker thread is terminated): for recovery drills and tests. */
+  terminate?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,15 +81,6 @@ export function servingSessionOptions(options: OnnxSessionOptions): Ort.Inferenc
     enableCpuMemArena: true,
     enableMemPattern: true,
   };
-}
-
-/** Opens ONNX bytes for serving: in a worker thread by default (see `OnnxSessionOptions.worker`). */
-export async function openOnnxModel(bytes: Uint8Array, options: OnnxSessionOptions = {}): Promise<ModelRunner> {
-  if (options.worker ?? true) {
-    const { openOnnxWorkerModel } = await import('./onnx-worker-model.js');
-    return openOnnxWorkerModel(bytes, options);
-  }
-  return openOnnxModelHere(bytes, options);
 }
 
 /** Opens ONNX bytes in onnxruntime on this thread. */

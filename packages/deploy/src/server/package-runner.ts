@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
-import { type ModelRunner, type OnnxSessionOptions, openOnnxModel } from './onnx-model.js';
+import type { ModelRunner, OnnxSessionOptions } from './onnx-model.js';
+import { openOnnxModel } from './open-onnx-model.js';
 import type { HostTensor, TensorSpec } from './tensor-spec.js';
 
 interface ManifestShape {

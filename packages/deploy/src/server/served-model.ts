@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { type Logger, MlpError } from '@mlp/core';
+import { backoffDelay, type Logger, MlpError } from '@mlp/core';
 import { type BatcherOptions, DynamicBatcher } from './dynamic-batcher.js';
 import type { ModelSourceSpec, RegistryOpener, ResolvedSource } from './model-source.js';
 import { resolveModelSource } from './model-source.js';
-import { type ModelRunner, type OnnxSessionOptions, openOnnxModel } from './onnx-model.js';
+import type { ModelRunner, OnnxSessionOptions } from './onnx-model.js';
+import { openOnnxModel } from './open-onnx-model.js';
 import { openPackageModel } from './package-runner.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { HostTensor, TensorSpec } from './tensor-spec.js';
@@ -39,6 +40,16 @@ export function canBatch(runner: ModelRunner): boolean {
   return runner.inputs.every(dynamicFirst) && runner.outputs.every(dynamicFirst);
 }
 
+/** How a model whose runner crashed is restarted: at most `maxRestarts` within `windowMs`, with backoff. */
+export interface CrashRestartOptions {
+  maxRestarts: number;
+  windowMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultCrashRestarts: CrashRestartOptions = { maxRestarts: 5, windowMs: 10 * 60_000, baseDelayMs: 500, maxDelayMs: 30_000 };
+
 /** What every model of a server shares: its log, metrics, registry, and hooks for other routes. */
 export interface ServedModelContext {
   logger: Logger;
@@ -50,6 +61,8 @@ export interface ServedModelContext {
   hidePaths?: (message: string) => string;
   /** Called before a model's package folder goes away (an unload, a reload). */
   onRelease?: (packageDir: string) => Promise<void>;
+  /** Restarts after a crashed runner (default {@link defaultCrashRestarts}). */
+  crashRestarts?: CrashRestartOptions;
 }
 
 /** One model of the server: where it comes from, its state, and while READY its runner and queue. */
@@ -64,8 +77,12 @@ export class ServedModel {
   batching = false;
   /** The model package folder while loaded (undefined for a bare ONNX file), for routes that need the package. */
   packageDir: string | undefined;
+  /** How many times the runner crashed and was restarted (for `/metrics` and tests). */
+  restarts = 0;
   private resolved: ResolvedSource | undefined;
   private loading: Promise<void> | undefined;
+  private crashTimes: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly spec: ModelSourceSpec,
@@ -86,6 +103,8 @@ export class ServedModel {
   }
 
   private async doLoad(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     await this.unload('reloading');
     this.state = 'LOADING';
     this.reason = undefined;
@@ -108,7 +127,9 @@ export class ServedModel {
         onBatch: (rows) => metrics.batchSize.observe({ model }, rows),
       });
       await this.warmUp(runner);
+      if (this.runner !== runner) return; // unloaded while warming up
       this.state = 'READY';
+      void runner.crashed?.then((error) => this.crashed(runner, error));
       await this.context.onReady?.(this).catch((error: unknown) => {
         logger.warn({ model: this.name, err: error }, 'a protocol could not warm up on this model; its first request will');
       });
@@ -120,6 +141,35 @@ export class ServedModel {
       logger.error({ model: this.name, err: error }, 'model failed to load');
       await this.release();
     }
+  }
+
+  /**
+   * The runner died on its own (its worker thread crashed): not ready at once, with the reason, and
+   * loaded again after a backoff, up to the bounded number of restarts; past it the model stays
+   * UNAVAILABLE until loaded by hand.
+   */
+  private crashed(runner: ModelRunner, error: MlpError): void {
+    if (this.runner !== runner) return; // unloaded or reloaded meanwhile
+    const limits = this.context.crashRestarts ?? defaultCrashRestarts;
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((time) => now - time < limits.windowMs), now];
+    this.state = 'UNAVAILABLE';
+    const crashes = this.crashTimes.length;
+    const logger = this.context.logger;
+    if (crashes > limits.maxRestarts) {
+      this.reason = `${error.message} It crashed ${crashes} times within ${Math.round(limits.windowMs / 1000)} s and is not restarted again: load it by hand (POST /v2/repository/models/${this.name}/load) once the cause is fixed.`;
+      logger.error({ model: this.name, err: error, crashes }, 'model runner crashed too often; left unavailable');
+      void this.release();
+      return;
+    }
+    const delay = backoffDelay(crashes - 1, limits);
+    this.reason = `${error.message} Restarting it (restart ${crashes} of at most ${limits.maxRestarts} within ${Math.round(limits.windowMs / 1000)} s).`;
+    logger.error({ model: this.name, err: error, delayMs: delay }, 'model runner crashed; restarting');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarts++;
+      void this.load();
+    }, delay);
   }
 
   /** One run on zeros (1 for each dynamic dimension) so the first client does not pay for allocation. */
@@ -145,6 +195,8 @@ export class ServedModel {
 
   /** Stops taking requests, lets queued and running ones finish, then frees the model. */
   async unload(reason = 'unloaded'): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     this.state = 'UNAVAILABLE';
     this.reason = reason;
     if (!this.runner && !this.resolved) return;
