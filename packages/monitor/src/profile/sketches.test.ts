@@ -38,7 +38,7 @@ describe('t-digest', () => {
   it('merges into the digest of both samples, and survives JSON', () => {
     const a = new TDigest();
     const b = new TDigest();
-    data.forEach((x, i) => (i % 3 === 0 ? a : b).add(x));
+    for (let i = 0; i < data.length; i += 1) (i % 3 === 0 ? a : b).add(data[i] as number);
     a.merge(b);
     expect(a.count).toBe(100_000);
     const restored = TDigest.fromJson(JSON.parse(JSON.stringify(a.toJson())));
