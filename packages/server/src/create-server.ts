@@ -14,6 +14,9 @@ import { loggedModelRoutes } from './mlflow/logged-model-routes.js';
 import { loggingRoutes } from './mlflow/logging-routes.js';
 import { runRoutes } from './mlflow/run-routes.js';
 import type { TrackingServices } from './mlflow/tracking-route.js';
+import { createStaticRoutes, findUiAssets } from './ui/static-routes.js';
+import { uiPagesFor } from './ui/ui-pages.js';
+import { createUiRoutes } from './ui/ui-routes.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -85,6 +88,9 @@ function serverMounts(registry: Registry | undefined, pipelineRoutes: Route[] | 
     ...(registry ? [{ prefixes: mlflowPrefixes, routes: createRegistryRoutes(registry) }] : []),
     // mlp's own API (not MLflow's): under /api/2.0/ only.
     ...(pipelineRoutes ? [{ prefixes: ['/api/2.0/'], routes: pipelineRoutes }] : []),
+    // The web UI: its JSON API under /api/ui/, its pages and assets at /.
+    { prefixes: ['/api/'], routes: createUiRoutes(uiPagesFor({ registry: Boolean(registry), pipelines: Boolean(pipelineRoutes) })) },
+    { prefixes: ['/'], routes: createStaticRoutes(findUiAssets()) },
   ];
 }
 

@@ -1,0 +1,123 @@
+/** The UI API's OpenAPI 3.1 document, served at `/api/ui/openapi.json`. */
+const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const queryParam = (name: string, type: string, description: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema: { type },
+  description,
+});
+const ok = (description: string, properties: Record<string, unknown>) => ({
+  200: { description, content: { 'application/json': { schema: { type: 'object', properties } } } },
+  400: { $ref: '#/components/responses/Error' },
+  401: { $ref: '#/components/responses/Error' },
+  404: { $ref: '#/components/responses/Error' },
+});
+
+const run = {
+  type: 'object',
+  properties: {
+    run_id: { type: 'string' },
+    name: { type: 'string' },
+    experiment_id: { type: 'string' },
+    status: { type: 'string' },
+    start_time: { type: 'integer', description: 'epoch ms' },
+    end_time: { type: ['integer', 'null'] },
+    params: { type: 'object', additionalProperties: { type: 'string' } },
+    metrics: {
+      type: 'object',
+      additionalProperties: { type: ['number', 'string'] },
+      description: 'latest value per key; NaN and ±Infinity as text',
+    },
+    tags: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+export const uiOpenApi = {
+  openapi: '3.1.0',
+  info: {
+    title: 'mlp web UI API',
+    version: '1',
+    description: 'What the web UI reads. Bearer tokens as for the MLflow routes: read scope.',
+  },
+  servers: [{ url: '/api' }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: { Run: run },
+    responses: {
+      Error: {
+        description: 'MLflow error body',
+        content: {
+          'application/json': { schema: { type: 'object', properties: { error_code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/ui/pages': { get: { summary: 'The pages the installed packages offer', responses: ok('pages', { pages: { type: 'array' } }) } },
+    '/ui/experiments': { get: { summary: 'Every active experiment', responses: ok('experiments', { experiments: { type: 'array' } }) } },
+    '/ui/experiments/{experiment_id}': {
+      get: {
+        summary: 'One experiment',
+        parameters: [idParam('experiment_id', 'experiment id')],
+        responses: ok('experiment', { experiment: { type: 'object' } }),
+      },
+    },
+    '/ui/experiments/{experiment_id}/runs': {
+      get: {
+        summary: "An experiment's runs for the runs table",
+        parameters: [
+          idParam('experiment_id', 'experiment id'),
+          queryParam(
+            'filter',
+            'string',
+            "MLflow search syntax: metrics.rmse < 1 and params.lr = '0.1'; a syntax error is a 400 with the parser's message",
+          ),
+          queryParam('order_by', 'string', 'MLflow order_by: metrics.rmse DESC'),
+          queryParam('max_results', 'integer', 'at most 50,000; 10,000 by default'),
+        ],
+        responses: ok('runs', { runs: { type: 'array', items: { $ref: '#/components/schemas/Run' } }, truncated: { type: 'boolean' } }),
+      },
+    },
+    '/ui/runs/{run_id}': {
+      get: {
+        summary: 'One run with inputs',
+        parameters: [idParam('run_id', 'run id')],
+        responses: ok('run', { run: { $ref: '#/components/schemas/Run' } }),
+      },
+    },
+    '/ui/runs/{run_id}/metrics/{key}': {
+      get: {
+        summary: "A metric's history, downsampled on the server (min and max per pixel bucket, first and last kept)",
+        parameters: [
+          idParam('run_id', 'run id'),
+          idParam('key', 'metric key'),
+          queryParam('width', 'integer', 'chart width in pixels (10 to 4000; 1000 by default); about 4 points a pixel come back'),
+          queryParam('x', 'string', 'step (default) or time'),
+        ],
+        responses: ok('series', {
+          key: { type: 'string' },
+          x_axis: { type: 'string' },
+          total_points: { type: 'integer' },
+          x: { type: 'array', items: { type: 'number' } },
+          y: { type: 'array', items: { type: ['number', 'string'] } },
+        }),
+      },
+    },
+    '/ui/runs/{run_id}/artifacts': {
+      get: {
+        summary: "A folder of a run's artifacts",
+        parameters: [idParam('run_id', 'run id'), queryParam('path', 'string', 'folder relative to the run root')],
+        responses: ok('files', { files: { type: 'array' } }),
+      },
+    },
+    '/ui/runs/{run_id}/artifact/{path}': {
+      get: {
+        summary: "One artifact's bytes (served as a download; HTML and SVG as bytes, never rendered in the server's origin)",
+        parameters: [idParam('run_id', 'run id'), idParam('path', 'artifact path, percent-encoded per segment')],
+        responses: { 200: { description: 'the bytes' }, 404: { $ref: '#/components/responses/Error' } },
+      },
+    },
+  },
+} as const;

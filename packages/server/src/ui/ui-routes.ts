@@ -1,0 +1,139 @@
+import { MlpError } from '@mlp/core';
+import { int64, message, string } from '@mlp/core/http';
+import type { Metric, TrackingStore } from '@mlp/tracking';
+import { z } from 'zod';
+import { listFolder } from '../mlflow/artifact-listing.js';
+import { artifactPathFromUrl, artifactRootKey, checkArtifactPath } from '../mlflow/artifact-paths.js';
+import { sendArtifact } from '../mlflow/artifact-routes.js';
+import { jsonRoute, rawRoute, type TrackingRoute } from '../mlflow/tracking-route.js';
+import { downsampleMinMax } from './downsample.js';
+import { uiOpenApi } from './ui-openapi.js';
+import { experimentRow, runDetail, runRow } from './ui-run-json.js';
+
+/** The most runs one runs-table request returns (the table is virtualised; 10,000 runs fit). */
+export const maxUiRuns = 50_000;
+const searchPage = 1000;
+
+/** A page of the UI that shows when its package is served (`/api/ui/pages`). */
+export interface UiPage {
+  id: string;
+  title: string;
+  path: string;
+}
+
+async function runArtifactRoot(tracking: TrackingStore, runId: string) {
+  const run = await tracking.getRun(runId);
+  const rootKey = artifactRootKey(run.artifactUri);
+  if (rootKey === undefined)
+    throw new MlpError('FAILED_PRECONDITION', `Run ${runId} keeps its artifacts at ${run.artifactUri}, which this server does not serve.`);
+  return rootKey;
+}
+
+/** The web UI's JSON API, mounted under `/api/` (paths `ui/...`) through the one route layer. */
+export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
+  return [
+    jsonRoute('GET', 'ui/openapi.json', 'public', message({}), async () => uiOpenApi),
+    jsonRoute('GET', 'ui/pages', 'read', message({}), async () => ({ pages })),
+    jsonRoute('GET', 'ui/experiments', 'read', message({}), async (_input, { tracking }) => {
+      const experiments = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await tracking.searchExperiments({ maxResults: searchPage, ...(pageToken ? { pageToken } : {}) });
+        experiments.push(...page.items.map(experimentRow));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return { experiments };
+    }),
+    jsonRoute(
+      'GET',
+      'ui/experiments/{experiment_id}',
+      'read',
+      message({ experiment_id: string.required() }),
+      async (input, { tracking }) => ({
+        experiment: experimentRow(await tracking.getExperiment(input.experiment_id)),
+      }),
+    ),
+    jsonRoute(
+      'GET',
+      'ui/experiments/{experiment_id}/runs',
+      'read',
+      message({
+        experiment_id: string.required(),
+        filter: string.optional(),
+        order_by: string.optional(),
+        max_results: int64.optional(),
+      }),
+      async (input, { tracking, signal, statementTimeoutMs }) => {
+        const limit = Math.min(input.max_results ?? 10_000, maxUiRuns);
+        const runs = [];
+        let pageToken: string | undefined;
+        do {
+          const page = await tracking.searchRuns({
+            experimentIds: [input.experiment_id],
+            maxResults: Math.min(searchPage, limit - runs.length),
+            ...(input.filter ? { filter: input.filter } : {}),
+            ...(input.order_by ? { orderBy: [input.order_by] } : {}),
+            ...(pageToken ? { pageToken } : {}),
+            signal,
+            statementTimeoutMs,
+          });
+          runs.push(...page.items.map(runRow));
+          pageToken = page.nextPageToken;
+        } while (pageToken && runs.length < limit);
+        return { runs, truncated: Boolean(pageToken) };
+      },
+    ),
+    jsonRoute('GET', 'ui/runs/{run_id}', 'read', message({ run_id: string.required() }), async (input, { tracking }) => ({
+      run: runDetail(await tracking.getRun(input.run_id)),
+    })),
+    jsonRoute(
+      'GET',
+      'ui/runs/{run_id}/metrics/{key}',
+      'read',
+      message({
+        run_id: string.required(),
+        key: string.required(),
+        width: int64.optional(),
+        x: z.enum(['step', 'time']).optional(),
+      }),
+      async (input, { tracking }) => {
+        const points: Metric[] = [];
+        let pageToken: string | undefined;
+        do {
+          const page = await tracking.getMetricHistory(input.run_id, input.key, {
+            maxResults: 1_000_000,
+            ...(pageToken ? { pageToken } : {}),
+          });
+          points.push(...page.items);
+          pageToken = page.nextPageToken;
+        } while (pageToken);
+        const byTime = input.x === 'time';
+        points.sort(
+          byTime ? (a, b) => a.timestamp - b.timestamp || a.step - b.step : (a, b) => a.step - b.step || a.timestamp - b.timestamp,
+        );
+        const width = Math.max(10, Math.min(input.width ?? 1000, 4000));
+        const series = downsampleMinMax({ x: points.map((p) => (byTime ? p.timestamp : p.step)), y: points.map((p) => p.value) }, width);
+        // JSON has no NaN or Infinity: they go as text.
+        const y = series.y.map((value) => (Number.isFinite(value) ? value : String(value)));
+        return { key: input.key, x_axis: byTime ? 'time' : 'step', total_points: points.length, x: series.x, y };
+      },
+    ),
+    jsonRoute(
+      'GET',
+      'ui/runs/{run_id}/artifacts',
+      'read',
+      message({ run_id: string.required(), path: string.optional() }),
+      async (input, { tracking, workspace }) => {
+        const rootKey = await runArtifactRoot(tracking, input.run_id);
+        const path = checkArtifactPath(input.path ?? '', true);
+        const files = await listFolder(workspace.blobs, path === '' ? rootKey : `${rootKey}/${path}`, path === '' ? '' : `${path}/`);
+        return { files };
+      },
+    ),
+    rawRoute('GET', 'ui/runs/{run_id}/artifact/{path...}', 'read', async (_req, res, { tracking, workspace, params }) => {
+      const rootKey = await runArtifactRoot(tracking, params.run_id ?? '');
+      const path = artifactPathFromUrl(params.path ?? '');
+      await sendArtifact(res, workspace.blobs, `${rootKey}/${path}`, path);
+    }),
+  ];
+}
