@@ -10,7 +10,7 @@
 //
 // Imports the built package: run `npm run build -w @mlp/monitor` first (npm run bench does).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { detectFileDrift } from '@mlp/monitor';
@@ -86,6 +86,7 @@ console.log(
   JSON.stringify(
     {
       bench: 'drift',
+      load_average: Number(loadavg()[0].toFixed(1)),
       rows_per_side: rows,
       columns: names.length,
       tests: testCounts,

@@ -8,6 +8,7 @@
 //   node tools/bench/monitor-profile-fold.mjs [--rows=10000000]
 //
 // Imports the built package: run `npm run build -w @mlp/monitor` first (npm run bench does).
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -79,6 +80,7 @@ console.log(
   JSON.stringify(
     {
       bench: 'monitor-profile-fold',
+      load_average: Number(loadavg()[0].toFixed(1)),
       columns: Object.keys(rows[0]).length,
       fold_rows_per_s: rowsPerSecond,
       bare_loop_rows_per_s: Math.round(2_000_000 / (floorMs / 1000)),
