@@ -65,7 +65,12 @@ export async function openOnnxWorkerModel(bytes: Uint8Array, options: OnnxSessio
   }
   const outputSpecs = new Map(outputs.map((spec) => [spec.name, spec]));
 
+  let reportCrash: (error: MlpError) => void = () => {};
+  const crashed = new Promise<MlpError>((resolve) => {
+    reportCrash = resolve;
+  });
   const failAll = (error: MlpError) => {
+    if (!closing) reportCrash(error);
     broken ??= error;
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
@@ -73,12 +78,10 @@ export async function openOnnxWorkerModel(bytes: Uint8Array, options: OnnxSessio
   worker.removeAllListeners('error');
   worker.removeAllListeners('exit');
   worker.removeAllListeners('message');
-  worker.on('error', (error) =>
-    failAll(new MlpError('UNAVAILABLE', `The model's worker thread failed: ${error.message}. Reload the model.`)),
-  );
+  worker.on('error', (error) => failAll(new MlpError('UNAVAILABLE', `The model's worker thread failed: ${error.message}.`)));
   worker.on('exit', (code) => {
     exited = true;
-    failAll(new MlpError('UNAVAILABLE', `The model's worker thread exited (code ${code}). Reload the model.`));
+    failAll(new MlpError('UNAVAILABLE', `The model's worker thread exited (code ${code}).`));
     onClosed?.();
   });
   worker.on('message', (message: FromWorker) => {
@@ -122,6 +125,10 @@ export async function openOnnxWorkerModel(bytes: Uint8Array, options: OnnxSessio
           feeds: tensors.map((tensor) => ({ name: tensor.name, type: ortTypeOf[tensor.datatype], data: tensor.data, dims: tensor.shape })),
         });
       });
+    },
+    crashed,
+    async terminate() {
+      await worker.terminate();
     },
     close() {
       closing ??= (async () => {

@@ -13,7 +13,7 @@ import { type ModelSourceSpec, workspaceRegistry } from './model-source.js';
 import { createOipRoutes, type ModelServerServices } from './oip-routes.js';
 import type { PredictionSink } from './prediction-entry.js';
 import { trackRequests } from './request-metrics.js';
-import type { ModelServingOptions, ServedModel } from './served-model.js';
+import type { CrashRestartOptions, ModelServingOptions, ServedModel } from './served-model.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 import { serverVersion } from './server-version.js';
 
@@ -45,6 +45,8 @@ export interface ModelServerOptions {
   onPrediction?: PredictionSink;
   /** The deployment the server runs under (the prediction log records it). */
   deployment?: string;
+  /** How a model whose worker thread crashed is restarted (5 restarts within 10 minutes, with backoff, by default). */
+  crashRestarts?: CrashRestartOptions;
   /**
    * MLflow's scoring protocol (`/invocations`, `/models/{name}/invocations`) for model packages:
    * records in, the package's preprocessing applied in the server. On by default.
@@ -126,6 +128,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     metrics,
     openRegistry: registry?.open,
     hidePaths: hide,
+    ...(options.crashRestarts ? { crashRestarts: options.crashRestarts } : {}),
     ...(records
       ? {
           onReady: async (model) => {
