@@ -1,4 +1,5 @@
 import type { ColumnDrift, DriftResult } from '../drift/detect-drift.js';
+import type { PrometheusRuleFile } from '../prometheus/prometheus-rules.js';
 
 // The `--json` shapes of `mlp monitor`: snake_case keys, times in epoch milliseconds, absent values as null.
 
@@ -29,4 +30,24 @@ export function driftJson(result: DriftResult, sides: { reference: string; curre
     report: sides.report ?? null,
     columns: result.columns.map(columnDriftJson),
   };
+}
+
+/** `mlp monitor prometheus-rules --json`: the rule file written (or null when printed) and its rules by kind. */
+export function prometheusRulesJson(file: PrometheusRuleFile, out: string | undefined) {
+  const rules = file.groups.flatMap((group) => group.rules);
+  return {
+    file: out ?? null,
+    groups: file.groups.map((group) => group.name),
+    alerting_rules: rules.flatMap((rule) => ('alert' in rule ? [rule.alert] : [])),
+    recording_rules: rules.flatMap((rule) => ('record' in rule ? [rule.record] : [])),
+  };
+}
+
+/** `mlp monitor dashboards --json`: the files written, relative to `out`. */
+export function dashboardsJson(
+  out: string,
+  dashboards: readonly { file: string; uid: string; title: string }[],
+  provisioning: readonly string[],
+) {
+  return { out, dashboards, provisioning };
 }

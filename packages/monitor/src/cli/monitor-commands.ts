@@ -7,6 +7,7 @@ import { migrations } from '../generated/migrations.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { renderDriftReport } from '../report/html-report.js';
 import { resolveDriftSource } from './drift-sources.js';
+import { registerDashboards, registerPrometheusRules } from './export-commands.js';
 import { driftJson } from './json-shapes.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
@@ -144,5 +145,7 @@ export const monitorCommands: CliCommandModule = {
   register(program, context) {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);
+    registerPrometheusRules(monitor, context);
+    registerDashboards(monitor, context);
   },
 };
