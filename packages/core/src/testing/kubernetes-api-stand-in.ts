@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { appliedPaths, type FieldOwners, serverSideApply } from './kubernetes-stand-in-apply.js';
 import {
+  apiGroupList,
+  apiResourceList,
   builtInStandInResources,
   deletePath,
   getPath,
@@ -90,7 +93,7 @@ export async function startKubernetesApiStandIn(options: KubernetesApiStandInOpt
   const token = options.token ?? randomUUID();
   const objects = new Map<string, StandInObject>();
   /** Owned leaf paths per object key and field manager. */
-  const owners = new Map<string, Map<string, { operation: 'Apply' | 'Update'; paths: string[][] }>>();
+  const owners = new Map<string, FieldOwners>();
   const listeners = new Set<(event: StandInEvent) => void | Promise<void>>();
   const requests: StandInRequest[] = [];
   const listenerErrors: unknown[] = [];
@@ -183,112 +186,35 @@ export async function startKubernetesApiStandIn(options: KubernetesApiStandInOpt
   const apply = (resource: StandInResource, key: string, body: StandInObject, query: URLSearchParams, name: string, namespace?: string) => {
     const manager = query.get('fieldManager');
     if (!manager) fail(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    const force = query.get('force') === 'true';
-    const previous = objects.get(key);
     const applied = structuredClone(body);
     applied.metadata = { ...applied.metadata, name, ...(resource.namespaced ? { namespace } : {}) };
     delete applied.metadata.resourceVersion;
-    const paths = leafPaths({ ...applied, metadata: { labels: applied.metadata.labels, annotations: applied.metadata.annotations } })
-      .filter((path) => !['apiVersion', 'kind'].includes(path[0]!))
-      .filter((path) => getPath(applied, path) !== undefined);
+    const paths = appliedPaths(applied);
+    const previous = objects.get(key);
     if (!previous) return { object: store(resource, key, applied, undefined), manager, paths };
-    const managers = owners.get(key) ?? new Map();
-    const conflicts: string[] = [];
-    for (const [other, entry] of managers) {
-      if (other === manager) continue;
-      const contested = paths.filter(
-        (path) => entry.paths.some((own: string[]) => sameJson(own, path)) && !sameJson(getPath(previous, path), getPath(applied, path)),
-      );
-      conflicts.push(...contested.map((path) => `conflict with "${other}": .${path.join('.')}`));
-      // Forced: the contested fields change owner (the same value applied by two managers is shared).
-      if (force) {
-        entry.paths = entry.paths.filter((own: string[]) => !contested.some((path) => sameJson(own, path)));
-        if (entry.paths.length === 0) managers.delete(other);
-      }
-    }
-    if (conflicts.length > 0 && !force)
+    const managers: FieldOwners = owners.get(key) ?? new Map();
+    owners.set(key, managers);
+    const { conflicts, next } = serverSideApply(previous, applied, manager!, query.get('force') === 'true', managers);
+    if (conflicts.length > 0)
       fail(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.join('; ')}`, {
         name,
         kind: resource.resource,
         causes: conflicts.map((message) => ({ reason: 'FieldManagerConflict', message })),
       });
-    // Fields this manager applied before and no longer applies are removed, unless another manager owns them.
-    const next = structuredClone(previous) as StandInObject;
-    for (const path of managers.get(manager)?.paths ?? []) {
-      const stillApplied = paths.some((p) => sameJson(p, path));
-      const ownedElsewhere = [...managers].some(
-        ([other, entry]) => other !== manager && entry.paths.some((p: string[]) => sameJson(p, path)),
-      );
-      if (!stillApplied && !ownedElsewhere) deletePath(next, path);
-    }
-    const merged = mergePatch(next, applied) as StandInObject;
-    // Lists are atomic: the applied list replaces the stored one.
-    for (const path of paths) {
-      const value = getPath(applied, path);
-      if (Array.isArray(value)) {
-        const parent = getPath(merged, path.slice(0, -1));
-        if (isPlainObject(parent)) parent[path[path.length - 1]!] = structuredClone(value);
-      }
-    }
-    return { object: store(resource, key, merged, previous), manager, paths };
+    return { object: store(resource, key, next, previous), manager, paths };
   };
 
   const handle = async (request: IncomingMessage, url: URL, body: string): Promise<{ status: number; body: unknown }> => {
     if (request.headers.authorization !== `Bearer ${token}`) fail(401, 'Unauthorized', 'Unauthorized');
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (url.pathname === '/api' || url.pathname === '/api/') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'] } };
-    if (segments[0] === 'apis' && segments.length === 1) {
-      const groups = [...new Set(resources.filter((x) => x.group).map((x) => x.group))];
-      return {
-        status: 200,
-        body: {
-          kind: 'APIGroupList',
-          apiVersion: 'v1',
-          groups: groups.map((name) => {
-            const versions = [...new Set(resources.filter((x) => x.group === name).map((x) => x.version))].map((version) => ({
-              groupVersion: `${name}/${version}`,
-              version,
-            }));
-            return { name, versions, preferredVersion: versions[0] };
-          }),
-        },
-      };
-    }
+    if (segments[0] === 'apis' && segments.length === 1) return { status: 200, body: apiGroupList(resources) };
     const [group, version, rest] =
       segments[0] === 'api' ? ['', segments[1], segments.slice(2)] : [segments[1] ?? '', segments[2], segments.slice(3)];
     if (segments[0] !== 'api' && segments[0] !== 'apis') fail(404, 'NotFound', 'the server could not find the requested resource');
     const served = resources.filter((x) => x.group === group && x.version === version);
     if (served.length === 0) fail(404, 'NotFound', 'the server could not find the requested resource');
-    if (rest.length === 0) {
-      return {
-        status: 200,
-        body: {
-          kind: 'APIResourceList',
-          apiVersion: 'v1',
-          groupVersion: group ? `${group}/${version}` : version,
-          resources: served.flatMap((x) => [
-            {
-              name: x.resource,
-              singularName: x.kind.toLowerCase(),
-              namespaced: x.namespaced,
-              kind: x.kind,
-              verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
-            },
-            ...(x.status
-              ? [
-                  {
-                    name: `${x.resource}/status`,
-                    singularName: '',
-                    namespaced: x.namespaced,
-                    kind: x.kind,
-                    verbs: ['get', 'patch', 'update'],
-                  },
-                ]
-              : []),
-          ]),
-        },
-      };
-    }
+    if (rest.length === 0) return { status: 200, body: apiResourceList(served, group, version!) };
     const namespaced = rest[0] === 'namespaces' && rest.length >= 3;
     const [namespace, resourceName, name, subresource] = namespaced
       ? [rest[1], rest[2], rest[3], rest[4]]

@@ -147,3 +147,35 @@ export function specPart(object: StandInObject): Record<string, unknown> {
   const { metadata: _metadata, status: _status, apiVersion: _apiVersion, kind: _kind, ...rest } = object;
   return rest;
 }
+
+/** `GET /apis`: the groups served, as discovery answers. */
+export function apiGroupList(resources: StandInResource[]) {
+  const groups = [...new Set(resources.filter((x) => x.group).map((x) => x.group))];
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups.map((name) => {
+      const versions = [...new Set(resources.filter((x) => x.group === name).map((x) => x.version))].map((version) => ({
+        groupVersion: `${name}/${version}`,
+        version,
+      }));
+      return { name, versions, preferredVersion: versions[0] };
+    }),
+  };
+}
+
+/** `GET /api/v1` or `/apis/GROUP/VERSION`: the resources of a group version, with their status subresources. */
+export function apiResourceList(served: StandInResource[], group: string, version: string) {
+  const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update'];
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: served.flatMap((x) => [
+      { name: x.resource, singularName: x.kind.toLowerCase(), namespaced: x.namespaced, kind: x.kind, verbs },
+      ...(x.status
+        ? [{ name: `${x.resource}/status`, singularName: '', namespaced: x.namespaced, kind: x.kind, verbs: ['get', 'patch', 'update'] }]
+        : []),
+    ]),
+  };
+}
