@@ -1,0 +1,79 @@
+/** The UI's calls to `/api/ui/...`, with the bearer token kept in sessionStorage when the server wants one. */
+const tokenKey = 'mlp.token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function token(): string | null {
+  return sessionStorage.getItem(tokenKey);
+}
+
+export function setToken(value: string | null): void {
+  if (value) sessionStorage.setItem(tokenKey, value);
+  else sessionStorage.removeItem(tokenKey);
+}
+
+function headers(): Record<string, string> {
+  const value = token();
+  return value ? { authorization: `Bearer ${value}` } : {};
+}
+
+export async function fetchRaw(path: string): Promise<Response> {
+  const res = await fetch(path, { headers: headers() });
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, body.error_code ?? 'ERROR', body.message ?? `${res.status} ${res.statusText}`);
+  }
+  return res;
+}
+
+export async function api<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const qs = params.toString();
+  const res = await fetchRaw(`/api/ui/${path}${qs ? `?${qs}` : ''}`);
+  return (await res.json()) as T;
+}
+
+export interface RunRow {
+  run_id: string;
+  name: string;
+  experiment_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  params: Record<string, string>;
+  metrics: Record<string, number | string>;
+  tags: Record<string, string>;
+}
+
+export interface RunDetail extends RunRow {
+  user_id: string;
+  artifact_uri: string;
+  inputs: { name: string; digest: string; source: string; context: string | null }[];
+}
+
+export interface Experiment {
+  experiment_id: string;
+  name: string;
+  creation_time: number;
+  last_update_time: number;
+  tags: Record<string, string>;
+}
+
+export interface MetricSeries {
+  key: string;
+  total_points: number;
+  x: number[];
+  y: (number | string)[];
+}
+
+export const metricSeries = (runId: string, key: string, width: number, x: 'step' | 'time') =>
+  api<MetricSeries>(`runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}`, { width, x });
