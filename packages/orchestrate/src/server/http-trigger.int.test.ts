@@ -21,7 +21,10 @@ beforeAll(async () => {
   // One pipeline recorded by a run before, the other only named in mlp.config.json: the server records it at start.
   const { pipeline, ref } = await loadPipeline(path.join(supportDir, 'no-http-pipeline.ts'), dir);
   await recordPipeline(test.workspace, pipeline, ref);
-  await writeFile(path.join(dir, 'mlp.config.json'), JSON.stringify({ pipelines: [path.relative(dir, path.join(supportDir, 'http-pipeline.ts'))] }));
+  await writeFile(
+    path.join(dir, 'mlp.config.json'),
+    JSON.stringify({ pipelines: [path.relative(dir, path.join(supportDir, 'http-pipeline.ts'))] }),
+  );
   const tokens = path.join(dir, 'tokens');
   await writeFile(tokens, `${writeToken} read,write\n${readToken} read\n`, { mode: 0o600 });
   server = await spawnMlpServer(dir, test.workspace.config.database.url, ['--token-file', tokens]);
@@ -93,6 +96,20 @@ describe('HTTP triggers on a real `mlp server`', () => {
     );
     expect(Number(rows[0]!.n)).toBe(2);
   }, 120_000);
+
+  it("reports a failed run's errors without the server's folders", async () => {
+    const started = await call('POST', 'on-http/runs', writeToken, { params: { day: '1999-01-01' } });
+    expect(started.status).toBe(200);
+    let run = started.body.run!;
+    while (run.status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run = (await call('GET', `on-http/runs/${run.run_id}`, readToken)).body.run!;
+    }
+    expect(run.status).toBe('failed');
+    const error = (run.tasks[0] as { error: string | null }).error;
+    expect(error).toBe('no data at <workspace>/data/1999.csv');
+    expect(JSON.stringify(run)).not.toContain(test.workspace.config.dir);
+  }, 60_000);
 
   it('refuses what it must, each with its status and a message that says what to do', async () => {
     const body = { params: { day: '2026-12-01' } };
