@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/test-server.js';
+
+const readToken = { token: 'ui-read-token-0123456789', scopes: ['read'] as ['read'] };
+
+describe('the web UI API and pages', () => {
+  let server: TestServer;
+  let experimentId: string;
+  let runA: string;
+  let runB: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const { tracking } = server;
+    experimentId = (await tracking.createExperiment({ name: 'ui-api' })).experimentId;
+    runA = (await tracking.createRun({ experimentId, name: 'a' })).runId;
+    runB = (await tracking.createRun({ experimentId, name: 'b' })).runId;
+    await tracking.logBatch(runA, { params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'rmse', value: 0.5, timestamp: 1, step: 0 }] });
+    await tracking.logBatch(runB, { params: [{ key: 'lr', value: '0.01' }], metrics: [{ key: 'rmse', value: 2, timestamp: 1, step: 0 }] });
+    // A 20,000-point history with one spike.
+    for (let start = 0; start < 20_000; start += 1000) {
+      const metrics = Array.from({ length: 1000 }, (_, i) => ({
+        key: 'loss',
+        value: start + i === 12_345 ? 99 : 1 / (start + i + 1),
+        timestamp: 1000 + start + i,
+        step: start + i,
+      }));
+      await tracking.logBatch(runA, { metrics });
+    }
+    await server.workspace.blobs.put(`mlflow-artifacts/${experimentId}/${runA}/artifacts/report.json`, '{"ok":true}');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('lists experiments and an experiment runs, filtered with MLflow syntax', async () => {
+    const experiments = await server.get('/api/ui/experiments');
+    expect(experiments.status).toBe(200);
+    expect((experiments.body.experiments as { name: string }[]).map((e) => e.name)).toContain('ui-api');
+    const runs = await server.get(`/api/ui/experiments/${experimentId}/runs`, { filter: 'metrics.rmse < 1' });
+    expect(runs.status).toBe(200);
+    expect((runs.body.runs as { run_id: string; params: Record<string, string> }[]).map((r) => [r.run_id, r.params.lr])).toEqual([
+      [runA, '0.1'],
+    ]);
+    const sorted = await server.get(`/api/ui/experiments/${experimentId}/runs`, { order_by: 'metrics.rmse DESC' });
+    expect((sorted.body.runs as { run_id: string }[]).map((r) => r.run_id)).toEqual([runB, runA]);
+  });
+
+  it("answers a filter's syntax error with the parser's message", async () => {
+    const bad = await server.get(`/api/ui/experiments/${experimentId}/runs`, { filter: 'metrics.rmse <' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(String(bad.body.message)).toMatch(/rmse|value|expected/i);
+  });
+
+  it('downsamples a metric history to about the width asked, keeping the spike and both ends', async () => {
+    const answer = await server.get(`/api/ui/runs/${runA}/metrics/loss`, { width: '200' });
+    expect(answer.status).toBe(200);
+    const { x, y, total_points } = answer.body as { x: number[]; y: number[]; total_points: number };
+    expect(total_points).toBe(20_000);
+    expect(x.length).toBeLessThanOrEqual(800);
+    expect(x[0]).toBe(0);
+    expect(x.at(-1)).toBe(19_999);
+    expect(y[x.indexOf(12_345)]).toBe(99);
+  });
+
+  it('says an unknown run is not found', async () => {
+    const missing = await server.get('/api/ui/runs/0123456789abcdef0123456789abcdef');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+  });
+
+  it("lists and serves a run's artifacts, refusing paths that leave the run", async () => {
+    const listing = await server.get(`/api/ui/runs/${runA}/artifacts`);
+    expect(listing.body.files).toEqual([{ path: 'report.json', is_dir: false, file_size: 11 }]);
+    const file = await fetch(`${server.url}/api/ui/runs/${runA}/artifact/report.json`);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe('{"ok":true}');
+    const escape = await fetch(`${server.url}/api/ui/runs/${runA}/artifact/..%2F..%2F${runB}%2Fartifacts%2Fx`);
+    expect(escape.status).toBe(400);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const doc = await server.get('/api/ui/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths as object)).toContain('/ui/experiments/{experiment_id}/runs');
+  });
+
+  it('serves the pages (no-cache) and hashed assets (immutable), and nothing outside the assets folder', async () => {
+    for (const path of ['/', '/experiments', `/runs/${runA}`, '/compare?runs=a,b']) {
+      const page = await fetch(`${server.url}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      const html = await page.text();
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      const asset = await fetch(`${server.url}${script}`);
+      expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    }
+    for (const path of [
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/index.html',
+      '/assets/..\\..\\package.json',
+      '/assets/missing.js',
+    ]) {
+      const escape = await fetch(`${server.url}${path}`);
+      expect(escape.status).toBe(404);
+      expect(await escape.text()).not.toContain('"name"');
+    }
+    // API paths no route answers stay API 404s, not the page.
+    const unknown = await fetch(`${server.url}/api/2.0/mlflow/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/json/);
+  });
+});
+
+describe('the web UI with tokens', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ tokens: [readToken] });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('serves the page without a token, and its API only with one', async () => {
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+    expect((await server.get('/api/ui/experiments')).status).toBe(401);
+    const withToken = await server.get('/api/ui/experiments', {}, { authorization: `Bearer ${readToken.token}` });
+    expect(withToken.status).toBe(200);
+  });
+});
