@@ -59,7 +59,7 @@ describe('a crashed model worker thread', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 120_000);
 
   it('is not ready, with the crash as the reason, while its restart waits', async () => {
     const server = await startModelServer({
@@ -79,5 +79,5 @@ describe('a crashed model worker thread', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 120_000);
 });
