@@ -53,7 +53,7 @@ interface RunBody {
   params: unknown;
   trigger: string;
   trigger_key: string | null;
-  tasks: Array<{ name: string; status: string }>;
+  tasks: Array<{ name: string; status: string; error: string | null }>;
 }
 
 describe('HTTP triggers on a real `mlp server`', () => {
@@ -106,7 +106,7 @@ describe('HTTP triggers on a real `mlp server`', () => {
       run = (await call('GET', `on-http/runs/${run.run_id}`, readToken)).body.run!;
     }
     expect(run.status).toBe('failed');
-    const error = (run.tasks[0] as { error: string | null }).error;
+    const error = run.tasks[0]?.error;
     expect(error).toBe('no data at <workspace>/data/1999.csv');
     expect(JSON.stringify(run)).not.toContain(test.workspace.config.dir);
   }, 60_000);
