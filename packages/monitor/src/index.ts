@@ -24,6 +24,15 @@ export {
 export type { DriftTest, DriftTestResult } from './drift/drift-test.js';
 export { migrations as monitorMigrations } from './generated/migrations.js';
 export {
+  driftDashboard,
+  grafanaDashboards,
+  grafanaProvisioning,
+  pipelinesDashboard,
+  servingDashboard,
+} from './grafana/grafana-dashboards.js';
+export { type GrafanaDashboard, type GrafanaPanel, grafanaSchemaVersion } from './grafana/grafana-panels.js';
+export { type WriteDashboardsOptions, type WrittenDashboards, writeGrafanaDashboards } from './grafana/write-dashboards.js';
+export {
   CategoricalProfile,
   type CategoricalProfileJson,
   type ColumnProfile,
@@ -38,6 +47,18 @@ export { FrequentValues, type FrequentValuesJson } from './profile/frequent-valu
 export { predictionRows } from './profile/prediction-rows.js';
 export { detectProfileDrift, exactColumnData } from './profile/profile-drift.js';
 export { TDigest, type TDigestJson } from './profile/t-digest.js';
+export { createMonitorMetrics, type MonitorMetrics, recordDriftMetrics } from './prometheus/monitor-metrics.js';
+export {
+  type AlertingRule,
+  type PrometheusRuleFile,
+  type PrometheusRulesOptions,
+  prometheusRules,
+  prometheusRulesOptionsSchema,
+  type RecordingRule,
+  type RuleGroup,
+  recordedSeries,
+  renderPrometheusRules,
+} from './prometheus/prometheus-rules.js';
 export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
 export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';
 export { type DriftReportInput, renderDriftReport } from './report/html-report.js';
