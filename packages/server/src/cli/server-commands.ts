@@ -194,3 +194,4 @@ export const serverCommands = {
       });
   },
 };
+export { uiCommand } from './ui-command.js';

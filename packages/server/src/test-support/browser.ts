@@ -21,16 +21,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
-/** How many pixels of the canvases inside `selector` are drawn (not transparent). */
+/** How many pixels of the canvases inside `selector` are drawn (not transparent). Browser code as text: the server's types have no DOM. */
 export function drawnPixels(page: Page, selector: string): Promise<number> {
-  return page.$$eval(`${selector} canvas`, (canvases) =>
-    (canvases as HTMLCanvasElement[]).reduce((sum, canvas) => {
-      const context = canvas.getContext('2d');
-      if (!context || canvas.width === 0 || canvas.height === 0) return sum;
-      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-      let drawn = 0;
-      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) drawn++;
-      return sum + drawn;
-    }, 0),
-  );
+  return page.evaluate(`[...document.querySelectorAll(${JSON.stringify(`${selector} canvas`)})].reduce((sum, canvas) => {
+    const context = canvas.getContext('2d');
+    if (!context || canvas.width === 0 || canvas.height === 0) return sum;
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let drawn = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
+    return sum + drawn;
+  }, 0)`);
 }

@@ -75,8 +75,8 @@ describe('the web UI API and pages', () => {
     const file = await fetch(`${server.url}/api/ui/runs/${runA}/artifact/report.json`);
     expect(file.status).toBe(200);
     expect(await file.text()).toBe('{"ok":true}');
-    const escape = await fetch(`${server.url}/api/ui/runs/${runA}/artifact/..%2F..%2F${runB}%2Fartifacts%2Fx`);
-    expect(escape.status).toBe(400);
+    const outside = await fetch(`${server.url}/api/ui/runs/${runA}/artifact/..%2F..%2F${runB}%2Fartifacts%2Fx`);
+    expect(outside.status).toBe(400);
   });
 
   it('serves the OpenAPI document', async () => {
@@ -105,9 +105,9 @@ describe('the web UI API and pages', () => {
       '/assets/..\\..\\package.json',
       '/assets/missing.js',
     ]) {
-      const escape = await fetch(`${server.url}${path}`);
-      expect(escape.status).toBe(404);
-      expect(await escape.text()).not.toContain('"name"');
+      const outside = await fetch(`${server.url}${path}`);
+      expect(outside.status).toBe(404);
+      expect(await outside.text()).not.toContain('"name"');
     }
     // API paths no route answers stay API 404s, not the page.
     const unknown = await fetch(`${server.url}/api/2.0/mlflow/nothing-here`);
