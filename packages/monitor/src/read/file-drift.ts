@@ -28,10 +28,13 @@ export async function detectFileDrift(referenceFile: string, currentFile: string
   const db = given ?? (await openTabularDb());
   try {
     const common = { db, ...(driftOptions.columns ? { columns: driftOptions.columns } : {}), ...(signal ? { signal } : {}) };
+    // Both sides at once: one side's queries fill the cores while the other's results are taken over.
     onProgress?.({ stage: 'reference', message: `reading ${referenceFile}` });
-    const reference = await readColumnData(referenceFile, { ...common, ...(referenceFormat ? { format: referenceFormat } : {}) });
     onProgress?.({ stage: 'current', message: `reading ${currentFile}` });
-    const current = await readColumnData(currentFile, { ...common, ...(currentFormat ? { format: currentFormat } : {}) });
+    const [reference, current] = await Promise.all([
+      readColumnData(referenceFile, { ...common, ...(referenceFormat ? { format: referenceFormat } : {}) }),
+      readColumnData(currentFile, { ...common, ...(currentFormat ? { format: currentFormat } : {}) }),
+    ]);
     onProgress?.({ stage: 'tests', message: 'testing columns' });
     const ignored = new Map<string, string>();
     for (const { column, reason } of [...reference.ignored, ...current.ignored]) if (!ignored.has(column)) ignored.set(column, reason);

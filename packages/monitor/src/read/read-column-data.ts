@@ -33,25 +33,61 @@ async function eachChunk(connection: DuckDBConnection, sql: string, onChunk: (ch
   for (let i = 0; i < result.chunkCount; i += 1) onChunk(result.getChunk(i));
 }
 
+/** The DOUBLE column `index` of a chunk whose values are never null, as a Float64Array. */
+function doubles(chunk: DuckDBDataChunk, index: number): Float64Array {
+  const vector = chunk.getColumnVector(index);
+  const values = new Float64Array(chunk.rowCount);
+  for (let i = 0; i < values.length; i += 1) values[i] = vector.getItem(i) as number;
+  return values;
+}
+
+/** Joins chunks' arrays into one. */
+function joined(parts: Float64Array[], length: number): Float64Array {
+  const all = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
 async function readNumeric(connection: DuckDBConnection, from: string, column: string, rows: number, integer: boolean) {
-  const values: number[] = [];
-  const counts: number[] = [];
+  const valueParts: Float64Array[] = [];
+  const countParts: Float64Array[] = [];
+  let length = 0;
   const name = sqlIdentifier(column);
+  // Grouped on the column's own type (whole numbers by DuckDB's perfect hash over their range, far
+  // faster than hashing doubles), then widened to DOUBLE: values a cast makes equal are merged below.
   await eachChunk(
     connection,
-    `SELECT v, count(*)::DOUBLE AS c FROM (SELECT ${name}::DOUBLE AS v FROM ${from}) WHERE v IS NOT NULL AND isfinite(v) GROUP BY v ORDER BY v`,
+    `SELECT k::DOUBLE AS v, c FROM (SELECT ${name} AS k, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY k)${
+      integer ? '' : ' WHERE isfinite(k::DOUBLE)'
+    } ORDER BY k`,
     (chunk) => {
-      const v = chunk.getColumnVector(0);
-      const c = chunk.getColumnVector(1);
-      for (let i = 0; i < chunk.rowCount; i += 1) {
-        values.push(v.getItem(i) as number);
-        counts.push(c.getItem(i) as number);
-      }
+      valueParts.push(doubles(chunk, 0));
+      countParts.push(doubles(chunk, 1));
+      length += chunk.rowCount;
     },
   );
-  const data = numericColumn(Float64Array.from(values), Float64Array.from(counts), { integer });
+  const { values, counts } = mergedEqual(joined(valueParts, length), joined(countParts, length));
+  const data = numericColumn(values, counts, { integer });
   data.nulls = rows - data.total;
   return data;
+}
+
+/** Sorted values with counts, equal neighbours (values a cast to DOUBLE made equal, −0 and 0) merged. */
+function mergedEqual(values: Float64Array, counts: Float64Array): { values: Float64Array; counts: Float64Array } {
+  let n = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    if (n > 0 && values[n - 1] === values[i]) counts[n - 1] = (counts[n - 1] as number) + (counts[i] as number);
+    else {
+      values[n] = values[i] as number;
+      counts[n] = counts[i] as number;
+      n += 1;
+    }
+  }
+  return n === values.length ? { values, counts } : { values: values.slice(0, n), counts: counts.slice(0, n) };
 }
 
 async function readCategorical(connection: DuckDBConnection, from: string, column: string, rows: number) {
@@ -60,13 +96,13 @@ async function readCategorical(connection: DuckDBConnection, from: string, colum
   const name = sqlIdentifier(column);
   await eachChunk(
     connection,
-    `SELECT ${name}::VARCHAR AS v, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY v ORDER BY c DESC, v`,
+    `SELECT k::VARCHAR AS v, c FROM (SELECT ${name} AS k, count(*)::DOUBLE AS c FROM ${from} WHERE ${name} IS NOT NULL GROUP BY k) ORDER BY c DESC, v`,
     (chunk) => {
       const v = chunk.getColumnVector(0);
-      const c = chunk.getColumnVector(1);
+      const c = doubles(chunk, 1);
       for (let i = 0; i < chunk.rowCount; i += 1) {
         categories.push(v.getItem(i) as string);
-        counts.push(c.getItem(i) as number);
+        counts.push(c[i] as number);
       }
     },
   );
