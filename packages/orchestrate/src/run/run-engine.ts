@@ -121,7 +121,8 @@ export async function driveRun(workspace: Workspace, options: DriveRunOptions): 
           : nextRetry === undefined
             ? undefined
             : Math.max(0, nextRetry - Date.now());
-        if (delay !== undefined) setTimeout(resolve, delay).unref();
+        // Not unref'd: a run waiting out a retry's backoff is work this process still has to do.
+        if (delay !== undefined) setTimeout(resolve, delay);
       });
       wake = undefined;
     }

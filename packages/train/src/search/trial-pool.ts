@@ -222,7 +222,8 @@ function launcher(mode: 'threads' | 'processes' | 'queue', moduleUrl: string, jo
 
 /** The entry beside this file (sources, or a flat build) or under search/ (a build that keeps folders). */
 function entryFile(name: string): URL {
-  const fromSources = import.meta.url.endsWith('.ts');
+  // The path, not the URL: a module loaded through tsx carries a query (`?tsx-namespace=...`).
+  const fromSources = new URL(import.meta.url).pathname.endsWith('.ts');
   const candidates = fromSources ? [`./${name}.ts`] : [`./${name}.js`, `./search/${name}.js`];
   for (const candidate of candidates) {
     const url = new URL(candidate, import.meta.url);
