@@ -1,5 +1,5 @@
 import { MlpError } from '@mlp/core';
-import { int64, message, string } from '@mlp/core/http';
+import { int64, invalidParameter, message, repeated, string } from '@mlp/core/http';
 import type { Metric, TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
 import { listFolder } from '../mlflow/artifact-listing.js';
@@ -27,6 +27,23 @@ async function runArtifactRoot(tracking: TrackingStore, runId: string) {
   if (rootKey === undefined)
     throw new MlpError('FAILED_PRECONDITION', `Run ${runId} keeps its artifacts at ${run.artifactUri}, which this server does not serve.`);
   return rootKey;
+}
+
+/** A metric's whole history, sorted by x and downsampled to about `width` pixels; NaN and ±Infinity as text (JSON has none). */
+async function downsampledHistory(tracking: TrackingStore, runId: string, key: string, width = 1000, x: 'step' | 'time' = 'step') {
+  const points: Metric[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await tracking.getMetricHistory(runId, key, { maxResults: 1_000_000, ...(pageToken ? { pageToken } : {}) });
+    points.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  const byTime = x === 'time';
+  points.sort(byTime ? (a, b) => a.timestamp - b.timestamp || a.step - b.step : (a, b) => a.step - b.step || a.timestamp - b.timestamp);
+  const buckets = Math.max(10, Math.min(width, 4000));
+  const series = downsampleMinMax({ x: points.map((p) => (byTime ? p.timestamp : p.step)), y: points.map((p) => p.value) }, buckets);
+  const y = series.y.map((value) => (Number.isFinite(value) ? value : String(value)));
+  return { x_axis: x, total_points: points.length, x: series.x, y };
 }
 
 /** The web UI's JSON API, mounted under `/api/` (paths `ui/...`) through the one route layer. */
@@ -96,26 +113,23 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
         width: int64.optional(),
         x: z.enum(['step', 'time']).optional(),
       }),
+      async (input, { tracking }) => ({
+        key: input.key,
+        ...(await downsampledHistory(tracking, input.run_id, input.key, input.width, input.x)),
+      }),
+    ),
+    // One metric of many runs in one request (the compare page: 100 runs, one request a metric).
+    jsonRoute(
+      'GET',
+      'ui/metric-histories',
+      'read',
+      message({ run_id: repeated(z.string()), key: string.required(), width: int64.optional(), x: z.enum(['step', 'time']).optional() }),
       async (input, { tracking }) => {
-        const points: Metric[] = [];
-        let pageToken: string | undefined;
-        do {
-          const page = await tracking.getMetricHistory(input.run_id, input.key, {
-            maxResults: 1_000_000,
-            ...(pageToken ? { pageToken } : {}),
-          });
-          points.push(...page.items);
-          pageToken = page.nextPageToken;
-        } while (pageToken);
-        const byTime = input.x === 'time';
-        points.sort(
-          byTime ? (a, b) => a.timestamp - b.timestamp || a.step - b.step : (a, b) => a.step - b.step || a.timestamp - b.timestamp,
-        );
-        const width = Math.max(10, Math.min(input.width ?? 1000, 4000));
-        const series = downsampleMinMax({ x: points.map((p) => (byTime ? p.timestamp : p.step)), y: points.map((p) => p.value) }, width);
-        // JSON has no NaN or Infinity: they go as text.
-        const y = series.y.map((value) => (Number.isFinite(value) ? value : String(value)));
-        return { key: input.key, x_axis: byTime ? 'time' : 'step', total_points: points.length, x: series.x, y };
+        if (input.run_id.length === 0 || input.run_id.length > 1000) throw invalidParameter('Give from 1 to 1000 run_id values.');
+        const histories = [];
+        for (const runId of input.run_id)
+          histories.push({ run_id: runId, ...(await downsampledHistory(tracking, runId, input.key, input.width, input.x)) });
+        return { key: input.key, histories };
       },
     ),
     jsonRoute(

@@ -77,3 +77,11 @@ export interface MetricSeries {
 
 export const metricSeries = (runId: string, key: string, width: number, x: 'step' | 'time') =>
   api<MetricSeries>(`runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}`, { width, x });
+
+/** One metric of many runs in one request. */
+export async function metricHistories(runIds: string[], key: string, width: number, x: 'step' | 'time'): Promise<MetricSeries[]> {
+  const params = new URLSearchParams({ key, width: String(width), x });
+  for (const id of runIds) params.append('run_id', id);
+  const res = await fetchRaw(`/api/ui/metric-histories?${params}`);
+  return ((await res.json()) as { histories: MetricSeries[] }).histories;
+}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, metricSeries, type RunDetail } from '../api';
+import { api, metricHistories, type RunDetail } from '../api';
 import { Chart, type ChartSeries } from '../chart';
 import { formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
@@ -22,7 +22,13 @@ function smooth(y: (number | null)[], weight: number): (number | null)[] {
 
 function MetricCompare(props: { runs: RunDetail[]; metric: string; x: XMode; smoothing: number; log: boolean }) {
   const state = useApi(
-    () => Promise.all(props.runs.map((r) => metricSeries(r.run_id, props.metric, 800, props.x === 'step' ? 'step' : 'time'))),
+    () =>
+      metricHistories(
+        props.runs.map((r) => r.run_id),
+        props.metric,
+        800,
+        props.x === 'step' ? 'step' : 'time',
+      ),
     [props.runs, props.metric, props.x],
   );
   const series = useMemo<ChartSeries[]>(
