@@ -4,7 +4,7 @@ import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { prometheusRules } from '../prometheus/prometheus-rules.js';
-import { exportedMetricNames, promqlMetricNames } from '../prometheus/test-support/exported-metrics.js';
+import { exportedFamilies, exportedMetricNames, promqlMetricNames } from '../prometheus/test-support/exported-metrics.js';
 import { grafanaDashboards } from './grafana-dashboards.js';
 import { grafanaSchemaVersion, promDatasource } from './grafana-panels.js';
 import { writeGrafanaDashboards } from './write-dashboards.js';
@@ -107,11 +107,17 @@ describe('mlp’s Grafana dashboards', () => {
     }
   });
 
-  it('mlp’s metric names follow Prometheus conventions: mlp_ prefix, base units, _total on counters', () => {
-    for (const name of exported) {
-      if (!name.startsWith('mlp_')) continue; // prom-client's process_* and nodejs_* defaults
-      expect(name).toMatch(/^mlp_[a-z0-9_]+$/);
-      expect(name).not.toMatch(/_(milliseconds|ms|minutes|hours|bytes_total_total)(_|$)/);
+  it('mlp’s metric names follow Prometheus conventions: mlp_ prefix, snake case, base units, _total on counters only', () => {
+    const families = [...exportedFamilies].filter(([name]) => name.startsWith('mlp_')); // not prom-client's process_*, nodejs_*
+    expect(families.length).toBeGreaterThan(10);
+    for (const [name, type] of families) {
+      expect(name).toMatch(/^mlp_[a-z0-9]+(_[a-z0-9]+)*$/);
+      expect(name, `${name}: base units (seconds, bytes)`).not.toMatch(
+        /_(milliseconds|microseconds|ms|minutes|hours|kilobytes|megabytes)(_|$)/,
+      );
+      if (type === 'counter') expect(name, `counter ${name}`).toMatch(/_total$/);
+      else expect(name, `${type} ${name}`).not.toMatch(/_total$/);
+      if (type === 'histogram' || type === 'summary') expect(name, `${name}`).not.toMatch(/_(bucket|sum|count)$/);
     }
   });
 

@@ -10,10 +10,14 @@ import { createMonitorMetrics } from '../monitor-metrics.js';
  */
 export const denseModelFile = fileURLToPath(new URL('./dense.onnx', import.meta.url));
 
+/** Each metric family the registries hold, with its type (counter, gauge, histogram, summary). */
+export const exportedFamilies = new Map<string, string>();
+
 async function namesOf(registry: Registry): Promise<string[]> {
   const names: string[] = [];
   for (const metric of await registry.getMetricsAsJSON()) {
     names.push(metric.name);
+    exportedFamilies.set(metric.name, String(metric.type));
     if (String(metric.type) === 'histogram') names.push(`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`);
     if (String(metric.type) === 'summary') names.push(`${metric.name}_sum`, `${metric.name}_count`);
   }
