@@ -46,28 +46,43 @@ export function createDeploymentLeases(db: Database, logger: Logger): Deployment
     return fresh;
   };
 
-  return {
-    async hold(names) {
-      try {
-        const client = await connect();
-        await client.query('select 1');
-        const wanted = new Set(names);
-        for (const name of [...held])
-          if (!wanted.has(name)) {
-            await client.query(lockSql('pg_advisory_unlock'), [name]);
-            held.delete(name);
-          }
-        for (const name of wanted) {
-          if (held.has(name)) continue;
-          const { rows } = await client.query<{ ok: boolean }>(lockSql('pg_try_advisory_lock'), [name]);
-          if (rows[0]?.ok) held.add(name);
+  // Passes may overlap (the poll loop and an event's reconcile): one at a time, as session advisory
+  // locks count, and a lock taken twice would need two unlocks.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  let closed = false;
+  const hold = async (names: readonly string[]): Promise<ReadonlySet<string>> => {
+    if (closed) return new Set();
+    try {
+      const client = await connect();
+      await client.query('select 1');
+      const wanted = new Set(names);
+      for (const name of [...held])
+        if (!wanted.has(name)) {
+          await client.query(lockSql('pg_advisory_unlock'), [name]);
+          held.delete(name);
         }
-      } catch (error) {
-        drop(error);
+      for (const name of wanted) {
+        if (held.has(name)) continue;
+        const { rows } = await client.query<{ ok: boolean }>(lockSql('pg_try_advisory_lock'), [name]);
+        if (rows[0]?.ok) held.add(name);
       }
-      return new Set(held);
-    },
+    } catch (error) {
+      drop(error);
+    }
+    return new Set(held);
+  };
+
+  return {
+    hold: (names) => serially(() => hold(names)),
     async close() {
+      closed = true;
+      await queue;
       if (!connection) return;
       const client = connection;
       connection = undefined;
