@@ -71,6 +71,6 @@ export type { RepositoryEntry } from './server/model-repository.js';
 export type { ModelSource, ModelSourceSpec } from './server/model-source.js';
 export type { ModelServerServices } from './server/oip-routes.js';
 export type { PredictionSink } from './server/prediction-entry.js';
-export type { ModelServingOptions, ModelState } from './server/served-model.js';
+export type { CrashRestartOptions, ModelServingOptions, ModelState } from './server/served-model.js';
 export type { ServerMetrics } from './server/server-metrics.js';
 export { type ModelEntry, type ModelServer, type ModelServerOptions, startModelServer } from './server/start-model-server.js';
