@@ -1,3 +1,15 @@
+export {
+  type AlertEvaluation,
+  type AlertMetric,
+  type AlertObservation,
+  type AlertRule,
+  type AlertRuleInput,
+  type AlertState,
+  type AlertTransition,
+  alertRuleSchema,
+  evaluateAlerts,
+  parseAlertRules,
+} from './alerts/alert-rules.js';
 export { builtinDriftTests } from './drift/builtin-drift-tests.js';
 export {
   type CategoricalColumnData,
