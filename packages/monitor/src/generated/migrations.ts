@@ -7,6 +7,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0000_monitor",
       "sql": "CREATE TABLE \"monitor_profiles\" (\n\t\"profile_id\" text PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"role\" text NOT NULL,\n\t\"model\" text,\n\t\"window_start\" bigint,\n\t\"window_end\" bigint,\n\t\"rows\" bigint NOT NULL,\n\t\"profile\" jsonb NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX \"monitor_profiles_window_idx\" ON \"monitor_profiles\" USING btree (\"name\",\"window_start\",\"window_end\") WHERE role = 'window';--> statement-breakpoint\nCREATE UNIQUE INDEX \"monitor_profiles_reference_idx\" ON \"monitor_profiles\" USING btree (\"name\") WHERE role = 'reference';--> statement-breakpoint\nCREATE INDEX \"monitor_profiles_name_idx\" ON \"monitor_profiles\" USING btree (\"name\",\"window_start\");"
+    },
+    {
+      "id": "0001_superb_gunslinger",
+      "sql": "CREATE TABLE \"monitor_alerts\" (\n\t\"alert_id\" text PRIMARY KEY NOT NULL,\n\t\"monitor\" text NOT NULL,\n\t\"rule\" text NOT NULL,\n\t\"key\" text NOT NULL,\n\t\"column\" text,\n\t\"severity\" text NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"value\" double precision,\n\t\"active_since\" bigint NOT NULL,\n\t\"fired_at\" bigint,\n\t\"resolved_at\" bigint,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX \"monitor_alerts_open_idx\" ON \"monitor_alerts\" USING btree (\"monitor\",\"key\") WHERE resolved_at is null;--> statement-breakpoint\nCREATE INDEX \"monitor_alerts_monitor_idx\" ON \"monitor_alerts\" USING btree (\"monitor\",\"active_since\");"
     }
   ],
 };
