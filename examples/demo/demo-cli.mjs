@@ -1,5 +1,5 @@
 // How the demo talks to `mlp`: the built CLI on the demo workspace, as a user would run it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -21,5 +21,12 @@ export function demoCli(dir) {
       throw error;
     }
   };
-  return { mlp, live, allowingFailure };
+  /** `mlp(...args)` without blocking the event loop (traffic the demo sends keeps flowing): resolves to stdout. */
+  const mlpAsync = (...args) =>
+    new Promise((resolve, reject) =>
+      execFile(process.execPath, [cli, '-C', dir, ...args], { encoding: 'utf8' }, (error, stdout, stderr) =>
+        error ? reject(new Error(`mlp ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
+      ),
+    );
+  return { mlp, mlpAsync, live, allowingFailure, bin: cli };
 }

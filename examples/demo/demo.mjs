@@ -2,10 +2,11 @@
 // The main job on the embedded default: set up a workspace and exercise the core, then run the
 // flights-delay pipeline (examples/flights-delay/pipeline.ts) through @mlp/orchestrate: ingest →
 // validate → version → train a tracked search → register → promote through the gates. Then look at
-// what it left, run it again (cached), and watch a faulty batch stop at validation.
+// what it left, run it again (cached), and watch a faulty batch stop at validation. Last, deploy the
+// champion locally with `mlp deploy agent`, send records through its router, move `champion` to a new
+// version and watch the canary roll it out, step by step, each step analysed.
 //
-// Each part lives in parts/ and gets the same `demo` object; a later part (deploy the champion, send
-// traffic, canary) appends itself to `parts` below and reads what earlier parts put in `demo.results`.
+// Each part lives in parts/ and gets the same `demo` object; a part reads what earlier parts put in `demo.results`.
 //
 //   npm run demo                 # in ./mlp-demo, kept to explore afterwards (replaced on the next run)
 //   npm run demo -- --dir DIR    # in DIR instead (a folder the demo made, or an empty or new one)
@@ -13,6 +14,7 @@
 import path from 'node:path';
 import { demoCli } from './demo-cli.mjs';
 import { prepareDemoDir } from './demo-dir.mjs';
+import { deployPart } from './parts/deploy.mjs';
 import { explorePart } from './parts/explore.mjs';
 import { pipelinePart } from './parts/pipeline.mjs';
 import { rerunPart } from './parts/rerun.mjs';
@@ -42,7 +44,7 @@ const demo = {
   results: {},
 };
 
-const parts = [pipelinePart, explorePart, rerunPart, stopOnFailurePart];
+const parts = [pipelinePart, explorePart, rerunPart, stopOnFailurePart, deployPart];
 
 let workspace;
 try {
@@ -55,6 +57,7 @@ try {
     console.log(`  npx mlp pipeline runs -C ${shown}                # the pipeline's runs; \`show RUN_ID\` for one`);
     console.log(`  npx mlp runs ls -e flights-delay -C ${shown}     # the tracked trials and steps`);
     console.log(`  npx mlp models show flights-delay -C ${shown}    # the registered versions and the champion`);
+    console.log(`  npx mlp deploy show flights-delay -C ${shown}    # the deployment; \`mlp deploy agent\` serves it again`);
   }
 } finally {
   await workspace?.close();
