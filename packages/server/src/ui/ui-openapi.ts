@@ -80,6 +80,41 @@ export const uiOpenApi = {
         responses: ok('runs', { runs: { type: 'array', items: { $ref: '#/components/schemas/Run' } }, truncated: { type: 'boolean' } }),
       },
     },
+    '/ui/runs': {
+      get: {
+        summary: 'Many runs by id (1 to 1000 run_id values)',
+        parameters: [
+          {
+            name: 'run_id',
+            in: 'query',
+            required: true,
+            schema: { type: 'array', items: { type: 'string' } },
+            style: 'form',
+            explode: true,
+          },
+        ],
+        responses: ok('runs', { runs: { type: 'array', items: { $ref: '#/components/schemas/Run' } } }),
+      },
+    },
+    '/ui/metric-histories': {
+      get: {
+        summary: 'One metric of many runs, each downsampled as /ui/runs/{run_id}/metrics/{key}',
+        parameters: [
+          {
+            name: 'run_id',
+            in: 'query',
+            required: true,
+            schema: { type: 'array', items: { type: 'string' } },
+            style: 'form',
+            explode: true,
+          },
+          { name: 'key', in: 'query', required: true, schema: { type: 'string' } },
+          queryParam('width', 'integer', 'chart width in pixels'),
+          queryParam('x', 'string', 'step (default) or time'),
+        ],
+        responses: ok('histories', { key: { type: 'string' }, histories: { type: 'array' } }),
+      },
+    },
     '/ui/runs/{run_id}': {
       get: {
         summary: 'One run with inputs',

@@ -29,6 +29,20 @@ async function runArtifactRoot(tracking: TrackingStore, runId: string) {
   return rootKey;
 }
 
+/** `map` over `items` with at most `limit` calls at once, results in order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** A metric's whole history, sorted by x and downsampled to about `width` pixels; NaN and ±Infinity as text (JSON has none). */
 async function downsampledHistory(tracking: TrackingStore, runId: string, key: string, width = 1000, x: 'step' | 'time' = 'step') {
   const points: Metric[] = [];
@@ -100,6 +114,11 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
         return { runs, truncated: Boolean(pageToken) };
       },
     ),
+    // Many runs by id in one request (the compare page).
+    jsonRoute('GET', 'ui/runs', 'read', message({ run_id: repeated(z.string()) }), async (input, { tracking }) => {
+      if (input.run_id.length === 0 || input.run_id.length > 1000) throw invalidParameter('Give from 1 to 1000 run_id values.');
+      return { runs: await mapConcurrently(input.run_id, 8, async (runId) => runDetail(await tracking.getRun(runId))) };
+    }),
     jsonRoute('GET', 'ui/runs/{run_id}', 'read', message({ run_id: string.required() }), async (input, { tracking }) => ({
       run: runDetail(await tracking.getRun(input.run_id)),
     })),

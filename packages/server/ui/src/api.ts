@@ -85,3 +85,11 @@ export async function metricHistories(runIds: string[], key: string, width: numb
   const res = await fetchRaw(`/api/ui/metric-histories?${params}`);
   return ((await res.json()) as { histories: MetricSeries[] }).histories;
 }
+
+/** Many runs by id in one request. */
+export async function fetchRuns(runIds: string[]): Promise<RunDetail[]> {
+  const params = new URLSearchParams();
+  for (const id of runIds) params.append('run_id', id);
+  const res = await fetchRaw(`/api/ui/runs?${params}`);
+  return ((await res.json()) as { runs: RunDetail[] }).runs;
+}

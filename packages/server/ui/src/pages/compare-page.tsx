@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, metricHistories, type RunDetail } from '../api';
+import { fetchRuns, metricHistories, type RunDetail } from '../api';
 import { Chart, type ChartSeries } from '../chart';
 import { formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
@@ -113,10 +113,7 @@ export function ComparePage(props: { query: URLSearchParams }) {
   const [x, setX] = useState<XMode>('step');
   const [smoothing, setSmoothing] = useState(0);
   const [log, setLog] = useState(false);
-  const state = useApi(
-    () => Promise.all(ids.map((id) => api<{ run: RunDetail }>(`runs/${encodeURIComponent(id)}`).then((r) => r.run))),
-    [ids.join(',')],
-  );
+  const state = useApi(() => fetchRuns(ids), [ids.join(',')]);
   const runs = state.data ?? [];
   const metrics = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort(), [runs]);
   const params = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort(), [runs]);

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The web UI in Debian's Chromium (playwright-core), against `mlp server` in this process on a
+// workspace of its own (PostgreSQL from MLP_TEST_POSTGRES_URL when reachable, else the embedded engine).
+// Targets, measured with the page's Performance API (performance.now() since navigation start):
+//  - an experiment of 10,000 runs: first render of its runs table < 1 s; scrolling the whole table
+//    with no long task > 50 ms (PerformanceObserver 'longtask');
+//  - a 1,000,000-point metric: API downsampling + chart drawn < 500 ms (the run page's fetch and
+//    uPlot render, timed in the page), the server's downsampling alone reported beside it;
+//  - 100 runs × 10 metrics compared: every chart drawn < 1 s.
+// Initial JavaScript (gzipped) is reported against its 300 KB limit.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openWorkspace } from '@mlp/core';
+import { createTempDir, createTestDatabase } from '@mlp/core/testing';
+import { createServer } from '@mlp/server';
+import { openSqlTrackingStore } from '@mlp/tracking';
+import { chromium } from 'playwright-core';
+
+const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
+const POINTS = Number(process.env.BENCH_UI_POINTS ?? 1_000_000);
+const round = (value) => Math.round(value * 10) / 10;
+
+const dir = await createTempDir('mlp-bench-ui-');
+let database;
+try {
+  database = await createTestDatabase('mlp_bench_ui');
+} catch {
+  database = undefined;
+}
+const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', ...(database ? { database: { url: database.url } } : {}) });
+const tracking = await openSqlTrackingStore(workspace, { enforceBatchLimits: false });
+const server = createServer({ workspace, tracking });
+const url = await server.listen({ port: 0 });
+const browser = await chromium.launch({
+  executablePath: process.env.MLP_CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const results = { database: database ? 'postgresql' : 'embedded' };
+try {
+  // 10,000 runs with 5 params and 5 metrics each.
+  const big = (await tracking.createExperiment({ name: 'bench-10k' })).experimentId;
+  let setup = performance.now();
+  for (let start = 0; start < RUNS; start += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, RUNS - start) }, async (_, j) => {
+        const i = start + j;
+        const run = await tracking.createRun({ experimentId: big, name: `run-${i}` });
+        await tracking.logBatch(run.runId, {
+          params: Array.from({ length: 5 }, (_, k) => ({ key: `p${k}`, value: String((i * (k + 1)) % 97) })),
+          metrics: Array.from({ length: 5 }, (_, k) => ({ key: `m${k}`, value: Math.sin(i + k), timestamp: Date.now(), step: 0 })),
+        });
+      }),
+    );
+  }
+  results.setup_runs_s = round((performance.now() - setup) / 1000);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${url}/experiments`);
+  await page.goto(`${url}/experiments/${big}`);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]')?.textContent?.startsWith(`${n} runs`) && document.querySelector('[data-run-id]'), RUNS);
+  results.table_first_render_ms = round(await page.evaluate(() => performance.now()));
+  results.table_first_render_limit_ms = 1000;
+  // Scroll the whole table a viewport per frame, recording long tasks.
+  results.scroll_longest_task_ms = await page.evaluate(async () => {
+    const longest = { ms: 0 };
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longest.ms = Math.max(longest.ms, entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    const body = document.querySelector('[data-testid=runs-body]');
+    while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
+      body.scrollTop += body.clientHeight;
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    observer.disconnect();
+    return Math.round(longest.ms);
+  });
+  results.scroll_long_task_limit_ms = 50;
+
+  // 1,000,000 points in one metric.
+  const long = (await tracking.createExperiment({ name: 'bench-long' })).experimentId;
+  const longRun = (await tracking.createRun({ experimentId: long, name: 'long' })).runId;
+  setup = performance.now();
+  for (let start = 0; start < POINTS; start += 20_000) {
+    const metrics = Array.from({ length: Math.min(20_000, POINTS - start) }, (_, i) => ({
+      key: 'loss',
+      value: Math.sin((start + i) / 5000) + Math.random() * 0.1,
+      timestamp: 1_700_000_000_000 + start + i,
+      step: start + i,
+    }));
+    await tracking.logBatch(longRun, { metrics });
+  }
+  results.setup_points_s = round((performance.now() - setup) / 1000);
+  const api = performance.now();
+  const answer = await (await fetch(`${url}/api/ui/runs/${longRun}/metrics/loss?width=800`)).json();
+  results.million_api_ms = round(performance.now() - api);
+  results.million_points_sent = answer.x.length;
+  await page.goto(`${url}/runs/${longRun}`);
+  await page.waitForFunction(() => document.querySelector('[data-chart^="loss"] canvas'));
+  results.million_page_chart_ms = round(await page.evaluate(() => performance.now()));
+  results.million_limit_ms = 500;
+
+  // 100 runs × 10 metrics of 1,000 steps each, compared.
+  const cmp = (await tracking.createExperiment({ name: 'bench-compare' })).experimentId;
+  const ids = [];
+  for (let r = 0; r < 100; r++) {
+    const run = await tracking.createRun({ experimentId: cmp, name: `c-${r}` });
+    ids.push(run.runId);
+    const metrics = [];
+    for (let k = 0; k < 10; k++)
+      for (let step = 0; step < 1000; step++) metrics.push({ key: `metric_${k}`, value: Math.exp(-step / (100 + r)) + k, timestamp: 1_700_000_000_000 + step, step });
+    await tracking.logBatch(run.runId, { metrics, params: [{ key: 'lr', value: String(r / 1000) }] });
+  }
+  const tall = await browser.newPage({ viewport: { width: 1400, height: 3000 } });
+  await tall.goto(`${url}/compare?runs=${ids.join(',')}`);
+  await tall.waitForFunction(() => document.querySelectorAll('.charts [data-chart] canvas').length >= 10);
+  results.compare_100x10_ms = round(await tall.evaluate(() => performance.now()));
+  results.compare_limit_ms = 1000;
+
+  const root = path.resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'ui');
+  const html = readFileSync(path.join(root, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/src="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+  results.initial_js_gzip_kb = round(scripts.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'assets', f))).length, 0) / 1024);
+  results.initial_js_limit_kb = 300;
+} finally {
+  await browser.close();
+  await server.close();
+  await workspace.close();
+  await database?.drop();
+  await dir.remove();
+}
+console.log(JSON.stringify({ bench: 'ui', ...results }, null, 2));
