@@ -59,7 +59,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${url}/experiments`);
   await page.goto(`${url}/experiments/${big}`);
-  await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]')?.textContent?.startsWith(`${n} runs`) && document.querySelector('[data-run-id]'), RUNS);
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid=run-count]')?.textContent?.startsWith(`${n} runs`) && document.querySelector('[data-run-id]'),
+    RUNS,
+  );
   results.table_first_render_ms = round(await page.evaluate(() => performance.now()));
   results.table_first_render_limit_ms = 1000;
   // Scroll the whole table a viewport per frame, recording long tasks.
@@ -111,7 +115,8 @@ try {
     ids.push(run.runId);
     const metrics = [];
     for (let k = 0; k < 10; k++)
-      for (let step = 0; step < 1000; step++) metrics.push({ key: `metric_${k}`, value: Math.exp(-step / (100 + r)) + k, timestamp: 1_700_000_000_000 + step, step });
+      for (let step = 0; step < 1000; step++)
+        metrics.push({ key: `metric_${k}`, value: Math.exp(-step / (100 + r)) + k, timestamp: 1_700_000_000_000 + step, step });
     await tracking.logBatch(run.runId, { metrics, params: [{ key: 'lr', value: String(r / 1000) }] });
   }
   const tall = await browser.newPage({ viewport: { width: 1400, height: 3000 } });
@@ -123,7 +128,9 @@ try {
   const root = path.resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'ui');
   const html = readFileSync(path.join(root, 'index.html'), 'utf8');
   const scripts = [...html.matchAll(/src="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
-  results.initial_js_gzip_kb = round(scripts.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'assets', f))).length, 0) / 1024);
+  results.initial_js_gzip_kb = round(
+    scripts.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'assets', f))).length, 0) / 1024,
+  );
   results.initial_js_limit_kb = 300;
 } finally {
   await browser.close();
