@@ -10,6 +10,13 @@ export {
   evaluateAlerts,
   parseAlertRules,
 } from './alerts/alert-rules.js';
+export {
+  type AlertEventPayload,
+  type AlertStore,
+  monitorAlertEvents,
+  openAlertStore,
+  type StoredAlert,
+} from './alerts/alert-store.js';
 export { builtinDriftTests } from './drift/builtin-drift-tests.js';
 export {
   type CategoricalColumnData,
