@@ -6,6 +6,7 @@ import type { ColumnDriftOptions } from '../drift/detect-drift.js';
 import { migrations } from '../generated/migrations.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { renderDriftReport } from '../report/html-report.js';
+import { registerAlerts } from './alerts-command.js';
 import { resolveDriftSource } from './drift-sources.js';
 import { registerDashboards, registerPrometheusRules } from './export-commands.js';
 import { driftJson } from './json-shapes.js';
@@ -147,5 +148,6 @@ export const monitorCommands: CliCommandModule = {
     registerDrift(monitor, context);
     registerPrometheusRules(monitor, context);
     registerDashboards(monitor, context);
+    registerAlerts(monitor, context);
   },
 };
