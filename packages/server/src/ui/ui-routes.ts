@@ -49,7 +49,7 @@ async function downsampledHistory(tracking: TrackingStore, runId: string, key: s
   let pageToken: string | undefined;
   do {
     const page = await tracking.getMetricHistory(runId, key, { maxResults: 1_000_000, ...(pageToken ? { pageToken } : {}) });
-    points.push(...page.items);
+    for (const point of page.items) points.push(point); // not push(...items): a million arguments overflow the stack
     pageToken = page.nextPageToken;
   } while (pageToken);
   const byTime = x === 'time';
