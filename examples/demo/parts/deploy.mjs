@@ -47,6 +47,13 @@ export async function deployPart({ dir, step, cli }) {
 
   step('mlp deploy agent (a child process): starts the router and an `mlp serve` of the champion');
   const agent = startAgent(cli.bin, dir);
+  // Stopped by a signal, the demo stops the agent too (finally blocks do not run then); its servers follow it.
+  const onSignal = (signal) => {
+    agent.child.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let traffic;
   let closed = false;
   try {
@@ -104,6 +111,8 @@ export async function deployPart({ dir, step, cli }) {
     await traffic?.stop();
     step('stop: SIGTERM to the agent');
     closed = await stopAgent(agent);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   if (!closed) throw new Error("the deployment's router still answers after the agent stopped");
 }
@@ -126,15 +135,20 @@ function startAgent(bin, dir) {
   return agent;
 }
 
+const agentEnded = (agent) => agent.child.exitCode !== null || agent.child.signalCode !== null;
+
 function agentFailure(agent, what) {
-  return new Error(`${what}; the agent said:\n${indent(agent.output.slice(-2000))}`);
+  return new Error(
+    agent.output.trim() ? `${what}; the agent said:\n${indent(agent.output.slice(-2000))}` : `${what}; the agent printed nothing`,
+  );
 }
 
 /** Waits for the agent to publish the router's URL and for the router to answer records. */
 async function waitForEndpoint(cli, agent) {
   const deadline = Date.now() + readyLimitMs;
   while (Date.now() < deadline) {
-    if (agent.child.exitCode !== null) throw agentFailure(agent, `mlp deploy agent exited (${agent.child.exitCode})`);
+    if (agentEnded(agent))
+      throw agentFailure(agent, `mlp deploy agent ended (${agent.child.signalCode ?? `exit ${agent.child.exitCode}`})`);
     const { endpoint } = JSON.parse(await cli.mlpAsync('deploy', 'show', name, '--json'));
     if (endpoint) {
       const answer = await fetch(`${endpoint}/invocations`, {
@@ -169,7 +183,8 @@ async function followRollout(cli, newVersion, agent) {
   let shownRevisions = '';
   let shownHistory = 0;
   while (Date.now() < deadline) {
-    if (agent.child.exitCode !== null) throw agentFailure(agent, `mlp deploy agent exited (${agent.child.exitCode})`);
+    if (agentEnded(agent))
+      throw agentFailure(agent, `mlp deploy agent ended (${agent.child.signalCode ?? `exit ${agent.child.exitCode}`})`);
     const shown = JSON.parse(await cli.mlpAsync('deploy', 'show', name, '--json'));
     const revisions = shown.revisions
       .map((rev) => `r${rev.revision} v${rev.model_version} ${rev.weight}% ${rev.status} (analysis rounds ${rev.analysis_rounds})`)
@@ -195,7 +210,7 @@ async function followRollout(cli, newVersion, agent) {
 
 /** SIGTERM: the agent stops its router and servers (they drain), prints its report and exits. True when its router is closed. */
 async function stopAgent(agent) {
-  if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGTERM');
+  if (!agentEnded(agent)) agent.child.kill('SIGTERM');
   const killer = setTimeout(() => agent.child.kill('SIGKILL'), 30_000);
   const { code, signal } = await agent.exited;
   clearTimeout(killer);
