@@ -5,6 +5,7 @@ import { openSqlTrackingStore } from '@mlp/tracking';
 import { createServer } from '../create-server.js';
 import { hideServerPaths, serverPathsOf } from '../http/server-paths.js';
 import { readTokenFile } from './token-file.js';
+import { createUiCommand } from './ui-command.js';
 
 /** The part of the CLI's context `mlp server` uses (a structural subset of `@mlp/cli`'s CliContext). */
 export interface ServerCommandsContext {
@@ -194,4 +195,6 @@ export const serverCommands = {
       });
   },
 };
-export { uiCommand } from './ui-command.js';
+
+/** `mlp ui`: `mlp server` that prints the web UI's URL. */
+export const uiCommand = createUiCommand<ServerCommandsContext, ServerCommandOptions>(runServer);

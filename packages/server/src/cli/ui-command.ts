@@ -1,38 +1,43 @@
-import { runServer, type ServerCommandOptions, type ServerCommandsContext } from './server-commands.js';
-
 /** The part of commander's Command `mlp ui` calls. */
-interface CommandBuilder {
-  command(nameAndArgs: string): CommandBuilder;
-  description(text: string): CommandBuilder;
-  option(flags: string, description?: string, defaultValue?: string): CommandBuilder;
-  action(fn: (options: ServerCommandOptions) => Promise<void>): CommandBuilder;
+export interface UiCommandBuilder<O> {
+  command(nameAndArgs: string): UiCommandBuilder<O>;
+  description(text: string): UiCommandBuilder<O>;
+  option(flags: string, description?: string, defaultValue?: string): UiCommandBuilder<O>;
+  action(fn: (options: O) => Promise<void>): UiCommandBuilder<O>;
 }
 
 /** The line `mlp ui` prints once the server listens. */
 export const uiUrlLine = (url: string) => `mlp web UI: ${url}/\n`;
 
-/** `mlp ui [--host] [--port] [--token-file] [--allowed-hosts]`: `mlp server`, printing the web UI's URL once it listens. */
-export const uiCommand = {
-  name: 'ui',
-  register(program: CommandBuilder, context: ServerCommandsContext): void {
-    program
-      .command('ui')
-      .description('Start the mlp server and print the URL of its web UI (experiments, runs, charts, comparisons); Ctrl-C stops it')
-      .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
-      .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
-      .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
-      .option('--allowed-hosts <hosts>', 'host names clients use besides the address, comma-separated')
-      .action(async (options) => {
-        const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        try {
-          await runServer(context, { ...options, signal: controller.signal, onListening: (url) => process.stdout.write(uiUrlLine(url)) });
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        }
-      });
-  },
-};
+/**
+ * `mlp ui [--host] [--port] [--token-file] [--allowed-hosts]`: `mlp server`, printing the web UI's
+ * URL once it listens. server-commands.ts makes it from its `runServer` (so neither imports the other).
+ */
+export function createUiCommand<C, O extends object>(
+  runServer: (context: C, options: O & { signal: AbortSignal; onListening: (url: string) => void }) => Promise<void>,
+) {
+  return {
+    name: 'ui',
+    register(program: UiCommandBuilder<O>, context: C): void {
+      program
+        .command('ui')
+        .description('Start the mlp server and print the URL of its web UI (experiments, runs, charts, comparisons); Ctrl-C stops it')
+        .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
+        .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
+        .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
+        .option('--allowed-hosts <hosts>', 'host names clients use besides the address, comma-separated')
+        .action(async (options) => {
+          const controller = new AbortController();
+          const stop = () => controller.abort();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          try {
+            await runServer(context, { ...options, signal: controller.signal, onListening: (url) => process.stdout.write(uiUrlLine(url)) });
+          } finally {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+          }
+        });
+    },
+  };
+}
