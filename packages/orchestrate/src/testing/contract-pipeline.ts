@@ -28,6 +28,8 @@ export default definePipeline('executor-contract', {
     if (ctx.params.scenario === 'fail') throw new Error('contract failure');
     return 'fine';
   })
-  .step('slow', { timeoutMs: 5_000 }, (ctx) => (ctx.params.scenario === 'timeout' ? untilAborted(ctx.signal) : 'quick'))
+  // The timeout counts from dispatch, so it must cover starting a process or a pod on a loaded machine
+  // (a Job's step ran past 5 s before its code began), and still end an attempt that never returns.
+  .step('slow', { timeoutMs: 20_000 }, (ctx) => (ctx.params.scenario === 'timeout' ? untilAborted(ctx.signal) : 'quick'))
   .step('wait', {}, (ctx) => (ctx.params.scenario === 'wait' ? untilAborted(ctx.signal) : 'no wait'))
   .step('report', { needs: ['sum', 'big', 'flaky'] }, (_ctx, { sum, big, flaky }) => ({ sum, big: big.length, flaky }));
