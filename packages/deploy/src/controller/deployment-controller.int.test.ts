@@ -125,6 +125,10 @@ describe('a canary deployment on the local target', () => {
       'step',
       'rolled_back',
     ]);
+    // A passed analysis stays in the history with what it measured: the move to 100%, and the promotion.
+    const analysisOf = (index: number) => (history[index]?.details as { analysis?: unknown } | null | undefined)?.analysis;
+    for (const index of [4, 5]) expect(analysisOf(index)).toMatchObject({ outcome: 'pass', results: [expect.anything()] });
+    expect(analysisOf(3)).toBeUndefined(); // the first step follows no analysis
     const rollback = history.at(-1);
     expect(rollback).toMatchObject({ fromVersion: versions.bad, toVersion: versions.good2 });
     expect(rollback?.reason).toMatch(/^analysis failed: failure_rate<0.01 \(measured/);

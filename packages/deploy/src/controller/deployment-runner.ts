@@ -170,16 +170,23 @@ export class DeploymentRunner {
         return {
           ...change,
           revisions: [...(change.revisions ?? []), { revision: next.revision, countAnalysisRound: spec.analysis.length > 0 }],
+          ...(change.history && spec.analysis.length > 0
+            ? { history: { ...change.history, details: { ...change.history.details, analysis: details } } }
+            : {}),
         };
       });
       await this.applyTraffic(after);
       return after;
     }
-    return this.moveTo(record, next, next.step + 1, weights, spec.analysis.length > 0);
+    return this.moveTo(record, next, next.step + 1, weights, spec.analysis.length > 0 ? details : undefined);
   }
 
-  /** The new revision at `step`: its servers first (rolling adds one), then its weight, then the old servers trimmed. */
-  private async moveTo(record: DeploymentRecord, next: RevisionRecord, step: number, weights: number[], analysed = false) {
+  /**
+   * The new revision at `step`: its servers first (rolling adds one), then its weight, then the old servers trimmed.
+   * `analysis` is the passed analysis that allowed the move, kept in the history with what it measured.
+   */
+  private async moveTo(record: DeploymentRecord, next: RevisionRecord, step: number, weights: number[], analysis?: object) {
+    const analysed = analysis !== undefined;
     const local = this.local as LocalDeployment;
     const stable = stableOf(record);
     const counts = replicasAt(record.spec, step);
@@ -202,7 +209,7 @@ export class DeploymentRunner {
           fromVersion: stable?.modelVersion ?? null,
           toVersion: next.modelVersion,
           reason: `step ${step + 1} of ${weights.length}: ${weight}% of traffic to revision ${next.revision}`,
-          details: { step, weight },
+          details: { step, weight, ...(analysis ? { analysis } : {}) },
         },
         event: { type: 'step', payload: { revision: next.revision, step, weight } },
       };
