@@ -51,7 +51,8 @@ it('creates one schema-valid Job per attempt: labels, backoffLimit 0, deadline, 
   });
   // biome-ignore lint/suspicious/noExplicitAny: the Job is JSON, checked field by field with expect
   const spec = slow.spec as Record<string, any>;
-  expect(spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 5 + 30, ttlSecondsAfterFinished: 3600 });
+  // The step timeout (20 s in the contract pipeline) plus the grace to stop.
+  expect(spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 20 + 30, ttlSecondsAfterFinished: 3600 });
   expect(spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
   const container = spec.template.spec.containers[0];
   expect(container.args.slice(0, 3)).toEqual(['--json', 'pipeline', 'exec-task']);

@@ -20,7 +20,7 @@ interface Container {
  * Complete or Failed. Deleting the Job stops the process with SIGTERM, as a pod's deletion does.
  */
 export function simulateKubelet(api: KubernetesApiStandIn, options: { warmProcesses?: number; pipelineModules?: string[] } = {}) {
-  const warm = warmPool(options.warmProcesses ?? 16, options.pipelineModules ?? []);
+  const warm = warmPool(options.warmProcesses ?? 6, options.pipelineModules ?? []);
   const running = new Map<string, ChildProcess>();
   const started: StandInObject[] = [];
   const stop = api.onEvent((event) => {
