@@ -9,8 +9,17 @@ const root = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(impo
 /** Built entries loaded by file URL at run time (worker threads, forked children), not imported by users: not exported. */
 const internalEntries = {
   '@mlp/cli': ['./dist/bin.js'], // loaded by bin/mlp.js
-  '@mlp/train': ['./dist/train-trial.js', './dist/trial-thread-entry.js', './dist/trial-process-entry.js'],
+  '@mlp/train': [
+    './dist/train-trial.js',
+    './dist/trial-thread-entry.js',
+    './dist/trial-process-entry.js',
+    './dist/trial-queue-job.js', // imported by `mlp worker` from its file URL
+  ],
   '@mlp/orchestrate': ['./dist/child-entry.js', './dist/detached-run-entry.js', './dist/contract-pipeline.js'],
+};
+/** Folders of browser assets (Vite's bundles, which include their dependencies by design): not Node entries. */
+const browserAssets = {
+  '@mlp/server': ['./dist/ui'],
 };
 const problems = [];
 
@@ -40,7 +49,9 @@ for (const name of readdirSync(path.join(root, 'packages'))) {
     problems.push(`${manifest.name}: no dist/ (run the build first)`);
     continue;
   }
+  const assetDirs = (browserAssets[manifest.name] ?? []).map((folder) => path.join(dir, folder) + path.sep);
   for (const file of walk(dist)) {
+    if (assetDirs.some((folder) => file.startsWith(folder))) continue;
     const relative = path.normalize(`./${path.relative(dir, file)}`);
     // esbuild marks each bundled module with a `// <path>` comment: one under node_modules is an
     // undeclared dependency copied into dist (as drizzle-orm once was into registry).
