@@ -76,6 +76,7 @@ interface CreateFlags {
   split?: string;
   namespace?: string;
   image?: string;
+  kubeconfig?: string;
 }
 
 /** `mlp deploy create|ls|show|history|rollback|pause|resume|delete|agent`. */
@@ -99,6 +100,7 @@ export function registerDeployCommands(program: Program, context: CliContext): v
     .option('--split <name>', "A/B: serve the registry's weighted alias set of this name")
     .option('--namespace <ns>', 'Kubernetes namespace')
     .option('--image <image>', 'Kubernetes model-server image')
+    .option('--kubeconfig <path>', "the kubeconfig file the controller uses (default: the agent's KUBECONFIG)")
     .action(async (name: string, flags: CreateFlags) => {
       const ws = await workspace();
       const registry = context.closeAfter(await openRegistry(ws, { actor: currentActor({ env: context.env }), env: context.env }));
@@ -117,12 +119,13 @@ export function registerDeployCommands(program: Program, context: CliContext): v
         ...(flags.split !== undefined && { trafficSplit: flags.split }),
         ...(flags.namespace !== undefined && { namespace: flags.namespace }),
         ...(flags.image !== undefined && { image: flags.image }),
+        ...(flags.kubeconfig !== undefined && { kubeconfig: flags.kubeconfig }),
       });
       const version = deployment.revisions[0]?.modelVersion;
       context.output(
         `Created deployment '${name}' of ${deployment.spec.model} (version ${version}), ${deployment.spec.strategy} on ${deployment.spec.target}.` +
           (webhookSecret ? `\nWebhook secret (shown once): ${webhookSecret}` : '') +
-          (deployment.spec.target === 'local' ? '\nThe controller starts it: run `mlp deploy agent`.' : ''),
+          '\nThe controller starts it: run `mlp deploy agent`.',
         { ...deploymentJson(deployment, await deploymentHistory(ws, name)), webhook_secret: webhookSecret },
       );
     });

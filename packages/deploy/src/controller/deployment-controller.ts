@@ -4,10 +4,12 @@ import { sql } from 'drizzle-orm';
 import { rolloutChange } from '../deployment/deployment-changes.js';
 import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeployments } from '../deployment/deployment-store.js';
 import { resolveSplit, type SplitRegistry, splitChange } from '../deployment/traffic-split.js';
+import type { KubernetesTargetOptions } from '../kubernetes/kubernetes-target.js';
 import type { LaunchServer } from '../local/local-deployment.js';
 import { startServerProcess } from '../local/server-process.js';
 import { createDeploymentLeases } from './deployment-leases.js';
 import { DeploymentRunner } from './deployment-runner.js';
+import { KubernetesRunner } from './kubernetes-runner.js';
 import { type RollbackWebhookOptions, startRollbackWebhooks } from './rollback-webhooks.js';
 
 /** The command that starts one model server for `modelUri`; it must print `{"url","port"}` on stdout when ready. */
@@ -27,6 +29,8 @@ export interface DeploymentControllerOptions {
   webhooks?: RollbackWebhookOptions;
   /** The registry A/B deployments read their traffic splits from (default: opened on the workspace when needed). */
   registry?: SplitRegistry;
+  /** How `target: kubernetes` deployments reach the cluster (kubeconfig: the spec's, else this, else $KUBECONFIG). */
+  kubernetes?: KubernetesTargetOptions;
   /** Called after each reconciliation of a deployment. */
   onTick?: (deployment: DeploymentRecord) => void;
 }
@@ -70,7 +74,7 @@ interface AliasSet {
 /**
  * The deployment controller (`mlp deploy agent`, or inside `mlp server`): follows the registry's durable
  * alias events with a stored cursor, so a promotion recorded while it was down still rolls out, and
- * reconciles every local deployment from the store: a restarted controller resumes each rollout where
+ * reconciles every deployment (local, or on Kubernetes) from the store: a restarted controller resumes each rollout where
  * the store says it is.
  */
 export async function startDeploymentController(
@@ -82,7 +86,7 @@ export async function startDeploymentController(
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const serveCommand = options.serveCommand ?? defaultServeCommand;
   const env = options.env ?? { ...process.env, MLP_DATABASE_URL: workspace.config.database.url };
-  const runners = new Map<string, DeploymentRunner>();
+  const runners = new Map<string, DeploymentRunner | KubernetesRunner>();
   const busy = new Map<string, Promise<void>>();
   const leases = createDeploymentLeases(workspace.db, log);
   let closed = false;
@@ -106,12 +110,19 @@ export async function startDeploymentController(
     if (running) return running;
     let runner = runners.get(record.name);
     if (!runner) {
-      runner = new DeploymentRunner(record.name, {
-        workspace,
-        launch,
-        logger: log,
-        ...(options.host !== undefined && { host: options.host }),
-      });
+      runner =
+        record.spec.target === 'kubernetes'
+          ? new KubernetesRunner(record.name, {
+              workspace,
+              logger: log,
+              ...(options.kubernetes !== undefined && { target: options.kubernetes }),
+            })
+          : new DeploymentRunner(record.name, {
+              workspace,
+              launch,
+              logger: log,
+              ...(options.host !== undefined && { host: options.host }),
+            });
       runners.set(record.name, runner);
     }
     const work = runner
@@ -130,7 +141,7 @@ export async function startDeploymentController(
   /** Lists the deployments, stops the deleted ones and starts a pass of each (returns the passes). */
   const startPass = async (): Promise<Promise<void>[]> => {
     if (closed) return [];
-    const all = (await listDeployments(workspace)).filter((deployment) => deployment.spec.target === 'local');
+    const all = await listDeployments(workspace);
     const names = new Set(all.map((deployment) => deployment.name));
     // One controller drives a deployment: the one holding its lease (another takes over when it dies).
     const held = await leases.hold([...names]);
@@ -234,6 +245,8 @@ export async function startDeploymentController(
     clearTimeout(timer);
     await subscription.close();
     await webhooks.close();
+    // A Kubernetes rollout being waited for stops waiting (the store resumes it); local passes finish.
+    for (const runner of runners.values()) if (runner instanceof KubernetesRunner) await runner.close();
     await Promise.all(busy.values());
     await Promise.all([...runners.values()].map((runner) => runner.close()));
     runners.clear();

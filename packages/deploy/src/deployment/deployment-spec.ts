@@ -39,6 +39,8 @@ export const deploymentSpecSchema = z.object({
   /** Kubernetes only: namespace and the model-server image. */
   namespace: z.string().optional(),
   image: z.string().optional(),
+  /** Kubernetes only: the kubeconfig file the controller uses (default: the agent's KUBECONFIG, ~/.kube/config or in-cluster). */
+  kubeconfig: z.string().min(1).optional(),
 });
 
 export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
