@@ -6,33 +6,11 @@ import { withoutMlpVariables } from '@mlp/cli';
 import type { JobQueue } from '@mlp/core';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnWorker } from '../../test-support/spawn-worker.js';
 import { openJobQueue } from './job-queue.js';
 
 const fixture = pathToFileURL(path.resolve(import.meta.dirname, 'job-queue-fixture.ts')).href;
-const cliBin = path.resolve(import.meta.dirname, '../../../../cli/src/bin.ts');
 const callerScript = path.resolve(import.meta.dirname, 'job-queue-caller.ts');
-
-/** A real `mlp worker` process (from the sources); its progress lines say which jobs it runs. */
-function spawnWorker(dir: string, url: string) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir, 'worker', '--concurrency', '2', '--lease-ms', '1500'],
-    { env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const lines: string[] = [];
-  const waiters: (() => void)[] = [];
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    lines.push(line);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const next = async (pattern: RegExp) => {
-    for (;;) {
-      if (lines.some((line) => pattern.test(line))) return;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  return { child, lines, next };
-}
 
 let test: TestWorkspace;
 let queue: JobQueue;
