@@ -13,6 +13,7 @@ export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contra
 export type { DatasetResolver } from './contracts/dataset-resolver.js';
 export type { JobContext, JobFunction, JobQueue, QueuedJob, RunJobOptions } from './contracts/job-queue.js';
 export type { ModelDownloader } from './contracts/model-downloader.js';
+export type { OnlineFeatureReader, OnlineFeatureRequest, OnlineFeatureValue } from './contracts/online-features.js';
 export type {
   LoggedTensor,
   PredictionLogEntry,

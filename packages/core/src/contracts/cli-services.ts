@@ -2,6 +2,7 @@ import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
+import type { OnlineFeatureReader } from './online-features.js';
 import type { PredictionLogReader } from './prediction-log.js';
 import type { StepTracking } from './step-tracking.js';
 
@@ -28,6 +29,8 @@ export interface CliServices {
   stepTracking: StepTracking;
   /** `@mlp/deploy`'s prediction log on the workspace, for `@mlp/monitor` (drift of served traffic). */
   predictionLog: PredictionLogReader;
+  /** `@mlp/features`' online store, for `@mlp/deploy`'s model server (request enrichment). */
+  onlineFeatures: OnlineFeatureReader;
 }
 
 export type CliServiceName = keyof CliServices;
