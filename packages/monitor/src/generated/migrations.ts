@@ -11,6 +11,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0001_superb_gunslinger",
       "sql": "CREATE TABLE \"monitor_alerts\" (\n\t\"alert_id\" text PRIMARY KEY NOT NULL,\n\t\"monitor\" text NOT NULL,\n\t\"rule\" text NOT NULL,\n\t\"key\" text NOT NULL,\n\t\"column\" text,\n\t\"severity\" text NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"value\" double precision,\n\t\"active_since\" bigint NOT NULL,\n\t\"fired_at\" bigint,\n\t\"resolved_at\" bigint,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX \"monitor_alerts_open_idx\" ON \"monitor_alerts\" USING btree (\"monitor\",\"key\") WHERE resolved_at is null;--> statement-breakpoint\nCREATE INDEX \"monitor_alerts_monitor_idx\" ON \"monitor_alerts\" USING btree (\"monitor\",\"active_since\");"
+    },
+    {
+      "id": "0002_monitor_labels",
+      "sql": "CREATE TABLE \"monitor_labels\" (\n\t\"deployment\" text NOT NULL,\n\t\"request_id\" text NOT NULL,\n\t\"label\" jsonb NOT NULL,\n\t\"at\" bigint,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"monitor_labels_deployment_request_id_pk\" PRIMARY KEY(\"deployment\",\"request_id\")\n);\n--> statement-breakpoint\nCREATE INDEX \"monitor_labels_created_idx\" ON \"monitor_labels\" USING btree (\"deployment\",\"created_at\");"
     }
   ],
 };
