@@ -1,2 +1,26 @@
 // @mlp/features: entities and feature views in code, point-in-time training sets, an online store.
-export {};
+export { parseDuration } from './definitions/duration.js';
+export { type EntityDefinition, type EntityInput, entity, isEntityDefinition, type JoinKey } from './definitions/entity.js';
+export { describeSource, type FeatureSource, type FeatureSourceKind, sourceKind } from './definitions/feature-source.js';
+export { type FeatureType, type FeatureValue, featureTypes, postgresTypeOf } from './definitions/feature-types.js';
+export {
+  type FeatureSpec,
+  type FeatureViewDefinition,
+  type FeatureViewInput,
+  featureView,
+  isFeatureViewDefinition,
+} from './definitions/feature-view.js';
+export {
+  isOnDemandFeaturesDefinition,
+  type OnDemandFeaturesDefinition,
+  type OnDemandFeaturesInput,
+  type OnDemandRow,
+  onDemandFeatures,
+} from './definitions/on-demand-features.js';
+export {
+  type FeatureRegistry,
+  offlineSchema,
+  offlineTableOf,
+  type ResolvedEntity,
+  type ResolvedFeatureView,
+} from './registry/resolved-view.js';
