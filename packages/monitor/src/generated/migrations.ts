@@ -15,6 +15,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0002_monitor_labels",
       "sql": "CREATE TABLE \"monitor_labels\" (\n\t\"deployment\" text NOT NULL,\n\t\"request_id\" text NOT NULL,\n\t\"label\" jsonb NOT NULL,\n\t\"at\" bigint,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"monitor_labels_deployment_request_id_pk\" PRIMARY KEY(\"deployment\",\"request_id\")\n);\n--> statement-breakpoint\nCREATE INDEX \"monitor_labels_created_idx\" ON \"monitor_labels\" USING btree (\"deployment\",\"created_at\");"
+    },
+    {
+      "id": "0003_monitor_monitors",
+      "sql": "CREATE TABLE \"monitor_results\" (\n\t\"monitor\" text NOT NULL,\n\t\"window_start\" bigint NOT NULL,\n\t\"window_end\" bigint NOT NULL,\n\t\"rows\" bigint NOT NULL,\n\t\"dataset_drift\" boolean NOT NULL,\n\t\"drift_share\" double precision NOT NULL,\n\t\"result\" jsonb NOT NULL,\n\t\"computed_at\" bigint NOT NULL,\n\tCONSTRAINT \"monitor_results_monitor_window_start_window_end_pk\" PRIMARY KEY(\"monitor\",\"window_start\",\"window_end\")\n);\n--> statement-breakpoint\nCREATE TABLE \"monitor_ticks\" (\n\t\"monitor\" text NOT NULL,\n\t\"tick\" bigint NOT NULL,\n\t\"claimed_at\" bigint NOT NULL,\n\t\"claimed_by\" text NOT NULL,\n\tCONSTRAINT \"monitor_ticks_monitor_tick_pk\" PRIMARY KEY(\"monitor\",\"tick\")\n);\n--> statement-breakpoint\nCREATE TABLE \"monitor_monitors\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"spec\" jsonb NOT NULL,\n\t\"webhook_secret\" text,\n\t\"created_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX \"monitor_results_end_idx\" ON \"monitor_results\" USING btree (\"monitor\",\"window_end\");"
     }
   ],
 };
