@@ -9,10 +9,24 @@ export { coreEnvVariables } from './config/env-settings.js';
 export { formatZodIssues } from './config/format-zod-error.js';
 export { CONFIG_FILE_NAME, resolveConfig, STATE_DIR_NAME } from './config/resolve-config.js';
 export type { CliServiceName, CliServices, DatasetCatalogService } from './contracts/cli-services.js';
+export type {
+  BrowsedDataset,
+  BrowsedDatasetSummary,
+  BrowsedDatasetUse,
+  BrowsedDatasetVersion,
+  DatasetBrowser,
+} from './contracts/dataset-browser.js';
 export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contracts/dataset-lineage.js';
 export type { DatasetResolver } from './contracts/dataset-resolver.js';
+export type {
+  DeploymentControl,
+  DeploymentHistoryView,
+  DeploymentRevisionView,
+  DeploymentView,
+} from './contracts/deployment-control.js';
 export type { JobContext, JobFunction, JobQueue, QueuedJob, RunJobOptions } from './contracts/job-queue.js';
 export type { ModelDownloader } from './contracts/model-downloader.js';
+export type { MonitorAlert, MonitorAlertReader } from './contracts/monitor-alerts.js';
 export type { OnlineFeatureReader, OnlineFeatureRequest, OnlineFeatureValue } from './contracts/online-features.js';
 export type {
   LoggedTensor,
@@ -27,6 +41,7 @@ export type {
   StepTrackingStart,
   StepTrackingStatus,
 } from './contracts/step-tracking.js';
+export type { ValidationResultsReader, ValidationSummary } from './contracts/validation-results.js';
 export type { Database, DatabaseEngine, DatabaseOpenOptions, DbExecutor } from './db/database.js';
 export { databaseDamagedError, isDatabaseDamage } from './db/database-damage.js';
 export { allowEmptyDatabase, type EmbeddedDatabaseState, embeddedDatabaseState } from './db/embedded/database-marker.js';

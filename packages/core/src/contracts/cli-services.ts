@@ -1,10 +1,14 @@
+import type { DatasetBrowser } from './dataset-browser.js';
 import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
+import type { DeploymentControl } from './deployment-control.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
+import type { MonitorAlertReader } from './monitor-alerts.js';
 import type { OnlineFeatureReader } from './online-features.js';
 import type { PredictionLogReader } from './prediction-log.js';
 import type { StepTracking } from './step-tracking.js';
+import type { ValidationResultsReader } from './validation-results.js';
 
 /** What `mlp` commands get of the dataset catalog: versions as local files, and lineage to record uses in. */
 export interface DatasetCatalogService extends DatasetResolver {
@@ -31,6 +35,14 @@ export interface CliServices {
   predictionLog: PredictionLogReader;
   /** `@mlp/features`' online store, for `@mlp/deploy`'s model server (request enrichment). */
   onlineFeatures: OnlineFeatureReader;
+  /** `@mlp/data-version`'s catalog, read by `mlp server`'s web UI (datasets, versions, lineage). */
+  datasetBrowser: DatasetBrowser;
+  /** `@mlp/validate`'s stored results and HTML reports, for `mlp server`'s web UI. */
+  validationResults: ValidationResultsReader;
+  /** `@mlp/monitor`'s alerts, for `mlp server`'s web UI. */
+  monitorAlerts: MonitorAlertReader;
+  /** `@mlp/deploy`'s deployments (read, roll back), for `mlp server`'s web UI. */
+  deployments: DeploymentControl;
 }
 
 export type CliServiceName = keyof CliServices;
