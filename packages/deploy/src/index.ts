@@ -9,6 +9,7 @@ export {
 } from './controller/deployment-controller.js';
 export type { RollbackWebhookOptions } from './controller/rollback-webhooks.js';
 export { rolloutWeights } from './controller/rollout-plan.js';
+export { createDeploymentControl } from './deployment/deployment-control.js';
 export {
   type AddedDeployment,
   addDeployment,

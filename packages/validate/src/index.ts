@@ -24,6 +24,7 @@ export {
   type ValidationResult,
   type ValidationStatistics,
 } from './result/validation-result.js';
+export { validationResultsReader } from './store/validation-results-reader.js';
 export {
   createValidationStore,
   openValidationStore,

@@ -9,7 +9,7 @@ export interface ValidationSummary {
   /** ISO 8601. */
   startedAt: string;
   rowCount: number;
-  statistics: { evaluated: number; successful: number; unsuccessful: number; successPercent: number };
+  statistics: { evaluated: number; successful: number; unsuccessful: number; successPercent: number | null };
 }
 
 /**

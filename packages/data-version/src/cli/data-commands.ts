@@ -208,7 +208,11 @@ export const dataCommands: CliCommandModule = {
   name: 'data-version',
   migrations: catalogMigrations,
   // `mlp train` reads dataset versions (`flights@3`) through this, without importing data-version.
-  services: { datasetCatalog: async (context) => (await openCliCatalog(context)).catalog },
+  // `mlp server`'s web UI browses datasets, versions and lineage through `datasetBrowser`.
+  services: {
+    datasetCatalog: async (context) => (await openCliCatalog(context)).catalog,
+    datasetBrowser: async (context) => (await openCliCatalog(context)).catalog,
+  },
   register(program, context) {
     const data = program.command('data').description('version data files and folders (DVC 3 compatible), remotes, datasets');
     registerVersioningCommands(data, context);

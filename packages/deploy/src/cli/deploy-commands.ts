@@ -2,6 +2,7 @@ import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { openRegistry } from '@mlp/registry';
 import { startDeploymentController } from '../controller/deployment-controller.js';
+import { createDeploymentControl } from '../deployment/deployment-control.js';
 import {
   addDeployment,
   deleteDeployment,
@@ -263,6 +264,8 @@ export function registerDeployCommands(program: Program, context: CliContext): v
 export const deployCommands: CliCommandModule = {
   name: 'deploy',
   migrations: [migrations],
+  // `mlp server`'s web UI shows deployments and rolls them back through this.
+  services: { deployments: async (context) => createDeploymentControl(await context.openWorkspace()) },
   register(program, context) {
     registerDeployCommands(program, context);
   },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
+import { openAlertStore } from '../alerts/alert-store.js';
 import { builtinDriftTests } from '../drift/builtin-drift-tests.js';
 import type { ColumnDriftOptions } from '../drift/detect-drift.js';
 import { migrations } from '../generated/migrations.js';
@@ -143,6 +144,8 @@ function registerDrift(monitor: Program, context: CliContext): void {
 export const monitorCommands: CliCommandModule = {
   name: 'monitor',
   migrations: [migrations],
+  // `mlp server`'s web UI lists alerts through this.
+  services: { monitorAlerts: async (context) => openAlertStore(await context.openWorkspace()) },
   register(program, context) {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);

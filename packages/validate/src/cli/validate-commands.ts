@@ -6,6 +6,7 @@ import { openDuckDbEngine } from '../duckdb/duckdb-engine.js';
 import { migrations } from '../generated/migrations.js';
 import { profileSuite } from '../profile/profile-suite.js';
 import { renderHtmlReport } from '../report/html-report.js';
+import { validationResultsReader } from '../store/validation-results-reader.js';
 import { openValidationStore } from '../store/validation-store.js';
 import { parseSuite, suiteToJson } from '../suite/suite.js';
 import { humanSummary } from './human-summary.js';
@@ -114,6 +115,8 @@ function registerValidate(program: Program, context: CliContext): void {
 export const validateCommands: CliCommandModule = {
   name: 'validate',
   migrations: [migrations],
+  // `mlp server`'s web UI shows stored results and their reports through this.
+  services: { validationResults: async (context) => validationResultsReader(await openValidationStore(await context.openWorkspace())) },
   register(program, context) {
     registerValidate(program, context);
   },
