@@ -57,6 +57,7 @@ export type { ScheduledPipeline } from './schedule/scheduled-pipelines.js';
 export { type ScheduledTick, type Scheduler, type SchedulerOptions, startScheduler } from './schedule/scheduler.js';
 export type { SchedulerClock } from './schedule/scheduler-clock.js';
 export { type Orchestrator, type OrchestratorOptions, startOrchestrator } from './schedule/start-orchestrator.js';
+export { type LogLine, type ReadLogsOptions, readRunLogs } from './store/log-store.js';
 export {
   findPipelineRecord,
   type ListRunsOptions,
