@@ -7,6 +7,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0000_features",
       "sql": "CREATE TABLE \"features_entities\" (\n\t\"name\" text NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"join_keys\" jsonb NOT NULL,\n\t\"description\" text,\n\t\"fingerprint\" text NOT NULL,\n\t\"applied_by\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_entities_name_version_pk\" PRIMARY KEY(\"name\",\"version\")\n);\n--> statement-breakpoint\nCREATE TABLE \"features_offline_loads\" (\n\t\"view\" text NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"rows\" bigint NOT NULL,\n\t\"source_state\" jsonb NOT NULL,\n\t\"loaded_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_offline_loads_view_version_pk\" PRIMARY KEY(\"view\",\"version\")\n);\n--> statement-breakpoint\nCREATE TABLE \"features_on_demand\" (\n\t\"name\" text NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"definition\" jsonb NOT NULL,\n\t\"fingerprint\" text NOT NULL,\n\t\"applied_by\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_on_demand_name_version_pk\" PRIMARY KEY(\"name\",\"version\")\n);\n--> statement-breakpoint\nCREATE TABLE \"features_views\" (\n\t\"name\" text NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"definition\" jsonb NOT NULL,\n\t\"fingerprint\" text NOT NULL,\n\t\"applied_by\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_views_name_version_pk\" PRIMARY KEY(\"name\",\"version\")\n);\n"
+    },
+    {
+      "id": "0001_online",
+      "sql": "CREATE TABLE \"features_online\" (\n\t\"view\" text NOT NULL,\n\t\"entity_key\" text NOT NULL,\n\t\"event_ts\" bigint NOT NULL,\n\t\"values\" jsonb NOT NULL,\n\t\"written_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_online_view_entity_key_pk\" PRIMARY KEY(\"view\",\"entity_key\")\n);\n--> statement-breakpoint\nCREATE TABLE \"features_online_watermarks\" (\n\t\"view\" text PRIMARY KEY NOT NULL,\n\t\"watermark\" bigint NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n"
     }
   ],
 };
