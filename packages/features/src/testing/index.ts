@@ -1,0 +1,1 @@
+export { type OnlineStoreHarness, runOnlineStoreContract } from './online-store-contract.js';
