@@ -108,6 +108,8 @@ export interface TrackingPage<T> {
   items: T[];
   /** Present when more results follow; pass it back as `pageToken`. */
   nextPageToken?: string;
+  /** How many results match in all pages, when asked for and the store can tell. */
+  totalCount?: number;
 }
 
 /** System tags mlp writes (MLflow's own `mlflow.*` tags are kept where MLflow clients read them). */

@@ -1,5 +1,6 @@
 import { MlpError } from '@mlp/core';
 import type { Experiment, Metric, TrackingPage } from '../model.js';
+import { assertSummaryInput, summarizePoints } from '../store/metric-summary.js';
 import type { CreateRunInput, LogBatchInput, SearchExperimentsInput, TrackingStore } from '../store/tracking-store.js';
 import { assertCreateLoggedModel } from '../validate-logged-model.js';
 import { assertLogBatch } from '../validate-names.js';
@@ -71,7 +72,7 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
     }
   }
 
-  return {
+  const store: TrackingStore = {
     kind: 'mlflow',
     // logBatch splits larger batches into MLflow-sized requests itself.
     batchLimits: { metrics: 10_000, params: 1000, tags: 1000, total: 10_000 },
@@ -180,6 +181,24 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
       return page(items, answer);
     },
 
+    // MLflow's REST API has no reduced history: read each whole, reduce here (the same reduction).
+    async summarizeMetricHistories(series, options) {
+      assertSummaryInput(series, options);
+      const summaries = [];
+      for (const { runId, key } of series) {
+        const points: Metric[] = [];
+        let pageToken: string | undefined;
+        do {
+          const answer = await store.getMetricHistory(runId, key, pageToken ? { pageToken } : {});
+          for (const point of answer.items) points.push(point);
+          pageToken = answer.nextPageToken;
+        } while (pageToken);
+        if (points.length === 0) await getRun(runId); // NOT_FOUND for an unknown run, as the SQL store
+        summaries.push({ runId, key, ...summarizePoints(points, options.buckets) });
+      }
+      return summaries;
+    },
+
     async searchRuns(input) {
       const answer = await http.post('mlflow/runs/search', {
         experiment_ids: input.experimentIds,
@@ -266,4 +285,5 @@ export function createMlflowTrackingStore(options: MlflowTrackingStoreOptions): 
       }
     },
   };
+  return store;
 }

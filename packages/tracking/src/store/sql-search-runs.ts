@@ -19,15 +19,30 @@ export async function searchRuns(db: Database, input: SearchRunsInput): Promise<
     paramOffset: 2,
   });
   await failStaleRuns(db);
-  const rows = await db.query<RunRow & Record<string, unknown>>(
-    `select ${runColumns} from tracking_runs r
-     where r.experiment_id = any($1::bigint[]) and r.lifecycle_stage = any($2::text[]) and (${search.where})
+  const where = `r.experiment_id = any($1::bigint[]) and r.lifecycle_stage = any($2::text[]) and (${search.where})`;
+  const queryParams = [experimentIds, lifecycleStagesFor(input.viewType), ...search.params];
+  const limits = { signal: input.signal, statementTimeoutMs: input.statementTimeoutMs };
+  // The total rides along as a window count over the matches, before LIMIT cuts them.
+  const rows = await db.query<RunRow & { total_count?: string | number } & Record<string, unknown>>(
+    `select ${runColumns}${input.withTotal ? ', count(*) over () as total_count' : ''} from tracking_runs r
+     where ${where}
      order by ${search.orderBy} limit ${search.limit} offset ${search.offset}`,
-    [experimentIds, lifecycleStagesFor(input.viewType), ...search.params],
-    { signal: input.signal, statementTimeoutMs: input.statementTimeoutMs },
+    queryParams,
+    limits,
   );
   const token = nextPageToken(search.offset, search.limit, rows.length);
-  return { items: await assembleRuns(db, rows), ...(token ? { nextPageToken: token } : {}) };
+  let totalCount: number | undefined;
+  if (input.withTotal) {
+    const first = rows[0];
+    totalCount = first
+      ? Number(first.total_count)
+      : Number((await db.query<{ n: string }>(`select count(*) as n from tracking_runs r where ${where}`, queryParams, limits))[0]?.n ?? 0);
+  }
+  return {
+    items: await assembleRuns(db, rows),
+    ...(token ? { nextPageToken: token } : {}),
+    ...(totalCount === undefined ? {} : { totalCount }),
+  };
 }
 
 // Each page is one query: fewer, larger pages read a long history faster (measured: 1M points in ~0.9 s

@@ -4,6 +4,7 @@ import { mlflowBatchLimits } from '../validate-names.js';
 import { createSqlExperiments } from './sql-experiments.js';
 import { logBatch, logInputs } from './sql-log-batch.js';
 import { createSqlLoggedModels } from './sql-logged-models.js';
+import { summarizeMetricHistories } from './sql-metric-summary.js';
 import { createSqlRuns } from './sql-runs.js';
 import { getMetricHistory, searchRuns } from './sql-search-runs.js';
 import type { BatchLimits, TrackingStore } from './tracking-store.js';
@@ -63,6 +64,7 @@ export async function openSqlTrackingStore(
       if (deleted.length === 0) throw new MlpError('NOT_FOUND', `Run ${runId} has no tag ${JSON.stringify(key)}.`);
     },
     getMetricHistory: (runId, key, input) => getMetricHistory(db, runId, key, input),
+    summarizeMetricHistories: (series, options) => summarizeMetricHistories(db, series, options),
     searchRuns: (input) => searchRuns(db, input),
   };
 }

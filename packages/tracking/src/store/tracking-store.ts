@@ -11,6 +11,7 @@ import type {
   TrackingPage,
   ViewType,
 } from '../model.js';
+import type { MetricSeriesRef, MetricSummary, MetricSummaryOptions } from './metric-summary.js';
 
 export interface CreateExperimentInput {
   name: string;
@@ -66,6 +67,8 @@ export interface SearchRunsInput {
   signal?: AbortSignal;
   /** Cancels the search in the database after this long; UNAVAILABLE then. */
   statementTimeoutMs?: number;
+  /** Ask for `totalCount` (how many runs match in all pages); stores that cannot tell leave it out. */
+  withTotal?: boolean;
 }
 
 /** How much one `logBatch` call may carry. */
@@ -150,6 +153,12 @@ export interface TrackingStore {
   deleteTag(runId: string, key: string): Promise<void>;
   logInputs(runId: string, datasets: DatasetInput[]): Promise<void>;
   getMetricHistory(runId: string, key: string, input?: MetricHistoryInput): Promise<TrackingPage<Metric>>;
+  /**
+   * Histories reduced for charts `options.buckets` pixels wide, in the order asked (see MetricSummary):
+   * extremes, first and last points survive exactly. NOT_FOUND for an unknown run; a key the run never
+   * logged has no points.
+   */
+  summarizeMetricHistories(series: readonly MetricSeriesRef[], options: MetricSummaryOptions): Promise<MetricSummary[]>;
   searchRuns(input: SearchRunsInput): Promise<TrackingPage<Run>>;
   /** Records the logged models a run produced; NOT_FOUND for an unknown run or model, FAILED_PRECONDITION for a deleted run. */
   logOutputs(runId: string, outputs: ModelOutput[]): Promise<void>;

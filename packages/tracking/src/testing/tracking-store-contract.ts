@@ -2,6 +2,7 @@ import { MlpError } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingStore } from '../store/tracking-store.js';
 import { describeLoggedModels } from './logged-model-contract.js';
+import { describeMetricSummaries } from './metric-summary-contract.js';
 
 export interface TrackingStoreHarness {
   store: TrackingStore;
@@ -359,6 +360,7 @@ export function runTrackingStoreContract(
     });
 
     describeLoggedModels(() => store);
+    describeMetricSummaries(() => store);
 
     if (options.heartbeats !== false) {
       it('fails a RUNNING run whose heartbeat stopped, with the reason, when read', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MlpError } from '@mlp/core';
 import { type DatasetInput, type Experiment, type Metric, type Run, runStatuses, systemTags, type TrackingPage } from '../../model.js';
+import { assertSummaryInput, summarizePoints } from '../../store/metric-summary.js';
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -243,6 +244,14 @@ export function createMemoryTrackingStore(): MemoryTrackingStore {
     },
     async getMetricHistory(runId, key, input: MetricHistoryInput = {}) {
       return page(structuredClone(stored(runId).history.get(key) ?? []), input, 1000);
+    },
+    async summarizeMetricHistories(series, options) {
+      assertSummaryInput(series, options);
+      return series.map(({ runId, key }) => ({
+        runId,
+        key,
+        ...summarizePoints(structuredClone(stored(runId).history.get(key) ?? []), options.buckets),
+      }));
     },
     async searchRuns(input: SearchRunsInput) {
       if (input.filter || input.orderBy?.length)
