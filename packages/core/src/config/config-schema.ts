@@ -8,6 +8,10 @@ const databaseUrl = z.string().refine((url) => url === 'embedded' || /^postgres(
 
 const blobsUrl = z.string().min(1, 'must not be empty');
 
+const onlineStoreUrl = z.string().refine((url) => url === 'workspace' || /^rediss?:\/\//.test(url), {
+  message: 'must be "workspace" or a redis:// URL',
+});
+
 export const s3SettingsSchema = z.strictObject({
   endpoint: z.url().optional(),
   region: z.string().min(1).optional(),
@@ -33,6 +37,8 @@ export const configFileSchema = z.strictObject({
    * relative to the workspace folder (`examples/flights-delay/pipeline.ts`).
    */
   pipelines: z.array(z.string().min(1, 'must not be empty')).optional(),
+  /** `@mlp/features`: where the online store keeps the latest values, `workspace` (the database) or a `redis://` URL. */
+  features: z.strictObject({ online: z.strictObject({ url: onlineStoreUrl.optional() }).optional() }).optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -65,6 +71,8 @@ export interface ResolvedConfig {
   plugins: string[];
   /** Pipeline modules from `mlp.config.json`, as written there (recorded by the long-running `mlp` processes). */
   pipelines: string[];
+  /** `features.online.url` from `mlp.config.json`, as written there (`@mlp/features` reads its variable over it). */
+  features: { online: { url: string | undefined } };
   /** Where each setting came from, for `mlp doctor`. */
   sources: Record<'database.url' | 'blobs.url' | 'logLevel', 'option' | 'env' | 'file' | 'default'>;
 }

@@ -56,6 +56,14 @@ describe('resolveConfig', () => {
     expect(config.blobs.s3).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });
   });
 
+  it("passes the features' online store URL through, and refuses one that is neither workspace nor redis://", () => {
+    expect(resolveConfig({ dir, env: {} }).config.features.online.url).toBeUndefined();
+    writeConfig({ features: { online: { url: 'redis://cache:6379/2' } } });
+    expect(resolveConfig({ dir, env: {} }).config.features.online.url).toBe('redis://cache:6379/2');
+    writeConfig({ features: { online: { url: 'memcached://cache' } } });
+    expect(errorOf(() => resolveConfig({ dir, env: {} })).message).toContain('features.online.url');
+  });
+
   it('names unknown keys of mlp.config.json, with their path and the file', () => {
     writeConfig({ databse: {}, blobs: { ur: 'x' } });
     const error = errorOf(() => resolveConfig({ dir, env: {} }));

@@ -62,6 +62,7 @@ export function resolveConfig(options: WorkspaceSettings = {}): ResolvedConfigWi
       logLevel: logLevel.value,
       plugins: file?.plugins ?? [],
       pipelines: file?.pipelines ?? [],
+      features: { online: { url: file?.features?.online?.url } },
       sources: { 'database.url': databaseUrl.source, 'blobs.url': blobsUrl.source, logLevel: logLevel.source },
     },
     warnings,
