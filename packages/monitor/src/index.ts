@@ -78,6 +78,17 @@ export {
   recordedSeries,
   renderPrometheusRules,
 } from './prometheus/prometheus-rules.js';
+export {
+  type ClassificationInput,
+  type ClassificationMetrics,
+  classificationMetrics,
+  rocAuc,
+} from './quality/classification-metrics.js';
+export { type GroundTruth, type LabelStore, openLabelStore } from './quality/label-store.js';
+export { type LabelledRow, type LabelledRowsOptions, labelIdsOf, labelledPredictionRows } from './quality/labelled-rows.js';
+export { type ModelQualityOptions, measureModelQuality, type QualityTask, type QualityWindow } from './quality/model-quality.js';
+export { type ReadLabelsOptions, readLabelsFile } from './quality/read-labels.js';
+export { type RegressionMetrics, regressionMetrics } from './quality/regression-metrics.js';
 export { detectFileDrift, type FileDrift, type FileDriftOptions } from './read/file-drift.js';
 export { type FileColumnData, type ReadColumnDataOptions, readColumnData } from './read/read-column-data.js';
 export { type DriftReportInput, renderDriftReport } from './report/html-report.js';
