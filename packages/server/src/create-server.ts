@@ -1,6 +1,14 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, MlpError, type Workspace } from '@mlp/core';
+import {
+  type DatasetBrowser,
+  type DeploymentControl,
+  type Logger,
+  MlpError,
+  type MonitorAlertReader,
+  type ValidationResultsReader,
+  type Workspace,
+} from '@mlp/core';
 import { createBearerAuth, createHostCheck, createRequestHandler, type Route, type RouteMount } from '@mlp/core/http';
 import type { Registry } from '@mlp/registry';
 import { createRegistryRoutes } from '@mlp/registry/server';
@@ -14,6 +22,8 @@ import { loggedModelRoutes } from './mlflow/logged-model-routes.js';
 import { loggingRoutes } from './mlflow/logging-routes.js';
 import { runRoutes } from './mlflow/run-routes.js';
 import type { TrackingServices } from './mlflow/tracking-route.js';
+import { sectionRoutes } from './ui/sections/section-routes.js';
+import type { UiSources } from './ui/sections/ui-sources.js';
 import { createStaticRoutes, findUiAssets } from './ui/static-routes.js';
 import { uiPagesFor } from './ui/ui-pages.js';
 import { createUiRoutes } from './ui/ui-routes.js';
@@ -35,6 +45,22 @@ export const serverOptionsSchema = z.object({
   registry: z.custom<Registry>((value) => isObject(value) && typeof value.promote === 'function', 'must be a Registry').optional(),
   /** Pipeline routes (`openPipelineService(workspace).routes` of `@mlp/orchestrate/server`), served under `/api/2.0/mlp/pipelines/`. */
   pipelineRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
+  /** The dataset catalog (`@mlp/data-version`, core's DatasetBrowser): the UI's datasets pages. */
+  datasets: z
+    .custom<DatasetBrowser>((value) => isObject(value) && typeof value.listDatasets === 'function', 'must be a DatasetBrowser')
+    .optional(),
+  /** Stored validation results and reports (`@mlp/validate`), shown on the datasets pages. */
+  validations: z
+    .custom<ValidationResultsReader>((value) => isObject(value) && typeof value.report === 'function', 'must be a ValidationResultsReader')
+    .optional(),
+  /** Monitor alerts (`@mlp/monitor`): the UI's monitoring page. */
+  alerts: z
+    .custom<MonitorAlertReader>((value) => isObject(value) && typeof value.list === 'function', 'must be a MonitorAlertReader')
+    .optional(),
+  /** Deployments (`@mlp/deploy`): the UI's deployments pages and their rollback action. */
+  deployments: z
+    .custom<DeploymentControl>((value) => isObject(value) && typeof value.rollback === 'function', 'must be a DeploymentControl')
+    .optional(),
   /** Without tokens anyone who can reach the server may read and write: bind to 127.0.0.1 then. */
   tokens: z.array(serverTokenSchema).optional(),
   /**
@@ -81,7 +107,19 @@ const mlflowPrefixes = ['/api/2.0/', '/ajax-api/2.0/'];
 const closeGraceMs = 5000;
 
 /** Every route the server answers, each package's under its prefixes. */
-function serverMounts(registry: Registry | undefined, pipelineRoutes: Route[] | undefined): RouteMount<TrackingServices>[] {
+function serverMounts(
+  registry: Registry | undefined,
+  pipelineRoutes: Route[] | undefined,
+  ui: UiSources,
+  redact: (text: string) => string,
+): RouteMount<TrackingServices>[] {
+  const pages = uiPagesFor({
+    registry: Boolean(registry),
+    pipelines: Boolean(pipelineRoutes),
+    datasets: Boolean(ui.datasets),
+    deployments: Boolean(ui.deployments),
+    monitoring: Boolean(ui.alerts),
+  });
   return [
     { prefixes: ['/'], routes: [healthRoute] },
     { prefixes: mlflowPrefixes, routes: trackingRoutes },
@@ -89,7 +127,7 @@ function serverMounts(registry: Registry | undefined, pipelineRoutes: Route[] | 
     // mlp's own API (not MLflow's): under /api/2.0/ only.
     ...(pipelineRoutes ? [{ prefixes: ['/api/2.0/'], routes: pipelineRoutes }] : []),
     // The web UI: its JSON API under /api/ui/, its pages and assets at /.
-    { prefixes: ['/api/'], routes: createUiRoutes(uiPagesFor({ registry: Boolean(registry), pipelines: Boolean(pipelineRoutes) })) },
+    { prefixes: ['/api/'], routes: [...createUiRoutes(pages), ...sectionRoutes(ui, redact)] },
     { prefixes: ['/'], routes: createStaticRoutes(findUiAssets()) },
   ];
 }
@@ -107,11 +145,13 @@ export function createServer(options: ServerOptions): MlpServer {
     throw new MlpError('INVALID_ARGUMENT', `Invalid server options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? ''}`.trim());
   }
   const { workspace, tracking, registry, pipelineRoutes, tokens, maxBodyBytes, allowedHosts, statementTimeoutMs } = parsed.data;
+  const { datasets, validations, alerts, deployments } = parsed.data;
   const logger = (parsed.data.logger ?? workspace.logger).child({ component: 'mlp-server' });
   const auth = createBearerAuth(tokens);
-  const mounts = serverMounts(registry, pipelineRoutes);
   const serverPaths = serverPathsOf(workspace);
   const redact = (message: string) => hideServerPaths(message, serverPaths);
+  const ui: UiSources = { registry, datasets, validations, alerts, deployments, pipelines: Boolean(pipelineRoutes) };
+  const mounts = serverMounts(registry, pipelineRoutes, ui, redact);
 
   let server: Server | undefined;
   let url: string | undefined;

@@ -6,9 +6,10 @@ import { createServer } from '../create-server.js';
 import { hideServerPaths, serverPathsOf } from '../http/server-paths.js';
 import { readTokenFile } from './token-file.js';
 import { createUiCommand } from './ui-command.js';
+import { openUiServices, type ServiceLookup } from './ui-services.js';
 
 /** The part of the CLI's context `mlp server` uses (a structural subset of `@mlp/cli`'s CliContext). */
-export interface ServerCommandsContext {
+export interface ServerCommandsContext extends ServiceLookup {
   readonly options: { readonly logLevel: LogLevel | undefined };
   openWorkspace(options?: { applicationName?: string }): Promise<Workspace>;
 }
@@ -123,10 +124,13 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
           throw error;
         })
     : undefined;
+  // The web UI's datasets, deployments and monitoring pages, from the packages the CLI has installed.
+  const uiServices = await openUiServices(context, logger);
   const server = createServer({
     workspace,
     tracking,
     registry,
+    ...uiServices,
     pipelineRoutes: pipelines.routes,
     logger,
     allowedHosts,

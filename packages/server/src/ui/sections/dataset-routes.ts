@@ -1,0 +1,61 @@
+import type { DatasetBrowser, ValidationResultsReader } from '@mlp/core';
+import { message, string } from '@mlp/core/http';
+import { jsonRoute, type TrackingRoute } from '../../mlflow/tracking-route.js';
+import { datasetUseJson, datasetVersionJson, validationJson } from './dataset-json.js';
+
+/** Datasets, their versions with schema summaries, validation results with their reports, and the runs that used a version. */
+export function datasetRoutes(datasets: DatasetBrowser, validations: ValidationResultsReader | undefined): TrackingRoute[] {
+  return [
+    jsonRoute('GET', 'ui/datasets', 'read', message({}), async () => ({
+      datasets: (await datasets.listDatasets()).map((dataset) => ({
+        name: dataset.name,
+        description: dataset.description,
+        created_by: dataset.createdBy,
+        created_at: dataset.createdAt.getTime(),
+        version_count: dataset.versionCount,
+        latest: dataset.latest ? datasetVersionJson(dataset.latest) : null,
+      })),
+    })),
+    jsonRoute('GET', 'ui/datasets/{name}', 'read', message({ name: string.required() }), async (input) => {
+      const dataset = await datasets.getDataset(input.name);
+      const versions = await datasets.listVersions(input.name, { limit: 1000 });
+      return {
+        dataset: {
+          name: dataset.name,
+          description: dataset.description,
+          created_by: dataset.createdBy,
+          created_at: dataset.createdAt.getTime(),
+        },
+        versions: versions.map(datasetVersionJson),
+      };
+    }),
+    jsonRoute('GET', 'ui/dataset-versions/{ref}', 'read', message({ ref: string.required() }), async (input) => {
+      const version = await datasets.getVersion(input.ref);
+      const [uses, results] = await Promise.all([
+        datasets.lineage.runsOfVersion(version.ref),
+        validations ? validations.list({ datasetVersion: version.ref, limit: 100 }) : Promise.resolve(undefined),
+      ]);
+      return {
+        version: datasetVersionJson(version),
+        runs: uses.map(datasetUseJson),
+        // null: the validate package is not served, so there are no results to show (not "none passed").
+        validations: results ? results.map(validationJson) : null,
+      };
+    }),
+    ...(validations
+      ? [
+          // The report's HTML as JSON: the UI shows it in a sandboxed iframe (srcdoc), never in the server's origin.
+          jsonRoute(
+            'GET',
+            'ui/validations/{validation_id}/report',
+            'read',
+            message({ validation_id: string.required() }),
+            async (input) => ({
+              validation_id: input.validation_id,
+              html: await validations.report(input.validation_id),
+            }),
+          ),
+        ]
+      : []),
+  ];
+}
