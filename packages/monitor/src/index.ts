@@ -78,12 +78,15 @@ export {
   recordedSeries,
   renderPrometheusRules,
 } from './prometheus/prometheus-rules.js';
+export { type CalibrationJson, calibrate, fitCalibration } from './quality/calibration.js';
+export { type CbpeModel, type CbpeOptions, type EstimatedPerformance, estimatePerformance, fitCbpe } from './quality/cbpe.js';
 export {
   type ClassificationInput,
   type ClassificationMetrics,
   classificationMetrics,
   rocAuc,
 } from './quality/classification-metrics.js';
+export { type EstimatedQualityOptions, type EstimatedQualityWindow, estimateQualityWindows } from './quality/estimated-quality.js';
 export { type GroundTruth, type LabelStore, openLabelStore } from './quality/label-store.js';
 export { type LabelledRow, type LabelledRowsOptions, labelIdsOf, labelledPredictionRows } from './quality/labelled-rows.js';
 export { type ModelQualityOptions, measureModelQuality, type QualityTask, type QualityWindow } from './quality/model-quality.js';
