@@ -14,12 +14,12 @@
 //   SERVE_PROF=DIR writes a CPU profile of each server process into DIR.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { tableRecords, trainModel } from '@mlp/train';
 import * as ort from 'onnxruntime-node';
 import { flag, flightsSpec, load, readFlights, round, tempFolder } from './lib/flights-training.mjs';
+import { openConnection, prebuiltRequest } from './lib/keep-alive-client.mjs';
 
 const seconds = flag('seconds', 3);
 const roundCount = flag('rounds', 3);
@@ -141,38 +141,28 @@ function serve(args) {
   });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(url, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        response.on('data', () => {});
-        response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** `concurrency` clients sending `bodies` in turn for `seconds`; request count and latencies (ms). */
+/** `concurrency` clients (one keep-alive connection each) sending `bodies` in turn for `seconds`; request count and latencies (ms). */
 async function drive(url, concurrency, requestBodies) {
+  const requests = requestBodies.map((body) => prebuiltRequest(`${url}/v2/models/flights/infer`, body));
+  const connections = await Promise.all(Array.from({ length: concurrency }, () => openConnection(url)));
   const latencies = [];
   const until = performance.now() + seconds * 1000;
   let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const body = requestBodies[next++ % requestBodies.length];
-        const started = performance.now();
-        await post(`${url}/v2/models/flights/infer`, body);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      connections.map(async (connection) => {
+        while (performance.now() < until) {
+          const request = requests[next++ % requests.length];
+          const started = performance.now();
+          const status = await connection.send(request);
+          if (status !== 200) throw new Error(`HTTP ${status}`);
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+  } finally {
+    for (const connection of connections) connection.close();
+  }
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
@@ -183,7 +173,7 @@ async function drive(url, concurrency, requestBodies) {
 }
 
 const loadBefore = load();
-const batched = await serve([]);
+const batched = await serve(process.env.SERVE_ARGS ? process.env.SERVE_ARGS.split(' ') : []);
 const unbatched = await serve(['--no-batching']);
 // Warm both ends (connections, JIT) before measuring.
 await drive(batched.url, clients, bodies.slice(0, 4));
@@ -195,16 +185,28 @@ const rounds = [];
 for (let round = 0; round < roundCount; round++) {
   const { rowsPerSecond: directRowsPerSecond, cpuMsPer1000Rows: directCpu } = await direct();
   const cpuBefore = await serverCpuSeconds(batched.url);
+  const clientCpuBefore = process.cpuUsage();
   const batchedRun = await drive(batched.url, clients, bodies);
+  const clientUsage = process.cpuUsage(clientCpuBefore);
+  const clientCpu = ((clientUsage.user + clientUsage.system) / 1000 / (batchedRun.requests * rowsPerRequest)) * 1000;
   const serverCpu = (((await serverCpuSeconds(batched.url)) - cpuBefore) * 1000 * 1000) / (batchedRun.requests * rowsPerRequest);
   const batchedSingles = await drive(batched.url, clients, singles);
   const unbatchedSingles = await drive(unbatched.url, clients, singles);
   const latencyRun = await drive(batched.url, 1, singles);
-  rounds.push({ load: load(), directRowsPerSecond, directCpu, serverCpu, batchedRun, batchedSingles, unbatchedSingles, latencyRun });
+  rounds.push({
+    load: load(),
+    directRowsPerSecond,
+    directCpu,
+    serverCpu,
+    clientCpu,
+    batchedRun,
+    batchedSingles,
+    unbatchedSingles,
+    latencyRun,
+  });
 }
 await batched.stop();
 await unbatched.stop();
-agent.destroy();
 folder.dispose();
 
 const median = (values) => {
@@ -240,6 +242,10 @@ console.log(
         // JSON, batching and onnxruntime in its worker) against the direct loop's process.
         serverCpuMsPer1000Rows: round(
           pick((r) => r.serverCpu),
+          2,
+        ),
+        clientCpuMsPer1000Rows: round(
+          pick((r) => r.clientCpu),
           2,
         ),
         directCpuMsPer1000Rows: round(

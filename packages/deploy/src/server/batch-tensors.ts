@@ -21,7 +21,11 @@ export function batchKey(inputs: readonly HostTensor[]): string {
 
 function concatData(parts: readonly TensorData[]): TensorData {
   const first = parts[0] as TensorData;
-  if (Array.isArray(first)) return (parts as string[][]).flat();
+  if (Array.isArray(first)) {
+    const out: string[] = [];
+    for (const part of parts as string[][]) for (let i = 0; i < part.length; i++) out.push(part[i] as string);
+    return out;
+  }
   let length = 0;
   for (const part of parts) length += part.length;
   const Type = first.constructor as new (length: number) => Exclude<TensorData, string[]>;

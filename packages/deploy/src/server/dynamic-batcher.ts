@@ -50,7 +50,8 @@ export class DynamicBatcher {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly run: (inputs: HostTensor[]) => Promise<HostTensor[]>,
+    /** `owned`: the inputs are the batcher's own joined copies, which the run may consume. */
+    private readonly run: (inputs: HostTensor[], owned: boolean) => Promise<HostTensor[]>,
     private readonly options: BatcherOptions,
     private readonly hooks: BatcherHooks = {},
   ) {}
@@ -184,7 +185,7 @@ export class DynamicBatcher {
     if (live.length === 1) {
       const only = live[0] as Pending;
       this.hooks.onBatch?.(only.rows, 1);
-      this.settle(only, await this.run(only.inputs));
+      this.settle(only, await this.run(only.inputs, false));
       return;
     }
     const rowsPerRequest = live.map((pending) => pending.rows);
@@ -195,6 +196,7 @@ export class DynamicBatcher {
         live.map((pending) => pending.inputs),
         rows,
       ),
+      true,
     ).catch(() => undefined);
     const split = outputs && splitOutputs(outputs, rowsPerRequest);
     if (split) {
@@ -207,7 +209,7 @@ export class DynamicBatcher {
     // apart (a reduction over the batch): each request runs by itself.
     for (const pending of live) {
       try {
-        this.settle(pending, await this.run(pending.inputs));
+        this.settle(pending, await this.run(pending.inputs, false));
       } catch (error) {
         this.settle(pending, undefined, error);
       }

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelServer, startModelServer } from './start-model-server.js';
 import { getJson, postJson, writeModels } from './test-support/model-files.js';
-import { batchSumModel, fixedShapeModel, matMulModel } from './test-support/test-models.js';
+import { allTypesModel, batchSumModel, fixedShapeModel, matMulModel } from './test-support/test-models.js';
 
 // Dynamic batching over real HTTP: concurrent requests share one run, and each gets exactly the rows
 // onnxruntime gives for its own input.
@@ -11,13 +11,15 @@ let server: ModelServer;
 const clients = 12;
 
 beforeAll(async () => {
-  models = await writeModels({ dense: matMulModel(), sum: batchSumModel(), fixed: fixedShapeModel() });
+  models = await writeModels({ dense: matMulModel(), sum: batchSumModel(), fixed: fixedShapeModel(), types: allTypesModel() });
   server = await startModelServer({
     models: [
       // Waits (up to a minute) until all the clients' rows are there: one run, deterministically.
       { source: models.files.dense as string, batching: { maxBatchSize: clients * 2, maxQueueDelayMs: 60_000 } },
       { source: models.files.sum as string, batching: { maxBatchSize: 4, maxQueueDelayMs: 60_000 } },
       models.files.fixed as string,
+      // Three requests of 2 rows: one run of 6 once all are there.
+      { source: models.files.types as string, batching: { maxBatchSize: 6, maxQueueDelayMs: 60_000 } },
     ],
   });
 });
@@ -56,6 +58,44 @@ describe('dynamic batching over HTTP', () => {
     expect(await metric('mlp_model_requests_total{model="dense"')).toEqual([
       `mlp_model_requests_total{model="dense",version="1",status="200"} ${clients}`,
     ]);
+  });
+
+  it('joins strings and 64-bit floats of several requests and gives each its own back', async () => {
+    // Strings cross to the model's thread joined with their lengths: multi-byte, astral, empty ones too.
+    const texts = [
+      ['héllo', ''],
+      ['😀 ok', 'a\tb'],
+      ['', 'ORD'],
+    ];
+    const numeric = (i: number) => [
+      { name: 'fp32', datatype: 'FP32', data: [i, -i] },
+      { name: 'fp64', datatype: 'FP64', data: [i * 1e-300, 0.1 + i] },
+      { name: 'fp16', datatype: 'FP16', data: [0.5, i] },
+      ...['i8', 'i16', 'i32', 'u8', 'u16', 'u32', 'u64', 'i64'].map((name) => ({
+        name,
+        datatype: name === 'u64' ? 'UINT64' : name === 'i64' ? 'INT64' : `${name.startsWith('u') ? 'UINT' : 'INT'}${name.slice(1)}`,
+        data: [i, i + 1],
+      })),
+      { name: 'flag', datatype: 'BOOL', data: [i % 2 === 0, true] },
+    ];
+    const answers = await Promise.all(
+      texts.map((text, i) =>
+        postJson(`${server.url}/v2/models/types/infer`, {
+          inputs: [...numeric(i), { name: 'text', datatype: 'BYTES', data: text }].map((input) => ({ ...input, shape: [2] })),
+          outputs: [{ name: 'text_out' }, { name: 'fp64_out' }, { name: 'i64_plus' }],
+        }),
+      ),
+    );
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body.outputs).toEqual([
+        { name: 'fp64_out', datatype: 'FP64', shape: [2], data: [i * 1e-300, 0.1 + i] },
+        { name: 'text_out', datatype: 'BYTES', shape: [2], data: texts[i] },
+        { name: 'i64_plus', datatype: 'INT64', shape: [2], data: [i + 7, i + 8] },
+      ]);
+    });
+    expect(await metric('mlp_model_batch_size_count{model="types"}')).toEqual(['mlp_model_batch_size_count{model="types"} 1']);
+    expect(await metric('mlp_model_batch_size_sum{model="types"}')).toEqual(['mlp_model_batch_size_sum{model="types"} 6']);
   });
 
   it('runs requests alone when the outputs do not keep rows apart', async () => {

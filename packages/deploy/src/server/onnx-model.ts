@@ -11,7 +11,7 @@ export interface ModelRunner {
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
   /** Runs the model on every input; returns the outputs named (all when none are). */
-  run(inputs: readonly HostTensor[], outputNames?: readonly string[]): Promise<HostTensor[]>;
+  run(inputs: readonly HostTensor[], outputNames?: readonly string[], options?: RunOptions): Promise<HostTensor[]>;
   /**
    * Resolves with the reason when the runner dies on its own (its worker thread crashed or exited);
    * never when closed. A runner on the calling thread has none.
@@ -20,6 +20,11 @@ export interface ModelRunner {
   /** Ends the runner at once, as a crash would (its worker thread is terminated): for recovery drills and tests. */
   terminate?(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** The caller gives up the inputs' buffers: a runner in another thread may transfer them instead of copying. */
+  transfer?: boolean;
 }
 
 export interface OnnxSessionOptions {

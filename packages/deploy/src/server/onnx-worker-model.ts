@@ -28,6 +28,25 @@ function ortPath(): string {
 }
 
 /**
+ * A tensor as posted to the worker. Strings travel as one joined string and their lengths: cloning
+ * one string costs a copy, cloning thousands costs an allocation each on the HTTP thread, and the
+ * worker (idle while the HTTP thread is busy) splits them again. Typed arrays the caller owns are
+ * transferred, not copied.
+ */
+function packFeed(tensor: HostTensor, transfer: ArrayBuffer[] | undefined) {
+  const base = { name: tensor.name, type: ortTypeOf[tensor.datatype], dims: tensor.shape };
+  const { data } = tensor;
+  if (Array.isArray(data)) {
+    const lengths = new Uint32Array(data.length);
+    for (let i = 0; i < data.length; i++) lengths[i] = (data[i] as string).length;
+    return { ...base, packed: data.join(''), lengths };
+  }
+  const buffer = data.buffer;
+  if (transfer && buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength) transfer.push(buffer);
+  return { ...base, data };
+}
+
+/**
  * An ONNX model whose onnxruntime session lives in its own worker thread: runs are posted to it
  * (inputs copied, outputs transferred back), so the HTTP thread keeps reading and writing while
  * the model computes, and the two use two cores.
@@ -112,18 +131,15 @@ export async function openOnnxWorkerModel(bytes: Uint8Array, options: OnnxSessio
     platform: 'onnxruntime_onnx',
     inputs,
     outputs,
-    run(tensors, outputNames) {
+    run(tensors, outputNames, options) {
       if (broken) return Promise.reject(broken);
       const id = nextId++;
       const fetches = outputNames && outputNames.length > 0 ? [...outputNames] : undefined;
       return new Promise<HostTensor[]>((resolve, reject) => {
         pending.set(id, { resolve, reject, fetches: fetches ?? metadata.outputNames });
-        worker.postMessage({
-          type: 'run',
-          id,
-          fetches,
-          feeds: tensors.map((tensor) => ({ name: tensor.name, type: ortTypeOf[tensor.datatype], data: tensor.data, dims: tensor.shape })),
-        });
+        const transfer: ArrayBuffer[] = [];
+        const feeds = tensors.map((tensor) => packFeed(tensor, options?.transfer === true ? transfer : undefined));
+        worker.postMessage({ type: 'run', id, fetches, feeds }, transfer);
       });
     },
     crashed,

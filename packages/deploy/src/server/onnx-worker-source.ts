@@ -8,6 +8,13 @@ export const onnxWorkerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 const post = (message, transfer) => parentPort.postMessage(message, transfer);
+// Strings arrive joined, with their lengths (see packFeed): split them here, off the HTTP thread.
+const unpack = ({ packed, lengths }) => {
+  const out = new Array(lengths.length);
+  let offset = 0;
+  for (let i = 0; i < lengths.length; i++) out[i] = packed.slice(offset, (offset += lengths[i]));
+  return out;
+};
 const plain = (metadata) =>
   metadata.map((m) => ({ name: m.name, isTensor: m.isTensor, type: m.type, shape: m.shape ? Array.from(m.shape) : [] }));
 ort.InferenceSession.create(workerData.model, workerData.options).then(
@@ -21,7 +28,7 @@ ort.InferenceSession.create(workerData.model, workerData.options).then(
       }
       try {
         const feeds = {};
-        for (const feed of message.feeds) feeds[feed.name] = new ort.Tensor(feed.type, feed.data, feed.dims);
+        for (const feed of message.feeds) feeds[feed.name] = new ort.Tensor(feed.type, feed.packed === undefined ? feed.data : unpack(feed), feed.dims);
         const results = message.fetches ? await session.run(feeds, message.fetches) : await session.run(feeds);
         const outputs = [];
         const transfer = [];

@@ -19,7 +19,8 @@ export interface ModelServingOptions extends OnnxSessionOptions {
 }
 
 export const defaultBatching: BatcherOptions = {
-  maxBatchSize: 64,
+  // Rows, not requests: 100-row requests still join (a run's fixed cost is most of a small model's).
+  maxBatchSize: 1024,
   maxQueueDelayMs: 0,
   maxQueueSize: 1024,
   timeoutMs: 30_000,
@@ -122,10 +123,14 @@ export class ServedModel {
       const settings = { ...defaultBatching, ...(this.options.batching || {}) };
       this.batching = this.options.batching !== false && settings.maxBatchSize > 1 && canBatch(runner);
       const model = this.name;
-      this.batcher = new DynamicBatcher((inputs) => runner.run(inputs), this.batching ? settings : unbatched(settings), {
-        onQueueDepth: (depth) => metrics.queueDepth.set({ model }, depth),
-        onBatch: (rows) => metrics.batchSize.observe({ model }, rows),
-      });
+      this.batcher = new DynamicBatcher(
+        (inputs, owned) => runner.run(inputs, undefined, { transfer: owned }),
+        this.batching ? settings : unbatched(settings),
+        {
+          onQueueDepth: (depth) => metrics.queueDepth.set({ model }, depth),
+          onBatch: (rows) => metrics.batchSize.observe({ model }, rows),
+        },
+      );
       await this.warmUp(runner);
       if (this.runner !== runner) return; // unloaded while warming up
       this.state = 'READY';
