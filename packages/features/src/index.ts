@@ -2,7 +2,7 @@
 export { parseDuration } from './definitions/duration.js';
 export { type EntityDefinition, type EntityInput, entity, isEntityDefinition, type JoinKey } from './definitions/entity.js';
 export { describeSource, type FeatureSource, type FeatureSourceKind, sourceKind } from './definitions/feature-source.js';
-export { type FeatureType, type FeatureValue, featureTypes, postgresTypeOf } from './definitions/feature-types.js';
+export { type FeatureType, type FeatureValue, featureTypes } from './definitions/feature-types.js';
 export {
   type FeatureSpec,
   type FeatureViewDefinition,
@@ -17,6 +17,18 @@ export {
   type OnDemandRow,
   onDemandFeatures,
 } from './definitions/on-demand-features.js';
+export { type FeatureRef, parseFeatureRef } from './offline/feature-refs.js';
+export type { EntitySource } from './offline/load-entities.js';
+export type { OfflineLoad } from './offline/materialize-offline.js';
+export { type OfflineStore, openOfflineStore, type TrainingSetRequest } from './offline/open-offline-store.js';
+export type { TrainingSet, TrainingSetColumn, TrainingSetFormat, TrainingSetView } from './offline/training-set.js';
+export { type ApplyOptions, type ApplyResult, type ApplyStatus, featureViewAppliedEvent } from './registry/apply-definitions.js';
+export {
+  type FeatureRegistryOptions,
+  type FeatureRegistryStore,
+  openFeatureRegistry,
+  type ResolvedOnDemandFeatures,
+} from './registry/open-feature-registry.js';
 export {
   type FeatureRegistry,
   offlineSchema,

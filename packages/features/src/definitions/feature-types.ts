@@ -8,15 +8,6 @@ export const featureTypeSchema = z.enum(featureTypes, {
   error: () => `must be one of ${featureTypes.join(', ')}`,
 });
 
-/** The PostgreSQL column type each feature type is stored as in the offline store. */
-export const postgresTypeOf: Readonly<Record<FeatureType, string>> = {
-  int64: 'bigint',
-  float64: 'double precision',
-  string: 'text',
-  bool: 'boolean',
-  timestamp: 'timestamptz',
-};
-
 /** A feature's value in TypeScript: timestamps are epoch milliseconds. */
 export type FeatureValue = string | number | boolean | null;
 

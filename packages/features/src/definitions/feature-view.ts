@@ -6,7 +6,8 @@ import { type FeatureSource, featureSourceSchema } from './feature-source.js';
 import { type FeatureType, featureTypeSchema, identifierSchema } from './feature-types.js';
 
 const featureViewInputSchema = z.strictObject({
-  name: identifierSchema,
+  // at most 50 characters, so the offline table's name (`<name>__v<version>`) stays within PostgreSQL's 63
+  name: identifierSchema.max(50, 'must be at most 50 characters'),
   entities: z.array(z.custom<EntityDefinition>(isEntityDefinition, 'must be an entity made with entity()')).min(1),
   source: featureSourceSchema,
   /** The source column holding each row's event time (a timestamp, or epoch milliseconds). */

@@ -110,17 +110,15 @@ export async function applyDefinitions(
         continue;
       }
       const version = (latest?.version ?? 0) + 1;
-      await tx
-        .insert(entities)
-        .values({
-          name: item.name,
-          version,
-          joinKeys: stored.joinKeys,
-          description: stored.description,
-          fingerprint,
-          appliedBy: actor,
-          createdAt: now,
-        });
+      await tx.insert(entities).values({
+        name: item.name,
+        version,
+        joinKeys: stored.joinKeys,
+        description: stored.description,
+        fingerprint,
+        appliedBy: actor,
+        createdAt: now,
+      });
       result.entities.push({ name: item.name, version, status: latest ? 'updated' : 'created' });
     }
     for (const view of viewList) {

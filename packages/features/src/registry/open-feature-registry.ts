@@ -3,7 +3,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { migrations } from '../generated/migrations.js';
 import { entities, onDemand, views } from '../store/schema.js';
 import { type ApplyOptions, type ApplyResult, applyDefinitions } from './apply-definitions.js';
-import type { FeatureRegistry, ResolvedEntity, ResolvedFeatureView } from './resolved-view.js';
+import type { FeatureRegistry, ResolvedEntity } from './resolved-view.js';
 import { resolvedView, type StoredOnDemand } from './stored-definition.js';
 
 /** On-demand features as `apply` recorded them (the transformation itself stays in code). */

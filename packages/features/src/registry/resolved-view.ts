@@ -31,7 +31,9 @@ export interface ResolvedFeatureView {
   fingerprint: string;
   /**
    * The offline store's materialised table of this version in the workspace database, schema-qualified
-   * and quoted (`"mlp_features"."carrier_stats__v2"`): join keys, `event_ts timestamptz`, the features.
+   * and quoted (`"mlp_features"."carrier_stats__v2"`): the join keys, `event_ts` (epoch ms, bigint), the features
+   * (timestamp features as epoch ms too) and `_seq` (load order: the later of two rows with equal keys and
+   * `event_ts` wins).
    */
   offlineTable: string;
   /** Epoch ms when this version was applied. */
