@@ -170,13 +170,11 @@ export async function loadEntities(
         const described = await duck.runAndReadAll(`describe select * from ${scan}`).catch((error: Error) => {
           throw new MlpError('INVALID_ARGUMENT', `Cannot read the entity file ${source.file}: ${error.message}.`, { cause: error });
         });
-        const input = described
-          .getRowObjectsJS()
-          .map((row) => ({
-            name: String(row.column_name),
-            kind: duckDbColumnKind(String(row.column_type)),
-            engineType: String(row.column_type),
-          }));
+        const input = described.getRowObjectsJS().map((row) => ({
+          name: String(row.column_name),
+          kind: duckDbColumnKind(String(row.column_type)),
+          engineType: String(row.column_type),
+        }));
         columns = planColumns(input, keys, timestampColumn);
         await create(columns);
         const csv = path.join(dir, 'entities.csv');
