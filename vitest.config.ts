@@ -14,7 +14,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['packages/*/src/**/*.ts'],
       exclude: ['**/*.test.ts', '**/generated/**', '**/testing/**'],
-      reporter: ['text-summary', 'text'],
+      // json-summary: per-package figures with `node tools/scripts/coverage-report.mjs`.
+      reporter: ['text-summary', 'text', 'json-summary'],
     },
     projects: [
       {
