@@ -41,8 +41,26 @@ describe('the web UI API and pages', () => {
     expect((runs.body.runs as { run_id: string; params: Record<string, string> }[]).map((r) => [r.run_id, r.params.lr])).toEqual([
       [runA, '0.1'],
     ]);
+    expect(runs.body.total).toBe(1);
     const sorted = await server.get(`/api/ui/experiments/${experimentId}/runs`, { order_by: 'metrics.rmse DESC' });
     expect((sorted.body.runs as { run_id: string }[]).map((r) => r.run_id)).toEqual([runB, runA]);
+  });
+
+  it('pages the runs table with the total of every page, sorted by the server', async () => {
+    const first = await server.get(`/api/ui/experiments/${experimentId}/runs`, { order_by: 'metrics.rmse ASC', max_results: '1' });
+    expect(first.status).toBe(200);
+    expect((first.body.runs as { run_id: string }[]).map((r) => r.run_id)).toEqual([runA]);
+    expect(first.body.total).toBe(2);
+    expect(typeof first.body.next_page_token).toBe('string');
+    const second = await server.get(`/api/ui/experiments/${experimentId}/runs`, {
+      order_by: 'metrics.rmse ASC',
+      max_results: '1',
+      page_token: String(first.body.next_page_token),
+    });
+    expect((second.body.runs as { run_id: string }[]).map((r) => r.run_id)).toEqual([runB]);
+    expect(second.body.total).toBe(2);
+    const tooMany = await server.get(`/api/ui/experiments/${experimentId}/runs`, { max_results: '100000' });
+    expect(tooMany.status).toBe(400);
   });
 
   it("answers a filter's syntax error with the parser's message", async () => {
@@ -57,10 +75,39 @@ describe('the web UI API and pages', () => {
     expect(answer.status).toBe(200);
     const { x, y, total_points } = answer.body as { x: number[]; y: number[]; total_points: number };
     expect(total_points).toBe(20_000);
-    expect(x.length).toBeLessThanOrEqual(800);
+    expect(x.length).toBeLessThanOrEqual(4 * 200);
     expect(x[0]).toBe(0);
     expect(x.at(-1)).toBe(19_999);
     expect(y[x.indexOf(12_345)]).toBe(99);
+  });
+
+  it('reduces many runs × metrics in one request, in run-major order', async () => {
+    const res = await fetch(`${server.url}/api/ui/metric-histories?run_id=${runA}&run_id=${runB}&key=loss&key=rmse&width=50`);
+    expect(res.status).toBe(200);
+    const { histories } = (await res.json()) as {
+      histories: { run_id: string; key: string; total_points: number; x: number[]; y: number[] }[];
+    };
+    expect(histories.map((h) => [h.run_id, h.key, h.total_points])).toEqual([
+      [runA, 'loss', 20_000],
+      [runA, 'rmse', 1],
+      [runB, 'loss', 0],
+      [runB, 'rmse', 1],
+    ]);
+    const loss = histories[0] as { x: number[]; y: number[] };
+    expect(loss.x.length).toBeLessThanOrEqual(5 * 50);
+    expect(loss.y[loss.x.indexOf(12_345)]).toBe(99);
+    const unknown = await fetch(`${server.url}/api/ui/metric-histories?run_id=0123456789abcdef0123456789abcdef&key=loss`);
+    expect(unknown.status).toBe(404);
+    const narrow = await fetch(`${server.url}/api/ui/metric-histories?run_id=${runA}&key=loss&width=1`);
+    expect(narrow.status).toBe(400);
+  });
+
+  it('orders a reduced history by time when asked', async () => {
+    const answer = await server.get(`/api/ui/runs/${runA}/metrics/loss`, { width: '100', x: 'time' });
+    const { x, x_axis } = answer.body as { x: number[]; x_axis: string };
+    expect(x_axis).toBe('time');
+    expect(x[0]).toBe(1000);
+    expect(x).toEqual([...x].sort((a, b) => a - b));
   });
 
   it('says an unknown run is not found', async () => {

@@ -1,17 +1,17 @@
 import { MlpError } from '@mlp/core';
 import { int64, invalidParameter, message, repeated, string } from '@mlp/core/http';
-import type { Metric, TrackingStore } from '@mlp/tracking';
+import type { TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
 import { listFolder } from '../mlflow/artifact-listing.js';
 import { artifactPathFromUrl, artifactRootKey, checkArtifactPath } from '../mlflow/artifact-paths.js';
 import { sendArtifact } from '../mlflow/artifact-routes.js';
 import { jsonRoute, rawRoute, type TrackingRoute } from '../mlflow/tracking-route.js';
-import { downsampleMinMax } from './downsample.js';
+import { chartSeries } from './metric-series-json.js';
 import { uiOpenApi } from './ui-openapi.js';
 import { experimentRow, runDetail, runRow } from './ui-run-json.js';
 
-/** The most runs one runs-table request returns (the table is virtualised; 10,000 runs fit). */
-export const maxUiRuns = 50_000;
+/** The most runs one runs-table page holds; the table asks for a small first page, then larger ones behind it. */
+export const maxUiRunsPage = 5000;
 const searchPage = 1000;
 
 /** A page of the UI that shows when its package is served (`/api/ui/pages`). */
@@ -41,23 +41,6 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (i
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** A metric's whole history, sorted by x and downsampled to about `width` pixels; NaN and ±Infinity as text (JSON has none). */
-async function downsampledHistory(tracking: TrackingStore, runId: string, key: string, width = 1000, x: 'step' | 'time' = 'step') {
-  const points: Metric[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await tracking.getMetricHistory(runId, key, { maxResults: 1_000_000, ...(pageToken ? { pageToken } : {}) });
-    for (const point of page.items) points.push(point); // not push(...items): a million arguments overflow the stack
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  const byTime = x === 'time';
-  points.sort(byTime ? (a, b) => a.timestamp - b.timestamp || a.step - b.step : (a, b) => a.step - b.step || a.timestamp - b.timestamp);
-  const buckets = Math.max(10, Math.min(width, 4000));
-  const series = downsampleMinMax({ x: points.map((p) => (byTime ? p.timestamp : p.step)), y: points.map((p) => p.value) }, buckets);
-  const y = series.y.map((value) => (Number.isFinite(value) ? value : String(value)));
-  return { x_axis: x, total_points: points.length, x: series.x, y };
 }
 
 /** The web UI's JSON API, mounted under `/api/` (paths `ui/...`) through the one route layer. */
@@ -93,25 +76,22 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
         filter: string.optional(),
         order_by: string.optional(),
         max_results: int64.optional(),
+        page_token: string.optional(),
       }),
       async (input, { tracking, signal, statementTimeoutMs }) => {
-        const limit = Math.min(input.max_results ?? 10_000, maxUiRuns);
-        const runs = [];
-        let pageToken: string | undefined;
-        do {
-          const page = await tracking.searchRuns({
-            experimentIds: [input.experiment_id],
-            maxResults: Math.min(searchPage, limit - runs.length),
-            ...(input.filter ? { filter: input.filter } : {}),
-            ...(input.order_by ? { orderBy: [input.order_by] } : {}),
-            ...(pageToken ? { pageToken } : {}),
-            signal,
-            statementTimeoutMs,
-          });
-          runs.push(...page.items.map(runRow));
-          pageToken = page.nextPageToken;
-        } while (pageToken && runs.length < limit);
-        return { runs, truncated: Boolean(pageToken) };
+        const maxResults = input.max_results ?? searchPage;
+        if (maxResults < 1 || maxResults > maxUiRunsPage) throw invalidParameter(`max_results must be from 1 to ${maxUiRunsPage}.`);
+        const page = await tracking.searchRuns({
+          experimentIds: [input.experiment_id],
+          maxResults,
+          ...(input.filter ? { filter: input.filter } : {}),
+          ...(input.order_by ? { orderBy: [input.order_by] } : {}),
+          ...(input.page_token ? { pageToken: input.page_token } : {}),
+          withTotal: true,
+          signal,
+          statementTimeoutMs,
+        });
+        return { runs: page.items.map(runRow), next_page_token: page.nextPageToken ?? null, total: page.totalCount ?? null };
       },
     ),
     // Many runs by id in one request (the compare page).
@@ -132,23 +112,28 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
         width: int64.optional(),
         x: z.enum(['step', 'time']).optional(),
       }),
-      async (input, { tracking }) => ({
-        key: input.key,
-        ...(await downsampledHistory(tracking, input.run_id, input.key, input.width, input.x)),
-      }),
+      async (input, { tracking, signal }) => {
+        const [series] = await chartSeries(tracking, [{ runId: input.run_id, key: input.key }], input.width, input.x, signal);
+        const { run_id: _runId, ...history } = series as NonNullable<typeof series>;
+        return history;
+      },
     ),
-    // One metric of many runs in one request (the compare page: 100 runs, one request a metric).
+    // Many runs × many metrics in one request (the compare page): every pair's history reduced.
     jsonRoute(
       'GET',
       'ui/metric-histories',
       'read',
-      message({ run_id: repeated(z.string()), key: string.required(), width: int64.optional(), x: z.enum(['step', 'time']).optional() }),
-      async (input, { tracking }) => {
+      message({
+        run_id: repeated(z.string()),
+        key: repeated(z.string()),
+        width: int64.optional(),
+        x: z.enum(['step', 'time']).optional(),
+      }),
+      async (input, { tracking, signal }) => {
         if (input.run_id.length === 0 || input.run_id.length > 1000) throw invalidParameter('Give from 1 to 1000 run_id values.');
-        const histories = [];
-        for (const runId of input.run_id)
-          histories.push({ run_id: runId, ...(await downsampledHistory(tracking, runId, input.key, input.width, input.x)) });
-        return { key: input.key, histories };
+        if (input.key.length === 0) throw invalidParameter('Give at least one key (a metric name).');
+        const series = input.run_id.flatMap((runId) => input.key.map((key) => ({ runId, key })));
+        return { histories: await chartSeries(tracking, series, input.width, input.x, signal) };
       },
     ),
     jsonRoute(

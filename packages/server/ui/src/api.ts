@@ -69,6 +69,7 @@ export interface Experiment {
 }
 
 export interface MetricSeries {
+  run_id?: string;
   key: string;
   total_points: number;
   x: number[];
@@ -78,12 +79,19 @@ export interface MetricSeries {
 export const metricSeries = (runId: string, key: string, width: number, x: 'step' | 'time') =>
   api<MetricSeries>(`runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}`, { width, x });
 
-/** One metric of many runs in one request. */
-export async function metricHistories(runIds: string[], key: string, width: number, x: 'step' | 'time'): Promise<MetricSeries[]> {
-  const params = new URLSearchParams({ key, width: String(width), x });
+/** Many runs × metrics in one request, each reduced on the server to `buckets` buckets; in run-major order. */
+export async function metricHistories(runIds: string[], keys: string[], buckets: number, x: 'step' | 'time'): Promise<MetricSeries[]> {
+  const params = new URLSearchParams({ width: String(buckets), x });
   for (const id of runIds) params.append('run_id', id);
+  for (const key of keys) params.append('key', key);
   const res = await fetchRaw(`/api/ui/metric-histories?${params}`);
   return ((await res.json()) as { histories: MetricSeries[] }).histories;
+}
+
+export interface RunsPage {
+  runs: RunRow[];
+  next_page_token: string | null;
+  total: number | null;
 }
 
 /** Many runs by id in one request. */

@@ -1,3 +1,4 @@
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -27,13 +28,12 @@ function align(series: ChartSeries[]): uPlot.AlignedData {
   ];
 }
 
-/** A uPlot line (or points) chart, created only once it scrolls into view. */
-export function Chart(props: { title: string; series: ChartSeries[]; log?: boolean; time?: boolean; points?: boolean; height?: number }) {
-  const box = useRef<HTMLDivElement>(null);
+/** Becomes true once the element scrolls into view (and stays true): charts and their data wait for it. */
+export function useVisible(ref: RefObject<HTMLElement>): boolean {
   const [visible, setVisible] = useState(false);
   useEffect(() => {
-    const el = box.current;
-    if (!el) return;
+    const el = ref.current;
+    if (!el || visible) return;
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {
         setVisible(true);
@@ -42,7 +42,14 @@ export function Chart(props: { title: string; series: ChartSeries[]; log?: boole
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, []);
+  }, [visible]);
+  return visible;
+}
+
+/** A uPlot line (or points) chart, created only once it scrolls into view. */
+export function Chart(props: { title: string; series: ChartSeries[]; log?: boolean; time?: boolean; points?: boolean; height?: number }) {
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useVisible(box);
   useEffect(() => {
     const el = box.current;
     if (!el || !visible) return;

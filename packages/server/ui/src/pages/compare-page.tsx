@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchRuns, metricHistories, type RunDetail } from '../api';
-import { Chart, type ChartSeries } from '../chart';
+import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
 import { MessagePage, pageForError } from './message-page';
@@ -20,16 +20,27 @@ function smooth(y: (number | null)[], weight: number): (number | null)[] {
   });
 }
 
+/** Points an overlaid chart may hold in all: with many runs, each line is reduced to fewer buckets. */
+const chartPointBudget = 40_000;
+const chartWidth = 440;
+
+/** Buckets per line: the chart's width, or fewer so that runs × 4 points a bucket stay in the budget. */
+export const compareBuckets = (runs: number) => Math.max(10, Math.min(chartWidth, Math.floor(chartPointBudget / (4 * Math.max(1, runs)))));
+
 function MetricCompare(props: { runs: RunDetail[]; metric: string; x: XMode; smoothing: number; log: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useVisible(box);
   const state = useApi(
     () =>
-      metricHistories(
-        props.runs.map((r) => r.run_id),
-        props.metric,
-        800,
-        props.x === 'step' ? 'step' : 'time',
-      ),
-    [props.runs, props.metric, props.x],
+      visible
+        ? metricHistories(
+            props.runs.map((r) => r.run_id),
+            [props.metric],
+            compareBuckets(props.runs.length),
+            props.x === 'step' ? 'step' : 'time',
+          )
+        : Promise.resolve(undefined),
+    [visible, props.runs, props.metric, props.x],
   );
   const series = useMemo<ChartSeries[]>(
     () =>
@@ -42,7 +53,12 @@ function MetricCompare(props: { runs: RunDetail[]; metric: string; x: XMode; smo
     [state.data, props.smoothing],
   );
   if (state.error) return <p class="error">{state.error.message}</p>;
-  if (!state.data) return <div class="chart-placeholder">Loading {props.metric}…</div>;
+  if (!state.data)
+    return (
+      <div class="chart-placeholder" ref={box}>
+        Loading {props.metric}…
+      </div>
+    );
   return <Chart title={props.metric} series={series} log={props.log} time={props.x === 'time'} />;
 }
 
@@ -169,6 +185,10 @@ export function ComparePage(props: { query: URLSearchParams }) {
           <input name="log" type="checkbox" checked={log} onChange={() => setLog(!log)} /> log scale
         </label>
       </form>
+      <p class="note">
+        Each line is reduced on the server to at most {compareBuckets(runs.length)} buckets of steps (first, last, smallest and largest
+        point of each kept); charts load when they scroll into view.
+      </p>
       <div class="charts">
         {metrics.map((m) => (
           <MetricCompare key={m} runs={runs} metric={m} x={x} smoothing={smoothing} log={log} />

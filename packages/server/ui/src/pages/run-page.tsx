@@ -1,5 +1,6 @@
+import { useRef } from 'preact/hooks';
 import { api, metricSeries, type RunDetail } from '../api';
-import { Chart, type ChartSeries } from '../chart';
+import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatTime, formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
 import { Artifacts } from './artifacts';
@@ -7,10 +8,21 @@ import { pageForError } from './message-page';
 
 const chartWidth = 800;
 
+/** A metric's chart; its history is fetched (reduced to the chart's width on the server) once it scrolls into view. */
 function MetricChart(props: { runId: string; metric: string }) {
-  const state = useApi(() => metricSeries(props.runId, props.metric, chartWidth, 'step'), [props.runId, props.metric]);
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useVisible(box);
+  const state = useApi(
+    () => (visible ? metricSeries(props.runId, props.metric, chartWidth, 'step') : Promise.resolve(undefined)),
+    [visible, props.runId, props.metric],
+  );
   if (state.error) return <p class="error">{state.error.message}</p>;
-  if (!state.data) return <div class="chart-placeholder">Loading {props.metric}…</div>;
+  if (!state.data)
+    return (
+      <div class="chart-placeholder" ref={box}>
+        Loading {props.metric}…
+      </div>
+    );
   const series: ChartSeries[] = [{ label: props.metric, x: state.data.x, y: state.data.y.map(toNumber) }];
   return <Chart title={`${props.metric} (${state.data.total_points} points)`} series={series} />;
 }

@@ -1,14 +1,14 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
-import { api, type Experiment, type RunRow } from '../api';
+import { useCallback, useMemo, useState } from 'preact/hooks';
+import { api, type Experiment } from '../api';
 import { formatTime, formatValue } from '../format';
 import { navigate } from '../router';
+import { useRunPages } from '../run-pages';
 import { useApi } from '../use-api';
 import { pageForError } from './message-page';
+import { type Column, RunsBody } from './runs-body';
 
-const rowHeight = 28;
-const overscan = 10;
-
-type Column = { id: string; label: string; value: (run: RunRow) => string; orderBy?: string };
+/** Columns shown until the user chooses: few, so a row stays cheap to draw. */
+const defaultColumns = 8;
 
 const fixed: Column[] = [
   { id: 'name', label: 'Run', value: (r) => r.name, orderBy: 'attributes.run_name' },
@@ -26,27 +26,18 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [chosen, setChosen] = useState<Set<string> | undefined>(undefined);
   const [showChooser, setShowChooser] = useState(false);
-  const [scrollTop, setScrollTop] = useState(0);
-  const body = useRef<HTMLDivElement>(null);
 
   const experiment = useApi(
     () => api<{ experiment: Experiment }>(`experiments/${encodeURIComponent(props.experimentId)}`),
     [props.experimentId],
   );
-  const runs = useApi(
-    () =>
-      api<{ runs: RunRow[]; truncated: boolean }>(`experiments/${encodeURIComponent(props.experimentId)}/runs`, {
-        filter,
-        order_by: orderBy,
-      }),
-    [props.experimentId, filter, orderBy],
-  );
+  const runs = useRunPages(props.experimentId, filter, orderBy);
 
   const allColumns = useMemo(() => {
     const params = new Set<string>();
     const metrics = new Set<string>();
     const tags = new Set<string>();
-    for (const run of runs.data?.runs ?? []) {
+    for (const run of runs.runs) {
       for (const k in run.params) params.add(k);
       for (const k in run.metrics) metrics.add(k);
       for (const k in run.tags) if (!k.startsWith('mlflow.')) tags.add(k);
@@ -59,14 +50,14 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
     for (const k of [...tags].sort())
       columns.push({ id: `tags.${k}`, label: k, value: (r) => r.tags[k] ?? '', orderBy: `tags.${quote(k)}` });
     return columns;
-  }, [runs.data]);
+  }, [runs.runs, runs.version]);
 
   if (experiment.error) return pageForError(experiment.error, 'Experiment');
-  const visibleColumns = [...fixed, ...allColumns.filter((c, i) => (chosen ? chosen.has(c.id) : i < 12))];
-  const list = runs.data?.runs ?? [];
-  const viewport = body.current?.clientHeight ?? 600;
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(list.length, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const visibleColumns = useMemo(
+    () => [...fixed, ...allColumns.filter((c, i) => (chosen ? chosen.has(c.id) : i < defaultColumns))],
+    [allColumns, chosen],
+  );
+  const list = runs.runs;
 
   const setQuery = (next: Record<string, string>) => {
     const q = new URLSearchParams(props.query);
@@ -78,11 +69,13 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
     const asc = `${column.orderBy} ASC`;
     setQuery({ order_by: orderBy === asc ? `${column.orderBy} DESC` : asc });
   };
-  const toggle = (id: string) => {
-    const next = new Set(selected);
-    next.has(id) ? next.delete(id) : next.add(id);
-    setSelected(next);
-  };
+  const toggle = useCallback((id: string) => {
+    setSelected((old) => {
+      const next = new Set(old);
+      next.has(id) ? next.delete(id) : next.add(id);
+      return next;
+    });
+  }, []);
   const template = `32px ${visibleColumns.map(() => 'minmax(120px, 1fr)').join(' ')}`;
 
   return (
@@ -125,9 +118,9 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
             <label key={c.id}>
               <input
                 type="checkbox"
-                checked={chosen ? chosen.has(c.id) : i < 12}
+                checked={chosen ? chosen.has(c.id) : i < defaultColumns}
                 onChange={() => {
-                  const next = new Set(chosen ?? allColumns.slice(0, 12).map((x) => x.id));
+                  const next = new Set(chosen ?? allColumns.slice(0, defaultColumns).map((x) => x.id));
                   next.has(c.id) ? next.delete(c.id) : next.add(c.id);
                   setChosen(next);
                 }}
@@ -138,7 +131,7 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
         </fieldset>
       ) : null}
       <p class="count" data-testid="run-count">
-        {runs.loading ? 'Loading…' : `${list.length} runs${runs.data?.truncated ? ' (more: narrow the filter)' : ''}`}
+        {runs.loading ? 'Loading…' : `${runs.total ?? list.length} runs${runs.done ? '' : ` · ${list.length} loaded, loading the rest…`}`}
       </p>
       <div class="vtable">
         <div class="vrow vhead" style={{ gridTemplateColumns: template }}>
@@ -150,32 +143,7 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
             </button>
           ))}
         </div>
-        <div class="vbody" ref={body} data-testid="runs-body" onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)}>
-          <div style={{ height: `${list.length * rowHeight}px`, position: 'relative' }}>
-            {list.slice(first, last).map((run, i) => (
-              <div
-                key={run.run_id}
-                class="vrow"
-                data-run-id={run.run_id}
-                style={{ gridTemplateColumns: template, top: `${(first + i) * rowHeight}px`, height: `${rowHeight}px` }}
-              >
-                <span>
-                  <input
-                    type="checkbox"
-                    aria-label={`select ${run.name}`}
-                    checked={selected.has(run.run_id)}
-                    onChange={() => toggle(run.run_id)}
-                  />
-                </span>
-                {visibleColumns.map((c) => (
-                  <span key={c.id}>
-                    {c.id === 'name' ? <a href={`/runs/${encodeURIComponent(run.run_id)}`}>{run.name || run.run_id}</a> : c.value(run)}
-                  </span>
-                ))}
-              </div>
-            ))}
-          </div>
-        </div>
+        <RunsBody runs={list} version={runs.version} columns={visibleColumns} template={template} selected={selected} toggle={toggle} />
       </div>
     </section>
   );
