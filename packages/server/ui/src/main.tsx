@@ -7,6 +7,7 @@ import { MessagePage } from './pages/message-page';
 import { RunPage } from './pages/run-page';
 import { RunsPage } from './pages/runs-page';
 import { onLink, useLocation } from './router';
+import { sectionRoute } from './sections/section-routes';
 import { useApi } from './use-api';
 import './styles.css';
 
@@ -24,8 +25,15 @@ function route(path: string, query: URLSearchParams, pages: UiPage[]) {
   if (section === 'experiments' && id) return <RunsPage key={id} experimentId={id} query={query} />;
   if (section === 'runs' && id) return <RunPage key={id} runId={id} />;
   if (section === 'compare') return <ComparePage query={query} />;
+  // The other sections show when the server serves their package (it lists them in /api/ui/pages).
   const page = pages.find((p) => p.id === section);
-  if (page) return <MessagePage title={page.title} text={`The ${page.title.toLowerCase()} page is not in this build of the UI yet.`} />;
+  if (page)
+    return (
+      sectionRoute(parts, query) ?? (
+        <MessagePage title={page.title} text={`The ${page.title.toLowerCase()} page is not in this build of the UI yet.`} />
+      )
+    );
+  if (pages.length === 0) return <p>Loading…</p>;
   return <MessagePage title="Page not found" text={`Nothing at ${path}.`} />;
 }
 
