@@ -43,7 +43,20 @@ export const uiOpenApi = {
   servers: [{ url: '/api' }],
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    schemas: { Run: run },
+    schemas: {
+      Run: run,
+      History: {
+        type: 'object',
+        properties: {
+          run_id: { type: 'string' },
+          key: { type: 'string' },
+          x_axis: { type: 'string' },
+          total_points: { type: 'integer', description: 'points in the whole history' },
+          x: { type: 'array', items: { type: 'number' } },
+          y: { type: 'array', items: { type: ['number', 'string'] }, description: 'NaN and ±Infinity as text' },
+        },
+      },
+    },
     responses: {
       Error: {
         description: 'MLflow error body',
@@ -75,9 +88,14 @@ export const uiOpenApi = {
             "MLflow search syntax: metrics.rmse < 1 and params.lr = '0.1'; a syntax error is a 400 with the parser's message",
           ),
           queryParam('order_by', 'string', 'MLflow order_by: metrics.rmse DESC'),
-          queryParam('max_results', 'integer', 'at most 50,000; 10,000 by default'),
+          queryParam('max_results', 'integer', 'runs in this page: 1 to 5,000; 1,000 by default'),
+          queryParam('page_token', 'string', 'next_page_token of the previous page'),
         ],
-        responses: ok('runs', { runs: { type: 'array', items: { $ref: '#/components/schemas/Run' } }, truncated: { type: 'boolean' } }),
+        responses: ok('a page of runs', {
+          runs: { type: 'array', items: { $ref: '#/components/schemas/Run' } },
+          next_page_token: { type: ['string', 'null'], description: 'null on the last page' },
+          total: { type: ['integer', 'null'], description: 'runs matching in all pages' },
+        }),
       },
     },
     '/ui/runs': {
@@ -98,7 +116,7 @@ export const uiOpenApi = {
     },
     '/ui/metric-histories': {
       get: {
-        summary: 'One metric of many runs, each downsampled as /ui/runs/{run_id}/metrics/{key}',
+        summary: 'Many runs × metrics in one request, each history reduced as /ui/runs/{run_id}/metrics/{key}; run-major order',
         parameters: [
           {
             name: 'run_id',
@@ -108,11 +126,19 @@ export const uiOpenApi = {
             style: 'form',
             explode: true,
           },
-          { name: 'key', in: 'query', required: true, schema: { type: 'string' } },
-          queryParam('width', 'integer', 'chart width in pixels'),
-          queryParam('x', 'string', 'step (default) or time'),
+          {
+            name: 'key',
+            in: 'query',
+            required: true,
+            schema: { type: 'array', items: { type: 'string' } },
+            style: 'form',
+            explode: true,
+            description: 'metric keys; at most 5,000 run × key pairs in all',
+          },
+          queryParam('width', 'integer', 'buckets per history (10 to 4000; 1000 by default), about the chart width in pixels'),
+          queryParam('x', 'string', 'step (default) or time: the order of the points sent'),
         ],
-        responses: ok('histories', { key: { type: 'string' }, histories: { type: 'array' } }),
+        responses: ok('histories', { histories: { type: 'array', items: { $ref: '#/components/schemas/History' } } }),
       },
     },
     '/ui/runs/{run_id}': {
@@ -124,11 +150,12 @@ export const uiOpenApi = {
     },
     '/ui/runs/{run_id}/metrics/{key}': {
       get: {
-        summary: "A metric's history, downsampled on the server (min and max per pixel bucket, first and last kept)",
+        summary:
+          "A metric's history reduced in the database: the step range cut into `width` buckets, each bucket's first, last, smallest and largest point kept (and its first NaN or ±Infinity); histories of at most 4 × width points come back whole",
         parameters: [
           idParam('run_id', 'run id'),
           idParam('key', 'metric key'),
-          queryParam('width', 'integer', 'chart width in pixels (10 to 4000; 1000 by default); about 4 points a pixel come back'),
+          queryParam('width', 'integer', 'chart width in pixels (10 to 4000; 1000 by default); at most 5 points a bucket come back'),
           queryParam('x', 'string', 'step (default) or time'),
         ],
         responses: ok('series', {
