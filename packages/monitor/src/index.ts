@@ -17,6 +17,15 @@ export {
   openAlertStore,
   type StoredAlert,
 } from './alerts/alert-store.js';
+export {
+  type ColumnQuality,
+  checkColumnDataQuality,
+  checkDataQuality,
+  type DataQualityOptions,
+  type DataQualityResult,
+  dataQualityOptionsSchema,
+  profileOnReference,
+} from './data-quality/data-quality.js';
 export { builtinDriftTests } from './drift/builtin-drift-tests.js';
 export {
   type CategoricalColumnData,
@@ -51,6 +60,34 @@ export {
 } from './grafana/grafana-dashboards.js';
 export { type GrafanaDashboard, type GrafanaPanel, grafanaSchemaVersion } from './grafana/grafana-panels.js';
 export { type WriteDashboardsOptions, type WrittenDashboards, writeGrafanaDashboards } from './grafana/write-dashboards.js';
+export { describeReference, loadReferenceProfile, type MonitorSources, referenceFile } from './monitors/monitor-reference.js';
+export type { MonitorRun, MonitorWindowResult } from './monitors/monitor-result.js';
+export { checkSchedule, latestDueTick, nextTick } from './monitors/monitor-schedule.js';
+export { type MonitorScheduler, type MonitorSchedulerOptions, startMonitorScheduler } from './monitors/monitor-scheduler.js';
+export {
+  type MonitorSpec,
+  type MonitorSpecInput,
+  monitorSpecSchema,
+  parseAlertExpression,
+  parseDurationMs,
+  parseMonitorSpec,
+} from './monitors/monitor-spec.js';
+export {
+  type DriftPoint,
+  driftPointOf,
+  type MonitorStore,
+  openMonitorStore,
+  referenceProfileName,
+  type StoredMonitor,
+  type StoredWindowResult,
+} from './monitors/monitor-store.js';
+export {
+  alertWebhookBody,
+  type MonitorWebhookOptions,
+  monitorWebhookNetworksVariable,
+  startMonitorWebhooks,
+} from './monitors/monitor-webhooks.js';
+export { observationsOf, type RunMonitorOptions, runMonitor } from './monitors/run-monitor.js';
 export {
   CategoricalProfile,
   type CategoricalProfileJson,
