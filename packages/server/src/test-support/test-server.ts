@@ -26,9 +26,11 @@ export async function startTestServer(
   options: Pick<ServerOptions, 'tokens' | 'maxBodyBytes' | 'allowedHosts' | 'statementTimeoutMs'> & {
     withRegistry?: boolean;
     listenHost?: string;
+    /** More of the server's sources (datasets, deployments, ...) made on the fresh workspace, before it listens. */
+    compose?: (workspace: Workspace, dir: string) => Promise<Partial<ServerOptions>>;
   } = {},
 ): Promise<TestServer> {
-  const { withRegistry, listenHost, ...serverOptions } = options;
+  const { withRegistry, listenHost, compose, ...serverOptions } = options;
   const dir = await createTempDir('mlp-server-');
   const database = await createTestDatabase('mlp_server');
   const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
@@ -36,7 +38,8 @@ export async function startTestServer(
   const logs: string[] = [];
   const logger = createConsoleLogger({ level: 'info', write: (line) => logs.push(line) });
   const registry = withRegistry ? await openRegistry(workspace) : undefined;
-  const server = createServer({ workspace, tracking, logger, ...(registry ? { registry } : {}), ...serverOptions });
+  const composed = compose ? await compose(workspace, dir.path) : {};
+  const server = createServer({ workspace, tracking, logger, ...(registry ? { registry } : {}), ...composed, ...serverOptions });
   const url = await server.listen({ port: 0, ...(listenHost ? { host: listenHost } : {}) });
 
   async function call(path: string, init: RequestInit): Promise<ApiResponse> {
