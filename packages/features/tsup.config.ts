@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    server: 'src/server/index.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -1,0 +1,2 @@
+export { createFeatureRoutes } from './feature-routes.js';
+export { type FeatureService, openFeatureService } from './open-feature-service.js';
