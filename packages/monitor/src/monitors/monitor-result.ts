@@ -1,0 +1,29 @@
+import type { AlertTransition } from '../alerts/alert-rules.js';
+import type { DriftResult } from '../drift/detect-drift.js';
+
+/** What one run of a monitor computed for one window, as stored in `monitor_results.result`. */
+export interface MonitorWindowResult {
+  /** Rows in the current window (prediction rows, or the dataset version's rows). */
+  rows: number;
+  /** What the window was compared with: the reference's description and rows. */
+  reference: { description: string; rows: number };
+  /** The dataset version the window read (dataset monitors), or null. */
+  current: string | null;
+  /** The drift table; an empty window has no columns and a problem instead. */
+  drift: DriftResult;
+  /** Why nothing was tested (an empty window), or null. */
+  problem: string | null;
+  /** Latency of the window's logged requests, milliseconds (deployment monitors), or null. */
+  latencyMs: { p50: number; p95: number; max: number } | null;
+  /** The model versions that answered in the window, with their request counts. */
+  modelVersions: Record<string, number>;
+}
+
+/** What `runMonitor` returns: the stored window and the alert transitions it caused. */
+export interface MonitorRun {
+  monitor: string;
+  windowStart: number;
+  windowEnd: number;
+  result: MonitorWindowResult;
+  transitions: AlertTransition[];
+}
