@@ -14,6 +14,7 @@ import { type DeploymentStrategy, type DeploymentTarget, deploymentStrategies, d
 import { type DeploymentRecord, deploymentHistory, getDeployment, listDeployments } from '../deployment/deployment-store.js';
 import { migrations } from '../generated/migrations.js';
 import { renderKubernetesManifests } from '../kubernetes/kubernetes-manifests.js';
+import { kubernetesRenderOptionsFromEnv } from '../kubernetes/kubernetes-target-env.js';
 import { agentJson, deploymentJson, deploymentSummaryJson, historyJson } from './json-shapes.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
@@ -233,7 +234,12 @@ export function registerDeployCommands(program: Program, context: CliContext): v
       const version = flags.version !== undefined ? wholeNumber(flags.version, '--version', 1) : revision?.modelVersion;
       if (version === undefined)
         throw new MlpError('FAILED_PRECONDITION', `Deployment '${name}' has no revision to render: give one with --version.`);
-      const list = { apiVersion: 'v1', kind: 'List', items: renderKubernetesManifests(deployment.spec, version) };
+      // As the agent renders it: the model server's Secret from MLP_DEPLOY_KUBERNETES_SECRET.
+      const list = {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: renderKubernetesManifests(deployment.spec, version, kubernetesRenderOptionsFromEnv(context.env)),
+      };
       // The same document either way: Kubernetes' own shape, which kubectl reads.
       context.output(JSON.stringify(list, null, 2), list);
     });

@@ -5,6 +5,7 @@ import { rolloutChange } from '../deployment/deployment-changes.js';
 import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeployments } from '../deployment/deployment-store.js';
 import { resolveSplit, type SplitRegistry, splitChange } from '../deployment/traffic-split.js';
 import type { KubernetesTargetOptions } from '../kubernetes/kubernetes-target.js';
+import { kubernetesRenderOptionsFromEnv } from '../kubernetes/kubernetes-target-env.js';
 import type { LaunchServer } from '../local/local-deployment.js';
 import { startServerProcess } from '../local/server-process.js';
 import { createDeploymentLeases } from './deployment-leases.js';
@@ -29,7 +30,10 @@ export interface DeploymentControllerOptions {
   webhooks?: RollbackWebhookOptions;
   /** The registry A/B deployments read their traffic splits from (default: opened on the workspace when needed). */
   registry?: SplitRegistry;
-  /** How `target: kubernetes` deployments reach the cluster (kubeconfig: the spec's, else this, else $KUBECONFIG). */
+  /**
+   * How `target: kubernetes` deployments reach the cluster (kubeconfig: the spec's, else this, else $KUBECONFIG)
+   * and what their pods get (default: the Secret named by MLP_DEPLOY_KUBERNETES_SECRET).
+   */
   kubernetes?: KubernetesTargetOptions;
   /** Called after each reconciliation of a deployment. */
   onTick?: (deployment: DeploymentRecord) => void;
@@ -86,6 +90,7 @@ export async function startDeploymentController(
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const serveCommand = options.serveCommand ?? defaultServeCommand;
   const env = options.env ?? { ...process.env, MLP_DATABASE_URL: workspace.config.database.url };
+  const kubernetes = options.kubernetes ?? kubernetesRenderOptionsFromEnv(process.env);
   const runners = new Map<string, DeploymentRunner | KubernetesRunner>();
   const busy = new Map<string, Promise<void>>();
   const leases = createDeploymentLeases(workspace.db, log);
@@ -115,7 +120,7 @@ export async function startDeploymentController(
           ? new KubernetesRunner(record.name, {
               workspace,
               logger: log,
-              ...(options.kubernetes !== undefined && { target: options.kubernetes }),
+              target: kubernetes,
             })
           : new DeploymentRunner(record.name, {
               workspace,
