@@ -88,6 +88,27 @@ describe('the dataset verdict', () => {
   });
 });
 
+describe('prediction and target drift', () => {
+  it('names the drift of the output column and of the labels (prediction and target by default, or as chosen)', () => {
+    const reference = { x: numbers(50, (i) => i), prediction: numbers(50, (i) => i % 2), target: numbers(50, (i) => i % 2) };
+    const current = { x: numbers(50, (i) => i), prediction: numbers(50, () => 1), target: numbers(50, (i) => i % 2) };
+    const result = detectDrift(reference, current);
+    expect(result.prediction).toMatchObject({ column: 'prediction', test: 'z', drifted: true });
+    expect(result.target).toMatchObject({ column: 'target', test: 'z', drifted: false });
+    const renamed = detectDrift(
+      { score: reference.prediction, y: reference.target },
+      { score: current.prediction, y: current.target },
+      {
+        predictionColumn: 'score',
+        targetColumn: 'y',
+      },
+    );
+    expect([renamed.prediction?.column, renamed.target?.column]).toEqual(['score', 'y']);
+    const without = detectDrift({ x: reference.x }, { x: current.x });
+    expect('prediction' in without || 'target' in without).toBe(false);
+  });
+});
+
 describe('bad input', () => {
   it('says per column what could not be tested, and tests the rest', () => {
     const reference = {
@@ -129,6 +150,29 @@ describe('bad input', () => {
     );
     expect(result.columns[0]?.problem).toBe('wasserstein does not test categorical columns (it tests numeric ones)');
     expect(result.columns[1]?.test).toBe('wasserstein');
+  });
+
+  it('says per column when a side has fewer values than the test needs (a plugin declaring minValues)', () => {
+    const plugins = createPluginRegistry();
+    plugins.register('driftTest', {
+      name: 'needs-thirty',
+      displayName: 'needs 30',
+      kinds: ['numeric'],
+      defaultThreshold: 0.5,
+      scoreKind: 'distance',
+      minValues: 30,
+      test: () => ({ score: 1, drifted: true }),
+    });
+    const result = detectDrift(
+      { small: numbers(10, (i) => i), big: numbers(40, (i) => i) },
+      { small: numbers(40, (i) => i), big: numbers(35, (i) => i) },
+      { test: 'needs-thirty', plugins },
+    );
+    expect(result.columns.map(({ column, problem }) => [column, problem ?? null])).toEqual([
+      ['small', 'the reference has 10 values; needs-thirty needs at least 30'],
+      ['big', null],
+    ]);
+    expect(result).toMatchObject({ testedColumns: 1, driftedColumns: 1 });
   });
 
   it('throws an MlpError only when no column can be tested', () => {

@@ -23,6 +23,10 @@ export const driftOptionsSchema = z.object({
   perColumn: z.record(z.string(), columnDriftOptionsSchema).optional(),
   /** The dataset drifts when at least this share of the tested columns drift (Evidently: 0.5). */
   driftShare: z.number().min(0).max(1).default(0.5),
+  /** The model's output column, reported as the prediction drift (Evidently's column mapping: `prediction`). */
+  predictionColumn: z.string().min(1).default('prediction'),
+  /** The labels' column, reported as the target drift (`target`). */
+  targetColumn: z.string().min(1).default('target'),
 });
 export type DriftOptions = z.input<typeof driftOptionsSchema> & {
   /** Where plugin tests (slot `driftTest`) are looked up. */
@@ -52,6 +56,20 @@ export interface DriftResult {
   testedColumns: number;
   driftedColumns: number;
   columns: ColumnDrift[];
+  /** The drift of the model's output column (`predictionColumn`), when the data has it. */
+  prediction?: ColumnDrift;
+  /** The drift of the labels' column (`targetColumn`), when the data has it. */
+  target?: ColumnDrift;
+}
+
+/** The prediction and target drift among a result's columns, by the names the options give. */
+export function namedDrift(
+  columns: readonly ColumnDrift[],
+  options: { predictionColumn: string; targetColumn: string },
+): Pick<DriftResult, 'prediction' | 'target'> {
+  const prediction = columns.find((column) => column.column === options.predictionColumn);
+  const target = columns.find((column) => column.column === options.targetColumn);
+  return { ...(prediction ? { prediction } : {}), ...(target ? { target } : {}) };
 }
 
 export type ColumnSet = Readonly<Record<string, DriftColumnData>>;
@@ -122,6 +140,11 @@ export function detectDrift(reference: ColumnSet, current: ColumnSet, options: D
     if (!test.kinds.includes(ref.kind)) {
       return untested(column, ref, cur, `${test.name} does not test ${ref.kind} columns (it tests ${test.kinds.join(' and ')} ones)`);
     }
+    const needed = test.minValues ?? 1;
+    if (ref.total < needed || cur.total < needed) {
+      const [side, data] = ref.total < needed ? ['reference', ref] : ['current data', cur];
+      return untested(column, ref, cur, `the ${side} has ${data.total} values; ${test.name} needs at least ${needed}`);
+    }
     const threshold = settings.threshold ?? (settings.test === undefined ? parsed.threshold : undefined) ?? test.defaultThreshold;
     const { score, drifted } = test.test(ref, cur, threshold);
     return {
@@ -156,5 +179,6 @@ export function detectDrift(reference: ColumnSet, current: ColumnSet, options: D
     testedColumns: tested.length,
     driftedColumns: drifted,
     columns,
+    ...namedDrift(columns, parsed),
   };
 }

@@ -18,6 +18,11 @@ export interface DriftTest {
   /** The column kinds it accepts. */
   readonly kinds: readonly DriftColumnKind[];
   readonly defaultThreshold: number;
+  /**
+   * The fewest non-null values each side needs for the score to mean anything (default 1); a smaller
+   * side gets a per-column problem instead of a score.
+   */
+  readonly minValues?: number;
   /** `p_value`: drift when the score is below the threshold; `distance`: when at or above it. */
   readonly scoreKind: 'p_value' | 'distance';
   /** Scores a column; both sides hold at least one non-null value and are of a kind the test accepts. */

@@ -7,6 +7,7 @@ import {
   type DriftResult,
   detectDrift,
   driftOptionsSchema,
+  namedDrift,
   problemOf,
   untested,
 } from '../drift/detect-drift.js';
@@ -164,5 +165,6 @@ export function detectProfileDrift(reference: DatasetProfile, current: DatasetPr
     testedColumns: tested.length,
     driftedColumns: drifted,
     columns,
+    ...namedDrift(columns, parsed),
   };
 }

@@ -91,6 +91,19 @@ describe('reading a file for drift', () => {
     ]);
   });
 
+  it('names the prediction and target drift of files', async () => {
+    const reference = await write(
+      'ref-pt.csv',
+      `x,prediction,target\n${Array.from({ length: 30 }, (_, i) => `${i},${i % 2},${i % 2}`).join('\n')}\n`,
+    );
+    const current = await write(
+      'cur-pt.csv',
+      `x,prediction,target\n${Array.from({ length: 30 }, (_, i) => `${i},1,${i % 2}`).join('\n')}\n`,
+    );
+    const { result } = await detectFileDrift(reference, current);
+    expect([result.prediction?.drifted, result.target?.drifted]).toEqual([true, false]);
+  });
+
   it('throws an MlpError for an empty window, and for an unreadable file', async () => {
     const reference = await write('some.csv', 'a\n1\n2\n');
     const empty = await write('empty.csv', 'a\n');

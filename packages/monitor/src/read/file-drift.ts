@@ -1,6 +1,6 @@
 import { MlpError } from '@mlp/core';
 import { openTabularDb, type TabularDb } from '@mlp/core/tabular';
-import { type DriftOptions, type DriftResult, detectDrift, untested } from '../drift/detect-drift.js';
+import { type DriftOptions, type DriftResult, detectDrift, driftOptionsSchema, namedDrift, untested } from '../drift/detect-drift.js';
 import { type FileColumnData, readColumnData } from './read-column-data.js';
 
 export interface FileDriftOptions extends DriftOptions {
@@ -52,6 +52,7 @@ export async function detectFileDrift(referenceFile: string, currentFile: string
       if (driftOptions.columns && !driftOptions.columns.includes(column)) continue;
       result.columns.push(untested(column, reference.columns[column], current.columns[column], reason));
     }
+    Object.assign(result, namedDrift(result.columns, driftOptionsSchema.parse(driftOptions)));
     return { result, reference, current };
   } finally {
     if (!given) await db.close();
