@@ -52,6 +52,7 @@ describe.each(['base', 'overlay'] as const)('deploy/kubernetes %s', (which) => {
     const settings = named(objects(), 'ConfigMap', 'mlp-settings').data as Record<string, string>;
     expect(Object.keys(settings)).toEqual(expect.arrayContaining(['MLP_BLOBS_URL', 'MLP_S3_REGION']));
     expect(settings.MLP_BLOBS_URL).toMatch(/^s3:\/\//);
+    expect(settings.MLP_DEPLOY_KUBERNETES_SECRET).toBe('mlp-secrets'); // the agent's model servers read the same Secret
     expect(Object.keys(settings).some((key) => /DATABASE_URL|SECRET_ACCESS_KEY|PASSWORD|ACCESS_KEY_ID/.test(key))).toBe(false);
     JSON.parse(named(objects(), 'ConfigMap', 'mlp-config').data['mlp.config.json']); // the workspace config is valid JSON
     for (const deployment of byKind(objects(), 'Deployment')) {
