@@ -11,6 +11,10 @@ export const migrations: MigrationSet = {
     {
       "id": "0001_online",
       "sql": "CREATE TABLE \"features_online\" (\n\t\"view\" text NOT NULL,\n\t\"entity_key\" text NOT NULL,\n\t\"event_ts\" bigint NOT NULL,\n\t\"values\" jsonb NOT NULL,\n\t\"written_at\" bigint NOT NULL,\n\tCONSTRAINT \"features_online_view_entity_key_pk\" PRIMARY KEY(\"view\",\"entity_key\")\n);\n--> statement-breakpoint\nCREATE TABLE \"features_online_watermarks\" (\n\t\"view\" text PRIMARY KEY NOT NULL,\n\t\"watermark\" bigint NOT NULL,\n\t\"version\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n"
+    },
+    {
+      "id": "0002_offline_pit",
+      "sql": "ALTER TABLE \"features_offline_loads\" ADD COLUMN \"pit\" jsonb;"
     }
   ],
 };

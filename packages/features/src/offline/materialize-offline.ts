@@ -13,6 +13,7 @@ import { inspectSource, postgresSourceSql } from '../sources/inspect-source.js';
 import { openSourceConnection, quoteIdentifier } from '../sources/source-connection.js';
 import { offlineLoads } from '../store/schema.js';
 import { duckDbCast, offlineColumnType, postgresCast } from './column-sql.js';
+import { dropPitTables } from './pit-tables.js';
 
 /** What a load of a view version's offline table read, and how many rows it kept. */
 export interface OfflineLoad {
@@ -22,6 +23,8 @@ export interface OfflineLoad {
   /** The dataset version and its root hash, or the source's kind: what decides whether a reload is due. */
   sourceState: { kind: 'dataset'; ref: string; rootHash: string } | { kind: 'table' | 'query' };
   loadedAt: number;
+  /** The point-in-time join's tables of this load (see pit-tables.ts), null until built. */
+  pit: { bucketMs: number } | null;
 }
 
 interface ColumnPlan {
@@ -145,15 +148,16 @@ export async function materializeOffline(
       await client.query('begin');
       try {
         await client.query(`drop table if exists ${target}`);
+        await dropPitTables({ query: (text) => client.query(text).then((result) => result.rows) }, view);
         await client.query(`alter table ${stagingTable} rename to "${view.name}__v${view.version}"`);
-        const { text, params } = upsertLoad(db, { view: view.name, version: view.version, rows, sourceState, loadedAt });
+        const { text, params } = upsertLoad(db, { view: view.name, version: view.version, rows, sourceState, loadedAt, pit: null });
         await client.query(text, params);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => {});
         throw error;
       }
-      return { view: view.name, version: view.version, rows, sourceState, loadedAt };
+      return { view: view.name, version: view.version, rows, sourceState, loadedAt, pit: null };
     } finally {
       await client.query(`drop table if exists ${stagingTable}`).catch(() => {});
     }
@@ -168,7 +172,7 @@ function upsertLoad(db: Database, load: OfflineLoad): { text: string; params: un
     .values(load)
     .onConflictDoUpdate({
       target: [offlineLoads.view, offlineLoads.version],
-      set: { rows: load.rows, sourceState: load.sourceState, loadedAt: load.loadedAt },
+      set: { rows: load.rows, sourceState: load.sourceState, loadedAt: load.loadedAt, pit: null },
     })
     .toSQL();
   return { text: query.sql, params: query.params };

@@ -1,17 +1,19 @@
 import { type DatasetResolver, MlpError, type Workspace } from '@mlp/core';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { JoinKey } from '../definitions/entity.js';
 import type { FeatureType, FeatureValue } from '../definitions/feature-types.js';
 import type { OnDemandFeaturesDefinition } from '../definitions/on-demand-features.js';
 import { migrations } from '../generated/migrations.js';
 import type { FeatureRegistry, ResolvedFeatureView } from '../registry/resolved-view.js';
 import { resolveDataset } from '../sources/inspect-source.js';
+import { quoteTableName } from '../sources/source-connection.js';
 import { offlineLoads } from '../store/schema.js';
 import { type FeatureRef, parseFeatureRef } from './feature-refs.js';
 import { type EntitySource, loadEntities } from './load-entities.js';
 import { materializeOffline, type OfflineLoad } from './materialize-offline.js';
+import { buildPitTables, type PitTables, pitTablesOf } from './pit-tables.js';
 import { pointInTimeSql, type ViewSelection } from './point-in-time-sql.js';
-import { readRows } from './read-rows.js';
+import { joinWorkMem, readRows } from './read-rows.js';
 import type { TrainingSet, TrainingSetColumn, TrainingSetView } from './training-set.js';
 import { formatOf, isoTimestampSql, writeTrainingSet } from './write-training-set.js';
 
@@ -86,7 +88,41 @@ export async function openOfflineStore(
       .select()
       .from(offlineLoads)
       .where(and(eq(offlineLoads.view, view), eq(offlineLoads.version, version)));
-    return row ? { ...row, sourceState: row.sourceState as OfflineLoad['sourceState'] } : null;
+    return row ? { ...row, sourceState: row.sourceState as OfflineLoad['sourceState'], pit: row.pit as OfflineLoad['pit'] } : null;
+  };
+  /** The load's point-in-time tables, built once per load (one builder at a time per view version). */
+  const ensurePit = async (view: ResolvedFeatureView, load: OfflineLoad): Promise<PitTables> => {
+    if (load.pit) return { ...pitTablesOf(view), bucketMs: load.pit.bucketMs };
+    const client = await db.connect();
+    try {
+      await client.query('begin');
+      try {
+        await client.query('select pg_advisory_xact_lock(hashtext($1))', [`mlp features pit ${view.name}`]);
+        const [row] = (
+          await client.query('select pit, loaded_at from features_offline_loads where view = $1 and version = $2', [
+            view.name,
+            view.version,
+          ])
+        ).rows;
+        let tables: PitTables;
+        if (row?.pit && Number(row.loaded_at) === load.loadedAt) tables = { ...pitTablesOf(view), bucketMs: row.pit.bucketMs };
+        else {
+          tables = await buildPitTables(client, view);
+          await client.query('update features_offline_loads set pit = $3 where view = $1 and version = $2', [
+            view.name,
+            view.version,
+            { bucketMs: tables.bucketMs },
+          ]);
+        }
+        await client.query('commit');
+        return tables;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
   };
   /** The load to read: the last one, unless missing, asked to refresh, or of another dataset version. */
   const ensureLoaded = async (view: ResolvedFeatureView, refresh: boolean, signal?: AbortSignal): Promise<OfflineLoad> => {
@@ -128,9 +164,12 @@ export async function openOfflineStore(
         selections.push(select(await registry.getView(ref.view, ref.version), ref));
       }
       const loads: OfflineLoad[] = [];
+      const joined: (ViewSelection & { pit: PitTables })[] = [];
       for (const selection of selections) {
         progress({ message: `loading ${selection.view.name} v${selection.view.version}` });
-        loads.push(await ensureLoaded(selection.view, request.refresh ?? false, request.signal));
+        const load = await ensureLoaded(selection.view, request.refresh ?? false, request.signal);
+        loads.push(load);
+        joined.push({ ...selection, pit: await ensurePit(selection.view, load) });
       }
       progress({ message: 'loading the entity rows' });
       const entities = await loadEntities(db, request.entities, unionKeys(selections), timestampColumn, request.signal);
@@ -168,7 +207,7 @@ export async function openOfflineStore(
             entityColumns: entities.columns.map((column) => column.name),
             entityTypes,
             timestampColumn,
-            selections,
+            selections: joined,
             ...(iso
               ? {
                   render: (_column: string, type: FeatureType, expression: string) =>
@@ -226,6 +265,28 @@ export async function openOfflineStore(
               signal: writeOptions.signal ?? request.signal,
             });
             return { path: file, format, rows: written };
+          },
+          async writeTable(name, tableOptions = {}) {
+            if (!/^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+              throw new MlpError(
+                'INVALID_ARGUMENT',
+                `${JSON.stringify(name)} is not a table name: write table or schema.table (letters, digits, _).`,
+              );
+            }
+            const table = quoteTableName(name);
+            const written = await db.transaction(async (tx) => {
+              await tx.execute(sql.raw(joinWorkMem));
+              const result = await tx
+                .execute(sql.raw(`create table ${table} as ${sqlFor(false)}`))
+                .catch((error: { code?: string; cause?: { code?: string } }) => {
+                  if ((error.code ?? error.cause?.code) === '42P07')
+                    throw new MlpError('ALREADY_EXISTS', `The table ${name} exists: name another, or drop it first.`, { cause: error });
+                  throw error;
+                });
+              return result.rowCount ?? 0;
+            });
+            tableOptions.signal?.throwIfAborted();
+            return { table: name, rows: written };
           },
           close,
           [Symbol.asyncDispose]: close,

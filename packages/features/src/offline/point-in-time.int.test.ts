@@ -183,6 +183,58 @@ describe.each<TestEngine>(['embedded', 'postgres'])('point-in-time training sets
     }
   });
 
+  it('agrees with a brute-force search on random rows (ties, gaps, several versions of the ttl), and writes a table', async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const db = test.workspace.db;
+    await db.query('create table random_events (k bigint, ts bigint, v bigint)');
+    const events: { k: number; ts: number; v: number; seq: number }[] = [];
+    for (let i = 0; i < 600; i++) {
+      // clustered times with long gaps, and some exact ties
+      const ts = Math.floor(random() < 0.1 ? random() * 1_000_000 : (random() < 0.5 ? 0 : 500_000) + random() * 2000);
+      events.push({
+        k: Math.floor(random() * 12),
+        ts: random() < 0.2 && events.length > 0 ? (events.at(-1) as { ts: number }).ts : ts,
+        v: i,
+        seq: i,
+      });
+    }
+    for (const event of events) await db.query('insert into random_events values ($1, $2, $3)', [event.k, event.ts, event.v]);
+    const key = entity({ name: 'k', joinKeys: { k: 'int64' } });
+    for (const ttl of [0, 700]) {
+      const name = `random_${ttl}`;
+      await registry.apply([
+        featureView({ name, entities: [key], source: { table: 'random_events' }, timestampColumn: 'ts', ttl, features: { v: 'int64' } }),
+      ]);
+      const probes = Array.from({ length: 400 }, () => ({
+        k: Math.floor(random() * 14),
+        event_timestamp: Math.floor(random() * 1_001_000) - 500,
+      }));
+      const expected = probes.map((probe) => {
+        const candidates = events.filter(
+          (event) => event.k === probe.k && event.ts <= probe.event_timestamp && (ttl === 0 || event.ts >= probe.event_timestamp - ttl),
+        );
+        candidates.sort((a, b) => b.ts - a.ts || b.seq - a.seq);
+        return candidates[0]?.v ?? null;
+      });
+      const set = await offline.trainingSet({ entities: { rows: probes }, features: [`${name}:v`] });
+      try {
+        const got = [];
+        for await (const row of set.rows()) got.push(row.v);
+        expect(got).toEqual(expected);
+        expect(await set.writeTable(`out_${name}`)).toEqual({ table: `out_${name}`, rows: 400 });
+        const stored = await db.query<{ v: string | null }>(`select v from out_${name}`);
+        expect(stored.map((row) => (row.v === null ? null : Number(row.v))).sort()).toEqual([...expected].sort());
+        await expect(set.writeTable(`out_${name}`)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      } finally {
+        await set.close();
+      }
+    }
+  });
+
   it('refuses unknown views and features, and entity rows without the keys or the time', async () => {
     await expect(offline.trainingSet({ entities: { rows: [] }, features: ['nope:x'] })).rejects.toMatchObject({
       code: 'NOT_FOUND',

@@ -2,6 +2,9 @@ import type { Database } from '@mlp/core';
 import type { FeatureValue } from '../definitions/feature-types.js';
 import type { TrainingSetColumn } from './training-set.js';
 
+/** The point-in-time join hashes a few million rows: in memory rather than in batches on disk. */
+export const joinWorkMem = `set local work_mem = '256MB'`;
+
 /** Streams a query's rows through a cursor, `batchSize` at a time, with int64 and timestamps as numbers. */
 export async function* readRows(
   db: Database,
@@ -15,6 +18,7 @@ export async function* readRows(
   try {
     await client.query('begin read only');
     open = true;
+    await client.query(joinWorkMem);
     await client.query(`declare training_rows no scroll cursor for ${sql}`);
     while (true) {
       const result = await client.query(`fetch ${Math.max(1, Math.trunc(batchSize))} from training_rows`);

@@ -36,6 +36,11 @@ export interface TrainingSet {
     file: string,
     options?: { format?: TrainingSetFormat; signal?: AbortSignal },
   ): Promise<{ path: string; format: TrainingSetFormat; rows: number }>;
+  /**
+   * Writes the rows into a new table of the workspace database (`schema.table` or `table`), where SQL
+   * can read them; refused when the table exists. On-demand features are not part of it.
+   */
+  writeTable(table: string, options?: { signal?: AbortSignal }): Promise<{ table: string; rows: number }>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

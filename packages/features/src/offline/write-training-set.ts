@@ -9,6 +9,7 @@ import { connectSharedTabularDb } from '@mlp/core/tabular';
 import { to as copyTo } from 'pg-copy-streams';
 import type { FeatureType, FeatureValue } from '../definitions/feature-types.js';
 import { quoteIdentifier } from '../sources/source-connection.js';
+import { joinWorkMem } from './read-rows.js';
 import type { TrainingSetColumn, TrainingSetFormat } from './training-set.js';
 
 export function formatOf(file: string, format: TrainingSetFormat | undefined): TrainingSetFormat {
@@ -84,9 +85,15 @@ export async function writeTrainingSet(input: {
     }
     const client = await db.connect();
     try {
+      await client.query('begin read only');
+      await client.query(joinWorkMem);
       const copy = client.query(copyTo(`copy (${input.copySql(iso)}) to stdout (format csv${header ? ', header true' : ''})`));
       await pipeline(copy, createWriteStream(file), ...(input.signal ? [{ signal: input.signal }] : []));
       count = Number(copy.rowCount);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
     } finally {
       client.release();
     }

@@ -56,6 +56,8 @@ export const offlineLoads = pgTable(
     /** The dataset version (`flights@3` and its root hash) or the source's description. */
     sourceState: jsonb('source_state').notNull(),
     loadedAt: bigint('loaded_at', { mode: 'number' }).notNull(),
+    /** The point-in-time join's tables built from this load (`{ bucketMs }`), null until a training set needs them. */
+    pit: jsonb('pit'),
   },
   (table) => [primaryKey({ columns: [table.view, table.version] })],
 );

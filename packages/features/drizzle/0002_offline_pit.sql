@@ -1,0 +1,1 @@
+ALTER TABLE "features_offline_loads" ADD COLUMN "pit" jsonb;
