@@ -6,7 +6,7 @@ export { createHostCheck, type HostCheck } from './host-check.js';
 export { type HttpDetails, httpProblem, invalidParameter } from './http-problem.js';
 export { assertJsonDepth, maxJsonDepth } from './json-depth.js';
 export { queryObject } from './query-object.js';
-export { readBodyText, readJsonBody } from './read-json-body.js';
+export { readBodyBytes, readBodyText, readJsonBody } from './read-json-body.js';
 export {
   bool,
   double,

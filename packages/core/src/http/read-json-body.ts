@@ -61,6 +61,16 @@ function decodeUtf8(bytes: Buffer): string {
 }
 
 /**
+ * The request body's bytes, of at most `limit` (413 past it, before reading when the declared length
+ * is already larger). For routes whose body is binary (OIP's binary tensor data).
+ */
+export async function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  return readLimited(req, limit);
+}
+
+/**
  * The request body as UTF-8 text, of at most `limit` bytes (413 past it, before reading when the
  * declared length is already larger). For routes whose body is not JSON (CSV records).
  */

@@ -145,6 +145,15 @@ function checkShape(input: RequestTensor, spec: TensorSpec): void {
   });
 }
 
+/** Checks a request input's datatype and shape against the model's declaration (JSON or binary data alike). */
+export function checkInputHeader(input: RequestTensor, spec: TensorSpec): void {
+  const { name } = input;
+  if (!isOipDatatype(input.datatype)) throw bad(name, `datatype ${JSON.stringify(input.datatype)} is not an OIP datatype.`);
+  if (input.datatype !== spec.datatype)
+    throw bad(name, `datatype is ${input.datatype}; the model takes ${spec.datatype}. Send the data as ${spec.datatype}.`);
+  checkShape(input, spec);
+}
+
 /**
  * Checks one request input against the model's declaration (datatype, rank, fixed dimensions) and
  * against its own data (element count and types), and converts it to typed data. Every misfit is a
@@ -152,10 +161,7 @@ function checkShape(input: RequestTensor, spec: TensorSpec): void {
  */
 export function decodeInputTensor(input: RequestTensor, spec: TensorSpec): HostTensor {
   const { name } = input;
-  if (!isOipDatatype(input.datatype)) throw bad(name, `datatype ${JSON.stringify(input.datatype)} is not an OIP datatype.`);
-  if (input.datatype !== spec.datatype)
-    throw bad(name, `datatype is ${input.datatype}; the model takes ${spec.datatype}. Send the data as ${spec.datatype}.`);
-  checkShape(input, spec);
+  checkInputHeader(input, spec);
   const values = flatten(name, input.data);
   const expected = elementCount(input.shape);
   if (values.length !== expected)

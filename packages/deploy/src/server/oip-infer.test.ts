@@ -138,7 +138,7 @@ describe('OIP v2 infer', () => {
         { name: 'product', datatype: 'FP32', shape: [-1, 3] },
       ],
     });
-    expect((await getJson(`${server.url}/v2`)).body).toMatchObject({ name: 'mlp', extensions: ['model_repository'] });
+    expect((await getJson(`${server.url}/v2`)).body).toMatchObject({ name: 'mlp', extensions: ['model_repository', 'binary_tensor_data'] });
     expect((await getJson(`${server.url}/v2/health/live`)).status).toBe(200);
     expect((await getJson(`${server.url}/v2/health/ready`)).status).toBe(200);
     expect((await getJson(`${server.url}/v2/models/dense/ready`)).body).toEqual({ name: 'dense', ready: true });

@@ -1,12 +1,11 @@
 import { MlpError } from '@mlp/core';
 import { type ErrorResponse, type RouteMount, routeBuilder } from '@mlp/core/http';
 import { z } from 'zod';
-import { decodeInputTensor, type RequestTensor } from './decode-tensor.js';
-import { encodeTensor } from './encode-tensor.js';
+import { handleInfer, notReady } from './infer-route.js';
 import type { ModelRepository } from './model-repository.js';
-import { loggedInput, type PredictionSink } from './prediction-entry.js';
+import type { PredictionSink } from './prediction-entry.js';
 import type { ServedModel } from './served-model.js';
-import type { HostTensor, TensorSpec } from './tensor-spec.js';
+import type { TensorSpec } from './tensor-spec.js';
 
 /** What the OIP routes get from the server. */
 export interface ModelServerServices {
@@ -16,11 +15,11 @@ export interface ModelServerServices {
   onPrediction?: PredictionSink | undefined;
   /** The deployment the server runs under, for the prediction log. */
   deployment?: string | undefined;
+  /** The largest request body (inference requests read their own). */
+  maxBodyBytes: number;
 }
 
-const { json } = routeBuilder<ModelServerServices>();
-
-const notReady = (why: string) => new MlpError('UNAVAILABLE', why, { details: { httpStatus: 503 } });
+const { json, raw } = routeBuilder<ModelServerServices>();
 
 /** OIP's error body: `{"error": "..."}` with the status the layer chose. */
 export function oipError(answer: ErrorResponse) {
@@ -28,24 +27,7 @@ export function oipError(answer: ErrorResponse) {
 }
 
 const modelParams = z.object({ name: z.string(), version: z.string().optional() });
-const parameters = z.record(z.string(), z.unknown()).optional();
-
-const inferRequest = modelParams.extend({
-  id: z.string().optional(),
-  parameters,
-  inputs: z
-    .array(
-      z.object({
-        name: z.string(),
-        shape: z.array(z.number()),
-        datatype: z.string(),
-        parameters,
-        data: z.unknown(),
-      }),
-    )
-    .min(1),
-  outputs: z.array(z.object({ name: z.string(), parameters })).optional(),
-});
+const _parameters = z.record(z.string(), z.unknown()).optional();
 
 const tensorMetadata = (spec: TensorSpec) => ({ name: spec.name, datatype: spec.datatype, shape: spec.shaped ? spec.shape : [-1] });
 
@@ -68,80 +50,6 @@ function modelReady(model: ServedModel) {
   return { name: model.name, ready: true };
 }
 
-/** The request's inputs checked against the model's, in the model's order. */
-function decodeInputs(model: ServedModel, inputs: RequestTensor[]): HostTensor[] {
-  const specs = model.runner?.inputs ?? [];
-  const names = () => specs.map((spec) => `'${spec.name}'`).join(', ');
-  const decoded = new Map<string, HostTensor>();
-  for (const input of inputs) {
-    if (decoded.has(input.name)) throw new MlpError('INVALID_ARGUMENT', `Input '${input.name}' is given twice.`);
-    const spec = specs.find((candidate) => candidate.name === input.name);
-    if (!spec) throw new MlpError('INVALID_ARGUMENT', `Input '${input.name}': the model has no such input; it takes ${names()}.`);
-    decoded.set(input.name, decodeInputTensor(input, spec));
-  }
-  return specs.map((spec) => {
-    const tensor = decoded.get(spec.name);
-    if (!tensor) throw new MlpError('INVALID_ARGUMENT', `Input '${spec.name}' is missing: the model takes ${names()}.`);
-    return tensor;
-  });
-}
-
-type InferRequest = z.output<typeof inferRequest>;
-
-async function infer(input: InferRequest, context: ModelServerServices & { requestId: string; signal: AbortSignal }) {
-  const started = performance.now();
-  const model = context.repository.get(input.name, input.version);
-  if (model.state !== 'READY')
-    throw notReady(`Model '${model.name}' is not ready (${model.state}${model.reason ? `: ${model.reason}` : ''}).`);
-  const tensors = decodeInputs(model, input.inputs as RequestTensor[]);
-  const outputNames = input.outputs?.map((output) => output.name);
-  const known = model.runner?.outputs.map((output) => output.name) ?? [];
-  for (const name of outputNames ?? [])
-    if (!known.includes(name))
-      throw new MlpError(
-        'INVALID_ARGUMENT',
-        `Output '${name}': the model has no such output; it gives ${known.map((n) => `'${n}'`).join(', ')}.`,
-      );
-  const results = await model.infer(tensors, context.signal);
-  const wanted = outputNames ? results.filter((result) => outputNames.includes(result.name)) : results;
-  const outputs = wanted.map(encodeTensor);
-  const body = {
-    model_name: model.name,
-    model_version: model.version,
-    ...(input.id !== undefined ? { id: input.id } : {}),
-    ...(input.parameters ? { parameters: input.parameters } : {}),
-    outputs,
-  };
-  const sink = context.onPrediction;
-  if (sink) {
-    const entry = {
-      at: Date.now(),
-      model: model.name,
-      modelVersion: model.version,
-      ...(context.deployment ? { deployment: context.deployment } : {}),
-      requestId: input.id ?? context.requestId,
-      kind: 'tensors' as const,
-      inputs: (input.inputs as RequestTensor[]).map((request) =>
-        loggedInput(
-          request,
-          tensors.find((tensor) => tensor.name === request.name),
-        ),
-      ),
-      outputs,
-      latencyMs: performance.now() - started,
-    };
-    // After the answer is written (the layer sends it synchronously once this resolves); never in its way.
-    setImmediate(() => {
-      try {
-        sink(entry);
-      } catch {
-        // A sink that throws loses its entry, not the request.
-      }
-    });
-  }
-  return body;
-}
-
 const empty = z.object({});
 
 /** The Open Inference Protocol (KServe v2) REST routes, with the model repository extension. */
@@ -150,7 +58,7 @@ export function createOipRoutes(): RouteMount<ModelServerServices> {
     json('GET', 'v2', 'public', empty, async (_input, { server }) => ({
       name: server.name,
       version: server.version,
-      extensions: ['model_repository'],
+      extensions: ['model_repository', 'binary_tensor_data'],
     })),
     json('GET', 'v2/health/live', 'public', empty, async () => ({ live: true })),
     json('GET', 'v2/health/ready', 'public', empty, async (_input, { server, repository }) => {
@@ -168,8 +76,8 @@ export function createOipRoutes(): RouteMount<ModelServerServices> {
     json('GET', 'v2/models/{name}/versions/{version}/ready', 'public', modelParams, async ({ name, version }, { repository }) =>
       modelReady(repository.get(name, version)),
     ),
-    json('POST', 'v2/models/{name}/infer', 'read', inferRequest, infer),
-    json('POST', 'v2/models/{name}/versions/{version}/infer', 'read', inferRequest, infer),
+    raw('POST', 'v2/models/{name}/infer', 'read', handleInfer),
+    raw('POST', 'v2/models/{name}/versions/{version}/infer', 'read', handleInfer),
     json('POST', 'v2/repository/index', 'read', z.object({ ready: z.boolean().optional() }), async ({ ready }, { repository }) =>
       repository.index().filter((entry) => !ready || entry.state === 'READY'),
     ),

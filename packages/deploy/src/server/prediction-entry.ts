@@ -8,7 +8,9 @@ export type PredictionSink = (entry: PredictionLogEntry) => void;
 
 /** A request input as the log keeps it: flat data (as sent when flat, else flattened from the decoded tensor). */
 export function loggedInput(input: RequestTensor, decoded: HostTensor | undefined): LoggedTensor {
-  const data = input.data as unknown[];
+  // Binary inputs (no `data`) and nested ones are logged from the decoded tensor.
+  if (!Array.isArray(input.data) && decoded) return encodeTensor(decoded) as LoggedTensor;
+  const data = (input.data ?? []) as unknown[];
   if (data.length === 0 || !Array.isArray(data[0]) || !decoded)
     return { name: input.name, datatype: input.datatype, shape: input.shape, data };
   return encodeTensor(decoded) as LoggedTensor;

@@ -139,8 +139,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       : {}),
   });
   let draining = false;
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const services: ModelServerServices = {
     repository,
+    maxBodyBytes,
     server: { name: 'mlp', version: serverVersion, draining: () => draining },
     onPrediction: options.onPrediction,
     deployment: options.deployment,
@@ -157,7 +159,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     logger,
     auth: createBearerAuth(undefined),
     hostCheck: createHostCheck(host, options.allowedHosts ?? []),
-    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    maxBodyBytes,
     redact: hide,
   });
   const requests = trackRequests(metrics, repository);
