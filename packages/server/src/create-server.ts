@@ -45,6 +45,8 @@ export const serverOptionsSchema = z.object({
   registry: z.custom<Registry>((value) => isObject(value) && typeof value.promote === 'function', 'must be a Registry').optional(),
   /** Pipeline routes (`openPipelineService(workspace).routes` of `@mlp/orchestrate/server`), served under `/api/2.0/mlp/pipelines/`. */
   pipelineRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
+  /** Online feature routes (`openFeatureService(workspace).routes` of `@mlp/features/server`), served under `/api/2.0/mlp/features/`. */
+  featureRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
   /** The dataset catalog (`@mlp/data-version`, core's DatasetBrowser): the UI's datasets pages. */
   datasets: z
     .custom<DatasetBrowser>((value) => isObject(value) && typeof value.listDatasets === 'function', 'must be a DatasetBrowser')
@@ -151,7 +153,11 @@ export function createServer(options: ServerOptions): MlpServer {
   const serverPaths = serverPathsOf(workspace);
   const redact = (message: string) => hideServerPaths(message, serverPaths);
   const ui: UiSources = { registry, datasets, validations, alerts, deployments, pipelines: Boolean(pipelineRoutes) };
-  const mounts = serverMounts(registry, pipelineRoutes, ui, redact);
+  const { featureRoutes } = parsed.data;
+  const mounts = [
+    ...(featureRoutes ? [{ prefixes: ['/api/2.0/'], routes: featureRoutes }] : []),
+    ...serverMounts(registry, pipelineRoutes, ui, redact),
+  ];
 
   let server: Server | undefined;
   let url: string | undefined;

@@ -98,6 +98,21 @@ describe('runServer', () => {
     }
   });
 
+  it("mounts @mlp/features' online reads: POST /api/2.0/mlp/features/online", async () => {
+    const server = await startRunServer({});
+    try {
+      const answer = await fetch(`${server.url}/api/2.0/mlp/features/online`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ view: 'carrier_stats', entity_keys: [{ carrier: 'AA' }] }),
+      });
+      expect(answer.status).toBe(404);
+      expect(JSON.stringify(await answer.json())).toContain('No feature view carrier_stats');
+    } finally {
+      await server.cleanup();
+    }
+  });
+
   it('answers the host names given with --allowed-hosts, and refuses others', async () => {
     const server = await startRunServer({ allowedHosts: 'mlp.example, .corp.example' });
     try {

@@ -1,4 +1,5 @@
 import { createConsoleLogger, type Logger, type LogLevel, MlpError, type Workspace } from '@mlp/core';
+import type { FeatureService } from '@mlp/features/server';
 import { openPipelineService } from '@mlp/orchestrate/server';
 import { openRegistry } from '@mlp/registry';
 import { openSqlTrackingStore } from '@mlp/tracking';
@@ -126,12 +127,15 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     : undefined;
   // The web UI's datasets, deployments and monitoring pages, from the packages the CLI has installed.
   const uiServices = await openUiServices(context, logger);
+  // Online feature reads (POST /api/2.0/mlp/features/online) when @mlp/features is installed.
+  const features = await openFeatures(workspace, logger);
   const server = createServer({
     workspace,
     tracking,
     registry,
     ...uiServices,
     pipelineRoutes: pipelines.routes,
+    ...(features ? { featureRoutes: features.routes } : {}),
     logger,
     allowedHosts,
     ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
@@ -145,10 +149,29 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   } finally {
     await server.close();
     await deployments?.close();
+    await features?.close();
     await pipelines.close();
     await webhooks.close();
     await registry.close();
     await tracking.close?.();
+  }
+}
+
+/** `@mlp/features`' online routes, or undefined when the package is not installed (or fails to open: logged). */
+async function openFeatures(workspace: Workspace, logger: Logger): Promise<FeatureService | undefined> {
+  let module: typeof import('@mlp/features/server');
+  try {
+    module = await import('@mlp/features/server');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    if (missing && String((error as Error).message).includes('@mlp/features')) return undefined;
+    throw error;
+  }
+  try {
+    return await module.openFeatureService(workspace);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'online feature routes are left out');
+    return undefined;
   }
 }
 
