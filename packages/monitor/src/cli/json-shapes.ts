@@ -30,6 +30,8 @@ export function driftJson(result: DriftResult, sides: { reference: string; curre
     current: sides.current,
     report: sides.report ?? null,
     columns: result.columns.map(columnDriftJson),
+    prediction_drift: result.prediction ? columnDriftJson(result.prediction) : null,
+    target_drift: result.target ? columnDriftJson(result.target) : null,
   };
 }
 
@@ -68,4 +70,9 @@ export function alertJson(alert: StoredAlert) {
     fired_at: alert.firedAt,
     resolved_at: alert.resolvedAt,
   };
+}
+
+/** `mlp monitor labels --json`: labels written from the file, rows left out, and the deployment's labels in all. */
+export function labelsJson(result: { deployment: string; file: string; written: number; skipped: number; total: number }) {
+  return { deployment: result.deployment, file: result.file, written: result.written, skipped: result.skipped, total_labels: result.total };
 }

@@ -11,6 +11,7 @@ import { registerAlerts } from './alerts-command.js';
 import { resolveDriftSource } from './drift-sources.js';
 import { registerDashboards, registerPrometheusRules } from './export-commands.js';
 import { driftJson } from './json-shapes.js';
+import { registerLabels } from './labels-command.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -23,6 +24,8 @@ interface DriftFlags {
   threshold?: string;
   columnTest: string[];
   driftShare?: string;
+  predictionColumn: string;
+  targetColumn: string;
 }
 
 function finiteNumber(flag: string, value: string | undefined): number | undefined {
@@ -71,6 +74,8 @@ function registerDrift(monitor: Program, context: CliContext): void {
       [],
     )
     .option('--drift-share <share>', 'the dataset drifts when at least this share of the tested columns drift', '0.5')
+    .option('--prediction-column <name>', 'the model’s output column, reported as the prediction drift', 'prediction')
+    .option('--target-column <name>', 'the labels’ column, reported as the target drift', 'target')
     .action(async (flags: DriftFlags) => {
       if (!flags.reference || !flags.current) {
         throw new MlpError(
@@ -98,6 +103,8 @@ function registerDrift(monitor: Program, context: CliContext): void {
       } = await detectFileDrift(reference, current, {
         driftShare,
         perColumn,
+        predictionColumn: flags.predictionColumn,
+        targetColumn: flags.targetColumn,
         ...(flags.columns
           ? {
               columns: flags.columns
@@ -149,6 +156,7 @@ export const monitorCommands: CliCommandModule = {
   register(program, context) {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);
+    registerLabels(monitor, context);
     registerPrometheusRules(monitor, context);
     registerDashboards(monitor, context);
     registerAlerts(monitor, context);
