@@ -15,9 +15,11 @@ export interface PinnedDatasetVersion {
 
 /**
  * Records which run used which dataset version. Provided by `@mlp/data-version` (its catalog's
- * `lineage`), consumed by `@mlp/tracking` (`run.useDataset`), so neither imports the other.
+ * `lineage`), consumed by `@mlp/tracking` (`run.useDataset`) and `@mlp/monitor` (a model's training data), so neither imports the other.
  */
 export interface DatasetLineage {
   /** Records that `runId` used the version `datasetVersion` names now; recording the same use twice is a no-op. */
   recordUse(input: { runId: string; datasetVersion: string; role: DatasetRole }): Promise<{ version: PinnedDatasetVersion }>;
+  /** Every version `runId` used, inputs first, in the order recorded: how `@mlp/monitor` finds a model's training data. */
+  usesOfRun(runId: string): Promise<Array<{ role: DatasetRole; version: { ref: string } }>>;
 }

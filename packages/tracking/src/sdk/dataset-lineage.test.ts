@@ -25,6 +25,9 @@ function fakeCatalog() {
       if (!version) throw new Error(`unknown ${input.datasetVersion}`);
       return { version };
     },
+    async usesOfRun(runId) {
+      return uses.filter((use) => use.runId === runId).map((use) => ({ role: use.role, version: { ref: use.datasetVersion } }));
+    },
   };
   return { lineage, uses };
 }

@@ -102,6 +102,7 @@ describe('mlp predict: which package', () => {
             await cp(path.join(fx.dir, '.mlp', 'train', bestRunId), outDir, { recursive: true });
             return { version: { name: 'flights', version: 3 } };
           },
+          resolve: async () => ({ name: 'flights', version: 3, runId: bestRunId }),
         }),
       },
       register() {},

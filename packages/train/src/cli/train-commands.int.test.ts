@@ -127,6 +127,7 @@ describe('mlp train and mlp predict', () => {
               recorded.push(use);
               return { version };
             },
+            usesOfRun: async () => [],
           },
         }),
       },
