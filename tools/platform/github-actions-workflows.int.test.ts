@@ -56,6 +56,9 @@ async function checkInvocation(invocation: string[], where: string): Promise<str
   expect(subcommands(text), `${where}: \`mlp ${command.join(' ')}\` needs a subcommand`).toEqual([]);
   for (const word of words.slice(command.length).filter((w) => /^--?[a-z]/i.test(w))) {
     const option = word.split('=')[0] as string;
+    // The root's -V/--version wins over a subcommand's --version unless its value is attached with '='.
+    if (option === '--version')
+      expect(word, `${where}: \`mlp ${command.join(' ')} --version N\` prints mlp's version; write --version=N`).toContain('=');
     expect(text, `${where}: \`mlp ${command.join(' ')}\` has no option ${option}`).toMatch(
       new RegExp(`(^|[\\s,])${option.replace(/[-]/g, '\\-')}([\\s,=]|$)`, 'm'),
     );
@@ -172,6 +175,8 @@ it('the checks catch what they are for: an unknown subcommand or option, a missi
   await expect(checkInvocation(['deploy', 'rendr', 'x'], 'probe')).rejects.toThrow(/not a command/);
   await expect(checkInvocation(['deploy', 'render', 'x', '--revision', '2'], 'probe')).rejects.toThrow(/no option --revision/);
   await expect(checkInvocation(['deploy'], 'probe')).rejects.toThrow(/needs a subcommand/);
+  await expect(checkInvocation(['deploy', 'render', 'x', '--version', '2'], 'probe')).rejects.toThrow(/write --version=N/);
+  await expect(checkInvocation(['deploy', 'render', 'x', '--version=2'], 'probe')).resolves.toBe('deploy render');
   await expect(checkInvocation(['--json', 'pipeline', 'run', 'p.ts', '--param', 'a=1'], 'probe')).resolves.toBe('pipeline run');
   expect(
     mlpInvocations('x=$(npx mlp -C ws models show m --json | jq .)\n# mlp nothing here\nkubectl apply --field-manager=mlp-deploy'),

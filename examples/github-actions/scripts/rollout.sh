@@ -4,17 +4,20 @@
 # server-side applies them as the field manager mlp-deploy (the same as `mlp deploy agent`), then waits
 # until the workload is rolled out: exit 0 when healthy, 1 when the rollout failed or timed out.
 # Writes `previous=<version served before>` to $GITHUB_OUTPUT when run in GitHub Actions.
+# ROLLOUT_TIMEOUT_SECONDS (default 1800), ROLLOUT_POLL_SECONDS (default 10), KUBECTL_VALIDATE (default strict).
 set -euo pipefail
 
 deployment="${1:?usage: rollout.sh DEPLOYMENT VERSION}"
 version="${2:?usage: rollout.sh DEPLOYMENT VERSION}"
 timeout_seconds="${ROLLOUT_TIMEOUT_SECONDS:-1800}"
+poll_seconds="${ROLLOUT_POLL_SECONDS:-10}"
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cp "$here/../model-server/kustomization.yaml" "$work/"
-npx mlp deploy render "$deployment" --version "$version" --json > "$work/rendered.json"
+# --version=N, not --version N: the latter is read as mlp's own --version (it prints the CLI's version).
+npx mlp deploy render "$deployment" --version="$version" --json > "$work/rendered.json"
 kind="$(jq -r '.items[] | select(.kind == "Deployment" or .kind == "Rollout") | .kind' "$work/rendered.json")"
 namespace="$(jq -r '.items[0].metadata.namespace' "$work/rendered.json")"
 resource="$(echo "$kind" | tr '[:upper:]' '[:lower:]')/$deployment"
@@ -25,7 +28,7 @@ echo "serving now: ${previous:-nothing}; rolling out version $version ($kind $na
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "previous=$previous" >> "$GITHUB_OUTPUT"; fi
 
 kubectl kustomize "$work" > "$work/manifests.yaml"
-kubectl apply --server-side --field-manager=mlp-deploy --force-conflicts -f "$work/manifests.yaml"
+kubectl apply --server-side --field-manager=mlp-deploy --force-conflicts --validate="${KUBECTL_VALIDATE:-strict}" -f "$work/manifests.yaml"
 
 if [ "$kind" = Deployment ]; then
   # Fails when the Deployment's progressDeadlineSeconds passes without progress.
@@ -45,7 +48,7 @@ while [ "$SECONDS" -lt "$deadline" ]; do
       Degraded) echo "rollout of version $version failed: $(kubectl -n "$namespace" get "$resource" -o jsonpath='{.status.message}')" >&2; exit 1 ;;
     esac
   fi
-  sleep 10
+  sleep "$poll_seconds"
 done
 echo "rollout of version $version did not finish within ${timeout_seconds}s" >&2
 exit 1
