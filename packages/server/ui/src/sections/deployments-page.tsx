@@ -8,7 +8,12 @@ import './sections.css';
 /** The traffic split as one bar: each serving revision's share. */
 export function TrafficBar(props: { revisions: Revision[] }) {
   const serving = props.revisions.filter((r) => r.weight > 0);
-  if (serving.length === 0) return <span>no traffic</span>;
+  if (serving.length === 0)
+    return (
+      <span class="traffic none" data-testid="traffic">
+        no traffic yet
+      </span>
+    );
   return (
     <div class="traffic" data-testid="traffic">
       {serving.map((r, i) => (

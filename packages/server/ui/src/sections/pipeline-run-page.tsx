@@ -29,7 +29,7 @@ function RunGraph(props: { steps: PipelineStep[]; tasks: PipelineTask[]; selecte
     if (seen.has(name)) return 0;
     seen.add(name);
     const step = props.steps.find((s) => s.name === name);
-    const d = step && step.needs.length ? 1 + Math.max(...step.needs.map((n) => depthOf(n, seen))) : 0;
+    const d = step?.needs.length ? 1 + Math.max(...step.needs.map((n) => depthOf(n, seen))) : 0;
     depth.set(name, d);
     return d;
   };
