@@ -9,9 +9,9 @@ export interface OnlineStoreOptions {
    * `features.online.url` in `mlp.config.json`, else `workspace`.
    */
   url?: string;
-  /** Redis key prefix (`mlp:features:` by default). */
+  /** Redis key prefix; else `MLP_FEATURES_ONLINE_KEY_PREFIX`, else `mlp:features:` (workspaces sharing a Redis each need their own). */
   keyPrefix?: string;
-  /** Read `MLP_FEATURES_ONLINE_URL` from here instead of `process.env`. */
+  /** Read `MLP_FEATURES_ONLINE_URL` and `MLP_FEATURES_ONLINE_KEY_PREFIX` from here instead of `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -32,5 +32,6 @@ export function onlineStoreUrl(workspace: Pick<Workspace, 'config'>, options: On
 export async function openOnlineStore(workspace: Workspace, options: OnlineStoreOptions = {}): Promise<OnlineStore> {
   const url = onlineStoreUrl(workspace, options);
   if (url === 'workspace') return openSqlOnlineStore(workspace);
-  return openRedisOnlineStore({ url, ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}) });
+  const keyPrefix = options.keyPrefix ?? ((options.env ?? process.env).MLP_FEATURES_ONLINE_KEY_PREFIX || undefined);
+  return openRedisOnlineStore({ url, ...(keyPrefix ? { keyPrefix } : {}) });
 }
