@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Workspace } from '@mlp/core';
 import { openDataRepo, openDatasetCatalog } from '@mlp/data-version';
 import { addDeployment, createDeploymentControl } from '@mlp/deploy';
 import { openAlertStore } from '@mlp/monitor';
-import { definePipeline, startRun } from '@mlp/orchestrate';
+import { startRun } from '@mlp/orchestrate';
 import { openRegistry, type Registry } from '@mlp/registry';
 import { createTracking } from '@mlp/tracking';
 import { defineSuite, openValidationStore, validate, validationResultsReader } from '@mlp/validate';
@@ -66,16 +67,9 @@ export async function seedSections(
   };
   await alerts.evaluate('flights-drift', [rule], [{ metric: 'drift_share', value: 0.5 }], Date.now());
 
-  const pipeline = definePipeline('ui-demo', {})
-    .step('prepare', {}, (ctx) => {
-      ctx.logger.info('prepared 60 rows');
-      return 60;
-    })
-    .step('train', { needs: ['prepare'] }, (ctx, { prepare }) => {
-      ctx.logger.info(`trained on ${prepare} rows`);
-      return prepare;
-    });
-  const pipelineRun = await (await startRun(workspace, pipeline, {})).done;
+  // From a module file, as `mlp pipeline run` does: the pipeline's graph is recorded with the run.
+  const modulePath = fileURLToPath(new URL('./ui-demo-pipeline.ts', import.meta.url));
+  const pipelineRun = await (await startRun(workspace, { name: 'ui-demo', modulePath, sourceHash: '' })).done;
 
   return {
     options: {

@@ -104,7 +104,12 @@ describe('the web UI API of datasets, models, lineage, pipelines, deployments an
 
   it('serves pipeline runs with their tasks and logs, deployments, and alerts', async () => {
     const run = await server.get(`/api/ui/pipeline-runs/${seeded.pipelineRunId}`, {}, as(read));
-    expect(run.body.run).toMatchObject({ status: 'succeeded', tasks: [{ name: 'prepare' }, { name: 'train' }] });
+    expect(run.body.run).toMatchObject({ status: 'succeeded', tasks: [{ name: 'prepare' }, { name: 'train' }, { name: 'report' }] });
+    expect(run.body.steps).toEqual([
+      { name: 'prepare', kind: 'step', needs: [] },
+      { name: 'train', kind: 'step', needs: ['prepare'] },
+      { name: 'report', kind: 'step', needs: ['prepare', 'train'] },
+    ]);
     const logs = await server.get(`/api/ui/pipeline-runs/${seeded.pipelineRunId}/logs`, { task: 'train' }, as(read));
     expect((logs.body.lines as { message: string }[]).map((l) => l.message)).toContain('trained on 60 rows');
     expect((await server.get('/api/ui/pipeline-runs/no-such-run', {}, as(read))).status).toBe(404);

@@ -95,6 +95,8 @@ describe('the web UI sections in Chromium', () => {
     await screenshot(page, 'pipelines');
     await page.getByTestId('pipeline-runs').locator('a').first().click();
     await page.getByTestId('run-graph').locator('[data-step=train][data-status=succeeded]').waitFor();
+    // The recorded graph: prepare → train → report, and prepare → report.
+    expect(await page.getByTestId('run-graph').locator('path.edge').count()).toBe(3);
     await page.getByTestId('run-graph').locator('[data-step=train]').click();
     await page.getByTestId('task-logs').filter({ hasText: 'trained on 60 rows' }).waitFor();
     await screenshot(page, 'pipeline-run');
