@@ -1,6 +1,8 @@
 import { MlpError } from '@mlp/core';
 import type { LoadedModel, ModelRuntime } from '@mlp/train';
+import type { BatcherOptions } from '../server/dynamic-batcher.js';
 import type { RecordsModel } from './invocations-route.js';
+import { type BatchedRecordsModel, batchRecords } from './records-batching.js';
 
 /** What the server knows of a served model: enough to open its package for records. */
 export interface ServedPackage {
@@ -12,6 +14,8 @@ export interface ServedPackage {
   reason?: string | undefined;
   /** The model package folder; undefined for a bare ONNX file (tensors only). */
   packageDir: string | undefined;
+  /** The model's queue settings: records requests are joined as its tensor requests are (`false`: each alone). */
+  batchSettings?: BatcherOptions | false;
 }
 
 export interface PackageRecordsModels {
@@ -28,11 +32,16 @@ export interface PackageRecordsModels {
  * Opens served model packages for `/invocations` with `@mlp/train`'s `loadModel` (the package's
  * preprocessing, then the model; the ONNX runtime by default), once per package folder.
  */
-export function createPackageRecordsModels(options: { runtime?: ModelRuntime } = {}): PackageRecordsModels {
+export function createPackageRecordsModels(
+  options: {
+    runtime?: ModelRuntime /** Sees each joined run's rows (the batch-size histogram). */;
+    onBatch?: (model: string, rows: number) => void;
+  } = {},
+): PackageRecordsModels {
   const runtime = options.runtime ?? 'onnx';
-  const loaded = new Map<string, Promise<LoadedModel>>();
+  const loaded = new Map<string, Promise<BatchedRecordsModel>>();
 
-  const open = (dir: string): Promise<LoadedModel> => {
+  const open = (dir: string, served: ServedPackage): Promise<BatchedRecordsModel> => {
     let model = loaded.get(dir);
     if (!model) {
       model = import('@mlp/train').then(async ({ loadModel }) => {
@@ -41,7 +50,9 @@ export function createPackageRecordsModels(options: { runtime?: ModelRuntime } =
           if (runtime === 'onnx' && MlpError.isInstance(error) && error.code === 'FAILED_PRECONDITION') return undefined;
           throw error;
         });
-        return first ?? loadModel(dir, { runtime: 'tfjs' });
+        const opened: LoadedModel = first ?? (await loadModel(dir, { runtime: 'tfjs' }));
+        const onBatch = options.onBatch;
+        return batchRecords(opened, served.batchSettings ?? false, onBatch ? (rows) => onBatch(served.name, rows) : undefined);
       });
       loaded.set(dir, model);
       model.catch(() => loaded.delete(dir));
@@ -60,7 +71,7 @@ export function createPackageRecordsModels(options: { runtime?: ModelRuntime } =
         'FAILED_PRECONDITION',
         `Model '${served.name}' is an ONNX file without a model package: it takes tensors on /v2/models/${served.name}/infer, not records.`,
       );
-    const model = await open(served.packageDir);
+    const model = await open(served.packageDir, served);
     return { name: served.name, version: served.version, model };
   }
 

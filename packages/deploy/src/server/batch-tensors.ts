@@ -1,3 +1,4 @@
+import type { BatchCodec } from './batch-codec.js';
 import type { HostTensor, TensorData } from './tensor-spec.js';
 
 /** The rows of a request: the size of its inputs' first dimension (all must agree). */
@@ -69,3 +70,11 @@ export function splitOutputs(outputs: readonly HostTensor[], rowsPerRequest: rea
   }
   return split;
 }
+
+/** OIP requests in a batch: joined along dimension 0 of every input, outputs split by rows. */
+export const tensorBatching: BatchCodec<HostTensor[], HostTensor[]> = {
+  rows: batchRows,
+  key: batchKey,
+  join: concatInputs,
+  split: splitOutputs,
+};

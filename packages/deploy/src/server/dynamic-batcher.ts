@@ -1,5 +1,6 @@
 import { MlpError } from '@mlp/core';
-import { batchKey, batchRows, concatInputs, splitOutputs } from './batch-tensors.js';
+import type { BatchCodec } from './batch-codec.js';
+import { tensorBatching } from './batch-tensors.js';
 import type { HostTensor } from './tensor-spec.js';
 
 export interface BatcherOptions {
@@ -20,13 +21,13 @@ export interface BatcherHooks {
   onBatch?(rows: number, requests: number): void;
 }
 
-interface Pending {
-  inputs: HostTensor[];
+interface Pending<I, O> {
+  inputs: I;
   rows: number;
   key: string;
   settled: boolean;
   timer: NodeJS.Timeout | undefined;
-  resolve(outputs: HostTensor[]): void;
+  resolve(outputs: O): void;
   reject(error: unknown): void;
 }
 
@@ -42,8 +43,8 @@ export function queueFull(size: number): MlpError {
  * `maxBatchSize` rows), run once, and the outputs split back. While a run is in progress the next
  * requests gather, so a busy model runs large batches and an idle one answers at once.
  */
-export class DynamicBatcher {
-  private readonly queue: Pending[] = [];
+export class DynamicBatcher<I = HostTensor[], O = HostTensor[]> {
+  private readonly queue: Pending<I, O>[] = [];
   private running = 0;
   private delayTimer: NodeJS.Timeout | undefined;
   private oldestAt = 0;
@@ -51,9 +52,10 @@ export class DynamicBatcher {
 
   constructor(
     /** `owned`: the inputs are the batcher's own joined copies, which the run may consume. */
-    private readonly run: (inputs: HostTensor[], owned: boolean) => Promise<HostTensor[]>,
+    private readonly run: (inputs: I, owned: boolean) => Promise<O>,
     private readonly options: BatcherOptions,
     private readonly hooks: BatcherHooks = {},
+    private readonly codec: BatchCodec<I, O> = tensorBatching as unknown as BatchCodec<I, O>,
   ) {}
 
   /** Requests waiting or running. */
@@ -62,15 +64,15 @@ export class DynamicBatcher {
   }
 
   /** Queues `inputs` (all the model's inputs, dimension 0 the rows when batching) and resolves with all outputs. */
-  submit(inputs: HostTensor[], signal?: AbortSignal): Promise<HostTensor[]> {
+  submit(inputs: I, signal?: AbortSignal): Promise<O> {
     if (this.queue.length >= this.options.maxQueueSize) return Promise.reject(queueFull(this.queue.length));
-    const rows = this.options.maxBatchSize > 1 ? batchRows(inputs) : undefined;
-    return new Promise<HostTensor[]>((resolve, reject) => {
-      const pending: Pending = {
+    const rows = this.options.maxBatchSize > 1 ? this.codec.rows(inputs) : undefined;
+    return new Promise<O>((resolve, reject) => {
+      const pending: Pending<I, O> = {
         inputs,
         rows: rows ?? 0,
         // A request whose inputs disagree on dimension 0 runs alone.
-        key: rows === undefined ? `alone:${Math.random()}` : batchKey(inputs),
+        key: rows === undefined ? `alone:${Math.random()}` : this.codec.key(inputs),
         settled: false,
         timer: undefined,
         resolve,
@@ -113,11 +115,11 @@ export class DynamicBatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private settle(pending: Pending, outputs: HostTensor[] | undefined, error?: unknown): void {
+  private settle(pending: Pending<I, O>, outputs: O | undefined, error?: unknown): void {
     if (pending.settled) return;
     pending.settled = true;
     clearTimeout(pending.timer);
-    if (outputs) pending.resolve(outputs);
+    if (outputs !== undefined) pending.resolve(outputs);
     else pending.reject(error);
   }
 
@@ -150,12 +152,12 @@ export class DynamicBatcher {
   }
 
   /** The head of the queue and the requests that can join it, up to the batch size. */
-  private take(): Pending[] {
-    const head = this.queue.shift() as Pending;
+  private take(): Pending<I, O>[] {
+    const head = this.queue.shift() as Pending<I, O>;
     const batch = [head];
     let rows = head.rows;
     for (let i = 0; i < this.queue.length && rows < this.options.maxBatchSize; ) {
-      const next = this.queue[i] as Pending;
+      const next = this.queue[i] as Pending<I, O>;
       if (next.key === head.key && rows + next.rows <= this.options.maxBatchSize) {
         batch.push(next);
         rows += next.rows;
@@ -167,7 +169,7 @@ export class DynamicBatcher {
     return batch;
   }
 
-  private dispatch(batch: Pending[]): void {
+  private dispatch(batch: Pending<I, O>[]): void {
     this.running++;
     this.execute(batch)
       .catch((error: unknown) => {
@@ -179,11 +181,11 @@ export class DynamicBatcher {
       });
   }
 
-  private async execute(batch: Pending[]): Promise<void> {
+  private async execute(batch: Pending<I, O>[]): Promise<void> {
     const live = batch.filter((pending) => !pending.settled);
     if (live.length === 0) return;
     if (live.length === 1) {
-      const only = live[0] as Pending;
+      const only = live[0] as Pending<I, O>;
       this.hooks.onBatch?.(only.rows, 1);
       this.settle(only, await this.run(only.inputs, false));
       return;
@@ -192,13 +194,13 @@ export class DynamicBatcher {
     const rows = rowsPerRequest.reduce((sum, count) => sum + count, 0);
     this.hooks.onBatch?.(rows, live.length);
     const outputs = await this.run(
-      concatInputs(
+      this.codec.join(
         live.map((pending) => pending.inputs),
         rows,
       ),
       true,
     ).catch(() => undefined);
-    const split = outputs && splitOutputs(outputs, rowsPerRequest);
+    const split = outputs === undefined ? undefined : this.codec.split(outputs, rowsPerRequest);
     if (split) {
       live.forEach((pending, index) => {
         this.settle(pending, split[index]);

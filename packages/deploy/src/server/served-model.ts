@@ -76,6 +76,8 @@ export class ServedModel {
   runner: ModelRunner | undefined;
   batcher: DynamicBatcher | undefined;
   batching = false;
+  /** The queue settings while loaded (`false`: each request alone), for other protocols' queues (`/invocations`). */
+  batchSettings: BatcherOptions | false = false;
   /** The model package folder while loaded (undefined for a bare ONNX file), for routes that need the package. */
   packageDir: string | undefined;
   /** How many times the runner crashed and was restarted (for `/metrics` and tests). */
@@ -122,6 +124,7 @@ export class ServedModel {
       this.packageDir = resolved.kind === 'package' ? resolved.path : undefined;
       const settings = { ...defaultBatching, ...(this.options.batching || {}) };
       this.batching = this.options.batching !== false && settings.maxBatchSize > 1 && canBatch(runner);
+      this.batchSettings = this.options.batching === false ? false : settings;
       const model = this.name;
       this.batcher = new DynamicBatcher(
         (inputs, owned) => runner.run(inputs, undefined, { transfer: owned }),

@@ -122,7 +122,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const metrics = createServerMetrics();
   const registry = options.workspace ? workspaceRegistry(options.workspace) : undefined;
   const hide = pathHider(options.workspace ? [options.workspace.config.dir] : []);
-  const records = options.records === false ? undefined : createPackageRecordsModels();
+  const records =
+    options.records === false
+      ? undefined
+      : createPackageRecordsModels({ onBatch: (model, rows) => metrics.batchSize.observe({ model }, rows) });
   const repository = new ModelRepository({
     logger,
     metrics,
