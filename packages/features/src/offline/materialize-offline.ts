@@ -24,7 +24,7 @@ export interface OfflineLoad {
   sourceState: { kind: 'dataset'; ref: string; rootHash: string } | { kind: 'table' | 'query' };
   loadedAt: number;
   /** The point-in-time join's tables of this load (see pit-tables.ts), null until built. */
-  pit: { bucketMs: number } | null;
+  pit: { bucketMs: number; hasTail: boolean } | null;
 }
 
 interface ColumnPlan {

@@ -92,7 +92,7 @@ export async function openOfflineStore(
   };
   /** The load's point-in-time tables, built once per load (one builder at a time per view version). */
   const ensurePit = async (view: ResolvedFeatureView, load: OfflineLoad): Promise<PitTables> => {
-    if (load.pit) return { ...pitTablesOf(view), bucketMs: load.pit.bucketMs };
+    if (load.pit) return { ...pitTablesOf(view), ...load.pit };
     const client = await db.connect();
     try {
       await client.query('begin');
@@ -105,7 +105,7 @@ export async function openOfflineStore(
           ])
         ).rows;
         let tables: PitTables;
-        if (row?.pit && Number(row.loaded_at) === load.loadedAt) tables = { ...pitTablesOf(view), bucketMs: row.pit.bucketMs };
+        if (row?.pit && Number(row.loaded_at) === load.loadedAt) tables = { ...pitTablesOf(view), ...row.pit };
         else {
           tables = await buildPitTables(client, view);
           await client.query('update features_offline_loads set pit = $3 where view = $1 and version = $2', [

@@ -14,7 +14,12 @@ export interface PitTables {
   pit: string;
   tail: string;
   bucketMs: number;
+  /** False when every interval fits the bucket table (a TTL bounds them all): no second join then. */
+  hasTail: boolean;
 }
+
+/** A last row whose TTL spans at most this many buckets goes into the bucket table, not the tail. */
+const maxTailBuckets = 64;
 
 export function pitTablesOf(view: ResolvedFeatureView): { pit: string; tail: string } {
   return {
@@ -50,17 +55,21 @@ export async function buildPitTables(
   ).rows as { median: string | number; span: string | number; n: string | number }[];
   const n = Number(stats?.n ?? 0);
   const bucketMs = Math.max(1, Number(stats?.median ?? 1), n > 0 ? Math.ceil(Number(stats?.span ?? 0) / (3 * n)) : 1);
+  // every bounded interval (a TTL bounds even the last row's) that spans few buckets: the bucket table
+  const lastEnd = view.ttlMs > 0 ? `event_ts + ${view.ttlMs + 1}` : 'null::bigint';
+  const hasTail = !(view.ttlMs > 0 && view.ttlMs + 1 <= maxTailBuckets * bucketMs);
+  const bounded = hasTail ? 'next_ts > event_ts' : '(next_ts > event_ts or next_ts is null)';
   await client.query(
-    `create table ${pit} as select ${keys.join(', ')}, bucket, event_ts, ${end} as end_ts, ${features.join(', ')} ` +
-      `from ${intervals}, generate_series(event_ts / ${bucketMs}, (${end} - 1) / ${bucketMs}) as bucket where next_ts > event_ts`,
+    `create table ${pit} as select ${keys.join(', ')}, bucket, event_ts, end_ts, ${features.join(', ')} ` +
+      `from (select *, coalesce(${end}, ${lastEnd}) as end_ts from ${intervals} where ${bounded}) as i, ` +
+      `generate_series(event_ts / ${bucketMs}, (end_ts - 1) / ${bucketMs}) as bucket`,
   );
-  const tailEnd = view.ttlMs > 0 ? `event_ts + ${view.ttlMs + 1}` : 'null::bigint';
   await client.query(
-    `create table ${tail} as select ${keys.join(', ')}, event_ts, ${tailEnd} as end_ts, ${features.join(', ')} from ${intervals} where next_ts is null`,
+    `create table ${tail} as select ${keys.join(', ')}, event_ts, ${lastEnd} as end_ts, ${features.join(', ')} from ${intervals} where next_ts is null and ${hasTail}`,
   );
   await client.query(`analyze ${pit}`);
   await client.query(`analyze ${tail}`);
-  return { pit, tail, bucketMs };
+  return { pit, tail, bucketMs, hasTail };
 }
 
 export async function dropPitTables(db: Pick<Database, 'query'>, view: ResolvedFeatureView): Promise<void> {

@@ -40,11 +40,15 @@ export function pointInTimeSql(input: {
     const keys = (alias: string) => view.joinKeys.map((key) => `${alias}.${quoteIdentifier(key.name)} = e.${quoteIdentifier(key.name)}`);
     joins.push(
       `left join ${pit.pit} ${p} on ${[...keys(p), `${p}.bucket = ${time} / ${pit.bucketMs}`, `${p}.event_ts <= ${time}`, `${time} < ${p}.end_ts`].join(' and ')}`,
-      `left join ${pit.tail} ${t} on ${[...keys(t), `${t}.event_ts <= ${time}`, `(${t}.end_ts is null or ${time} < ${t}.end_ts)`].join(' and ')}`,
     );
+    if (pit.hasTail) {
+      joins.push(
+        `left join ${pit.tail} ${t} on ${[...keys(t), `${t}.event_ts <= ${time}`, `(${t}.end_ts is null or ${time} < ${t}.end_ts)`].join(' and ')}`,
+      );
+    }
     for (const feature of selection.features) {
       const column = quoteIdentifier(feature.name);
-      const value = `case when ${p}.event_ts is not null then ${p}.${column} else ${t}.${column} end`;
+      const value = pit.hasTail ? `case when ${p}.event_ts is not null then ${p}.${column} else ${t}.${column} end` : `${p}.${column}`;
       outputs.push(`${render(feature.as, feature.type, value)} as ${quoteIdentifier(feature.as)}`);
     }
   });
