@@ -87,7 +87,7 @@ beforeAll(async () => {
       'current-context': 'stand-in',
     }),
   );
-  const { PATH, HOME } = process.env as Record<string, string>;
+  const { PATH = '', HOME = '' } = process.env;
   env = {
     PATH,
     HOME,
