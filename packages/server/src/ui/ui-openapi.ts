@@ -1,4 +1,6 @@
 /** The UI API's OpenAPI 3.1 document, served at `/api/ui/openapi.json`. */
+import { sectionPaths } from './sections/sections-openapi.js';
+
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 const queryParam = (name: string, type: string, description: string) => ({
   name,
@@ -181,5 +183,6 @@ export const uiOpenApi = {
         responses: { 200: { description: 'the bytes' }, 404: { $ref: '#/components/responses/Error' } },
       },
     },
+    ...sectionPaths,
   },
 } as const;
