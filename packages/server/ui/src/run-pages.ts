@@ -3,7 +3,7 @@ import { ApiError, api, type RunRow, type RunsPage } from './api';
 
 /** The first page is small so the table draws at once; the rest follow in larger pages behind it. */
 const firstPage = 100;
-const laterPage = 2000;
+const laterPage = 1000;
 
 export interface RunPages {
   /** Grows as pages arrive (the same array: `version` says when it changed). */

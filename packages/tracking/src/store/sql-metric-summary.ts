@@ -19,10 +19,15 @@ interface SeriesRow extends Record<string, unknown> {
 
 type Triple = [number, number, number];
 
-// Per bucket of steps, one index range scan (tracking_metric_points_history_idx on series_id, step,
-// timestamp) and a plain aggregate: no sort and no hash over the history. Each array is compared
-// element by element, so min(array[value, step, timestamp]) is the smallest value with its position.
-// NaN is stored as NULL; coalesced to 'NaN' it sorts above +Infinity, as the in-memory reduction does.
+// Per bucket of steps: one index range scan (tracking_metric_points_history_idx on series_id, step,
+// timestamp) into a plain aggregate, no sort or hash over the history, and index probes for the
+// bucket's first and last point (and its first non-finite one, only when it has one). An array is
+// compared element by element, so min(array[value, step, timestamp]) is the smallest value with its
+// position. NaN is stored as NULL; coalesced to 'NaN' it sorts above +Infinity, as in memory.
+const finite = `value not in ('Infinity', '-Infinity')`;
+const inBucket = 'p.series_id = s.series_id and p.step >= s.lo + b * s.width and p.step < s.lo + (b + 1) * s.width';
+const point = (order: string, where = 'true') =>
+  `select array[step, timestamp, coalesce(value, 'NaN')] as at from tracking_metric_points p where ${inBucket} and ${where} order by ${order} limit 1`;
 const bucketQuery = `
   with s as materialized (
     select l.series_id, m.lo, (m.hi - m.lo) / $2 + 1 as width
@@ -31,20 +36,19 @@ const bucketQuery = `
       select min(step) as lo, max(step) as hi from tracking_metric_points p where p.series_id = l.series_id
     ) m
   )
-  select s.series_id, a.*
+  select s.series_id, a.n, a.low, a.high, f.at as first, l.at as last, o.at as odd
   from s
   cross join lateral generate_series(0, $2 - 1) as b
+  cross join lateral (${point(`step, timestamp, coalesce(value, 'NaN')`)}) f
   cross join lateral (
     select count(*)::int as n,
-      min(array[step, timestamp, coalesce(value, 'NaN')]) as first,
-      max(array[step, timestamp, coalesce(value, 'NaN')]) as last,
-      min(array[value, step, timestamp]) filter (where value not in ('Infinity', '-Infinity')) as low,
-      max(array[value, step, timestamp]) filter (where value not in ('Infinity', '-Infinity')) as high,
-      min(array[step, timestamp, coalesce(value, 'NaN')]) filter (where value is null or value in ('Infinity', '-Infinity')) as odd
-    from tracking_metric_points p
-    where p.series_id = s.series_id and p.step >= s.lo + b * s.width and p.step < s.lo + (b + 1) * s.width
+      min(array[value, step, timestamp]) filter (where ${finite}) as low,
+      max(array[value, step, timestamp]) filter (where ${finite}) as high,
+      bool_or(value is null or not ${finite}) as has_odd
+    from tracking_metric_points p where ${inBucket}
   ) a
-  where a.n > 0`;
+  cross join lateral (${point(`step desc, timestamp desc, coalesce(value, 'NaN') desc`)}) l
+  left join lateral (${point(`step, timestamp, coalesce(value, 'NaN')`, `a.has_odd and (value is null or not ${finite})`)}) o on true`;
 
 interface BucketRow extends Record<string, unknown> {
   series_id: number;

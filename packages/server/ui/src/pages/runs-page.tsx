@@ -1,5 +1,5 @@
-import { useCallback, useMemo, useState } from 'preact/hooks';
-import { api, type Experiment } from '../api';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
+import { api, type Experiment, type RunRow } from '../api';
 import { formatTime, formatValue } from '../format';
 import { navigate } from '../router';
 import { useRunPages } from '../run-pages';
@@ -33,30 +33,47 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
   );
   const runs = useRunPages(props.experimentId, filter, orderBy);
 
+  // Keys seen so far, gathered from new pages only; the columns change (and rows redraw) only when a key is new.
+  const seen = useRef({
+    runs: [] as unknown[],
+    scanned: 0,
+    params: new Set<string>(),
+    metrics: new Set<string>(),
+    tags: new Set<string>(),
+  });
+  if (seen.current.runs !== runs.runs)
+    seen.current = { runs: runs.runs, scanned: 0, params: new Set(), metrics: new Set(), tags: new Set() };
+  const keys = seen.current;
+  for (; keys.scanned < runs.runs.length; keys.scanned++) {
+    const run = runs.runs[keys.scanned] as RunRow;
+    for (const k in run.params) keys.params.add(k);
+    for (const k in run.metrics) keys.metrics.add(k);
+    for (const k in run.tags) if (!k.startsWith('mlflow.')) keys.tags.add(k);
+  }
+  const signature = `${[...keys.metrics].sort().join('\0')}\n${[...keys.params].sort().join('\0')}\n${[...keys.tags].sort().join('\0')}`;
   const allColumns = useMemo(() => {
-    const params = new Set<string>();
-    const metrics = new Set<string>();
-    const tags = new Set<string>();
-    for (const run of runs.runs) {
-      for (const k in run.params) params.add(k);
-      for (const k in run.metrics) metrics.add(k);
-      for (const k in run.tags) if (!k.startsWith('mlflow.')) tags.add(k);
-    }
     const columns: Column[] = [];
-    for (const k of [...metrics].sort())
+    for (const k of [...keys.metrics].sort())
       columns.push({ id: `metrics.${k}`, label: k, value: (r) => formatValue(r.metrics[k]), orderBy: `metrics.${quote(k)}` });
-    for (const k of [...params].sort())
+    for (const k of [...keys.params].sort())
       columns.push({ id: `params.${k}`, label: k, value: (r) => r.params[k] ?? '', orderBy: `params.${quote(k)}` });
-    for (const k of [...tags].sort())
+    for (const k of [...keys.tags].sort())
       columns.push({ id: `tags.${k}`, label: k, value: (r) => r.tags[k] ?? '', orderBy: `tags.${quote(k)}` });
     return columns;
-  }, [runs.runs, runs.version]);
-
-  if (experiment.error) return pageForError(experiment.error, 'Experiment');
+  }, [signature]);
   const visibleColumns = useMemo(
     () => [...fixed, ...allColumns.filter((c, i) => (chosen ? chosen.has(c.id) : i < defaultColumns))],
     [allColumns, chosen],
   );
+  const toggle = useCallback((id: string) => {
+    setSelected((old) => {
+      const next = new Set(old);
+      next.has(id) ? next.delete(id) : next.add(id);
+      return next;
+    });
+  }, []);
+
+  if (experiment.error) return pageForError(experiment.error, 'Experiment');
   const list = runs.runs;
 
   const setQuery = (next: Record<string, string>) => {
@@ -69,13 +86,6 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
     const asc = `${column.orderBy} ASC`;
     setQuery({ order_by: orderBy === asc ? `${column.orderBy} DESC` : asc });
   };
-  const toggle = useCallback((id: string) => {
-    setSelected((old) => {
-      const next = new Set(old);
-      next.has(id) ? next.delete(id) : next.add(id);
-      return next;
-    });
-  }, []);
   const template = `32px ${visibleColumns.map(() => 'minmax(120px, 1fr)').join(' ')}`;
 
   return (
