@@ -18,6 +18,7 @@ export type {
 } from './contracts/dataset-browser.js';
 export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contracts/dataset-lineage.js';
 export type { DatasetResolver } from './contracts/dataset-resolver.js';
+export type { DatasetVersionWriter, WrittenDatasetSource } from './contracts/dataset-writer.js';
 export type {
   DeploymentControl,
   DeploymentHistoryView,

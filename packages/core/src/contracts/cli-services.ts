@@ -1,6 +1,7 @@
 import type { DatasetBrowser } from './dataset-browser.js';
 import type { DatasetLineage } from './dataset-lineage.js';
 import type { DatasetResolver } from './dataset-resolver.js';
+import type { DatasetVersionWriter } from './dataset-writer.js';
 import type { DeploymentControl } from './deployment-control.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
@@ -25,6 +26,8 @@ export interface DatasetCatalogService extends DatasetResolver {
 export interface CliServices {
   /** `@mlp/data-version`'s catalog, for `mlp train` (spec data named `flights@3`). */
   datasetCatalog: DatasetCatalogService;
+  /** `@mlp/data-version`'s catalog writing versions, for `mlp features training-set --dataset NAME`. */
+  datasetWriter: DatasetVersionWriter;
   /** `@mlp/registry`, for `mlp predict models:/…`. */
   modelRegistry: ModelDownloader;
   /** `@mlp/orchestrate`'s job queue, for `mlp train --trials-on queue`. */

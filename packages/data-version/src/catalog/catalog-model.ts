@@ -16,9 +16,12 @@ export interface TabularSchema {
   rowCount: number;
 }
 
-/** Where a version's data came from. `uri` is a path, URL or `postgres://` URL without its password. */
+/**
+ * Where a version's data came from. `uri` is a path, URL or `postgres://` URL without its password;
+ * for `features` (a training set of @mlp/features), the feature views it was built from.
+ */
 export interface DatasetSource {
-  kind: 'file' | 'http' | 's3' | 'postgres' | 'workspace';
+  kind: 'file' | 'http' | 's3' | 'postgres' | 'workspace' | 'features';
   uri: string;
   /** The SQL of a PostgreSQL source. */
   query?: string;

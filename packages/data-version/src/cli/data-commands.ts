@@ -211,6 +211,8 @@ export const dataCommands: CliCommandModule = {
   // `mlp server`'s web UI browses datasets, versions and lineage through `datasetBrowser`.
   services: {
     datasetCatalog: async (context) => (await openCliCatalog(context)).catalog,
+    // `mlp features training-set --dataset NAME` versions the file it wrote through this
+    datasetWriter: async (context) => (await openCliCatalog(context)).catalog,
     datasetBrowser: async (context) => (await openCliCatalog(context)).catalog,
   },
   register(program, context) {
