@@ -3,7 +3,6 @@ import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
 import { openAlertStore } from '../alerts/alert-store.js';
 import { builtinDriftTests } from '../drift/builtin-drift-tests.js';
-import type { ColumnDriftOptions } from '../drift/detect-drift.js';
 import { migrations } from '../generated/migrations.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { renderDriftReport } from '../report/html-report.js';
@@ -12,6 +11,8 @@ import { resolveDriftSource } from './drift-sources.js';
 import { registerDashboards, registerPrometheusRules } from './export-commands.js';
 import { driftJson } from './json-shapes.js';
 import { registerLabels } from './labels-command.js';
+import { registerMonitorAgent } from './monitor-agent-command.js';
+import { parseColumnTests, registerMonitorCommands } from './monitor-manage-commands.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -33,23 +34,6 @@ function finiteNumber(flag: string, value: string | undefined): number | undefin
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number)) throw new MlpError('INVALID_ARGUMENT', `${flag} ${value} is not a number.`);
   return number;
-}
-
-/** `--column-test delay=psi:0.2` (test and threshold), `delay=psi`, or `delay=:0.2` (threshold of the default test). */
-function parseColumnTests(values: readonly string[]): Record<string, ColumnDriftOptions> {
-  const perColumn: Record<string, ColumnDriftOptions> = {};
-  for (const value of values) {
-    const match = /^(.+?)=([^:]*)(?::(.+))?$/.exec(value);
-    if (!match || (!match[2] && match[3] === undefined)) {
-      throw new MlpError(
-        'INVALID_ARGUMENT',
-        `--column-test ${value}: write COLUMN=TEST, COLUMN=TEST:THRESHOLD or COLUMN=:THRESHOLD (for example delay=psi:0.2).`,
-      );
-    }
-    const threshold = finiteNumber(`--column-test ${value}: the threshold`, match[3]);
-    perColumn[match[1] as string] = { ...(match[2] ? { test: match[2] } : {}), ...(threshold !== undefined ? { threshold } : {}) };
-  }
-  return perColumn;
 }
 
 function registerDrift(monitor: Program, context: CliContext): void {
@@ -160,5 +144,7 @@ export const monitorCommands: CliCommandModule = {
     registerPrometheusRules(monitor, context);
     registerDashboards(monitor, context);
     registerAlerts(monitor, context);
+    registerMonitorCommands(monitor, context);
+    registerMonitorAgent(monitor, context);
   },
 };
