@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    cli: 'src/cli/features-commands.ts',
     server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
   },

@@ -14,6 +14,7 @@ export const knownCommandPackages = [
   '@mlp/orchestrate/cli',
   '@mlp/deploy/cli',
   '@mlp/monitor/cli',
+  '@mlp/features/cli',
 ] as const;
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
