@@ -3,17 +3,15 @@
 // subcommand with its options (asked of the built CLI's --help), every `npm run` script, every file
 // path, the shell scripts it runs (read and checked the same way), and the dispatch event it waits for
 // is the one promotion-dispatch.mjs sends. GitHub itself does not run here: actions are not executed.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { mlpInvocations, npmScripts, repositoryPaths, withoutGlobalOptions } from './workflow-checks.js';
+import { checkInvocation } from './cli-help.js';
+import { mlpInvocations, npmScripts, repositoryPaths } from './workflow-checks.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const examples = path.join(root, 'examples', 'github-actions');
-const cliBin = path.join(root, 'packages', 'cli', 'dist', 'bin.js');
 const workflowFiles = readdirSync(path.join(examples, 'workflows')).filter((file) => /\.ya?ml$/.test(file));
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed workflow is checked field by field
@@ -21,54 +19,8 @@ type Workflow = Record<string, any>;
 // biome-ignore lint/suspicious/noExplicitAny: as above
 type Step = Record<string, any>;
 
-const helps = new Map<string, Promise<string>>();
-/** `mlp ...path --help` of the built CLI (cached). */
-function help(words: string[]): Promise<string> {
-  const key = words.join(' ');
-  let text = helps.get(key);
-  if (!text) {
-    text = promisify(execFile)(process.execPath, [cliBin, ...words, '--help'], { cwd: root }).then(({ stdout }) => stdout);
-    helps.set(key, text);
-  }
-  return text;
-}
-
-/** The subcommands a help text lists (`ls|list` gives both names), without commander's `help`. */
-function subcommands(text: string): string[] {
-  const section = text.split(/\nCommands:\n/)[1];
-  if (!section) return [];
-  return [...section.matchAll(/^ {2}([^\s[<]+)/gm)].flatMap((m) => (m[1] as string).split('|')).filter((name) => name !== 'help');
-}
-
-/** Checks one `mlp` invocation against the CLI: each command word exists, and so does each option used. */
-async function checkInvocation(invocation: string[], where: string): Promise<string> {
-  const words = withoutGlobalOptions(invocation);
-  const command: string[] = [];
-  let text = await help([]);
-  for (const word of words) {
-    const known = subcommands(text);
-    if (known.length === 0) break; // a leaf command: the rest are its arguments and options
-    expect(known, `${where}: \`mlp ${[...command, word].join(' ')}\` is not a command of the built CLI`).toContain(word);
-    command.push(word);
-    text = await help(command);
-  }
-  expect(command.length, `${where}: \`mlp ${words.join(' ')}\` names no command`).toBeGreaterThan(0);
-  expect(subcommands(text), `${where}: \`mlp ${command.join(' ')}\` needs a subcommand`).toEqual([]);
-  for (const word of words.slice(command.length).filter((w) => /^--?[a-z]/i.test(w))) {
-    const option = word.split('=')[0] as string;
-    // The root's -V/--version wins over a subcommand's --version unless its value is attached with '='.
-    if (option === '--version')
-      expect(word, `${where}: \`mlp ${command.join(' ')} --version N\` prints mlp's version; write --version=N`).toContain('=');
-    expect(text, `${where}: \`mlp ${command.join(' ')}\` has no option ${option}`).toMatch(
-      new RegExp(`(^|[\\s,])${option.replace(/[-]/g, '\\-')}([\\s,=]|$)`, 'm'),
-    );
-  }
-  return command.join(' ');
-}
-
 const workflows = new Map<string, Workflow>();
 beforeAll(() => {
-  if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: build first (npm run build), as npm test does.`);
   for (const file of workflowFiles) workflows.set(file, parse(readFileSync(path.join(examples, 'workflows', file), 'utf8')));
 });
 

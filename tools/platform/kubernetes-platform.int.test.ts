@@ -8,6 +8,7 @@ import { type KubernetesApiStandIn, openTestWorkspace, startKubernetesApiStandIn
 import { createKubernetesTarget, deploymentSpecSchema } from '@mlp/deploy';
 import { openKubernetesExecutor } from '@mlp/orchestrate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkInvocation } from './cli-help.js';
 import {
   allows,
   granted,
@@ -87,6 +88,14 @@ describe.each(['base', 'overlay'] as const)('deploy/kubernetes %s', (which) => {
       }
     }
   });
+
+  it('runs mlp commands and options that exist in the built CLI', async () => {
+    const commands = [];
+    for (const deployment of byKind(objects(), 'Deployment'))
+      for (const container of deployment.spec.template.spec.containers)
+        commands.push(await checkInvocation(container.args, `${deployment.metadata.name}'s args`));
+    expect(commands).toEqual(expect.arrayContaining(['server', 'worker', 'scheduler', 'deploy agent']));
+  }, 120_000);
 
   it('probes the server on /health (readiness) and its port (liveness); requires tokens; a Service and a PodDisruptionBudget', () => {
     const server = named(objects(), 'Deployment', 'mlp-server');
