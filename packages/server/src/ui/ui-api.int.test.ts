@@ -110,6 +110,22 @@ describe('the web UI API and pages', () => {
     expect(x).toEqual([...x].sort((a, b) => a - b));
   });
 
+  it('reads many runs by id in the order given, across experiments', async () => {
+    const otherExperiment = (await server.tracking.createExperiment({ name: 'ui-api-other' })).experimentId;
+    const runC = (await server.tracking.createRun({ experimentId: otherExperiment, name: 'c' })).runId;
+    const res = await fetch(`${server.url}/api/ui/runs?run_id=${runB}&run_id=${runC}&run_id=${runA}`);
+    expect(res.status).toBe(200);
+    const { runs } = (await res.json()) as { runs: { run_id: string; name: string; params: Record<string, string> }[] };
+    expect(runs.map((r) => [r.run_id, r.name])).toEqual([
+      [runB, 'b'],
+      [runC, 'c'],
+      [runA, 'a'],
+    ]);
+    expect(runs[2]?.params.lr).toBe('0.1');
+    const unknown = await fetch(`${server.url}/api/ui/runs?run_id=${runA}&run_id=0123456789abcdef0123456789abcdef`);
+    expect(unknown.status).toBe(404);
+  });
+
   it('says an unknown run is not found', async () => {
     const missing = await server.get('/api/ui/runs/0123456789abcdef0123456789abcdef');
     expect(missing.status).toBe(404);

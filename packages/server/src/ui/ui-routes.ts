@@ -7,6 +7,7 @@ import { artifactPathFromUrl, artifactRootKey, checkArtifactPath } from '../mlfl
 import { sendArtifact } from '../mlflow/artifact-routes.js';
 import { jsonRoute, rawRoute, type TrackingRoute } from '../mlflow/tracking-route.js';
 import { chartSeries } from './metric-series-json.js';
+import { runsById } from './runs-by-id.js';
 import { uiOpenApi } from './ui-openapi.js';
 import { experimentRow, runDetail, runRow } from './ui-run-json.js';
 
@@ -27,20 +28,6 @@ async function runArtifactRoot(tracking: TrackingStore, runId: string) {
   if (rootKey === undefined)
     throw new MlpError('FAILED_PRECONDITION', `Run ${runId} keeps its artifacts at ${run.artifactUri}, which this server does not serve.`);
   return rootKey;
-}
-
-/** `map` over `items` with at most `limit` calls at once, results in order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** The web UI's JSON API, mounted under `/api/` (paths `ui/...`) through the one route layer. */
@@ -97,7 +84,7 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
     // Many runs by id in one request (the compare page).
     jsonRoute('GET', 'ui/runs', 'read', message({ run_id: repeated(z.string()) }), async (input, { tracking }) => {
       if (input.run_id.length === 0 || input.run_id.length > 1000) throw invalidParameter('Give from 1 to 1000 run_id values.');
-      return { runs: await mapConcurrently(input.run_id, 8, async (runId) => runDetail(await tracking.getRun(runId))) };
+      return { runs: (await runsById(tracking, input.run_id)).map(runDetail) };
     }),
     jsonRoute('GET', 'ui/runs/{run_id}', 'read', message({ run_id: string.required() }), async (input, { tracking }) => ({
       run: runDetail(await tracking.getRun(input.run_id)),
