@@ -28,6 +28,7 @@ const routes = [
 
 let server: Server;
 let base: string;
+const answered: { method: string; route: string | null; status: number; seconds: number }[] = [];
 const token = 'read-only-token-0123456789';
 
 beforeAll(async () => {
@@ -42,6 +43,7 @@ beforeAll(async () => {
       ]),
       hostCheck: createHostCheck('127.0.0.1', []),
       maxBodyBytes: 200,
+      onResponse: (request) => answered.push(request),
     }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,5 +98,22 @@ describe('createRequestHandler', () => {
     });
     expect(await call('GET', 'models', { token })).toMatchObject({ status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND' } });
     expect(await call('GET', 'models')).toMatchObject({ status: 401, body: { error_code: 'UNAUTHENTICATED' } });
+  });
+});
+
+describe('onResponse', () => {
+  it('reports each answered request with its route template (not its path) and status', async () => {
+    answered.length = 0;
+    await call('GET', 'models/iris', { token });
+    await call('GET', 'models/unknown-model', { token });
+    await call('GET', 'nothing/here', { token });
+    // Reported when the response closes, which may follow the client's read.
+    while (answered.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(answered.map(({ method, route, status }) => [method, route, status])).toEqual([
+      ['GET', 'models/{name}', 200],
+      ['GET', 'models/{name}', 404],
+      ['GET', null, 404],
+    ]);
+    expect(answered.every((request) => request.seconds >= 0)).toBe(true);
   });
 });

@@ -23,6 +23,11 @@ export interface RequestHandlerOptions<S> {
   maxBodyBytes: number;
   /** The last pass over an error message before it leaves (hides the server's folders). */
   redact?: (message: string) => string;
+  /**
+   * Called once per request when its response closes, with the matched route's template (`runs/get`,
+   * `logged-models/:model_id`; null when none matched), so metrics label by route with a bounded set.
+   */
+  onResponse?: (request: { method: string; route: string | null; status: number; seconds: number }) => void;
 }
 
 const maxLoggedUrl = 1000;
@@ -109,6 +114,12 @@ export function createRequestHandler<S extends object>(options: RequestHandlerOp
         responseTime: Number(process.hrtime.bigint() - started) / 1e6,
         ...(principal.tokenId ? { token: principal.tokenId } : {}),
       };
+      options.onResponse?.({
+        method: req.method ?? 'GET',
+        route: principal.route ? principal.route.path : null,
+        status,
+        seconds: fields.responseTime / 1000,
+      });
       const message = res.writableFinished ? 'request completed' : 'request aborted';
       if (status >= 500) logger.error(fields, message);
       else logger.info(fields, message);
