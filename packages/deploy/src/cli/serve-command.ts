@@ -1,5 +1,6 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, type Workspace } from '@mlp/core';
+import { parseEntityKeyFields } from '../enrichment/feature-enrichment.js';
 import { createPredictionLog, type PredictionLog } from '../prediction-log/prediction-log.js';
 import type { BatcherOptions } from '../server/dynamic-batcher.js';
 import { type ModelServer, startModelServer } from '../server/start-model-server.js';
@@ -20,6 +21,10 @@ interface ServeFlags {
   logPredictions?: string | boolean;
   deployment?: string;
   exitWithParent?: boolean;
+  features?: string;
+  entityKeyField?: string;
+  featureNames?: string;
+  missingFeatures?: string;
 }
 
 function whole(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -94,6 +99,46 @@ function waitForSignal(exitWithParent: boolean): { stopped: Promise<string>; dis
   };
 }
 
+/** `--features VIEW --entity-key-field F [--feature-names a,b] [--missing-features null]`, with the online store of `@mlp/features`. */
+async function featureSettings(context: CliContext, flags: ServeFlags) {
+  const rest = [flags.entityKeyField, flags.featureNames, flags.missingFeatures].some((flag) => flag !== undefined);
+  if (flags.features === undefined) {
+    if (rest) throw new MlpError('INVALID_ARGUMENT', '--entity-key-field, --feature-names and --missing-features go with --features VIEW.');
+    return undefined;
+  }
+  if (flags.entityKeyField === undefined)
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--features ${flags.features} needs --entity-key-field: the request field holding the view's entity key.`,
+    );
+  const onMissing = flags.missingFeatures ?? 'reject';
+  if (onMissing !== 'reject' && onMissing !== 'null')
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--missing-features is reject (a 404 naming the entity) or null (score with missing features), not ${onMissing}.`,
+    );
+  const reader = await context.service('onlineFeatures');
+  if (!reader)
+    throw new MlpError(
+      'FAILED_PRECONDITION',
+      '--features reads the online feature store of @mlp/features, which is not installed: npm install @mlp/features.',
+    );
+  return {
+    reader,
+    view: flags.features,
+    entityKeys: parseEntityKeyFields(flags.entityKeyField),
+    ...(flags.featureNames
+      ? {
+          features: flags.featureNames
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    onMissing: onMissing as 'reject' | 'null',
+  };
+}
+
 /** What `mlp serve` does: serve the models until SIGTERM or SIGINT (or the parent goes), then drain and stop (exit 0). */
 async function serve(context: CliContext, sources: string[], flags: ServeFlags): Promise<void> {
   const port = whole(flags.port, '--port', 0, 65_535) ?? 8080;
@@ -124,7 +169,9 @@ async function serve(context: CliContext, sources: string[], flags: ServeFlags):
         ? createPredictionLog({ blobs: workspace.blobs, sampleRate: rate, logger: context.logger, onDropped: (count) => dropped?.(count) })
         : undefined;
     const predictionLog = log;
+    const features = await featureSettings(context, flags);
     server = await startModelServer({
+      ...(features ? { features } : {}),
       models: sources,
       host: flags.host,
       port,
@@ -169,7 +216,7 @@ export function registerServeCommand(program: Program, context: CliContext): voi
     .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--no-batching', 'run each request alone (no dynamic batching)')
-    .option('--max-batch-size <rows>', 'rows merged into one run at most (64)')
+    .option('--max-batch-size <rows>', 'rows merged into one run at most (1024)')
     .option('--max-queue-delay-ms <ms>', 'how long an idle model waits for more requests before it runs (0)')
     .option('--max-queue-size <n>', 'requests waiting per model before 503 with Retry-After (1024)')
     .option('--timeout-ms <ms>', 'how long a request may wait and run before 503 (30000)')
@@ -178,6 +225,10 @@ export function registerServeCommand(program: Program, context: CliContext): voi
     .option('--drain-timeout-ms <ms>', 'how long SIGTERM waits for requests in flight (30000)')
     .option('--log-predictions [rate]', 'write sampled predictions to the workspace prediction log (rate 0..1, 1 by default)')
     .option('--deployment <name>', 'the deployment this server runs under (for the prediction log)')
+    .option('--features <view>', "enrich requests with this feature view's latest values from the online store (@mlp/features)")
+    .option('--entity-key-field <fields>', 'the request field holding the entity key: carrier, or JOIN_KEY=FIELD,… (with --features)')
+    .option('--feature-names <names>', "the view's features to read, comma-separated (all by default)")
+    .option('--missing-features <policy>', 'an entity the store holds nothing for: reject (404, the default) or null')
     .option('--exit-with-parent', 'drain and exit when stdin closes (a supervisor passes a pipe, so its servers go when it does)')
     .action(async (sources: string[], flags: ServeFlags) => serve(context, sources, flags));
 }

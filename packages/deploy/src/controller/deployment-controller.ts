@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rolloutChange } from '../deployment/deployment-changes.js';
 import { changeDeployment, type DeploymentRecord, ensureDeployTables, listDeployments } from '../deployment/deployment-store.js';
 import { resolveSplit, type SplitRegistry, splitChange } from '../deployment/traffic-split.js';
+import { featureServeArgs } from '../enrichment/feature-enrichment.js';
 import type { KubernetesTargetOptions } from '../kubernetes/kubernetes-target.js';
 import { kubernetesRenderOptionsFromEnv } from '../kubernetes/kubernetes-target-env.js';
 import type { LaunchServer } from '../local/local-deployment.js';
@@ -66,6 +67,7 @@ export const defaultServeCommand: ServeCommand = ({ deployment, modelUri, worksp
     '--deployment',
     deployment.name,
     '--exit-with-parent',
+    ...featureServeArgs(deployment.spec.features),
   ];
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { featureEnrichmentSpecSchema } from '../enrichment/feature-enrichment.js';
 
 /**
  * What a deployment is asked to be: the model it follows (a registry alias, so a promotion deploys),
@@ -41,6 +42,8 @@ export const deploymentSpecSchema = z.object({
   image: z.string().optional(),
   /** Kubernetes only: the kubeconfig file the controller uses (default: the agent's KUBECONFIG, ~/.kube/config or in-cluster). */
   kubeconfig: z.string().min(1).optional(),
+  /** Request enrichment from the online feature store: the servers get `--features VIEW --entity-key-field …`. */
+  features: featureEnrichmentSpecSchema.optional(),
 });
 
 export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;

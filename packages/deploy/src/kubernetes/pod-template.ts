@@ -1,4 +1,5 @@
 import type { DeploymentSpec } from '../deployment/deployment-spec.js';
+import { featureServeArgs } from '../enrichment/feature-enrichment.js';
 
 /** One rendered object: plain JSON, as applied. */
 export interface KubernetesManifest {
@@ -78,6 +79,7 @@ export function podTemplate(spec: DeploymentSpec, modelName: string, version: st
             '*',
             '--deployment',
             spec.name,
+            ...featureServeArgs(spec.features),
           ],
           ports: [{ name: 'http', containerPort: serverPort, protocol: 'TCP' }],
           env,

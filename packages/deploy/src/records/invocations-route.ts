@@ -36,6 +36,8 @@ export interface InvocationsRouteOptions {
   maxBodyBytes?: number;
   /** What a bearer token must allow when the server has tokens: `read` by default (scoring changes nothing). */
   scope?: RouteScope;
+  /** Merges more columns into the records before scoring (the online feature store); `columns` are the model's. */
+  enrich?: (records: ScoringRecord[], columns: readonly string[]) => Promise<ScoringRecord[]>;
 }
 
 const defaultMaxBodyBytes = 16 * 1024 * 1024;
@@ -96,7 +98,8 @@ export function invocationsRoutes<S>(options: InvocationsRouteOptions): RawRoute
       const started = performance.now();
       const served = await options.model(named ? context.params.name : undefined);
       const columns = inputColumns(served.model);
-      const records = await readRecords(req, limit, columns);
+      const sent = await readRecords(req, limit, columns);
+      const records = options.enrich ? await options.enrich(sent, columns) : sent;
       assertKnownColumns(records, columns, [served.model.manifest.target]);
       const predictions = await served.model.predict(records);
       sendJson(res, 200, { predictions });

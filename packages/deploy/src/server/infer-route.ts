@@ -150,7 +150,8 @@ export async function handleInfer(req: IncomingMessage, res: ServerResponse, con
   const model = context.repository.get(request.name, request.version);
   if (model.state !== 'READY')
     throw notReady(`Model '${model.name}' is not ready (${model.state}${model.reason ? `: ${model.reason}` : ''}).`);
-  const inputs = request.inputs as RequestTensor[];
+  const sent = request.inputs as RequestTensor[];
+  const inputs = context.enrichment ? await context.enrichment.enrichTensors(sent, model.runner?.inputs ?? []) : sent;
   const tensors = decodeInputs(model, inputs, binary);
   const outputNames = request.outputs?.map((output) => output.name);
   const known = model.runner?.outputs.map((output) => output.name) ?? [];

@@ -1,6 +1,7 @@
 import { MlpError } from '@mlp/core';
 import { type ErrorResponse, type RouteMount, routeBuilder } from '@mlp/core/http';
 import { z } from 'zod';
+import type { FeatureEnrichment } from '../enrichment/feature-enrichment.js';
 import { handleInfer, notReady } from './infer-route.js';
 import type { ModelRepository } from './model-repository.js';
 import type { PredictionSink } from './prediction-entry.js';
@@ -17,6 +18,8 @@ export interface ModelServerServices {
   deployment?: string | undefined;
   /** The largest request body (inference requests read their own). */
   maxBodyBytes: number;
+  /** Features from the online store merged into requests before scoring (`--features`). */
+  enrichment?: FeatureEnrichment | undefined;
 }
 
 const { json, raw } = routeBuilder<ModelServerServices>();

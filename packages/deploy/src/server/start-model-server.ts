@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSilentLogger, type Logger, MlpError, type Workspace } from '@mlp/core';
+import { createSilentLogger, type Logger, MlpError, type OnlineFeatureReader, type Workspace } from '@mlp/core';
 import { createBearerAuth, createHostCheck, createRequestHandler, type RouteMount } from '@mlp/core/http';
 import type { Registry } from 'prom-client';
+import { createFeatureEnrichment, type FeatureEnrichment, type FeatureEnrichmentSpecInput } from '../enrichment/feature-enrichment.js';
 import { invocationsRoutes } from '../records/invocations-route.js';
 import { createPackageRecordsModels, type PackageRecordsModels } from '../records/package-records-models.js';
 import type { BatcherOptions } from './dynamic-batcher.js';
@@ -52,6 +53,12 @@ export interface ModelServerOptions {
    * records in, the package's preprocessing applied in the server. On by default.
    */
   records?: boolean;
+  /**
+   * Request enrichment: the feature view's latest values, read through `reader` (core's
+   * `OnlineFeatureReader`, provided by `@mlp/features`) by each row's entity key, merged into records
+   * and OIP inputs before scoring.
+   */
+  features?: FeatureEnrichmentSpecInput & { reader: OnlineFeatureReader };
   /** More routes on the same server (`/invocations`), given the server's services. */
   mounts?: (services: ModelServerServices) => RouteMount<ModelServerServices>[];
   logger?: Logger;
@@ -89,7 +96,12 @@ async function listen(server: Server, host: string, port: number): Promise<void>
 }
 
 /** `/invocations` over the server's model packages: by name, or the only model when none is named. */
-function recordsRoutes(repository: ModelRepository, records: PackageRecordsModels, options: ModelServerOptions) {
+function recordsRoutes(
+  repository: ModelRepository,
+  records: PackageRecordsModels,
+  options: ModelServerOptions,
+  enrichment: FeatureEnrichment | undefined,
+) {
   return invocationsRoutes<ModelServerServices>({
     model: (name) => {
       if (name !== undefined) return records.get(repository.get(name));
@@ -104,6 +116,7 @@ function recordsRoutes(repository: ModelRepository, records: PackageRecordsModel
     ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
     ...(options.deployment ? { deployment: options.deployment } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(enrichment ? { enrich: (rows, columns) => enrichment.enrichRecords(rows, columns) } : {}),
   });
 }
 
@@ -141,6 +154,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
         }
       : {}),
   });
+  const { reader: featureReader, ...featureSpec } = options.features ?? { reader: undefined };
+  const enrichment = featureReader ? createFeatureEnrichment(featureReader, featureSpec as FeatureEnrichmentSpecInput) : undefined;
   let draining = false;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const services: ModelServerServices = {
@@ -149,11 +164,12 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     server: { name: 'mlp', version: serverVersion, draining: () => draining },
     onPrediction: options.onPrediction,
     deployment: options.deployment,
+    enrichment,
   };
   const mounts = [
     createOipRoutes(),
     createMetricsRoute(metrics.registry) as RouteMount<ModelServerServices>,
-    ...(records ? [{ prefixes: ['/'], routes: recordsRoutes(repository, records, options) }] : []),
+    ...(records ? [{ prefixes: ['/'], routes: recordsRoutes(repository, records, options, enrichment) }] : []),
     ...(options.mounts?.(services) ?? []),
   ];
   const handle = createRequestHandler({
