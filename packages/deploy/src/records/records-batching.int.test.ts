@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { OnlineFeatureReader } from '@mlp/core';
 import { createTempDir } from '@mlp/core/testing';
 import { type LoadedModel, loadModel } from '@mlp/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,18 @@ import { flights, trainFlightsPackage } from './test-support/flights-package.js'
 
 let dir: Awaited<ReturnType<typeof createTempDir>>;
 let server: ModelServer;
+let enriched: ModelServer;
 let reference: LoadedModel;
+// An in-process online store (the OnlineFeatureReader contract): a flight id's distance and origin.
+const flightInfo: Record<string, { distance: number; origin: string }> = {
+  F1: { distance: 1200, origin: 'ORD' },
+  F2: { distance: 300.5, origin: 'SEA' },
+};
+const reader: OnlineFeatureReader = {
+  async getOnlineFeatures({ entityKeys }) {
+    return entityKeys.map((key) => flightInfo[String(key.flight)] ?? null);
+  },
+};
 const perRequest = [3, 1, 4];
 
 beforeAll(async () => {
@@ -23,15 +35,20 @@ beforeAll(async () => {
     // Waits (up to a minute) until every request's rows are there: one run, deterministically.
     models: [{ source: packageDir, name: 'flights', batching: { maxBatchSize: 8, maxQueueDelayMs: 60_000 } }],
   });
+  enriched = await startModelServer({
+    models: [{ source: packageDir, name: 'flights' }],
+    features: { reader, view: 'flight_info', entityKeys: { flight: 'flight_id' }, onMissing: 'null' },
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
+  await enriched?.close();
   await reference?.close();
   await dir?.remove();
 });
 
-const invoke = async (records: unknown[]) => {
-  const response = await fetch(`${server.url}/invocations`, {
+const invoke = async (records: unknown[], on: ModelServer = server) => {
+  const response = await fetch(`${on.url}/invocations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ dataframe_records: records }),
@@ -49,7 +66,7 @@ describe('/invocations through the dynamic batcher', () => {
   it('joins concurrent requests into one predict and answers each with its own predictions', async () => {
     const before = await batchSizes();
     const requests = perRequest.map((rows, i) => flights(rows, 20 + i).map(({ late: _late, ...record }) => record));
-    const answers = await Promise.all(requests.map(invoke));
+    const answers = await Promise.all(requests.map((records) => invoke(records)));
     for (const [i, answer] of answers.entries()) {
       expect(answer.status).toBe(200);
       expect(answer.body.predictions).toEqual(await reference.predict(requests[i] as Record<string, unknown>[]));
@@ -67,5 +84,23 @@ describe('/invocations through the dynamic batcher', () => {
     expect(first?.body.predictions).toEqual(await reference.predict(good));
     expect(second?.status).toBe(400);
     expect(second?.body.message).toMatch(/^Record 2 is invalid: .*distance/);
+  });
+
+  it("merges the online features of each record's entity before scoring (null for an unknown one)", async () => {
+    const sent = [
+      { date: '2001-03-04T18:30:00.000Z', flight_id: 'F1' },
+      { date: '2001-03-05T06:00:00.000Z', flight_id: 'F2', distance: 50 },
+      { date: '2001-03-05T07:00:00.000Z', flight_id: 'F9' },
+    ];
+    const answer = await invoke(sent, enriched);
+    expect(answer.status).toBe(200);
+    // The request's own distance wins; the unknown flight scores with missing values, imputed as in training.
+    expect(answer.body.predictions).toEqual(
+      await reference.predict([
+        { date: sent[0]?.date, distance: 1200, origin: 'ORD' },
+        { date: sent[1]?.date, distance: 50, origin: 'SEA' },
+        { date: sent[2]?.date, distance: null, origin: null },
+      ]),
+    );
   });
 });
