@@ -41,9 +41,9 @@ const named = (objects: KubeObject[], kind: string, name: string) => {
 describe.each(['base', 'overlay'] as const)('deploy/kubernetes %s', (which) => {
   const objects = () => rendered[which];
 
-  it('renders the server, the workers, the scheduler and the deploy agent, each object passing its Kubernetes schema', async () => {
+  it('renders the server, the workers, the scheduler, the deploy agent and the monitor agent, each object passing its Kubernetes schema', async () => {
     expect(byKind(objects(), 'Deployment').map((d) => d.metadata.name)).toEqual(
-      expect.arrayContaining(['mlp-server', 'mlp-worker', 'mlp-scheduler', 'mlp-deploy-agent']),
+      expect.arrayContaining(['mlp-server', 'mlp-worker', 'mlp-scheduler', 'mlp-deploy-agent', 'mlp-monitor-agent']),
     );
     for (const object of objects()) await expect(validateObject(object), `${object.kind} ${object.metadata.name}`).resolves.toBeUndefined();
   }, 120_000);
@@ -94,7 +94,7 @@ describe.each(['base', 'overlay'] as const)('deploy/kubernetes %s', (which) => {
     for (const deployment of byKind(objects(), 'Deployment'))
       for (const container of deployment.spec.template.spec.containers)
         commands.push(await checkInvocation(container.args, `${deployment.metadata.name}'s args`));
-    expect(commands).toEqual(expect.arrayContaining(['server', 'worker', 'scheduler', 'deploy agent']));
+    expect(commands).toEqual(expect.arrayContaining(['server', 'worker', 'scheduler', 'deploy agent', 'monitor agent']));
   }, 120_000);
 
   it('probes the server on /health (readiness) and its port (liveness); requires tokens; a Service and a PodDisruptionBudget', () => {
