@@ -1,11 +1,13 @@
 import { type Database, MlpError } from '@mlp/core';
 import type { Metric } from '../model.js';
+import { copyPointsOut } from './metric-points-copy.js';
 import {
   assertSummaryInput,
   type MetricSeriesRef,
   type MetricSummary,
   type MetricSummaryOptions,
   orderSummaryPoints,
+  summarizePoints,
   wholeHistoryLimit,
 } from './metric-summary.js';
 
@@ -18,6 +20,9 @@ interface SeriesRow extends Record<string, unknown> {
 }
 
 type Triple = [number, number, number];
+
+/** Points per bucket up to which a history is read whole and reduced here rather than in the database. */
+const readInMemoryPerBucket = 32;
 
 // Per bucket of steps: one index range scan (tracking_metric_points_history_idx on series_id, step,
 // timestamp) into a plain aggregate, no sort or hash over the history, and index probes for the
@@ -64,8 +69,9 @@ const atPosition = (key: string, [step, timestamp, value]: Triple): Metric => ({
 const atValue = (key: string, [value, step, timestamp]: Triple): Metric => ({ key, step, timestamp, value });
 
 /**
- * Metric histories reduced in the database to about `buckets` pixels each (see MetricSummary): short
- * ones read whole, long ones one row per bucket, so a million-point history sends ~4 × buckets points.
+ * Metric histories reduced to about `buckets` pixels each (see MetricSummary): short ones read whole
+ * (and reduced in memory, the reference reduction), long ones reduced in the database to one row per
+ * bucket, so a million-point history sends ~4 × buckets points.
  */
 export async function summarizeMetricHistories(
   db: Database,
@@ -76,7 +82,10 @@ export async function summarizeMetricHistories(
   if (series.length === 0) return [];
   const runIds = [...new Set(series.map((s) => s.runId))];
   const keys = [...new Set(series.map((s) => s.key))];
-  const limit = wholeHistoryLimit(options.buckets);
+  const whole = wholeHistoryLimit(options.buckets);
+  // Histories up to this long are read (binary COPY) and reduced in memory: cheaper than a database
+  // round of index probes for buckets of a few points each.
+  const limit = options.buckets * readInMemoryPerBucket;
   const limits = { signal: options.signal };
   const known = await db.query<{ run_id: string }>('select run_id from tracking_runs where run_id = any($1)', [runIds], limits);
   if (known.length < runIds.length) {
@@ -96,24 +105,25 @@ export async function summarizeMetricHistories(
     bySeries.set(row.series_id, { key: row.key, totalPoints: 0, points: [] });
     byRef.set(`${row.run_id}\0${row.key}`, row.series_id);
   }
-  const whole = rows.filter((row) => row.capped <= limit).map((row) => row.series_id);
+  const read = rows.filter((row) => row.capped <= limit);
   const long = rows.filter((row) => row.capped > limit).map((row) => row.series_id);
-  if (whole.length > 0) {
-    const points = await db.query<{ series_id: number; step: number; timestamp: number; value: number | null; is_nan: boolean }>(
-      'select series_id, step, timestamp, value, is_nan from tracking_metric_points where series_id = any($1::int[])',
-      [whole],
-      limits,
-    );
-    for (const point of points) {
-      const summary = bySeries.get(point.series_id);
-      if (!summary) continue;
-      summary.totalPoints++;
-      summary.points.push({
-        key: summary.key,
-        step: Number(point.step),
-        timestamp: Number(point.timestamp),
-        value: point.is_nan ? Number.NaN : Number(point.value),
-      });
+  if (read.length > 0) {
+    const client = await db.connect();
+    try {
+      for (const row of read) {
+        const summary = bySeries.get(row.series_id) as { key: string; totalPoints: number; points: Metric[] };
+        // Only the database's integer series id reaches this text: COPY takes no parameters.
+        const { points } = await copyPointsOut(
+          client,
+          row.key,
+          `select step, timestamp, value, is_nan, ctid from tracking_metric_points where series_id = ${Number(row.series_id)} limit ${limit + 1}`,
+          limit,
+        );
+        summary.totalPoints = points.length;
+        summary.points = points.length <= whole ? points : summarizePoints(points, options.buckets).points;
+      }
+    } finally {
+      client.release();
     }
   }
   if (long.length > 0) {

@@ -62,6 +62,11 @@ export function describeMetricSummaries(store: () => TrackingStore): void {
       expect(summary.points.at(-1)?.step).toBe(100 + 2 * 2999);
       const steps = summary.points.map((p) => p.step);
       expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      // Other bucket counts (a store may reduce short and long histories by different means).
+      for (const buckets of [7, 100, 700]) {
+        const [other] = await store().summarizeMetricHistories([{ runId, key }], { buckets });
+        expect(other?.points).toEqual(summarizePoints(points, buckets).points);
+      }
     });
 
     it('returns a short history whole, many series in the order asked, and nothing for a key never logged', async () => {
