@@ -88,6 +88,7 @@ export {
   startMonitorWebhooks,
 } from './monitors/monitor-webhooks.js';
 export { observationsOf, type RunMonitorOptions, runMonitor } from './monitors/run-monitor.js';
+export { type Monitoring, type MonitoringOptions, startMonitoring } from './monitors/start-monitoring.js';
 export {
   CategoricalProfile,
   type CategoricalProfileJson,

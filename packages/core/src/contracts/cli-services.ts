@@ -6,6 +6,7 @@ import type { DeploymentControl } from './deployment-control.js';
 import type { JobQueue } from './job-queue.js';
 import type { ModelDownloader } from './model-downloader.js';
 import type { MonitorAlertReader } from './monitor-alerts.js';
+import type { MonitorScheduling } from './monitor-scheduling.js';
 import type { OnlineFeatureReader } from './online-features.js';
 import type { PredictionLogReader } from './prediction-log.js';
 import type { StepTracking } from './step-tracking.js';
@@ -44,6 +45,8 @@ export interface CliServices {
   validationResults: ValidationResultsReader;
   /** `@mlp/monitor`'s alerts, for `mlp server`'s web UI. */
   monitorAlerts: MonitorAlertReader;
+  /** `@mlp/monitor`'s scheduled monitors and drift gauges, for `mlp server`. */
+  monitorScheduling: MonitorScheduling;
   /** `@mlp/deploy`'s deployments (read, roll back), for `mlp server`'s web UI. */
   deployments: DeploymentControl;
 }

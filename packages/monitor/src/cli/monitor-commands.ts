@@ -13,6 +13,7 @@ import { driftJson } from './json-shapes.js';
 import { registerLabels } from './labels-command.js';
 import { registerMonitorAgent } from './monitor-agent-command.js';
 import { parseColumnTests, registerMonitorCommands } from './monitor-manage-commands.js';
+import { openMonitorScheduling } from './monitor-scheduling-service.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -136,7 +137,11 @@ export const monitorCommands: CliCommandModule = {
   name: 'monitor',
   migrations: [migrations],
   // `mlp server`'s web UI lists alerts through this.
-  services: { monitorAlerts: async (context) => openAlertStore(await context.openWorkspace()) },
+  // `mlp server` runs scheduled monitors and serves their gauges through monitorScheduling.
+  services: {
+    monitorAlerts: async (context) => openAlertStore(await context.openWorkspace()),
+    monitorScheduling: openMonitorScheduling,
+  },
   register(program, context) {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);
