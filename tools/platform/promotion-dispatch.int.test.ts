@@ -110,4 +110,4 @@ it('sends each move of champion as one repository_dispatch, retried until GitHub
   const code = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
   expect(code).toBe(0);
   expect(received).toHaveLength(2); // nothing sent twice once accepted
-});
+}, 240_000); // a process start and a workspace open on a loaded machine: minutes at worst, not the int default of 60 s
