@@ -159,7 +159,7 @@ it('applies a version with kubectl, waits for the canary, reports the version be
   // biome-ignore lint/suspicious/noExplicitAny: the stored object is JSON
   const container = (rolloutObject!.spec as any).template.spec.containers[0];
   expect(container.args.slice(0, 2)).toEqual(['serve', 'models:/flights-delay/1']);
-  expect(container.envFrom).toEqual([{ configMapRef: { name: 'mlp-settings' } }, { secretRef: { name: 'mlp-secrets' } }]);
+  expect(container.envFrom).toEqual([{ configMapRef: { name: 'mlp-settings', optional: true } }, { secretRef: { name: 'mlp-secrets' } }]);
   for (const [apiVersion, kind] of [
     ['argoproj.io/v1alpha1', 'AnalysisTemplate'],
     ['v1', 'Service'],
