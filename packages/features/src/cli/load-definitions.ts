@@ -34,9 +34,12 @@ export async function loadDefinitions(file: string, baseDir: string): Promise<un
     }
   } catch (error) {
     const code = MlpError.isInstance(error) ? error.code : 'INVALID_ARGUMENT';
-    throw new MlpError(code, `The definitions module ${file} threw while loading: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    });
+    const message = (error as Error)?.message ?? String(error);
+    // tsx compiles a .ts file outside an ES module package to CommonJS, which cannot load mlp's ES modules
+    const hint = /No "exports" main|ERR_REQUIRE_ESM|require\(\) of ES Module/.test(message)
+      ? ' (it loads as CommonJS: add "type": "module" to the package.json beside it, or name it .mts)'
+      : '';
+    throw new MlpError(code, `The definitions module ${file} threw while loading${hint}: ${message}`, { cause: error });
   }
   const found: unknown[] = [];
   const visit = (value: unknown, depth: number) => {
