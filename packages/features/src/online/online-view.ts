@@ -117,3 +117,9 @@ export function latestPerEntity(view: OnlineView, rows: readonly OnlineRow[]): M
 export function expired(view: OnlineView, eventTs: number, now: number): boolean {
   return view.ttlMs > 0 && eventTs + view.ttlMs <= now;
 }
+
+/** Sets an own property, also for a feature named `__proto__` (plain assignment would set the prototype). */
+export function setFeature(record: Record<string, FeatureValue>, name: string, value: FeatureValue): void {
+  if (name === '__proto__') Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  else record[name] = value;
+}

@@ -12,6 +12,7 @@ import {
   layoutOf,
   type OnlineRow,
   type OnlineView,
+  setFeature,
 } from './online-view.js';
 
 export interface RedisOnlineStoreOptions {
@@ -47,6 +48,26 @@ for i = 1, #KEYS do
 end
 return written
 `;
+
+const builders = new Map<string, (values: readonly FeatureValue[]) => Record<string, FeatureValue>>();
+
+/**
+ * A function making one entity's record from its stored values: an object literal of fixed shape,
+ * which V8 builds in a fraction of the time of adding the keys one by one (measured on 50 features).
+ * The names are feature names, each written as a JSON string literal, so no text reaches the code raw.
+ */
+function recordBuilder(names: readonly string[], indexes: readonly number[]) {
+  const id = `${names.join(',')}|${indexes.join(',')}`;
+  let build = builders.get(id);
+  if (!build) {
+    // `"__proto__": x` in a literal would set the prototype; computed, it is an own property.
+    const fields = names.map((name, j) => `${name === '__proto__' ? '["__proto__"]' : JSON.stringify(name)}: v[${indexes[j]}] ?? null`);
+    build = new Function('v', `return { ${fields.join(', ')} };`) as (values: readonly FeatureValue[]) => Record<string, FeatureValue>;
+    if (builders.size > 1000) builders.clear();
+    builders.set(id, build);
+  }
+  return build;
+}
 
 type ScriptedRedis = Redis & { mlpOnlineWrite(numKeys: number, ...args: string[]): Promise<number> };
 
@@ -180,6 +201,7 @@ export async function openRedisOnlineStore(options: RedisOnlineStoreOptions): Pr
       redisKeys.length === 1 ? [await redis.get(redisKeys[0] as string)] : await redis.mget(redisKeys),
     );
     const layout = layoutOf(view);
+    const build = recordBuilder(names, indexes);
     const now = options.now ?? Date.now();
     const out: Array<Record<string, FeatureValue> | null> = new Array(texts.length);
     for (let i = 0; i < texts.length; i++) {
@@ -190,20 +212,20 @@ export async function openRedisOnlineStore(options: RedisOnlineStoreOptions): Pr
       const second = text.indexOf(':', first + 1);
       if (expired(view, Number(text.slice(0, first)), now)) continue;
       const values = JSON.parse(text.slice(second + 1)) as FeatureValue[];
-      const record: Record<string, FeatureValue> = {};
       const stored = text.slice(first + 1, second);
       if (stored === layout) {
-        for (let j = 0; j < indexes.length; j++) record[names[j] as string] = values[indexes[j] as number] ?? null;
+        out[i] = build(values);
       } else {
+        const record: Record<string, FeatureValue> = {};
         // Written under another version of the view: read by name; a feature it lacked is null.
         const storedNames = await call(() => layoutNames(view, stored));
         if (storedNames === null) continue;
         for (const name of names) {
           const at = storedNames.indexOf(name);
-          record[name] = at < 0 ? null : (values[at] ?? null);
+          setFeature(record, name, at < 0 ? null : (values[at] ?? null));
         }
+        out[i] = record;
       }
-      out[i] = record;
     }
     return out;
   }

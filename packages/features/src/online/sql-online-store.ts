@@ -12,6 +12,7 @@ import {
   latestPerEntity,
   type OnlineRow,
   type OnlineView,
+  setFeature,
 } from './online-view.js';
 
 /** Rows per upsert statement: large enough to amortise the round trip, small enough for one statement. */
@@ -71,7 +72,7 @@ export async function openSqlOnlineStore(workspace: Workspace): Promise<OnlineSt
       const row = byKey.get(key);
       if (!row || expired(view, Number(row.event_ts), now)) return null;
       const out: Record<string, FeatureValue> = {};
-      for (const name of names) out[name] = row.values[name] ?? null;
+      for (const name of names) setFeature(out, name, Object.hasOwn(row.values, name) ? (row.values[name] ?? null) : null);
       return out;
     });
   }

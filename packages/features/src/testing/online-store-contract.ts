@@ -187,6 +187,26 @@ export function runOnlineStoreContract(name: string, open: () => Promise<OnlineS
       expect(await store.read(gone, [['AA']])).toEqual([{ v: 7 }]);
     });
 
+    it('keeps features named like Object properties as plain values (__proto__, constructor)', async () => {
+      const view: OnlineView = {
+        ...viewOf('contract_names', { placeholder: 'int64' }),
+        features: [
+          { name: '__proto__', type: 'string' },
+          { name: 'constructor', type: 'int64' },
+          { name: 'to_string', type: 'bool' },
+        ],
+      };
+      const v2: OnlineView = { ...view, features: [view.features[1], view.features[0]] as OnlineView['features'] };
+      await store.write(view, [{ key: ['AA'], eventTs: t0, values: ['x', 3, true] }]);
+      for (const read of [await store.read(view, [['AA']]), await store.read(v2, [['AA']])]) {
+        const row = read[0] as Record<string, unknown>;
+        expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+        expect(Object.hasOwn(row, '__proto__')).toBe(true);
+        expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
+        expect(row.constructor).toBe(3);
+      }
+    });
+
     it('refuses a row whose values do not match the features, and a view name that is not an identifier', async () => {
       expect(await codeOf(store.write(stats, [{ key: ['AA'], eventTs: t0, values: [1] }]))).toBe('INVALID_ARGUMENT');
       expect(await codeOf(store.read({ ...stats, name: 'bad name*' }, [['AA']]))).toBe('INVALID_ARGUMENT');
