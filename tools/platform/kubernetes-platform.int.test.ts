@@ -109,6 +109,17 @@ describe.each(['base', 'overlay'] as const)('deploy/kubernetes %s', (which) => {
     expect(named(objects(), 'PodDisruptionBudget', 'mlp-server').spec.selector.matchLabels).toEqual(server.spec.selector.matchLabels);
   });
 
+  it('admits connections only to the server port: the NetworkPolicy selects every mlp pod', () => {
+    const policy = named(objects(), 'NetworkPolicy', 'mlp-ingress');
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toEqual([{ ports: [{ port: 5000, protocol: 'TCP' }] }]);
+    const selector = policy.spec.podSelector.matchLabels as Record<string, string>;
+    for (const deployment of byKind(objects(), 'Deployment'))
+      expect(deployment.spec.template.metadata.labels, deployment.metadata.name).toMatchObject(selector);
+    const [port] = named(objects(), 'Deployment', 'mlp-server').spec.template.spec.containers[0].ports;
+    expect(port.containerPort).toBe(5000);
+  });
+
   it('gives an API token only to the deploy agent and the scheduler, each bound to its own role; every reference resolves', () => {
     const accounts = byKind(objects(), 'ServiceAccount');
     for (const deployment of byKind(objects(), 'Deployment')) {
