@@ -83,7 +83,12 @@ export function describeMetricSummaries(store: () => TrackingStore): void {
         [runId, 'absent', 0],
         [runId, key, points.length],
       ]);
-      expect(summaries[0]?.points).toEqual(summarizePoints(points.slice(0, 30).map((p) => ({ ...p, key: 'short' })), 800).points);
+      expect(summaries[0]?.points).toEqual(
+        summarizePoints(
+          points.slice(0, 30).map((p) => ({ ...p, key: 'short' })),
+          800,
+        ).points,
+      );
       expect(summaries[0]?.points).toHaveLength(30);
       expect(summaries[1]?.points).toEqual([]);
     });
