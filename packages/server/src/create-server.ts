@@ -16,6 +16,8 @@ import type { TrackingStore } from '@mlp/tracking';
 import { z } from 'zod';
 import { healthRoute } from './health-route.js';
 import { hideServerPaths, serverPathsOf } from './http/server-paths.js';
+import { createMetricsRoute } from './metrics/metrics-route.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { artifactRoutes } from './mlflow/artifact-routes.js';
 import { experimentRoutes } from './mlflow/experiment-routes.js';
 import { loggedModelRoutes } from './mlflow/logged-model-routes.js';
@@ -47,6 +49,8 @@ export const serverOptionsSchema = z.object({
   pipelineRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
   /** Online feature routes (`openFeatureService(workspace).routes` of `@mlp/features/server`), served under `/api/2.0/mlp/features/`. */
   featureRoutes: z.custom<Route[]>((value) => Array.isArray(value), 'must be a list of routes').optional(),
+  /** More metrics for `/metrics` in Prometheus' text format (the monitor's drift gauges), after the server's own. */
+  metricsText: z.array(z.custom<() => Promise<string>>((value) => typeof value === 'function', 'must be a function')).default([]),
   /** The dataset catalog (`@mlp/data-version`, core's DatasetBrowser): the UI's datasets pages. */
   datasets: z
     .custom<DatasetBrowser>((value) => isObject(value) && typeof value.listDatasets === 'function', 'must be a DatasetBrowser')
@@ -154,7 +158,10 @@ export function createServer(options: ServerOptions): MlpServer {
   const redact = (message: string) => hideServerPaths(message, serverPaths);
   const ui: UiSources = { registry, datasets, validations, alerts, deployments, pipelines: Boolean(pipelineRoutes) };
   const { featureRoutes } = parsed.data;
+  // Process metrics and requests by route template, plus the packages' own (GET /metrics, no token).
+  const metrics = createServerMetrics();
   const mounts = [
+    { prefixes: ['/'], routes: [createMetricsRoute(metrics, parsed.data.metricsText)] },
     ...(featureRoutes ? [{ prefixes: ['/api/2.0/'], routes: featureRoutes }] : []),
     ...serverMounts(registry, pipelineRoutes, ui, redact),
   ];
@@ -181,6 +188,7 @@ export function createServer(options: ServerOptions): MlpServer {
           auth,
           hostCheck,
           redact,
+          onResponse: metrics.observe,
         }),
       );
       // Uploads may take long: no limit on a whole request, but an idle socket is dropped after 2 minutes.

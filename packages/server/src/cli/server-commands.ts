@@ -129,6 +129,12 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
   const uiServices = await openUiServices(context, logger);
   // Online feature reads (POST /api/2.0/mlp/features/online) when @mlp/features is installed.
   const features = await openFeatures(workspace, logger);
+  // Scheduled monitors and their drift gauges on /metrics, when @mlp/monitor is installed (unless --no-scheduler).
+  const monitoring = await context.service?.('monitorScheduling').catch((error: unknown) => {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'scheduled monitors are left out');
+    return undefined;
+  });
+  const monitors = monitoring && options.scheduler !== false ? await monitoring.start() : undefined;
   const server = createServer({
     workspace,
     tracking,
@@ -136,6 +142,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     ...uiServices,
     pipelineRoutes: pipelines.routes,
     ...(features ? { featureRoutes: features.routes } : {}),
+    ...(monitoring ? { metricsText: [() => monitoring.metricsText()] } : {}),
     logger,
     allowedHosts,
     ...(statementTimeoutMs ? { statementTimeoutMs } : {}),
@@ -148,6 +155,7 @@ export async function runServer(context: ServerCommandsContext, options: RunServ
     logger.info('mlp server stopping');
   } finally {
     await server.close();
+    await monitors?.close();
     await deployments?.close();
     await features?.close();
     await pipelines.close();
