@@ -22,8 +22,11 @@ export interface OnlineRow {
   key: EntityKeyValues;
   /** The event time of these values, epoch milliseconds: the store keeps the newest per entity. */
   eventTs: number;
-  /** One value per feature, in the view's feature order. */
-  values: readonly FeatureValue[];
+  /**
+   * One value per feature, in the view's feature order; or that array as JSON text (materialisation
+   * has the database write it, so values are never parsed and serialised again on the way to Redis).
+   */
+  values: readonly FeatureValue[] | string;
 }
 
 const namePattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -100,7 +103,7 @@ export function latestPerEntity(view: OnlineView, rows: readonly OnlineRow[]): M
     if (!Number.isSafeInteger(row.eventTs)) {
       throw new MlpError('INVALID_ARGUMENT', `A row of feature view ${view.name} has event time ${row.eventTs}: give epoch milliseconds.`);
     }
-    if (row.values.length !== view.features.length) {
+    if (typeof row.values !== 'string' && row.values.length !== view.features.length) {
       throw new MlpError(
         'INVALID_ARGUMENT',
         `A row of feature view ${view.name} has ${row.values.length} values for its ${view.features.length} features.`,

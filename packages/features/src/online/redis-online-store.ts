@@ -167,7 +167,8 @@ export async function openRedisOnlineStore(options: RedisOnlineStoreOptions): Pr
         const args: string[] = new Array(batch.length * 3);
         batch.forEach(([key, row], i) => {
           args[i] = valueKey(view.name, key);
-          args[batch.length + 2 * i] = `${row.eventTs}:${layout}:${JSON.stringify(row.values)}`;
+          args[batch.length + 2 * i] =
+            `${row.eventTs}:${layout}:${typeof row.values === 'string' ? row.values : JSON.stringify(row.values)}`;
           args[batch.length + 2 * i + 1] = view.ttlMs > 0 ? String(row.eventTs + view.ttlMs) : '0';
         });
         const sent: Promise<void> = redis

@@ -35,9 +35,10 @@ export async function openSqlOnlineStore(workspace: Workspace): Promise<OnlineSt
       const batch = latest.slice(start, start + writeBatch);
       const keys = batch.map(([key]) => key);
       const times = batch.map(([, row]) => row.eventTs);
-      const values = batch.map(([, row]) =>
-        JSON.stringify(Object.fromEntries(view.features.map((f, i) => [f.name, row.values[i] ?? null]))),
-      );
+      const values = batch.map(([, row]) => {
+        const array = typeof row.values === 'string' ? (JSON.parse(row.values) as FeatureValue[]) : row.values;
+        return JSON.stringify(Object.fromEntries(view.features.map((f, i) => [f.name, array[i] ?? null])));
+      });
       const result = await db.query<{ n: string }>(
         `with upserted as (
            insert into features_online (view, entity_key, event_ts, values, written_at)
