@@ -1,6 +1,9 @@
 import type { StoredAlert } from '../alerts/alert-store.js';
 import type { ColumnDrift, DriftResult } from '../drift/detect-drift.js';
 import type { PrometheusRuleFile } from '../prometheus/prometheus-rules.js';
+import type { ClassificationMetrics } from '../quality/classification-metrics.js';
+import type { QualityWindow } from '../quality/model-quality.js';
+import type { RegressionMetrics } from '../quality/regression-metrics.js';
 
 // The `--json` shapes of `mlp monitor`: snake_case keys, times in epoch milliseconds, absent values as null.
 
@@ -75,4 +78,45 @@ export function alertJson(alert: StoredAlert) {
 /** `mlp monitor labels --json`: labels written from the file, rows left out, and the deployment's labels in all. */
 export function labelsJson(result: { deployment: string; file: string; written: number; skipped: number; total: number }) {
   return { deployment: result.deployment, file: result.file, written: result.written, skipped: result.skipped, total_labels: result.total };
+}
+
+/** `mlp monitor quality --json`: per window the predictions, the labelled ones and their metrics (null without labels). */
+export function qualityJson(result: {
+  model: string;
+  deployment: string;
+  task: string;
+  from: number;
+  to: number;
+  windowMs: number;
+  windows: readonly QualityWindow[];
+}) {
+  return {
+    model: result.model,
+    deployment: result.deployment,
+    task: result.task,
+    from: result.from,
+    to: result.to,
+    window_ms: result.windowMs,
+    windows: result.windows.map((window) => ({
+      start: window.start,
+      end: window.end,
+      predictions: window.predictions,
+      labelled: window.labelled,
+      metrics: window.metrics === null ? null : qualityMetricsJson(window.metrics),
+      problem: window.problem ?? null,
+    })),
+  };
+}
+
+function qualityMetricsJson(metrics: ClassificationMetrics | RegressionMetrics) {
+  if ('rmse' in metrics) return { rows: metrics.rows, rmse: metrics.rmse, mae: metrics.mae, r2: metrics.r2 };
+  return {
+    rows: metrics.rows,
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    roc_auc: metrics.rocAuc,
+    log_loss: metrics.logLoss,
+  };
 }

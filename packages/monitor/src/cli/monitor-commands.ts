@@ -14,6 +14,7 @@ import { registerLabels } from './labels-command.js';
 import { registerMonitorAgent } from './monitor-agent-command.js';
 import { parseColumnTests, registerMonitorCommands } from './monitor-manage-commands.js';
 import { openMonitorScheduling } from './monitor-scheduling-service.js';
+import { registerQuality } from './quality-command.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -146,6 +147,7 @@ export const monitorCommands: CliCommandModule = {
     const monitor = program.command('monitor').description('data drift between a reference and a current window');
     registerDrift(monitor, context);
     registerLabels(monitor, context);
+    registerQuality(monitor, context);
     registerPrometheusRules(monitor, context);
     registerDashboards(monitor, context);
     registerAlerts(monitor, context);
