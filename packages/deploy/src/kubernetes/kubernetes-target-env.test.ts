@@ -11,8 +11,9 @@ describe('kubernetesRenderOptionsFromEnv', () => {
     expect(options).toEqual({ secretName: 'mlp-secrets' });
     const spec = deploymentSpecSchema.parse({ name: 'f', model: 'models:/f@champion', target: 'kubernetes', image: 'img:1' });
     const workload = renderKubernetesManifests(spec, 1, options).find((m) => m.kind === 'Deployment');
+    if (!workload) throw new Error('no Deployment rendered');
     // biome-ignore lint/suspicious/noExplicitAny: the manifest is JSON
-    expect((workload?.spec as any).template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'mlp-secrets' } }]);
+    expect((workload.spec as any).template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'mlp-secrets' } }]);
   });
 
   it('refuses a value that is not a Secret name', () => {
