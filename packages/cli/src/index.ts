@@ -18,3 +18,4 @@ export {
   type ProgressStream,
 } from './progress-display.js';
 export { type CapturedRun, type CapturedRunOptions, parseJsonOutput, runCliCaptured, withoutMlpVariables } from './run-cli-captured.js';
+export { type StopOnSignalOptions, type StopReason, stopOnSignal } from './stop-on-signal.js';

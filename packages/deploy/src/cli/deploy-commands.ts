@@ -1,4 +1,4 @@
-import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { type CliCommandModule, type CliContext, stopOnSignal } from '@mlp/cli';
 import { currentActor, MlpError, type Workspace } from '@mlp/core';
 import { openRegistry } from '@mlp/registry';
 import { startDeploymentController } from '../controller/deployment-controller.js';
@@ -46,22 +46,6 @@ const time = (ms: number) => new Date(ms).toISOString();
 function serving(deployment: DeploymentRecord): string {
   const parts = deployment.revisions.filter((rev) => rev.weight > 0).map((rev) => `r${rev.revision} v${rev.modelVersion} ${rev.weight}%`);
   return parts.length > 0 ? parts.join(', ') : '-';
-}
-
-function stopOnSignal(): { stopped: Promise<void>; dispose(): void } {
-  let stop = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return {
-    stopped,
-    dispose() {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
 }
 
 interface CreateFlags {
@@ -248,19 +232,28 @@ export function registerDeployCommands(program: Program, context: CliContext): v
     .command('agent')
     .description('run the deployment controller until stopped: follows alias promotions, runs local deployments and their rollouts')
     .option('--poll-interval <duration>', 'how often deployments are reconciled', '1s')
-    .action(async (flags: { pollInterval: string }) => {
-      const ws = await context.openWorkspace({ applicationName: 'mlp deploy agent' });
-      const stop = stopOnSignal();
+    .option(
+      '--exit-with-parent',
+      'stop (and stop its servers) when stdin closes: a supervisor passes a pipe, so the agent goes when it does',
+    )
+    .action(async (flags: { pollInterval: string; exitWithParent?: boolean }) => {
+      // Listening from the start: a signal (or the parent going) while starting up still stops cleanly.
+      const stop = stopOnSignal({ exitWithParent: flags.exitWithParent === true });
       const startedAt = Date.now();
-      const controller = await startDeploymentController(ws, { pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval') });
-      context.display.line(`mlp deploy agent: running (process ${process.pid})`);
       let endpoints: Record<string, string> = {};
       try {
-        await stop.stopped;
-        endpoints = controller.endpoints();
+        const ws = await context.openWorkspace({ applicationName: 'mlp deploy agent' });
+        const controller = await startDeploymentController(ws, { pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval') });
+        context.display.line(`mlp deploy agent: running (process ${process.pid})`);
+        try {
+          const reason = await stop.stopped;
+          context.logger.info({ reason }, 'mlp deploy agent: stopping its deployments');
+          endpoints = controller.endpoints();
+        } finally {
+          await controller.close();
+        }
       } finally {
         stop.dispose();
-        await controller.close();
       }
       context.output('Deployment controller stopped.', agentJson({ startedAt, stoppedAt: Date.now(), endpoints }));
     });

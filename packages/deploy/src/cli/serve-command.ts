@@ -1,4 +1,4 @@
-import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { type CliCommandModule, type CliContext, stopOnSignal } from '@mlp/cli';
 import { MlpError, type Workspace } from '@mlp/core';
 import { parseEntityKeyFields } from '../enrichment/feature-enrichment.js';
 import { createPredictionLog, type PredictionLog } from '../prediction-log/prediction-log.js';
@@ -62,43 +62,6 @@ export function serveReadyJson(server: ModelServer) {
   };
 }
 
-/**
- * Resolves on SIGTERM or SIGINT, and with `exitWithParent` when stdin ends: a supervisor hands the
- * server a pipe it never writes, and the pipe closes when the supervisor's process is gone, however it
- * went (SIGKILL included), so its servers never outlive it.
- */
-function waitForSignal(exitWithParent: boolean): { stopped: Promise<string>; dispose(): void } {
-  let stop: (signal: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => {
-    stop = resolve;
-  });
-  const onTerm = () => stop('SIGTERM');
-  const onInt = () => stop('SIGINT');
-  const onParentGone = () => stop('parent gone (stdin closed)');
-  process.once('SIGTERM', onTerm);
-  process.once('SIGINT', onInt);
-  if (exitWithParent) {
-    process.stdin.once('end', onParentGone);
-    process.stdin.once('close', onParentGone);
-    process.stdin.once('error', onParentGone);
-    process.stdin.resume();
-  }
-  return {
-    stopped,
-    dispose() {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      if (exitWithParent) {
-        process.stdin.off('end', onParentGone);
-        process.stdin.off('close', onParentGone);
-        process.stdin.off('error', onParentGone);
-        // A stdin still open would keep the process alive after the drain.
-        process.stdin.destroy();
-      }
-    },
-  };
-}
-
 /** `--features VIEW --entity-key-field F [--feature-names a,b] [--missing-features null]`, with the online store of `@mlp/features`. */
 async function featureSettings(context: CliContext, flags: ServeFlags) {
   const rest = [flags.entityKeyField, flags.featureNames, flags.missingFeatures].some((flag) => flag !== undefined);
@@ -159,7 +122,7 @@ async function serve(context: CliContext, sources: string[], flags: ServeFlags):
     .filter((host) => host !== '');
   const needsWorkspace = rate !== undefined || sources.some((source) => source.includes('models:/'));
   const workspace: Workspace | undefined = needsWorkspace ? await context.openWorkspace({ applicationName: 'mlp serve' }) : undefined;
-  const signal = waitForSignal(flags.exitWithParent === true);
+  const signal = stopOnSignal({ exitWithParent: flags.exitWithParent === true });
   let log: PredictionLog | undefined;
   let server: ModelServer | undefined;
   try {

@@ -25,13 +25,26 @@ afterAll(async () => {
   await test?.cleanup();
 });
 
-/** A real `mlp deploy agent` process (from the sources). */
-function spawnAgent() {
+/** A real `mlp deploy agent` process (from the sources); with `exitWithParent`, its stdin is a pipe this test holds. */
+function spawnAgent(exitWithParent = false) {
   const { dir } = test.workspace.config;
   const child = spawn(
     process.execPath,
-    ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir, '--json', 'deploy', 'agent', '--poll-interval', '200ms'],
-    { env: serveEnv(test.workspace), stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      '--conditions=@mlp/source',
+      '--import',
+      'tsx',
+      cliBin,
+      '-C',
+      dir,
+      '--json',
+      'deploy',
+      'agent',
+      '--poll-interval',
+      '200ms',
+      ...(exitWithParent ? ['--exit-with-parent'] : []),
+    ],
+    { env: serveEnv(test.workspace), stdio: [exitWithParent ? 'pipe' : 'ignore', 'pipe', 'inherit'] },
   );
   agents.push(child);
   let stdout = '';
@@ -139,5 +152,22 @@ describe('two deploy agents on one workspace', () => {
     const stopped = await standby.exited;
     expect(stopped.code).toBe(0);
     expect(JSON.parse(stopped.stdout).deployments.map((d: { name: string }) => d.name)).toEqual(['flights']);
+  }, 300_000);
+
+  it('with --exit-with-parent, stops with its servers when its stdin closes (its supervisor went)', async () => {
+    const agent = spawnAgent(true);
+    // The deployment of the first test: this agent takes it over once the lease is free.
+    const servers = await until(
+      () => serversOf(agent.pid),
+      (found) => found.length > 0,
+    );
+    agent.child.stdin?.end();
+    const stopped = await agent.exited;
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout).deployments.map((d: { name: string }) => d.name)).toEqual(['flights']);
+    await until(
+      async () => (await Promise.all(servers.map(running))).some(Boolean),
+      (alive) => !alive,
+    );
   }, 300_000);
 });

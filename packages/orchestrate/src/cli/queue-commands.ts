@@ -1,4 +1,4 @@
-import type { CliCommandModule, CliContext } from '@mlp/cli';
+import { type CliCommandModule, type CliContext, stopOnSignal } from '@mlp/cli';
 import { MlpError, type Workspace } from '@mlp/core';
 import type { TaskExecutor } from '../executor/executor.js';
 import { openExecutor } from '../executor/open-executor.js';
@@ -239,23 +239,6 @@ async function startSchedulingHere(workspace: Workspace, context: CliContext, ex
     async close() {
       await orchestrator.close();
       await executor.close();
-    },
-  };
-}
-
-/** Resolves on the first SIGINT or SIGTERM, so the command closes what it started. */
-function stopOnSignal(): { stopped: Promise<void>; dispose(): void } {
-  let stop = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return {
-    stopped,
-    dispose() {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
     },
   };
 }
