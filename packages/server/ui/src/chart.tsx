@@ -70,7 +70,8 @@ export function Chart(props: { title: string; series: ChartSeries[]; log?: boole
             spanGaps: true,
             ...(props.points
               ? { paths: () => null, points: { show: true, size: 6, fill: palette[i % palette.length] } }
-              : { points: { show: false } }),
+              : // A line of a point or two draws nothing: show its points then.
+                { points: { show: s.x.length <= 2, size: 6 } }),
           })),
         ],
       },
