@@ -1,26 +1,32 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTempDir, type TempDir } from '@mlp/core/testing';
-import { type ModelServer, startModelServer } from '@mlp/deploy';
+import { withoutMlpVariables } from '@mlp/cli';
+import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
+import { createPredictionLog, type ModelServer, startModelServer } from '@mlp/deploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { numericColumnOf } from '../drift/column-data.js';
-import { detectDrift } from '../drift/detect-drift.js';
-import { createMonitorMetrics, recordDriftMetrics } from './monitor-metrics.js';
+import { parseMonitorSpec } from '../monitors/monitor-spec.js';
+import { openMonitorStore } from '../monitors/monitor-store.js';
 import { renderPrometheusRules } from './prometheus-rules.js';
 import { denseModelFile } from './test-support/exported-metrics.js';
 
-// A real Prometheus (Debian's `prometheus` package; .ci/run installs it) scrapes a real model server and the
-// monitor's drift gauges, evaluates mlp's rules, and fires alerts on a forced error burst and on drift.
+// A real Prometheus (Debian's `prometheus` package; .ci/run installs it) scrapes a real model server and a
+// real `mlp server` (a child process on a PostgreSQL workspace) whose scheduler runs a monitor over logged
+// predictions and exports its drift gauges; Prometheus evaluates mlp's rules and fires alerts on a forced
+// error burst and on the drift.
 
-let dir: TempDir;
+const cliBin = path.resolve(import.meta.dirname, '../../../cli/src/bin.ts');
+let fx: TestWorkspace;
+let dir: { path: string };
 let server: ModelServer;
-let gauges: Server;
+let mlpServer: ChildProcess;
+let mlpServerUrl: string;
+let mlpServerLog = '';
 let prometheus: ChildProcess;
 let prometheusUrl: string;
 let prometheusLog = '';
@@ -74,21 +80,69 @@ const infer = (body: unknown) =>
 const goodRequest = { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] };
 const badRequest = { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] };
 
-beforeAll(async () => {
-  dir = await createTempDir('mlp-prometheus-');
-  server = await startModelServer({ models: [`dense=${denseModelFile}`], batching: false, threads: 1 });
-
-  // The monitor's drift gauges, set from a real drift result (a shifted column), served as /metrics.
-  const metrics = createMonitorMetrics();
+/** `mlp server` on the workspace, with a monitor every second over the last hour of logged, shifted predictions. */
+async function startMlpServer(): Promise<void> {
+  fx = await openTestWorkspace('postgres', 'mlp-prometheus-');
+  dir = { path: fx.workspace.config.dir };
   const reference = Array.from({ length: 500 }, (_, i) => (i % 50) / 10);
-  const current = reference.map((value) => value + 3);
-  recordDriftMetrics(metrics, 'flights', detectDrift({ delay: numericColumnOf(reference) }, { delay: numericColumnOf(current) }));
-  gauges = createServer(async (_request, response) => {
-    response.setHeader('content-type', metrics.registry.contentType);
-    response.end(await metrics.registry.metrics());
+  await writeFile(path.join(dir.path, 'reference.csv'), `delay\n${reference.join('\n')}\n`);
+  const log = createPredictionLog({ blobs: fx.workspace.blobs, flushIntervalMs: 50 });
+  const now = Date.now();
+  for (const [i, value] of reference.entries()) {
+    log.record({
+      at: now - 60_000 + i,
+      model: 'flights',
+      modelVersion: '1',
+      deployment: 'flights',
+      requestId: `r${i}`,
+      kind: 'records',
+      inputs: [{ delay: value + 3 }],
+      outputs: [0],
+      latencyMs: 2,
+    });
+  }
+  await log.close();
+  await (await openMonitorStore(fx.workspace)).create(
+    parseMonitorSpec({
+      name: 'flights',
+      source: { kind: 'deployment', deployment: 'flights', model: 'flights' },
+      reference: { kind: 'file', file: path.join(dir.path, 'reference.csv') },
+      windowMs: 3_600_000,
+      schedule: { everyMs: 1000 },
+    }),
+  );
+  const port = await freePort();
+  mlpServerUrl = `http://127.0.0.1:${port}`;
+  mlpServer = spawn(
+    process.execPath,
+    ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir.path, 'server', '--port', String(port)],
+    {
+      env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: fx.workspace.config.database.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  mlpServer.stdout?.on('data', (chunk) => {
+    mlpServerLog += chunk;
   });
-  gauges.listen(0, '127.0.0.1');
-  await once(gauges, 'listening');
+  mlpServer.stderr?.on('data', (chunk) => {
+    mlpServerLog += chunk;
+  });
+  for (;;) {
+    if (mlpServer.exitCode !== null) throw new Error(`mlp server exited (${mlpServer.exitCode}):\n${mlpServerLog}`);
+    if (
+      await fetch(`${mlpServerUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await delay(250);
+  }
+}
+
+beforeAll(async () => {
+  server = await startModelServer({ models: [`dense=${denseModelFile}`], batching: false, threads: 1 });
+  await startMlpServer();
 
   const target = (url: string) => new URL(url).host;
   await writeFile(
@@ -102,7 +156,7 @@ beforeAll(async () => {
       rule_files: [path.join(dir.path, 'rules.yml')],
       scrape_configs: [
         { job_name: 'mlp-serve', static_configs: [{ targets: [target(server.url)] }] },
-        { job_name: 'mlp-monitor', static_configs: [{ targets: [`127.0.0.1:${(gauges.address() as AddressInfo).port}`] }] },
+        { job_name: 'mlp-server', static_configs: [{ targets: [target(mlpServerUrl)] }] },
       ],
     }),
   );
@@ -132,13 +186,17 @@ afterAll(async () => {
     prometheus.kill('SIGTERM');
     await exited;
   }
-  if (gauges) await new Promise((resolve) => gauges.close(resolve));
+  if (mlpServer && mlpServer.exitCode === null) {
+    const exited = once(mlpServer, 'exit');
+    mlpServer.kill('SIGTERM');
+    await exited;
+  }
   await server?.close();
-  await dir?.remove();
+  await fx?.cleanup();
 });
 
 describe('a real Prometheus scraping mlp', () => {
-  it('sees the model server’s metrics and the drift gauges through its HTTP API', async () => {
+  it('sees the model server’s metrics, mlp server’s and the drift gauges of its scheduled monitor through its HTTP API', async () => {
     expect(await infer(goodRequest)).toBe(200);
     const requests = await eventually('mlp_model_requests_total', async () => {
       const result = await query('mlp_model_requests_total{model="dense", status="200"}');
@@ -150,6 +208,13 @@ describe('a real Prometheus scraping mlp', () => {
       return result.length > 0 ? result : undefined;
     });
     expect(Number(share[0]?.value[1])).toBe(1);
+    expect(share[0]?.metric.job).toBe('mlp-server');
+    const served = await eventually('mlp_http_requests_total of mlp server', async () => {
+      const result = await query('mlp_http_requests_total{job="mlp-server", route="metrics", status="200"}');
+      return result.length > 0 ? result : undefined;
+    });
+    expect(Number(served[0]?.value[1])).toBeGreaterThan(0);
+    expect(await query('mlp_process_resident_memory_bytes{job="mlp-server"}')).not.toHaveLength(0);
     const score = await query('mlp_monitor_drift_score{monitor="flights", column="delay"}');
     expect(score[0]?.metric.test).toBe('ks');
     expect(await query('mlp_model_request_duration_seconds_bucket{model="dense"}')).not.toHaveLength(0);
