@@ -174,6 +174,12 @@ for (const engine of ['embedded', 'postgres'] as const) {
       await writeFile(file, 'id,truth\na,1\n');
       await expect(readLabelsFile(file)).rejects.toThrow(/no column "request_id"/);
       expect((await readLabelsFile(file, { requestIdColumn: 'id', labelColumn: 'truth' })).truths).toEqual([{ requestId: 'a', label: 1 }]);
+      const timed = path.join(dir.path, 'timed.csv');
+      await writeFile(timed, 'request_id,label,seen\na,late,2026-11-02 00:00:01\nb,on_time,2026-11-02 00:00:02\n');
+      expect((await readLabelsFile(timed, { atColumn: 'seen' })).truths).toEqual([
+        { requestId: 'a', label: 'late', at: Date.UTC(2026, 10, 2, 0, 0, 1) },
+        { requestId: 'b', label: 'on_time', at: Date.UTC(2026, 10, 2, 0, 0, 2) },
+      ]);
     });
   });
 }
