@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCli, hasJsonFlag, runCli } from './cli.js';
+import { createCli, hasJsonFlag, runCli, versionAfterCommandAsValue } from './cli.js';
 import type { CliCommandModule, CliContext } from './command-module.js';
 import { cliVersion } from './version.js';
 
@@ -93,6 +93,40 @@ describe('global options', () => {
       expect(result).toEqual({ code: 0, stdout: `${cliVersion()}\n`, stderr: '' });
     }
     expect(cliVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("leaves a command's own --version VALUE to the command", async () => {
+    const seen: string[] = [];
+    const versioned: CliCommandModule = {
+      name: 'versioned',
+      register(program, context) {
+        program
+          .command('render')
+          .argument('<name>')
+          .option('--version <n>', 'a model version')
+          .action((name: string, flags: { version?: string }) => {
+            seen.push(`${name}@${flags.version}`);
+            context.output('rendered', { ok: true });
+          });
+      },
+    };
+    const result = await run(['-C', '.', 'render', 'm', '--version', '2'], { modules: [versioned] });
+    expect(result.code).toBe(0);
+    expect(seen).toEqual(['m@2']);
+    expect(result.stdout).not.toContain(cliVersion());
+  });
+
+  it('rewrites only a --version VALUE after the command name', () => {
+    expect(versionAfterCommandAsValue(['--version'])).toEqual(['--version']);
+    expect(versionAfterCommandAsValue(['--log-level', 'debug', 'x', '--version', '3', '--json'])).toEqual([
+      '--log-level',
+      'debug',
+      'x',
+      '--version=3',
+      '--json',
+    ]);
+    expect(versionAfterCommandAsValue(['x', '--version', '--json'])).toEqual(['x', '--version', '--json']);
+    expect(versionAfterCommandAsValue(['x', '--', '--version', '3'])).toEqual(['x', '--', '--version', '3']);
   });
 
   it('prints the version as JSON with --json', async () => {

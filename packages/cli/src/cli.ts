@@ -74,7 +74,7 @@ export function createCli(options: CliOptions = {}): Cli {
       if (ran) throw new Error('Cli.run may be called once; create another Cli to run again.');
       ran = true;
       jsonFromArgs = hasJsonFlag(args);
-      return execute(program, args, output, controller);
+      return execute(program, versionAfterCommandAsValue(args), output, controller);
     },
   };
 }
@@ -111,6 +111,40 @@ async function execute(program: Command, args: readonly string[], output: Output
 export function hasJsonFlag(args: readonly string[]): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+/**
+ * `mlp deploy render NAME --version 2`: commander hands `--version` anywhere in the arguments to the root's
+ * `-V, --version` flag, so the command would print mlp's version instead. After the command's name, a
+ * `--version VALUE` is passed on as `--version=VALUE`, which the root's flag does not take.
+ */
+export function versionAfterCommandAsValue(args: readonly string[]): string[] {
+  const rootValueOptions = new Set(['-C', '--workspace', '--log-level']);
+  let command = -1;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--') break;
+    if (rootValueOptions.has(arg)) index++;
+    else if (!arg.startsWith('-')) {
+      command = index;
+      break;
+    }
+  }
+  if (command === -1) return [...args];
+  const result = args.slice(0, command + 1);
+  for (let index = command + 1; index < args.length; index++) {
+    const arg = args[index] as string;
+    const next = args[index + 1];
+    if (arg === '--') {
+      result.push(...args.slice(index));
+      break;
+    }
+    if (arg === '--version' && next !== undefined && !next.startsWith('-')) {
+      result.push(`--version=${next}`);
+      index++;
+    } else result.push(arg);
+  }
+  return result;
 }
 
 /** Errors are thrown rather than exiting, and printed by the CLI: for every command, including ones added with addCommand. */
