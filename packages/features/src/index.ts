@@ -4,11 +4,11 @@ export { type EntityDefinition, type EntityInput, entity, isEntityDefinition, ty
 export { describeSource, type FeatureSource, type FeatureSourceKind, sourceKind } from './definitions/feature-source.js';
 export { type FeatureType, type FeatureValue, featureTypes } from './definitions/feature-types.js';
 export {
-  type FeatureSpec,
   type FeatureViewDefinition,
   type FeatureViewInput,
   featureView,
   isFeatureViewDefinition,
+  type TypedFeature,
 } from './definitions/feature-view.js';
 export {
   isOnDemandFeaturesDefinition,

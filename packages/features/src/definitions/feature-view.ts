@@ -23,7 +23,7 @@ const featureViewInputSchema = z.strictObject({
 export type FeatureViewInput = z.input<typeof featureViewInputSchema>;
 
 /** One typed feature of a view. */
-export interface FeatureSpec {
+export interface TypedFeature {
   name: string;
   type: FeatureType;
 }
@@ -36,7 +36,7 @@ export interface FeatureViewDefinition {
   readonly source: FeatureSource;
   readonly timestampColumn: string;
   readonly ttlMs: number;
-  readonly features: readonly FeatureSpec[];
+  readonly features: readonly TypedFeature[];
   readonly description: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
 }

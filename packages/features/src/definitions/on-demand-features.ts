@@ -1,7 +1,7 @@
 import { formatZodIssues, MlpError } from '@mlp/core';
 import { z } from 'zod';
 import { type FeatureType, type FeatureValue, featureTypeSchema, identifierSchema } from './feature-types.js';
-import { type FeatureSpec, type FeatureViewDefinition, isFeatureViewDefinition } from './feature-view.js';
+import { type FeatureViewDefinition, isFeatureViewDefinition, type TypedFeature } from './feature-view.js';
 
 /** The row an on-demand transformation sees: its source views' features and the request's fields, by name. */
 export type OnDemandRow = Readonly<Record<string, FeatureValue>>;
@@ -25,8 +25,8 @@ export interface OnDemandFeaturesDefinition {
   readonly kind: 'on-demand';
   readonly name: string;
   readonly sources: readonly FeatureViewDefinition[];
-  readonly request: readonly FeatureSpec[];
-  readonly outputs: readonly FeatureSpec[];
+  readonly request: readonly TypedFeature[];
+  readonly outputs: readonly TypedFeature[];
   readonly description: string | undefined;
   /** Runs the transformation on one row: its outputs, checked against the declared types. */
   apply(row: OnDemandRow): Record<string, FeatureValue>;

@@ -1,6 +1,6 @@
 import type { JoinKey } from '../definitions/entity.js';
 import type { FeatureSource } from '../definitions/feature-source.js';
-import type { FeatureSpec } from '../definitions/feature-view.js';
+import type { TypedFeature } from '../definitions/feature-view.js';
 
 /** An entity as `apply` recorded it. */
 export interface ResolvedEntity {
@@ -19,7 +19,7 @@ export interface ResolvedFeatureView {
   entities: readonly ResolvedEntity[];
   /** Every entity's join keys, in order: the key of a row in the stores. */
   joinKeys: readonly JoinKey[];
-  features: readonly FeatureSpec[];
+  features: readonly TypedFeature[];
   /** The source column holding the event time. */
   timestampColumn: string;
   /** How long a value is valid after its event time, in milliseconds; 0 = no limit. */

@@ -1,7 +1,7 @@
 import { sha256Hex } from '@mlp/core';
 import type { EntityDefinition, JoinKey } from '../definitions/entity.js';
 import type { FeatureSource } from '../definitions/feature-source.js';
-import type { FeatureSpec, FeatureViewDefinition } from '../definitions/feature-view.js';
+import type { FeatureViewDefinition, TypedFeature } from '../definitions/feature-view.js';
 import type { OnDemandFeaturesDefinition } from '../definitions/on-demand-features.js';
 import { offlineTableOf, type ResolvedEntity, type ResolvedFeatureView } from './resolved-view.js';
 
@@ -12,15 +12,15 @@ export interface StoredView {
   source: FeatureSource;
   timestampColumn: string;
   ttlMs: number;
-  features: FeatureSpec[];
+  features: TypedFeature[];
   description: string | null;
   tags: Record<string, string>;
 }
 
 export interface StoredOnDemand {
   sources: string[];
-  request: FeatureSpec[];
-  outputs: FeatureSpec[];
+  request: TypedFeature[];
+  outputs: TypedFeature[];
   description: string | null;
 }
 
