@@ -1,4 +1,4 @@
-import type { Logger, Workspace } from '@mlp/core';
+import { type BackoffOptions, backoffDelay, type Logger, MlpError, toMlpError, type Workspace } from '@mlp/core';
 import { progressingOf, promoteChange, rollbackChange, stableOf } from '../deployment/deployment-changes.js';
 import { changeDeployment, type DeploymentChange, type DeploymentRecord } from '../deployment/deployment-store.js';
 import { createKubernetesTarget, type KubernetesDeploymentTarget, type KubernetesTargetOptions } from '../kubernetes/kubernetes-target.js';
@@ -8,7 +8,14 @@ export interface KubernetesRunnerOptions {
   logger: Logger;
   /** The target's options (kubeconfig: the agent's KUBECONFIG by default; poll and timeout of the rollout wait). */
   target?: KubernetesTargetOptions;
+  /** How long passes are skipped after the cluster failed (core's backoff: 1 s doubling up to 2 min by default). */
+  backoff?: BackoffOptions;
+  /** The clock and the backoff's jitter (tests). */
+  now?: () => number;
+  random?: () => number;
 }
+
+const defaultBackoff: BackoffOptions = { baseDelayMs: 1000, maxDelayMs: 120_000 };
 
 /**
  * Drives one `target: kubernetes` deployment towards what the store says: a progressing revision is
@@ -20,6 +27,9 @@ export class KubernetesRunner {
   private target: KubernetesDeploymentTarget | undefined;
   private specKey = '';
   private readonly stop = new AbortController();
+  /** Passes that failed in a row, and when the next may talk to the cluster. */
+  private failures = 0;
+  private retryAt = 0;
 
   constructor(
     readonly name: string,
@@ -32,11 +42,26 @@ export class KubernetesRunner {
 
   /** One reconciliation pass; returns the deployment as it stands after it (as it was when the runner is closed meanwhile). */
   async tick(record: DeploymentRecord): Promise<DeploymentRecord> {
+    const now = this.options.now ?? Date.now;
+    // After a failure (the cluster unreachable, refusing, overloaded) passes wait out a backoff instead of calling it every poll.
+    if (now() < this.retryAt) return record;
     try {
-      return await this.drive(record);
+      const after = await this.drive(record);
+      this.failures = 0;
+      this.retryAt = 0;
+      return after;
     } catch (error) {
       if (this.stop.signal.aborted) return record; // closed: the next controller resumes from the store
-      throw error;
+      const failure = toMlpError(error);
+      if (failure.code === 'NOT_FOUND') throw failure; // deleted meanwhile
+      const delay = backoffDelay(this.failures, this.options.backoff ?? defaultBackoff, this.options.random);
+      this.failures++;
+      this.retryAt = now() + delay;
+      throw new MlpError(
+        failure.code,
+        `${failure.message} (failure ${this.failures} in a row; the next attempt in ${(delay / 1000).toFixed(1)} s)`,
+        { cause: error },
+      );
     }
   }
 
