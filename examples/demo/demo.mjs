@@ -4,7 +4,8 @@
 // validate → version → train a tracked search → register → promote through the gates. Then look at
 // what it left, run it again (cached), and watch a faulty batch stop at validation. Last, deploy the
 // champion locally with `mlp deploy agent`, send records through its router, move `champion` to a new
-// version and watch the canary roll it out, step by step, each step analysed.
+// version and watch the canary roll it out, step by step, each step analysed. Then monitor the model: a
+// shifted batch drifts from its training data, an alert fires, and the pipeline retrains on it.
 //
 // Each part lives in parts/ and gets the same `demo` object; a part reads what earlier parts put in `demo.results`.
 //
@@ -16,6 +17,7 @@ import { demoCli } from './demo-cli.mjs';
 import { prepareDemoDir } from './demo-dir.mjs';
 import { deployPart } from './parts/deploy.mjs';
 import { explorePart } from './parts/explore.mjs';
+import { monitorPart } from './parts/monitor.mjs';
 import { pipelinePart } from './parts/pipeline.mjs';
 import { rerunPart } from './parts/rerun.mjs';
 import { stopOnFailurePart } from './parts/stop-on-failure.mjs';
@@ -44,11 +46,12 @@ const demo = {
   results: {},
 };
 
-const parts = [pipelinePart, explorePart, rerunPart, stopOnFailurePart, deployPart];
+const parts = [pipelinePart, explorePart, rerunPart, stopOnFailurePart, deployPart, monitorPart];
 
 let workspace;
 try {
   workspace = await workspacePart(demo);
+  demo.workspace = workspace;
   for (const part of parts) await part(demo);
   console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (!clean) {

@@ -57,7 +57,11 @@ export default definePipeline('flights-delay', {
   description: 'flights from ingestion to the champion model: will a flight arrive more than 15 minutes late?',
   params,
   schedule: { cron: '0 6 * * *', timezone: 'America/New_York', catchup: 'once' },
-  triggers: [{ on: 'dataset.version', dataset: RAW_DATASET }],
+  // A new raw version, or a monitor's alert (drift on the deployed model), starts a run.
+  triggers: [
+    { on: 'dataset.version', dataset: RAW_DATASET },
+    { on: 'event', type: 'monitor.alert_fired' },
+  ],
 })
   .step('ingest', { retries: 2 }, async (ctx) => {
     const catalog = await openDatasetCatalog(ctx.workspace);
@@ -65,7 +69,7 @@ export default definePipeline('flights-delay', {
     const { trigger } = await loadRunSummary(ctx.workspace, ctx.runId);
     if (trigger.kind === 'event') {
       const version = await catalog.getVersion(`${RAW_DATASET}@latest`);
-      ctx.logger.info(`started by a new version: training on ${version.ref}`);
+      ctx.logger.info(`started by an event (a new version, a monitor's alert): training on ${version.ref}`);
       return { ref: version.ref, rootHash: version.rootHash };
     }
     const ingested = await catalog.ingest({

@@ -1,0 +1,155 @@
+// Demo part: monitor the deployed model and retrain on drift. `mlp scheduler` (a child process) fires the
+// flights-delay pipeline's event trigger on `monitor.alert_fired`; `mlp serve` of the champion logs every
+// prediction; `mlp monitor create` profiles the training data of version 1 (found through lineage: the
+// registry gives the version's run, the catalog's lineage the dataset version it trained on); a shifted
+// batch of flights goes through the model; `mlp monitor run` computes the window, shows the drift table and
+// fires the alert, and the scheduler starts the retraining run the alert triggers.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { indent } from '../demo-cli.mjs';
+import { flightRecords } from '../deploy-traffic.mjs';
+
+const model = 'flights-delay';
+const monitor = 'flights-drift';
+const limitMs = 120_000;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function monitorPart({ dir, step, cli, workspace }) {
+  step('mlp scheduler (a child process): fires the pipeline’s trigger on monitor.alert_fired');
+  const consumers = async () => (await workspace.db.query('select consumer from mlp_event_consumers')).map((row) => row.consumer);
+  const before = new Set(await consumers());
+  const scheduler = startChild(cli.bin, dir, ['scheduler']);
+  const children = [scheduler];
+  const onSignal = (signal) => {
+    for (const child of children) child.process.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // Its trigger reads events published after its cursor exists: wait for the cursor.
+    await until('the scheduler’s event cursor', scheduler, async () => (await consumers()).some((name) => !before.has(name)));
+    console.log('  listening for monitor.alert_fired (examples/flights-delay/pipeline.ts: triggers)');
+
+    step(`mlp serve models:/${model}@champion --log-predictions --deployment ${model}`);
+    const serve = startChild(cli.bin, dir, [
+      '--json',
+      'serve',
+      `models:/${model}@champion`,
+      '--port',
+      '0',
+      '--log-predictions',
+      '--deployment',
+      model,
+    ]);
+    children.push(serve);
+    const url = await serve.url;
+    console.log(`  serving at ${url}, every answer written to the workspace's prediction log`);
+
+    step(`mlp monitor create ${monitor} --deployment ${model} --reference models:/${model}/1 --alert 'drift_share>=0.5'`);
+    const created = JSON.parse(
+      await cli.mlpAsync(
+        'monitor',
+        'create',
+        monitor,
+        '--deployment',
+        model,
+        '--reference',
+        `models:/${model}/1`,
+        '--columns',
+        'distance,origin,destination',
+        '--window',
+        '10m',
+        '--alert',
+        'drift: drift_share>=0.5 critical',
+        '--json',
+      ),
+    );
+    console.log(`  reference: ${created.reference.resolved}`);
+
+    step('a shifted batch: 150 requests of 4 flights, longer routes from a few hubs, through /invocations');
+    let answered = 0;
+    for (let seed = 0; seed < 150; seed++) {
+      const records = flightRecords(4, seed).map((flight, i) => ({
+        ...flight,
+        distance: flight.distance + 2500,
+        origin: ['ORD', 'DEN'][i % 2],
+      }));
+      const answer = await fetch(`${url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_records: records }),
+      });
+      await answer.arrayBuffer();
+      if (answer.ok) answered += 1;
+    }
+    // SIGTERM: the server drains and writes the prediction log's buffer before it exits.
+    await stopChild(serve);
+    console.log(`  ${answered} requests answered; mlp serve stopped (its prediction log written)`);
+
+    step(`mlp monitor run ${monitor}: the last 10 minutes of predictions against the training data`);
+    const run = cli.allowingFailure('monitor', 'run', monitor, '--json');
+    const result = JSON.parse(run.stdout);
+    for (const column of result.columns)
+      console.log(
+        `  ${column.column.padEnd(12)} ${(column.test ?? '–').padEnd(14)} ${column.score === null ? '–'.padEnd(10) : column.score.toPrecision(3).padEnd(10)} ${column.test === null ? `not tested: ${column.problem}` : column.drifted ? 'DRIFT' : 'ok'}`,
+      );
+    console.log(
+      `  ${result.rows} rows; dataset drift: ${result.dataset_drift} (${result.drifted_columns} of ${result.tested_columns} columns); exit ${run.code}`,
+    );
+    for (const alert of result.alerts) console.log(`  alert ${alert.key} ${alert.kind} (${alert.severity}, drift share ${alert.value})`);
+    if (!result.alerts.some((alert) => alert.kind === 'fired')) throw new Error('the shifted batch fired no alert');
+
+    step('the retraining run the alert started (orchestrate’s event trigger, in the scheduler)');
+    const retrain = await until('the triggered pipeline run', scheduler, async () => {
+      const [latest] = JSON.parse(await cli.mlpAsync('pipeline', 'runs', model, '--limit', '1', '--json'));
+      return latest?.trigger === 'event' && ['succeeded', 'failed', 'cancelled'].includes(latest.status) ? latest : undefined;
+    });
+    const shown = JSON.parse(await cli.mlpAsync('pipeline', 'show', retrain.run_id, '--json'));
+    console.log(`  run ${retrain.run_id} ${retrain.status} (trigger ${retrain.trigger}, key ${retrain.trigger_key})`);
+    console.log(indent(shown.tasks.map((task) => `${task.name.padEnd(9)} ${task.status}${task.cached ? ' (cached)' : ''}`).join('\n')));
+
+    step(`mlp monitor alerts --monitor ${monitor}`);
+    console.log(indent(cli.mlp('monitor', 'alerts', '--monitor', monitor)));
+  } finally {
+    for (const child of children) await stopChild(child);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** A child `mlp` process; `url` resolves to the first line's URL (mlp serve --json prints it when ready). */
+function startChild(bin, dir, args) {
+  const child = spawn(process.execPath, [bin, '-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const handle = { process: child, output: '', exited: new Promise((resolve) => child.on('exit', resolve)) };
+  child.stderr.on('data', (chunk) => (handle.output += chunk));
+  handle.url = new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      handle.output += `${line}\n`;
+      if (line.startsWith('{"url"')) resolve(JSON.parse(line).url);
+    });
+    handle.exited.then((code) => reject(new Error(`mlp ${args.join(' ')} exited (${code}):\n${indent(handle.output.slice(-2000))}`)));
+  });
+  handle.url.catch(() => {});
+  return handle;
+}
+
+async function stopChild(handle) {
+  if (handle.process.exitCode !== null || handle.process.signalCode !== null) return;
+  handle.process.kill('SIGTERM');
+  const killer = setTimeout(() => handle.process.kill('SIGKILL'), 30_000);
+  await handle.exited;
+  clearTimeout(killer);
+}
+
+/** Polls `check` until it returns a value (a condition, not a sleep), failing if the child ends or after a generous bound. */
+async function until(what, child, check) {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`waiting for ${what}: the child ended:\n${indent(child.output.slice(-2000))}`);
+    const value = await check();
+    if (value) return value;
+    await pause(300);
+  }
+  throw new Error(`${what} did not come within ${limitMs / 1000} s`);
+}
