@@ -1,3 +1,5 @@
+import type { FeatureValue } from '../definitions/feature-types.js';
+import type { MaterializeResult } from '../materialize/materialize-online.js';
 import type { OfflineLoad } from '../offline/materialize-offline.js';
 import type { TrainingSet } from '../offline/training-set.js';
 import type { ApplyResult } from '../registry/apply-definitions.js';
@@ -66,4 +68,23 @@ export function trainingSetJson(
     })),
     dataset,
   };
+}
+
+/** `mlp features materialize --json`: the event-time range (epoch ms; `from` null = from the beginning) and counts. */
+export function materializeJson(result: MaterializeResult) {
+  return {
+    view: result.view,
+    version: result.version,
+    store: result.store,
+    from: result.from,
+    to: result.to,
+    rows: result.rows,
+    written: result.written,
+    skipped: result.skipped,
+  };
+}
+
+/** One entity of `mlp features get --json`: its keys as given, and its features (null: none stored, or past the TTL). */
+export function featureRowJson(key: Record<string, string>, features: Record<string, FeatureValue> | null) {
+  return { key, features };
 }

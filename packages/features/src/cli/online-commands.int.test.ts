@@ -7,8 +7,8 @@ import { featureView } from '../definitions/feature-view.js';
 import { migrations } from '../generated/migrations.js';
 import { testRedisPrefix, testRedisUrl } from '../online/test-support/test-redis.js';
 import { openFeatureRegistry } from '../registry/open-feature-registry.js';
+import type { featureRowJson, materializeJson } from './json-shapes.js';
 import { onlineFeaturesService, registerOnlineCommands } from './online-commands.js';
-import type { featureRowJson, materializeJson } from './online-json-shapes.js';
 
 // `mlp features materialize` and `get` through the real CLI, on a real PostgreSQL, into the
 // workspace database and into Redis.

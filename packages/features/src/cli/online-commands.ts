@@ -2,7 +2,7 @@ import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError } from '@mlp/core';
 import type { MaterializeResult } from '../materialize/materialize-online.js';
 import { type OnlineFeatures, openOnlineFeatures } from '../serve/online-features.js';
-import { featureRowJson, materializeJson } from './online-json-shapes.js';
+import { featureRowJson, materializeJson } from './json-shapes.js';
 
 type Command = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
 
