@@ -128,6 +128,13 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
   }
   const accuracy = correct / rows;
   if (task === 'binary') {
+    const classes = new Set([...truth, ...predicted].filter((value) => value !== negative));
+    if (classes.size > 1 && !classes.has(positive)) {
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        `The positive class ${JSON.stringify(positive)} is not among the classes (${[...classes].slice(0, 5).join(', ')}): set positiveClass to one of them.`,
+      );
+    }
     let tp = 0;
     let fp = 0;
     let fn = 0;

@@ -56,6 +56,9 @@ describe('classification metrics (scikit-learn definitions)', () => {
     expect(metrics.precision).toBeNull();
     expect(metrics.recall).toBe(0);
     expect(() => classificationMetrics({ labels: [null], predictions: [1] })).toThrow(MlpError);
+    expect(() => classificationMetrics({ labels: ['late', 'on_time'], predictions: ['late', 'late'] })).toThrow(/set positiveClass/);
+    // One class only (a window where every label and prediction is negative) is not a mistake.
+    expect(classificationMetrics({ labels: [0, 0], predictions: [0, 0] })).toMatchObject({ accuracy: 1, precision: null, recall: null });
     expect(() => classificationMetrics({ labels: [1], task: 'multiclass', scores: [0.3] })).toThrow(/predicted classes/);
   });
 });
