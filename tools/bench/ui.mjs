@@ -10,6 +10,7 @@
 //  - 100 runs × 10 metrics compared: every chart drawn < 1 s.
 // Initial JavaScript (gzipped) is reported against its 300 KB limit.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openWorkspace } from '@mlp/core';
@@ -38,7 +39,7 @@ const browser = await chromium.launch({
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
-const results = { database: database ? 'postgresql' : 'embedded' };
+const results = { database: database ? 'postgresql' : 'embedded', load_average_start: round(loadavg()[0]) };
 try {
   // 10,000 runs with 5 params and 5 metrics each.
   const big = (await tracking.createExperiment({ name: 'bench-10k' })).experimentId;
@@ -136,6 +137,14 @@ try {
         metrics.push({ key: `metric_${k}`, value: Math.exp(-step / (100 + r)) + k, timestamp: 1_700_000_000_000 + step, step });
     await tracking.logBatch(run.runId, { metrics, params: [{ key: 'lr', value: String(r / 1000) }] });
   }
+  // The compare page's two API calls alone: the runs by id, and one chart's histories (100 runs, one key).
+  const query = ids.map((id) => `run_id=${id}`).join('&');
+  start = performance.now();
+  await (await fetch(`${url}/api/ui/runs?${query}`)).json();
+  results.compare_runs_api_ms = round(performance.now() - start);
+  start = performance.now();
+  await (await fetch(`${url}/api/ui/metric-histories?${query}&key=metric_0&width=100`)).json();
+  results.compare_one_chart_api_ms = round(performance.now() - start);
   const tall = await browser.newPage({ viewport: { width: 1400, height: 3000 } });
   await tall.goto(`${url}/compare?runs=${ids.join(',')}`);
   await tall.waitForFunction(() => document.querySelectorAll('.charts [data-chart] canvas').length >= 10);
@@ -149,6 +158,7 @@ try {
     scripts.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, 'assets', f))).length, 0) / 1024,
   );
   results.initial_js_limit_kb = 300;
+  results.load_average_end = round(loadavg()[0]);
 } finally {
   await browser.close();
   await server.close();
