@@ -39,6 +39,13 @@ export {
   type RevisionRecord,
   type RevisionStatus,
 } from './deployment/deployment-store.js';
+export {
+  createFeatureEnrichment,
+  type FeatureEnrichment,
+  type FeatureEnrichmentSpec,
+  type FeatureEnrichmentSpecInput,
+  featureEnrichmentSpecSchema,
+} from './enrichment/feature-enrichment.js';
 export { migrations as deployMigrations } from './generated/migrations.js';
 export { type ApplyKubernetesOptions, applyKubernetesDeployment } from './kubernetes/apply-kubernetes-deployment.js';
 export {
@@ -65,6 +72,7 @@ export {
   type PredictionLogStats,
 } from './prediction-log/prediction-log.js';
 export { createPredictionLogReader, type PredictionLogReaderOptions } from './prediction-log/prediction-log-reader.js';
+export { type PrunePredictionLogOptions, type PruneResult, prunePredictionLog } from './prediction-log/prune-prediction-log.js';
 export { type InvocationsRouteOptions, invocationsRoutes, type RecordsModel } from './records/invocations-route.js';
 export { createPackageRecordsModels, type PackageRecordsModels, type ServedPackage } from './records/package-records-models.js';
 export type { BatcherOptions } from './server/dynamic-batcher.js';

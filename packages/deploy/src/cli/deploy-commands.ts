@@ -21,11 +21,11 @@ type Program = Parameters<CliCommandModule['register']>[0];
 
 /** `30s`, `500ms`, `2m`, `1h` or a number of milliseconds. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
   const value = match ? Number(match[1]) * units[(match[2] as keyof typeof units | undefined) ?? 'ms'] : Number.NaN;
   if (!Number.isFinite(value) || value < 1)
-    throw new MlpError('INVALID_ARGUMENT', `${flag} must be a duration such as 30s, 500ms or 2m, not '${text}'.`);
+    throw new MlpError('INVALID_ARGUMENT', `${flag} must be a duration such as 30s, 500ms, 2m or 30d, not '${text}'.`);
   return Math.round(value);
 }
 

@@ -95,3 +95,12 @@ export function predictionLogEntryJson(entry: PredictionLogEntry) {
     latency_ms: entry.latencyMs,
   };
 }
+
+/** `mlp predictions prune`: what retention deleted. */
+export function predictionPruneJson(
+  result: { scanned: number; deleted: number; deletedBytes: number },
+  before: number,
+  model: string | null,
+) {
+  return { model, before, scanned_batches: result.scanned, deleted_batches: result.deleted, deleted_bytes: result.deletedBytes };
+}

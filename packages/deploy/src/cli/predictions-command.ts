@@ -1,8 +1,9 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, type PredictionLogEntry } from '@mlp/core';
 import { createPredictionLogReader } from '../prediction-log/prediction-log-reader.js';
+import { prunePredictionLog } from '../prediction-log/prune-prediction-log.js';
 import { parseDuration } from './deploy-commands.js';
-import { predictionLogEntryJson } from './json-shapes.js';
+import { predictionLogEntryJson, predictionPruneJson } from './json-shapes.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
@@ -52,6 +53,34 @@ async function runPredictions(context: CliContext, model: string, flags: Predict
   context.output(human, { model, total, entries: shown.map(predictionLogEntryJson) });
 }
 
+/** `mlp predictions prune --older-than 30d [--model M]`: the log's retention, run by hand or from a schedule. */
+async function runPrune(context: CliContext, flags: { olderThan?: string; model?: string }): Promise<void> {
+  if (flags.olderThan === undefined)
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      'Say how much to keep: mlp predictions prune --older-than 30d deletes what is older than 30 days.',
+    );
+  const before = Date.now() - parseDuration(flags.olderThan, '--older-than');
+  const workspace = await context.openWorkspace();
+  const counter = context.display.counter('deleting expired prediction batches');
+  let shown = 0;
+  const result = await prunePredictionLog({
+    blobs: workspace.blobs,
+    before,
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    onProgress: ({ deleted }) => {
+      counter.add(deleted - shown);
+      shown = deleted;
+    },
+  });
+  counter.done();
+  const scope = flags.model === undefined ? 'every model' : `'${flags.model}'`;
+  context.output(
+    `Deleted ${result.deleted} of ${result.scanned} prediction log batches of ${scope} whose entries are all older than ${new Date(before).toISOString()} (${result.deletedBytes} bytes).`,
+    predictionPruneJson(result, before, flags.model ?? null),
+  );
+}
+
 /**
  * The prediction log in the `mlp` command: `mlp predictions MODEL`, and the `predictionLog` service
  * (`@mlp/monitor` reads served traffic through it without depending on deploy).
@@ -60,7 +89,7 @@ export const predictionLogCommands: CliCommandModule = {
   name: 'deploy-prediction-log',
   services: { predictionLog: openReader },
   register(program: Program, context: CliContext) {
-    program
+    const predictions = program
       .command('predictions')
       .description("print a served model's latest logged predictions (mlp serve --log-predictions)")
       .argument('<model>', 'the model name the server served it as')
@@ -68,5 +97,11 @@ export const predictionLogCommands: CliCommandModule = {
       .option('--limit <n>', 'the latest entries to print', '20')
       .option('--version <version>', "only this model version's predictions")
       .action((model: string, flags: PredictionsFlags) => runPredictions(context, model, flags));
+    predictions
+      .command('prune')
+      .description('delete logged predictions older than --older-than (the log keeps everything until pruned)')
+      .option('--older-than <duration>', 'what to delete: 30d, 12h')
+      .option('--model <name>', "only this model's predictions")
+      .action((flags: { olderThan?: string; model?: string }) => runPrune(context, flags));
   },
 };
