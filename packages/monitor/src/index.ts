@@ -127,6 +127,7 @@ export {
 export { type EstimatedQualityOptions, type EstimatedQualityWindow, estimateQualityWindows } from './quality/estimated-quality.js';
 export { type GroundTruth, type LabelStore, openLabelStore } from './quality/label-store.js';
 export { type LabelledRow, type LabelledRowsOptions, labelIdsOf, labelledPredictionRows } from './quality/labelled-rows.js';
+export { type LabelledWindowOptions, labelledWindowProfile } from './quality/labelled-window.js';
 export { type ModelQualityOptions, measureModelQuality, type QualityTask, type QualityWindow } from './quality/model-quality.js';
 export { type ReadLabelsOptions, readLabelsFile } from './quality/read-labels.js';
 export { type RegressionMetrics, regressionMetrics } from './quality/regression-metrics.js';
