@@ -103,7 +103,17 @@ async function createMonitor(context: CliContext, name: string, flags: CreateFla
   if (flags.deployment) {
     // The deployment's model name (what its servers log under) and serving version, when deploy is installed.
     const deployments = await context.service('deployments');
-    const found = deployments ? await deployments.get(flags.deployment) : undefined;
+    const found = deployments
+      ? await deployments.get(flags.deployment).catch((error: unknown) => {
+          // A server run by hand (`mlp serve --deployment D`) has no stored deployment: --model names what it logs under.
+          if (!MlpError.isInstance(error) || error.code !== 'NOT_FOUND') throw error;
+          if (flags.model) return undefined;
+          throw new MlpError(
+            'NOT_FOUND',
+            `${error.message.replace(/\.$/, '')}; for servers started by hand with --deployment ${flags.deployment}, give --model NAME (the model name they log under).`,
+          );
+        })
+      : undefined;
     model ??= found?.modelName ?? flags.deployment;
     const serving = found?.revisions.filter((revision) => revision.status === 'stable').sort((a, b) => b.weight - a.weight)[0];
     if (found && serving) servingUri = `models:/${found.modelName}/${serving.modelVersion}`;
