@@ -49,6 +49,9 @@ function KeyValues(props: { title: string; values: Record<string, string | numbe
 
 export function RunPage(props: { runId: string }) {
   const state = useApi(() => api<{ run: RunDetail }>(`runs/${encodeURIComponent(props.runId)}`), [props.runId]);
+  // The datasets a run used link to the datasets pages when the server has them.
+  const pages = useApi(() => api<{ pages: { id: string }[] }>('pages'), []);
+  const hasDatasets = Boolean(pages.data?.pages.some((p) => p.id === 'datasets'));
   if (state.error) return pageForError(state.error, 'Run');
   const run = state.data?.run;
   if (!run) return <p>Loading…</p>;
@@ -70,7 +73,8 @@ export function RunPage(props: { runId: string }) {
           <ul>
             {run.inputs.map((d) => (
               <li key={`${d.name}@${d.digest}`}>
-                {d.name} <code>{d.digest}</code> {d.context ? `(${d.context})` : ''} {d.source}
+                {hasDatasets ? <a href={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</a> : d.name} <code>{d.digest}</code>{' '}
+                {d.context ? `(${d.context})` : ''} {d.source}
               </li>
             ))}
           </ul>

@@ -52,6 +52,8 @@ class Row extends Component<RowProps> {
  */
 export function RunsBody(props: {
   runs: RunRow[];
+  /** Every run the search matched: the spacer is this tall, rows not loaded yet show as pending. */
+  total: number | null;
   version: number;
   columns: Column[];
   template: string;
@@ -61,12 +63,21 @@ export function RunsBody(props: {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   const list = props.runs;
+  const count = Math.max(list.length, props.total ?? 0);
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(list.length, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   const slots = Math.ceil(viewport / rowHeight) + 2 * overscan + 1;
   const rows = [];
   for (let i = first; i < last; i++) {
-    const run = list[i] as RunRow;
+    const run = list[i];
+    if (!run) {
+      rows.push(
+        <div key={i % slots} class="vrow pending" style={{ top: `${i * rowHeight}px`, height: `${rowHeight}px` }}>
+          <span>loading…</span>
+        </div>,
+      );
+      continue;
+    }
     rows.push(
       <Row
         key={i % slots}
@@ -88,7 +99,7 @@ export function RunsBody(props: {
       }}
       onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)}
     >
-      <div style={{ height: `${list.length * rowHeight}px`, position: 'relative' }}>{rows}</div>
+      <div style={{ height: `${count * rowHeight}px`, position: 'relative' }}>{rows}</div>
     </div>
   );
 }

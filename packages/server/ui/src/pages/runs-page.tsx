@@ -153,7 +153,15 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
             </button>
           ))}
         </div>
-        <RunsBody runs={list} version={runs.version} columns={visibleColumns} template={template} selected={selected} toggle={toggle} />
+        <RunsBody
+          runs={list}
+          total={runs.total}
+          version={runs.version}
+          columns={visibleColumns}
+          template={template}
+          selected={selected}
+          toggle={toggle}
+        />
       </div>
     </section>
   );
