@@ -1,26 +1,16 @@
-import { type CliCommandModule, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entity } from '../definitions/entity.js';
 import { featureView } from '../definitions/feature-view.js';
-import { migrations } from '../generated/migrations.js';
 import { testRedisPrefix, testRedisUrl } from '../online/test-support/test-redis.js';
 import { openFeatureRegistry } from '../registry/open-feature-registry.js';
+import { featuresCommands } from './features-commands.js';
 import type { featureRowJson, materializeJson } from './json-shapes.js';
-import { onlineFeaturesService, registerOnlineCommands } from './online-commands.js';
 
-// `mlp features materialize` and `get` through the real CLI, on a real PostgreSQL, into the
+// `mlp features materialize` and `get` through the features CLI module, on a real PostgreSQL, into the
 // workspace database and into Redis.
-
-const module: CliCommandModule = {
-  name: 'features-online-test',
-  migrations: [migrations],
-  services: { onlineFeatures: onlineFeaturesService },
-  register(program, context) {
-    registerOnlineCommands(program.command('features'), context);
-  },
-};
 
 let temp: TempDir;
 let database: TestDatabase;
@@ -61,7 +51,7 @@ afterAll(async () => {
 
 const mlp = (env: Record<string, string>, ...args: string[]) =>
   runCliCaptured(['-C', temp.path, ...args], {
-    modules: [module],
+    modules: [featuresCommands],
     cwd: temp.path,
     env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: database.url, ...env },
   });
@@ -109,16 +99,19 @@ describe('mlp features materialize and get: refusals', () => {
     );
     const unknown = await mlp({}, 'features', 'get', 'nope', '--key', 'origin=JFK');
     expect(unknown.stderr).toContain('NOT_FOUND');
-    const down = await mlp(
-      { MLP_FEATURES_ONLINE_URL: 'redis://127.0.0.1:1' },
-      'features',
-      'get',
-      'route_stats',
-      '--key',
-      'origin=JFK,hour=7',
-    );
-    expect(down.code).not.toBe(0);
-    expect(down.stderr).toContain('UNAVAILABLE');
-    expect(down.stderr).toContain('127.0.0.1:1');
+    const unreachable = { MLP_FEATURES_ONLINE_URL: 'redis://127.0.0.1:1' };
+    for (const args of [
+      ['get', 'route_stats', '--key', 'origin=JFK,hour=7'],
+      ['materialize', 'route_stats'],
+    ]) {
+      const down = await mlp(unreachable, 'features', ...args);
+      expect(down.code).not.toBe(0);
+      expect(down.stderr).toContain('UNAVAILABLE');
+      expect(down.stderr).toContain('127.0.0.1:1');
+    }
+    // The offline side does not need the online store.
+    const listed = await mlp(unreachable, '--json', 'features', 'ls');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('route_stats');
   });
 });
