@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetResolver } from '@mlp/core';
-import { createTempDir, openTestWorkspace, type TempDir, type TestEngine, type TestWorkspace } from '@mlp/core/testing';
+import { createTempDir, createTestDatabase, openTestWorkspace, type TempDir, type TestEngine, type TestWorkspace } from '@mlp/core/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entity } from '../definitions/entity.js';
 import { featureView } from '../definitions/feature-view.js';
@@ -232,6 +233,57 @@ describe.each<TestEngine>(['embedded', 'postgres'])('point-in-time training sets
       } finally {
         await set.close();
       }
+    }
+  });
+
+  it('reads a source on another PostgreSQL server (streamed with COPY) and epoch-millisecond times', async () => {
+    const external = await createTestDatabase('mlp_features_source');
+    try {
+      const client = new pg.Client({ connectionString: external.url });
+      await client.connect();
+      try {
+        await client.query(
+          'create table ext_events (driver_id bigint, at_ms bigint, score double precision, vip boolean, seen timestamptz)',
+        );
+        await client.query(
+          `insert into ext_events values (1, ${at('10:00')}, 0.5, true, '2026-01-01T09:00:00Z'), (1, ${at('12:00')}, 0.7, false, null), (2, ${at('10:00')}, 0.9, null, null)`,
+        );
+      } finally {
+        await client.end();
+      }
+      await registry.apply([
+        featureView({
+          name: 'ext_stats',
+          entities: [driver],
+          source: { table: 'ext_events', url: external.url },
+          timestampColumn: 'at_ms',
+          ttl: 0,
+          features: { score: 'float64', vip: 'bool', seen: 'timestamp' },
+        }),
+      ]);
+      const set = await offline.trainingSet({
+        entities: {
+          rows: [
+            { driver_id: 1, event_timestamp: at('11:00') },
+            { driver_id: 1, event_timestamp: at('12:00') },
+            { driver_id: 2, event_timestamp: at('09:59') },
+          ],
+        },
+        features: ['ext_stats'],
+      });
+      try {
+        const rows = [];
+        for await (const row of set.rows()) rows.push([row.score, row.vip, row.seen]);
+        expect(rows).toEqual([
+          [0.5, true, at('09:00')],
+          [0.7, false, null],
+          [null, null, null],
+        ]);
+      } finally {
+        await set.close();
+      }
+    } finally {
+      await external.drop();
     }
   });
 
