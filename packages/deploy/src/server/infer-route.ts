@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { decodeBinaryTensor, encodeBinaryTensor, inferenceHeaderLength, splitBinaryBody } from './binary-tensor-data.js';
 import { checkInputHeader, decodeInputTensor, type RequestTensor } from './decode-tensor.js';
 import { encodeTensor } from './encode-tensor.js';
-import type { ModelServerServices } from './oip-routes.js';
+import type { ModelServerServices } from './model-server-services.js';
 import { loggedInput } from './prediction-entry.js';
 import type { ServedModel } from './served-model.js';
 import type { HostTensor } from './tensor-spec.js';

@@ -1,26 +1,10 @@
 import { MlpError } from '@mlp/core';
 import { type ErrorResponse, type RouteMount, routeBuilder } from '@mlp/core/http';
 import { z } from 'zod';
-import type { FeatureEnrichment } from '../enrichment/feature-enrichment.js';
 import { handleInfer, notReady } from './infer-route.js';
-import type { ModelRepository } from './model-repository.js';
-import type { PredictionSink } from './prediction-entry.js';
+import type { ModelServerServices } from './model-server-services.js';
 import type { ServedModel } from './served-model.js';
 import type { TensorSpec } from './tensor-spec.js';
-
-/** What the OIP routes get from the server. */
-export interface ModelServerServices {
-  repository: ModelRepository;
-  /** The server's name and version for `GET /v2`, and whether it is shutting down (not ready). */
-  server: { name: string; version: string; draining(): boolean };
-  onPrediction?: PredictionSink | undefined;
-  /** The deployment the server runs under, for the prediction log. */
-  deployment?: string | undefined;
-  /** The largest request body (inference requests read their own). */
-  maxBodyBytes: number;
-  /** Features from the online store merged into requests before scoring (`--features`). */
-  enrichment?: FeatureEnrichment | undefined;
-}
 
 const { json, raw } = routeBuilder<ModelServerServices>();
 
@@ -97,3 +81,5 @@ export function createOipRoutes(): RouteMount<ModelServerServices> {
   ];
   return { prefixes: ['/'], routes, formatError: oipError };
 }
+
+export type { ModelServerServices } from './model-server-services.js';
