@@ -75,7 +75,17 @@ function keyText(view: OnlineView, index: number, value: string | number): strin
  * Identifies the order and types of a view's features, so a value written under another version of
  * the view is still read by name.
  */
+const layouts = new WeakMap<OnlineView['features'], string>();
+
 export function layoutOf(view: OnlineView): string {
+  const known = layouts.get(view.features);
+  if (known) return known;
+  const layout = computeLayout(view);
+  layouts.set(view.features, layout);
+  return layout;
+}
+
+function computeLayout(view: OnlineView): string {
   const text = view.features.map((feature) => `${feature.name}:${feature.type}`).join(',');
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }

@@ -76,7 +76,7 @@ export function createOnlineFeatures(
     const own = new Set(view.features.map((feature) => feature.name));
     const wanted = request.features ?? view.features.map((feature) => feature.name);
     const computed = wanted.filter((name) => !own.has(name));
-    if (computed.length === 0) return store.read(view, keys, { features: wanted });
+    if (computed.length === 0) return store.read(view, keys, request.features ? { features: wanted } : {});
     // On-demand outputs: read the view's features their transformations need, then compute them per entity.
     const definitions = computed.map((name) => {
       const definition = onDemandFor(view.name, name, onDemand);
