@@ -99,6 +99,22 @@ function csvField(value: unknown, type: FeatureType): string {
   return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+const abandonedAfterMs = 24 * 3_600_000;
+
+/** Drops entity tables older than a day: a training set lives for one process, never that long. */
+async function dropAbandonedEntityTables(db: Database): Promise<void> {
+  const tables = await db.query<{ name: string }>(
+    `select tablename as name from pg_tables where schemaname = $1 and tablename like 'entities\\_%'`,
+    [offlineSchema],
+  );
+  for (const { name } of tables) {
+    const created = Number.parseInt(/^entities_([0-9a-z]+)_/.exec(name)?.[1] ?? '', 36);
+    if (Number.isFinite(created) && created < Date.now() - abandonedAfterMs) {
+      await db.query(`drop table if exists "${offlineSchema}".${quoteIdentifier(name)}`);
+    }
+  }
+}
+
 /** Loads entity rows into an unlogged table of the offline schema, typed for the join; `drop` removes it. */
 export async function loadEntities(
   db: Database,
@@ -107,7 +123,9 @@ export async function loadEntities(
   timestampColumn: string,
   signal?: AbortSignal,
 ): Promise<LoadedEntities> {
-  const name = `entities_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  // the creation time in the name, so tables left by a process that died are found and dropped later
+  const name = `entities_${Date.now().toString(36)}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await dropAbandonedEntityTables(db).catch(() => {});
   const table = `"${offlineSchema}".${quoteIdentifier(name)}`;
   const drop = async () => {
     await db.query(`drop table if exists ${table}`);

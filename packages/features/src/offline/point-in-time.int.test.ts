@@ -287,6 +287,30 @@ describe.each<TestEngine>(['embedded', 'postgres'])('point-in-time training sets
     }
   });
 
+  it('drops entity tables a process left behind over a day ago, and its own when closed', async () => {
+    const db = test.workspace.db;
+    const old = `entities_${(Date.now() - 25 * 3_600_000).toString(36)}_abandoned`;
+    const recent = `entities_${(Date.now() - 3_600_000).toString(36)}_inuse`;
+    for (const name of [old, recent]) await db.query(`create unlogged table mlp_features.${name} (_row bigint)`);
+    const set = await offline.trainingSet({
+      entities: { rows: [{ driver_id: 1, event_timestamp: at('10:30') }] },
+      features: ['driver_stats:rating'],
+    });
+    const names = async () =>
+      (
+        await db.query<{ name: string }>(
+          `select tablename as name from pg_tables where schemaname = 'mlp_features' and tablename like 'entities%'`,
+        )
+      ).map((row) => row.name);
+    const during = await names();
+    expect(during).not.toContain(old);
+    expect(during).toContain(recent);
+    expect(during).toHaveLength(2);
+    await set.close();
+    expect(await names()).toEqual([recent]);
+    await db.query(`drop table mlp_features.${recent}`);
+  });
+
   it('refuses unknown views and features, and entity rows without the keys or the time', async () => {
     await expect(offline.trainingSet({ entities: { rows: [] }, features: ['nope:x'] })).rejects.toMatchObject({
       code: 'NOT_FOUND',
