@@ -123,6 +123,22 @@ describe.each<TestEngine>(['embedded', 'postgres'])('point-in-time training sets
       expect(set.views).toEqual([
         expect.objectContaining({ name: 'driver_stats', version: 1, features: ['rating', 'trips'], datasetVersion: null }),
       ]);
+      // Parquet straight from COPY (no on-demand features): typed columns, timestamps as TIMESTAMP
+      const parquet = await set.writeFile(path.join(dir.path, 'first.parquet'));
+      expect(parquet.rows).toBe(9);
+      const { connectSharedTabularDb } = await import('@mlp/core/tabular');
+      const duck = await connectSharedTabularDb();
+      try {
+        const read = await duck.runAndReadAll(
+          `select driver_id, epoch_ms(event_timestamp) as ts, label, rating, trips from read_parquet('${parquet.path}')`,
+        );
+        const rowsRead = read.getRowObjectsJS();
+        expect(rowsRead[1]).toEqual({ driver_id: 1n, ts: BigInt(at('11:00')), label: 'b', rating: 4.6, trips: 12n });
+        expect(rowsRead[8]).toEqual({ driver_id: 3n, ts: BigInt(at('10:00')), label: 'i', rating: null, trips: null });
+        expect(read.columnTypes().map(String)).toEqual(['BIGINT', 'BIGINT', 'VARCHAR', 'DOUBLE', 'BIGINT']);
+      } finally {
+        duck.closeSync();
+      }
     } finally {
       await set.close();
     }
