@@ -1,5 +1,5 @@
 import { Component } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RunRow } from '../api';
 
 export type Column = { id: string; label: string; value: (run: RunRow) => string; orderBy?: string };
@@ -62,6 +62,15 @@ export function RunsBody(props: {
 }) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  const body = useRef<HTMLDivElement>(null);
+  // Measured when the size changes, not on every render (reading it after a render forces a layout).
+  useEffect(() => {
+    const el = body.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight || 600));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const list = props.runs;
   const count = Math.max(list.length, props.total ?? 0);
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
@@ -91,14 +100,7 @@ export function RunsBody(props: {
     );
   }
   return (
-    <div
-      class="vbody"
-      data-testid="runs-body"
-      ref={(el) => {
-        if (el && el.clientHeight !== viewport && el.clientHeight > 0) setViewport(el.clientHeight);
-      }}
-      onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)}
-    >
+    <div class="vbody" data-testid="runs-body" ref={body} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)}>
       <div style={{ height: `${count * rowHeight}px`, position: 'relative' }}>{rows}</div>
     </div>
   );
