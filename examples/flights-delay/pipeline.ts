@@ -68,8 +68,17 @@ export default definePipeline('flights-delay', {
     // A run a new raw version started trains on that version; the others ingest the source first.
     const { trigger } = await loadRunSummary(ctx.workspace, ctx.runId);
     if (trigger.kind === 'event') {
+      // A monitor's alert retrains on the data last validated (the newest raw version may be a faulty batch).
+      const eventId = trigger.key?.startsWith('event:') ? trigger.key.slice('event:'.length) : undefined;
+      const [event] = eventId ? await ctx.workspace.db.query<{ type: string }>('select type from mlp_events where id = $1', [eventId]) : [];
+      if (event?.type === 'monitor.alert_fired') {
+        const validated = await catalog.getVersion(`${TRAINING_DATASET}@validated`);
+        const raw = await catalog.getVersion(String(validated.source?.uri));
+        ctx.logger.info(`started by a monitor's alert: retraining on ${raw.ref}, the data last validated`);
+        return { ref: raw.ref, rootHash: raw.rootHash };
+      }
       const version = await catalog.getVersion(`${RAW_DATASET}@latest`);
-      ctx.logger.info(`started by an event (a new version, a monitor's alert): training on ${version.ref}`);
+      ctx.logger.info(`started by a new version: training on ${version.ref}`);
       return { ref: version.ref, rootHash: version.rootHash };
     }
     const ingested = await catalog.ingest({

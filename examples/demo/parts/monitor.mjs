@@ -16,8 +16,8 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function monitorPart({ dir, step, cli, workspace }) {
   step('mlp scheduler (a child process): fires the pipeline’s trigger on monitor.alert_fired');
-  const consumers = async () => (await workspace.db.query('select consumer from mlp_event_consumers')).map((row) => row.consumer);
-  const before = new Set(await consumers());
+  const triggersCursor = async () =>
+    (await workspace.db.query("select 1 from mlp_event_consumers where consumer = 'orchestrate.triggers'")).length > 0;
   const scheduler = startChild(cli.bin, dir, ['scheduler']);
   const children = [scheduler];
   const onSignal = (signal) => {
@@ -27,8 +27,8 @@ export async function monitorPart({ dir, step, cli, workspace }) {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // Its trigger reads events published after its cursor exists: wait for the cursor.
-    await until('the scheduler’s event cursor', scheduler, async () => (await consumers()).some((name) => !before.has(name)));
+    // Event triggers read the events published after their durable cursor exists: wait for the cursor.
+    await until('the scheduler’s event cursor', scheduler, triggersCursor);
     console.log('  listening for monitor.alert_fired (examples/flights-delay/pipeline.ts: triggers)');
 
     step(`mlp serve models:/${model}@champion --log-predictions --deployment ${model}`);
@@ -88,6 +88,7 @@ export async function monitorPart({ dir, step, cli, workspace }) {
     console.log(`  ${answered} requests answered; mlp serve stopped (its prediction log written)`);
 
     step(`mlp monitor run ${monitor}: the last 10 minutes of predictions against the training data`);
+    const runsBefore = new Set(JSON.parse(cli.mlp('pipeline', 'runs', model, '--json')).map((listed) => listed.run_id));
     const run = cli.allowingFailure('monitor', 'run', monitor, '--json');
     const result = JSON.parse(run.stdout);
     for (const column of result.columns)
@@ -101,13 +102,27 @@ export async function monitorPart({ dir, step, cli, workspace }) {
     if (!result.alerts.some((alert) => alert.kind === 'fired')) throw new Error('the shifted batch fired no alert');
 
     step('the retraining run the alert started (orchestrate’s event trigger, in the scheduler)');
-    const retrain = await until('the triggered pipeline run', scheduler, async () => {
+    // It trains with the pipeline's default search (20 trials on 100,000 rows): the demo follows it to the
+    // training step and cancels it there (`mlp pipeline retry RUN_ID` would resume it).
+    const started = await until('the triggered pipeline run to reach training', scheduler, async () => {
       const [latest] = JSON.parse(await cli.mlpAsync('pipeline', 'runs', model, '--limit', '1', '--json'));
-      return latest?.trigger === 'event' && ['succeeded', 'failed', 'cancelled'].includes(latest.status) ? latest : undefined;
+      if (!latest || runsBefore.has(latest.run_id)) return undefined;
+      const shown = JSON.parse(await cli.mlpAsync('pipeline', 'show', latest.run_id, '--json'));
+      const train = shown.tasks.find((task) => task.name === 'train');
+      return shown.status !== 'running' || train?.status !== 'pending' ? shown : undefined;
     });
-    const shown = JSON.parse(await cli.mlpAsync('pipeline', 'show', retrain.run_id, '--json'));
-    console.log(`  run ${retrain.run_id} ${retrain.status} (trigger ${retrain.trigger}, key ${retrain.trigger_key})`);
-    console.log(indent(shown.tasks.map((task) => `${task.name.padEnd(9)} ${task.status}${task.cached ? ' (cached)' : ''}`).join('\n')));
+    console.log(
+      `  run ${started.run_id} (trigger ${started.trigger}, key ${started.trigger_key}), params trials=${started.params.trials}, rows=${started.params.rows}`,
+    );
+    console.log(indent(started.tasks.map((task) => `${task.name.padEnd(9)} ${task.status}${task.cached ? ' (cached)' : ''}`).join('\n')));
+    const logs = JSON.parse(await cli.mlpAsync('pipeline', 'logs', started.run_id, 'ingest', '--json'));
+    for (const line of logs.slice(-1)) console.log(`  ingest: ${line.message}`);
+    if (started.status === 'failed')
+      throw new Error(`the retraining run ${started.run_id} failed: see \`npx mlp pipeline show ${started.run_id}\``);
+    if (started.status === 'running') {
+      await cli.mlpAsync('pipeline', 'cancel', started.run_id);
+      console.log(`  training started; cancelled to keep the demo short (\`mlp pipeline retry ${started.run_id}\` resumes it)`);
+    }
 
     step(`mlp monitor alerts --monitor ${monitor}`);
     console.log(indent(cli.mlp('monitor', 'alerts', '--monitor', monitor)));
