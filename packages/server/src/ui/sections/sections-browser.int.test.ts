@@ -65,6 +65,8 @@ describe('the web UI sections in Chromium', () => {
     await page.getByTestId('aliases').filter({ hasText: '@champion → v1' }).waitFor();
     await page.selectOption('select[name=version]', '2');
     await page.fill('input[name=alias]', 'champion');
+    await page.getByTestId('check-gates').click();
+    await page.getByTestId('gate-check').filter({ hasText: '✓ metrics.auc >= 0.5' }).waitFor();
     await page.getByTestId('promote').getByRole('button', { name: 'Promote' }).click();
     const refused = page.getByTestId('promote-error');
     await refused.filter({ hasText: 'PERMISSION_DENIED' }).waitFor();

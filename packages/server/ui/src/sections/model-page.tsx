@@ -34,6 +34,7 @@ function VersionActions(props: { name: string; versions: ModelVersion[]; onChang
   const [alias, setAlias] = useState('champion');
   const [reason, setReason] = useState('');
   const path = `models/${enc(props.name)}`;
+  const [check, setCheck] = useState<{ version: string; alias: string }>();
   return (
     <div class="actions" data-testid="model-actions">
       <label>
@@ -52,6 +53,9 @@ function VersionActions(props: { name: string; versions: ModelVersion[]; onChang
       <label>
         reason <input name="reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
       </label>
+      <button type="button" data-testid="check-gates" onClick={() => setCheck({ version, alias })}>
+        Check gates
+      </button>
       <WriteAction
         label="Promote"
         testId="promote"
@@ -75,6 +79,22 @@ function VersionActions(props: { name: string; versions: ModelVersion[]; onChang
           return `@${alias} → v${version}`;
         }}
       />
+      {check ? <GateCheck name={props.name} version={check.version} alias={check.alias} /> : null}
+    </div>
+  );
+}
+
+/** A dry run: the gates guarding `alias` judged for `version`, nothing moved (read scope). */
+function GateCheck(props: { name: string; version: string; alias: string }) {
+  const state = useApi(
+    () => api<{ outcomes: GateOutcome[] }>(`models/${enc(props.name)}/versions/${enc(props.version)}/gates`, { alias: props.alias }),
+    [props.name, props.version, props.alias],
+  );
+  if (state.error) return <p class="error">{state.error.message}</p>;
+  if (!state.data) return <p>Checking…</p>;
+  return (
+    <div class="gate-check" data-testid="gate-check">
+      v{props.version} → @{props.alias}: <GateList outcomes={state.data.outcomes} />
     </div>
   );
 }
