@@ -1,19 +1,19 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTempDir } from '@mlp/core/testing';
 import { describe, expect, it } from 'vitest';
+import { markdownFiles } from '../docs/markdown-files.js';
 
-// The READMEs' code must run as written on the Node version they name (20). Every ```js block must
+// The READMEs' and docs' code must run as written on the Node version they name (20). Every ```js block must
 // parse as an ES module on this Node; every block marked `runnable` (```js runnable, ```sh runnable)
 // runs, in order per README, in a fresh folder that resolves the built packages like an installed
 // project, and must exit 0 by itself. ```js file=NAME only writes the block to NAME for a later
 // runnable sh block. `npm test` builds first.
 const root = path.resolve(import.meta.dirname, '..', '..');
-const readmes = ['README.md', ...readdirSync(path.join(root, 'packages')).map((name) => path.join('packages', name, 'README.md'))].filter(
-  (file) => existsSync(path.join(root, file)),
-);
+// The READMEs, docs/ and the examples' READMEs: the same files whose links tools/docs/docs.int.test.ts checks.
+const readmes = markdownFiles(root);
 
 interface Block {
   lang: string;
