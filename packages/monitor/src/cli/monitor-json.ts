@@ -55,6 +55,20 @@ function windowJson(stored: Pick<StoredWindowResult, 'windowStart' | 'windowEnd'
     tested_columns: result.drift.testedColumns,
     drifted_columns: result.drift.driftedColumns,
     columns: result.drift.columns.map(columnDriftJson),
+    data_quality: result.dataQuality
+      ? {
+          failed: result.dataQuality.failed,
+          failed_columns: result.dataQuality.columns
+            .filter((column) => column.failed)
+            .map((column) => ({
+              column: column.column,
+              missing_share: column.missing?.current ?? null,
+              new_category_share: column.newCategories?.share ?? null,
+              out_of_range_share: column.outOfRange?.share ?? null,
+              problem: column.problem ?? null,
+            })),
+        }
+      : null,
     latency: result.latencyMs ? { p50_ms: result.latencyMs.p50, p95_ms: result.latencyMs.p95, max_ms: result.latencyMs.max } : null,
     model_versions: Object.entries(result.modelVersions).map(([version, requests]) => ({ model_version: version, requests })),
   };

@@ -1,4 +1,5 @@
 import type { AlertTransition } from '../alerts/alert-rules.js';
+import type { DataQualityResult } from '../data-quality/data-quality.js';
 import type { DriftResult } from '../drift/detect-drift.js';
 
 /** What one run of a monitor computed for one window, as stored in `monitor_results.result`. */
@@ -13,6 +14,8 @@ export interface MonitorWindowResult {
   drift: DriftResult;
   /** Why nothing was tested (an empty window), or null. */
   problem: string | null;
+  /** Data quality of the window against the reference profile (missing shares, new categories, out of range); null for an empty window or a dataset monitor. */
+  dataQuality: DataQualityResult | null;
   /** Latency of the window's logged requests, milliseconds (deployment monitors), or null. */
   latencyMs: { p50: number; p95: number; max: number } | null;
   /** The model versions that answered in the window, with their request counts. */

@@ -108,6 +108,10 @@ describe('monitors on a deployment’s prediction log', () => {
     expect(shifted.result.drift.datasetDrift).toBe(true);
     expect(shifted.result.drift.columns.filter((c) => c.drifted).map((c) => c.column)).toEqual(['delay', 'origin']);
     expect(shifted.transitions).toEqual([]); // pending: `for` 1h not yet held
+    // Data quality against the reference profile: JFK is a category the reference never held.
+    const origin = shifted.result.dataQuality?.columns.find((column) => column.column === 'origin');
+    expect(origin?.newCategories).toMatchObject({ share: 1, values: ['JFK'], failed: true });
+    expect(calm.result.dataQuality?.columns.find((column) => column.column === 'origin')?.failed).toBe(false);
     const fired = await runAt(t0 + 3 * hour);
     expect(fired.transitions.map((t) => [t.kind, t.rule])).toEqual([['fired', 'drift']]);
     // The same window again replaces its result and fires nothing twice.

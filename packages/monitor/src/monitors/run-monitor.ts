@@ -1,6 +1,7 @@
 import { MlpError, type PluginRegistry, type PredictionLogReader, type Workspace } from '@mlp/core';
 import type { AlertObservation } from '../alerts/alert-rules.js';
 import { openAlertStore } from '../alerts/alert-store.js';
+import { checkDataQuality } from '../data-quality/data-quality.js';
 import type { DriftResult } from '../drift/detect-drift.js';
 import { DatasetProfile } from '../profile/dataset-profile.js';
 import { predictionRows } from '../profile/prediction-rows.js';
@@ -119,6 +120,7 @@ export async function runMonitor(workspace: Workspace, name: string, options: Ru
       current: null,
       drift: problem ? emptyDrift(spec.tests.driftShare) : detectProfileDrift(reference, window, driftOptions),
       problem,
+      dataQuality: problem ? null : checkDataQuality(reference, window, spec.tests.columns ? { columns: spec.tests.columns } : {}),
       latencyMs,
       modelVersions: versions,
     };
@@ -141,6 +143,7 @@ export async function runMonitor(workspace: Workspace, name: string, options: Ru
       current: currentRef,
       drift: drift.result,
       problem: null,
+      dataQuality: null,
       latencyMs: null,
       modelVersions: {},
     };
