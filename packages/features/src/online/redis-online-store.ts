@@ -69,6 +69,30 @@ function recordBuilder(names: readonly string[], indexes: readonly number[]) {
   return build;
 }
 
+interface Selection {
+  indexes: number[];
+  names: string[];
+  build: (values: readonly FeatureValue[]) => Record<string, FeatureValue>;
+}
+
+function selection(view: OnlineView, features: readonly string[] | undefined): Selection {
+  const indexes = featureIndexes(view, features);
+  const names = indexes.map((index) => (view.features[index] as OnlineView['features'][number]).name);
+  return { indexes, names, build: recordBuilder(names, indexes) };
+}
+
+// Reading every feature is the common case (a model's inputs): its selection is made once per view.
+const everyFeature = new WeakMap<OnlineView['features'], Selection>();
+
+function allFeatures(view: OnlineView): Selection {
+  let found = everyFeature.get(view.features);
+  if (!found) {
+    found = selection(view, undefined);
+    everyFeature.set(view.features, found);
+  }
+  return found;
+}
+
 type ScriptedRedis = Redis & { mlpOnlineWrite(numKeys: number, ...args: string[]): Promise<number> };
 
 /** Writes in flight at once: bounds memory on large materialisations while keeping the pipe full. */
@@ -194,15 +218,13 @@ export async function openRedisOnlineStore(options: RedisOnlineStoreOptions): Pr
 
   async function read(view: OnlineView, keys: readonly EntityKeyValues[], options: OnlineReadOptions = {}) {
     checkViewName(view.name);
-    const indexes = featureIndexes(view, options.features);
-    const names = indexes.map((index) => (view.features[index] as OnlineView['features'][number]).name);
+    const { indexes, names, build } = options.features ? selection(view, options.features) : allFeatures(view);
     const redisKeys = keys.map((key) => valueKey(view.name, encodeEntityKey(view, key)));
     if (redisKeys.length === 0) return [];
     const texts = await call(async () =>
       redisKeys.length === 1 ? [await redis.get(redisKeys[0] as string)] : await redis.mget(redisKeys),
     );
     const layout = layoutOf(view);
-    const build = recordBuilder(names, indexes);
     const now = options.now ?? Date.now();
     const out: Array<Record<string, FeatureValue> | null> = new Array(texts.length);
     for (let i = 0; i < texts.length; i++) {
