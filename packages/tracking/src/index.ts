@@ -24,8 +24,8 @@ export type { DatasetLineage, DatasetRole, DatasetUse, PinnedDatasetVersion } fr
 export { provenanceTags } from './sdk/provenance.js';
 export { createStepTracking } from './sdk/step-tracking.js';
 export { type BatchLimits, type TrackingOptions, trackingEnvVariables } from './sdk/tracking-options.js';
-export { createSqlTrackingStore, openSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
 export type { MetricSeriesRef, MetricSummary, MetricSummaryOptions } from './store/metric-summary.js';
+export { createSqlTrackingStore, openSqlTrackingStore, type SqlTrackingStoreOptions, sqlBatchLimits } from './store/sql-tracking-store.js';
 // Types the SDK's signatures use (`options.store`, `searchRuns`); the store factories are exported with the store.
 export type {
   CreateExperimentInput,
