@@ -1,3 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRun } from '@mlp/orchestrate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../../test-support/browser.js';
@@ -102,6 +106,25 @@ describe('the web UI sections in Chromium', () => {
     await page.getByTestId('run-graph').locator('[data-step=train]').click();
     await page.getByTestId('task-logs').filter({ hasText: 'trained on 60 rows' }).waitFor();
     await screenshot(page, 'pipeline-run');
+  });
+
+  it('follows a live run: the step running, then succeeded once it ends, without a reload', async () => {
+    const gate = path.join(server.workspace.config.dir, 'gate-open');
+    const modulePath = fileURLToPath(new URL('../../test-support/ui-live-pipeline.ts', import.meta.url));
+    const live = await startRun(server.workspace, { name: 'ui-live', modulePath, sourceHash: '' }, { params: { gate } });
+    try {
+      await page.goto(`${server.url}/pipelines/runs/${live.runId}`);
+      await page.getByTestId('run-graph').locator('[data-step=wait][data-status=running]').waitFor();
+      await page.getByTestId('task-logs').filter({ hasText: 'waiting for the gate file' }).waitFor();
+      await screenshot(page, 'pipeline-run-live');
+      await writeFile(gate, 'open');
+      await page.getByTestId('run-graph').locator('[data-step=after][data-status=succeeded]').waitFor();
+      await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor();
+      await page.getByTestId('task-logs').filter({ hasText: 'gate opened' }).waitFor();
+    } finally {
+      await writeFile(gate, 'open');
+      await live.done;
+    }
   });
 
   it('shows deployments with their traffic split, and the server error of a rollback it cannot do', async () => {

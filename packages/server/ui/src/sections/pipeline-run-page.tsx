@@ -114,7 +114,8 @@ function TaskLogs(props: { runId: string; step: string; live: boolean; tick: num
     return () => {
       current = false;
     };
-  }, [props.runId, props.step, props.tick]);
+    // `live` too: when the run ends, one more read gets the lines written before its end.
+  }, [props.runId, props.step, props.tick, props.live]);
   return (
     <div>
       <h2>Logs of {props.step}</h2>
