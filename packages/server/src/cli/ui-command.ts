@@ -21,7 +21,9 @@ export function createUiCommand<C, O extends object>(
     register(program: UiCommandBuilder<O>, context: C): void {
       program
         .command('ui')
-        .description('Start the mlp server and print the URL of its web UI (experiments, runs, charts, comparisons); Ctrl-C stops it')
+        .description(
+          'Start the mlp server and print the URL of its web UI (runs, comparisons, and the datasets, models, lineage, pipelines, deployments and alerts of the installed packages); Ctrl-C stops it',
+        )
         .option('--host <host>', 'address to bind; 0.0.0.0 serves other machines too', '127.0.0.1')
         .option('--port <port>', 'port to listen on (0 picks a free one)', '5000')
         .option('--token-file <file>', 'require bearer tokens: one per line, "<token> [read|read,write]"')
