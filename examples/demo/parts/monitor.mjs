@@ -46,7 +46,9 @@ export async function monitorPart({ dir, step, cli, workspace }) {
     const url = await serve.url;
     console.log(`  serving at ${url}, every answer written to the workspace's prediction log`);
 
-    step(`mlp monitor create ${monitor} --deployment ${model} --reference models:/${model}/1 --alert 'drift_share>=0.5'`);
+    step(
+      `mlp monitor create ${monitor} --deployment ${model} --reference models:/${model}/1 --columns distance,origin,destination --window 10m --alert 'drift: drift_share>=0.5 critical'`,
+    );
     const created = JSON.parse(
       await cli.mlpAsync(
         'monitor',
