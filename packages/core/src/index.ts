@@ -27,7 +27,7 @@ export type {
 } from './contracts/deployment-control.js';
 export type { JobContext, JobFunction, JobQueue, QueuedJob, RunJobOptions } from './contracts/job-queue.js';
 export type { ModelDownloader } from './contracts/model-downloader.js';
-export type { MonitorAlert, MonitorAlertReader } from './contracts/monitor-alerts.js';
+export type { MonitorAlert, MonitorAlertReader, MonitorDriftPoint } from './contracts/monitor-alerts.js';
 export type { MonitorScheduling, MonitorSchedulingHandle } from './contracts/monitor-scheduling.js';
 export type { OnlineFeatureReader, OnlineFeatureRequest, OnlineFeatureValue } from './contracts/online-features.js';
 export type {

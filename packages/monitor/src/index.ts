@@ -60,6 +60,7 @@ export {
 } from './grafana/grafana-dashboards.js';
 export { type GrafanaDashboard, type GrafanaPanel, grafanaSchemaVersion } from './grafana/grafana-panels.js';
 export { type WriteDashboardsOptions, type WrittenDashboards, writeGrafanaDashboards } from './grafana/write-dashboards.js';
+export { openMonitorReader } from './monitors/monitor-reader.js';
 export { describeReference, loadReferenceProfile, type MonitorSources, referenceFile } from './monitors/monitor-reference.js';
 export type { MonitorRun, MonitorWindowResult } from './monitors/monitor-result.js';
 export { checkSchedule, latestDueTick, nextTick } from './monitors/monitor-schedule.js';

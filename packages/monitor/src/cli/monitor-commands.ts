@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
-import { openAlertStore } from '../alerts/alert-store.js';
 import { builtinDriftTests } from '../drift/builtin-drift-tests.js';
 import { migrations } from '../generated/migrations.js';
+import { openMonitorReader } from '../monitors/monitor-reader.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { renderDriftReport } from '../report/html-report.js';
 import { registerAlerts } from './alerts-command.js';
@@ -137,10 +137,10 @@ function registerDrift(monitor: Program, context: CliContext): void {
 export const monitorCommands: CliCommandModule = {
   name: 'monitor',
   migrations: [migrations],
-  // `mlp server`'s web UI lists alerts through this.
+  // `mlp server`'s web UI lists alerts and charts drift over time through monitorAlerts.
   // `mlp server` runs scheduled monitors and serves their gauges through monitorScheduling.
   services: {
-    monitorAlerts: async (context) => openAlertStore(await context.openWorkspace()),
+    monitorAlerts: async (context) => openMonitorReader(await context.openWorkspace()),
     monitorScheduling: openMonitorScheduling,
   },
   register(program, context) {

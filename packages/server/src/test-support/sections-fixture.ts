@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Workspace } from '@mlp/core';
 import { openDataRepo, openDatasetCatalog } from '@mlp/data-version';
 import { addDeployment, createDeploymentControl } from '@mlp/deploy';
-import { openAlertStore } from '@mlp/monitor';
+import { openAlertStore, openMonitorReader, openMonitorStore, parseMonitorSpec, runMonitor } from '@mlp/monitor';
 import { startRun } from '@mlp/orchestrate';
 import { openRegistry, type Registry } from '@mlp/registry';
 import { createTracking } from '@mlp/tracking';
@@ -66,6 +66,17 @@ export async function seedSections(
     severity: 'critical' as const,
   };
   await alerts.evaluate('flights-drift', [rule], [{ metric: 'drift_share', value: 0.5 }], Date.now());
+  // A dataset monitor run on two windows (flights@latest against flights@1): its drift over time.
+  await (await openMonitorStore(workspace)).create(
+    parseMonitorSpec({
+      name: 'flights-data',
+      source: { kind: 'dataset', dataset: 'flights' },
+      reference: { kind: 'dataset', ref: 'flights@1' },
+      windowMs: 60_000,
+    }),
+  );
+  const resolveDataset = async (ref: string) => (await catalog.resolve(ref)).path;
+  for (const windowEnd of [120_000, 180_000]) await runMonitor(workspace, 'flights-data', { windowEnd, resolveDataset });
 
   // From a module file, as `mlp pipeline run` does: the pipeline's graph is recorded with the run.
   const modulePath = fileURLToPath(new URL('./ui-demo-pipeline.ts', import.meta.url));
@@ -76,7 +87,7 @@ export async function seedSections(
       registry,
       datasets: catalog,
       validations: validationResultsReader(await openValidationStore(workspace)),
-      alerts,
+      alerts: await openMonitorReader(workspace),
       deployments: createDeploymentControl(workspace),
       pipelineRoutes: [],
     },

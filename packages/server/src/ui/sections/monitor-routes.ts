@@ -2,12 +2,21 @@ import type { MonitorAlertReader } from '@mlp/core';
 import { bool, int64, message, string } from '@mlp/core/http';
 import { jsonRoute, type TrackingRoute } from '../../mlflow/tracking-route.js';
 
-/**
- * Monitoring: the stored alerts, newest first. @mlp/monitor stores alerts (with the value that moved
- * them) and profiles, not drift results yet: a drift-over-time chart waits for a results store.
- */
+/** Monitoring: the monitors, each one's drift over time (a point a window), and the stored alerts, newest first. */
 export function monitorRoutes(alerts: MonitorAlertReader): TrackingRoute[] {
   return [
+    jsonRoute('GET', 'ui/monitors', 'read', message({}), async () => ({ monitors: await alerts.monitorNames() })),
+    jsonRoute('GET', 'ui/monitors/{name}/drift', 'read', message({ name: string.required(), limit: int64.optional() }), async (input) => ({
+      monitor: input.name,
+      points: (await alerts.driftOverTime(input.name, { limit: Math.min(Math.max(input.limit ?? 500, 1), 5000) })).map((point) => ({
+        window_start: point.windowStart,
+        window_end: point.windowEnd,
+        rows: point.rows,
+        dataset_drift: point.datasetDrift,
+        drift_share: point.driftShare,
+        columns: point.columns,
+      })),
+    })),
     jsonRoute(
       'GET',
       'ui/alerts',

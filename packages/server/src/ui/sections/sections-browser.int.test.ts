@@ -144,6 +144,11 @@ describe('the web UI sections in Chromium', () => {
     await page.getByTestId('alerts').filter({ hasText: 'flights-drift' }).waitFor();
     expect(await page.getByTestId('alerts').textContent()).toContain('firing');
     await page.getByTestId('alert-timeline').waitFor();
+    // The dataset monitor's two windows: a line of two points, and the latest window's columns.
+    const drift = page.locator('[data-testid=drift-chart][data-monitor=flights-data]');
+    await drift.locator('circle').nth(1).waitFor();
+    expect(await drift.locator('circle').count()).toBe(2);
+    expect(await drift.getByTestId('drift-columns').locator('tbody tr').count()).toBe(2);
     await screenshot(page, 'monitoring');
   });
 

@@ -125,9 +125,17 @@ export const sectionPaths = {
       responses: written('deployment', { deployment: obj }),
     },
   },
+  '/ui/monitors': { get: { summary: 'The stored monitors (@mlp/monitor)', responses: answer('monitors', { monitors: list }) } },
+  '/ui/monitors/{name}/drift': {
+    get: {
+      summary: "A monitor's drift over time: per window the drifted share and each column's test, score and threshold, oldest first",
+      parameters: [path('name', 'monitor name'), query('limit', 'integer', 'the latest windows, at most 5000')],
+      responses: answer('points', { monitor: { type: 'string' }, points: list }),
+    },
+  },
   '/ui/alerts': {
     get: {
-      summary: "The monitors' alerts, newest first (@mlp/monitor; drift results are not stored yet)",
+      summary: "The monitors' alerts, newest first (@mlp/monitor)",
       parameters: [
         query('monitor', 'string', 'one monitor'),
         query('open', 'boolean', 'pending and firing only'),
