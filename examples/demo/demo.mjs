@@ -61,7 +61,9 @@ try {
     console.log(`  npx mlp runs ls -e flights-delay -C ${shown}     # the tracked trials and steps`);
     console.log(`  npx mlp models show flights-delay -C ${shown}    # the registered versions and the champion`);
     console.log(`  npx mlp deploy show flights-delay -C ${shown}    # the deployment; \`mlp deploy agent\` serves it again`);
-    console.log(`  npx mlp ui -C ${shown}                           # the web UI: runs, datasets, models, lineage, pipelines, deployments, alerts`);
+    console.log(
+      `  npx mlp ui -C ${shown}                           # the web UI: runs, datasets, models, lineage, pipelines, deployments, alerts`,
+    );
   }
 } finally {
   await workspace?.close();

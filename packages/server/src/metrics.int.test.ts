@@ -7,7 +7,9 @@ describe('mlp server /metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      compose: async () => ({ metricsText: [async () => '# TYPE mlp_monitor_dataset_drift gauge\nmlp_monitor_dataset_drift{monitor="m"} 1'] }),
+      compose: async () => ({
+        metricsText: [async () => '# TYPE mlp_monitor_dataset_drift gauge\nmlp_monitor_dataset_drift{monitor="m"} 1'],
+      }),
     });
   });
   afterAll(async () => {

@@ -218,7 +218,7 @@ export async function openRedisOnlineStore(options: RedisOnlineStoreOptions): Pr
 
   async function read(view: OnlineView, keys: readonly EntityKeyValues[], options: OnlineReadOptions = {}) {
     checkViewName(view.name);
-    const { indexes, names, build } = options.features ? selection(view, options.features) : allFeatures(view);
+    const { names, build } = options.features ? selection(view, options.features) : allFeatures(view);
     const redisKeys = keys.map((key) => valueKey(view.name, encodeEntityKey(view, key)));
     if (redisKeys.length === 0) return [];
     const texts = await call(async () =>
