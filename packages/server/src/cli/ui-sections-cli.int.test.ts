@@ -91,6 +91,7 @@ describe('mlp ui with every package installed', () => {
       ['pipelines', 'runs'],
       ['deployments', 'deployments'],
       ['alerts', 'alerts'],
+      ['monitors', 'monitors'],
     ] as const) {
       const response = await fetch(`${url}/api/ui/${route}`);
       expect(response.status, route).toBe(200);
