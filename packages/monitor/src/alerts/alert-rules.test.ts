@@ -66,6 +66,20 @@ describe('alert rules', () => {
     ]);
   });
 
+  it('watch one quality metric for a quality rule with a metric, the headline without one', () => {
+    const rules = parseAlertRules([
+      { name: 'f1', metric: 'quality', column: 'f1', op: '<', threshold: 0.5 },
+      { name: 'headline', metric: 'quality', op: '<', threshold: 0.8 },
+    ]);
+    const observations = [
+      { metric: 'quality' as const, column: 'accuracy', value: 0.7 },
+      { metric: 'quality' as const, column: 'f1', value: 0.6 },
+      { metric: 'quality' as const, value: 0.7 },
+    ];
+    const { transitions } = evaluateAlerts(rules, observations, [], 0);
+    expect(transitions.map((t) => [t.rule, t.key, t.column, t.value])).toEqual([['headline', 'headline', null, 0.7]]);
+  });
+
   it('compare with each operator at the threshold', () => {
     for (const [op, fires] of [
       ['>', false],
@@ -90,7 +104,9 @@ describe('alert rules', () => {
       throw new Error('accepted');
     };
     expect(bad({ name: 'x', metric: 'drift_share', op: '=', threshold: 1 })).toContain('op');
-    expect(bad({ name: 'x', metric: 'error_rate', column: 'a', op: '>', threshold: 1 })).toContain('only for metric column_score');
+    expect(bad({ name: 'x', metric: 'error_rate', column: 'a', op: '>', threshold: 1 })).toContain(
+      'only for metrics column_score and quality',
+    );
     expect(() => parseAlertRules([rules[0] as never, rules[0] as never])).toThrow(/Two alert rules are named drift/);
   });
 });

@@ -9,7 +9,10 @@ export type AlertMetric = (typeof alertMetrics)[number];
 export const alertRuleSchema = z.object({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,99}$/, 'must start with a letter: letters, digits, _ and -'),
   metric: z.enum(alertMetrics),
-  /** For `column_score`: one column; without it every tested column is watched, each alerting on its own. */
+  /**
+   * For `column_score`: one column; without it every tested column is watched, each alerting on its own.
+   * For `quality`: the metric (`accuracy`, `f1`, `roc_auc`, `rmse`…); without it the task's headline (accuracy, or RMSE).
+   */
   column: z.string().min(1).optional(),
   op: z.enum(['>', '>=', '<', '<=']),
   threshold: z.number().finite(),
@@ -19,7 +22,7 @@ export const alertRuleSchema = z.object({
 export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertRuleInput = z.input<typeof alertRuleSchema>;
 
-/** One value a window produced: `column` only for `column_score`. */
+/** One value a window produced: `column` names the column for `column_score`, the metric for `quality` (none: the headline). */
 export interface AlertObservation {
   metric: AlertMetric;
   column?: string;
@@ -66,8 +69,11 @@ export function parseAlertRules(rules: readonly AlertRuleInput[]): AlertRule[] {
         `Alert rule ${index + 1}: ${issue?.path.join('.') || 'the rule'} ${issue?.message ?? 'is invalid'}.`,
       );
     }
-    if (result.data.column && result.data.metric !== 'column_score') {
-      throw new MlpError('INVALID_ARGUMENT', `Alert rule ${result.data.name}: column is only for metric column_score; remove it.`);
+    if (result.data.column && result.data.metric !== 'column_score' && result.data.metric !== 'quality') {
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        `Alert rule ${result.data.name}: column is only for metrics column_score and quality; remove it.`,
+      );
     }
     return result.data;
   });
@@ -102,7 +108,9 @@ export function evaluateAlerts(
       (observation) =>
         observation.metric === rule.metric &&
         Number.isFinite(observation.value) &&
-        (rule.metric !== 'column_score' || rule.column === undefined || observation.column === rule.column),
+        (rule.metric === 'quality'
+          ? observation.column === rule.column
+          : rule.metric !== 'column_score' || rule.column === undefined || observation.column === rule.column),
     );
     for (const observation of matching) {
       if (!holds(rule.op, observation.value, rule.threshold)) continue;

@@ -35,6 +35,14 @@ export function monitorJson(monitor: StoredMonitor) {
       for_ms: rule.forMs,
       severity: rule.severity,
     })),
+    quality: spec.quality
+      ? {
+          task: spec.quality.task,
+          prediction_column: spec.quality.predictionColumn ?? null,
+          score_column: spec.quality.scoreColumn ?? null,
+          positive_class: spec.quality.positiveClass ?? null,
+        }
+      : null,
     webhook_url: spec.webhookUrl,
     created_at: monitor.createdAt,
   };
@@ -71,6 +79,16 @@ function windowJson(stored: Pick<StoredWindowResult, 'windowStart' | 'windowEnd'
       : null,
     latency: result.latencyMs ? { p50_ms: result.latencyMs.p50, p95_ms: result.latencyMs.p95, max_ms: result.latencyMs.max } : null,
     model_versions: Object.entries(result.modelVersions).map(([version, requests]) => ({ model_version: version, requests })),
+    quality: result.quality
+      ? {
+          task: result.quality.task,
+          kind: result.quality.kind,
+          predictions: result.quality.predictions,
+          labelled: result.quality.labelled,
+          metrics: result.quality.metrics,
+          problem: result.quality.problem,
+        }
+      : null,
   };
 }
 

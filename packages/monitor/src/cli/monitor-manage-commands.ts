@@ -30,6 +30,10 @@ interface CreateFlags {
   window: string;
   alert: string[];
   webhook?: string;
+  task?: string;
+  predictionColumn?: string;
+  scoreColumn?: string;
+  positiveClass?: string;
 }
 
 const collect = (value: string, all: string[]) => [...all, value];
@@ -83,6 +87,26 @@ async function referenceOf(value: string, modelUri: string | undefined): Promise
     'NOT_FOUND',
     `--reference ${value}: no such file; give a file, a dataset version (flights@3), models:/NAME/VERSION or training.`,
   );
+}
+
+/** `--task` and its columns: the model quality each run measures from arrived labels. */
+function qualityOf(flags: CreateFlags): MonitorSpecInput['quality'] {
+  if (!flags.task) {
+    if (flags.predictionColumn || flags.scoreColumn || flags.positiveClass)
+      throw new MlpError(
+        'INVALID_ARGUMENT',
+        '--prediction-column, --score-column and --positive-class need --task binary|multiclass|regression.',
+      );
+    return null;
+  }
+  if (flags.task !== 'binary' && flags.task !== 'multiclass' && flags.task !== 'regression')
+    throw new MlpError('INVALID_ARGUMENT', `--task ${flags.task}: write binary, multiclass or regression.`);
+  return {
+    task: flags.task,
+    ...(flags.predictionColumn ? { predictionColumn: flags.predictionColumn } : {}),
+    ...(flags.scoreColumn ? { scoreColumn: flags.scoreColumn } : {}),
+    ...(flags.positiveClass ? { positiveClass: flags.positiveClass } : {}),
+  };
 }
 
 async function createMonitor(context: CliContext, name: string, flags: CreateFlags): Promise<void> {
@@ -146,6 +170,7 @@ async function createMonitor(context: CliContext, name: string, flags: CreateFla
       : flags.every
         ? { everyMs: parseDurationMs(flags.every, '--every') }
         : null,
+    quality: qualityOf(flags),
     alerts: flags.alert.map(parseAlertExpression),
     webhookUrl: flags.webhook ?? null,
   };
@@ -185,7 +210,16 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
     .option('--timezone <zone>', 'the cron’s time zone (IANA name)')
     .option('--every <duration>', 'run every 10m, 1h, 1d (on multiples of it)')
     .option('--window <duration>', 'each run computes the window of this length ending at its time', '1h')
-    .option('--alert <rule>', "an alert rule: 'drift_share>=0.5 for 10m', 'column_score[delay]<0.05 critical' (repeatable)", collect, [])
+    .option('--task <task>', 'measure model quality per window from arrived labels: binary, multiclass or regression')
+    .option('--prediction-column <column>', 'the predicted class or value (default prediction)')
+    .option('--score-column <column>', 'binary: the positive class’s probability (ROC AUC, log loss)')
+    .option('--positive-class <class>', 'binary: the positive class (default 1)')
+    .option(
+      '--alert <rule>',
+      "an alert rule: 'drift_share>=0.5 for 10m', 'column_score[delay]<0.05 critical', 'accuracy<0.8' (repeatable)",
+      collect,
+      [],
+    )
     .option('--webhook <url>', 'POST alert transitions here, signed (x-mlp-signature-256) with the secret shown once')
     .action((name: string, flags: CreateFlags) => createMonitor(context, name, flags));
 
@@ -248,6 +282,17 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
         for (const column of latest.result.drift.columns)
           lines.push(
             `  ${column.column.padEnd(16)} ${(column.test ?? '–').padEnd(14)} ${short(column.score).padEnd(10)} ${column.test === null ? `not tested: ${column.problem}` : column.drifted ? 'drift' : 'ok'}`,
+          );
+        const quality = latest.result.quality;
+        if (quality)
+          lines.push(
+            `model quality (${quality.task}, ${quality.labelled} of ${quality.predictions} predictions labelled): ${
+              quality.metrics
+                ? Object.entries(quality.metrics)
+                    .map(([metric, value]) => `${metric} ${short(value)}`)
+                    .join(', ')
+                : (quality.problem ?? 'no labels yet')
+            }`,
           );
       } else lines.push('no window computed yet: `mlp monitor run ' + name + '`');
       if (over.length) {

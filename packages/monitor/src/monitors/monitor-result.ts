@@ -20,6 +20,21 @@ export interface MonitorWindowResult {
   latencyMs: { p50: number; p95: number; max: number } | null;
   /** The model versions that answered in the window, with their request counts. */
   modelVersions: Record<string, number>;
+  /** Model quality measured from the labels that arrived for the window's requests (monitors with a task); absent or null otherwise. */
+  quality?: MonitorWindowQuality | null;
+}
+
+/** A window's model quality: null metrics until a label has arrived for one of its requests. */
+export interface MonitorWindowQuality {
+  task: 'binary' | 'multiclass' | 'regression';
+  /** `measured` from arrived labels; `none` while no label has arrived. */
+  kind: 'measured' | 'none';
+  /** Prediction rows in the window, and those with an arrived label. */
+  predictions: number;
+  labelled: number;
+  /** snake_case metric names (accuracy, precision, recall, f1, roc_auc, log_loss; rmse, mae, r2) to values, null where undefined. */
+  metrics: Record<string, number | null> | null;
+  problem: string | null;
 }
 
 /** What `runMonitor` returns: the stored window and the alert transitions it caused. */

@@ -25,6 +25,30 @@ describe('monitor specs', () => {
     expect(() => parseAlertExpression('drift_share=0.5')).toThrow(/METRIC OP VALUE/);
   });
 
+  it('reads a quality metric as the quality rule on that metric', () => {
+    expect(parseAlertExpression('accuracy<0.8 for 1h critical')).toEqual({
+      name: 'accuracy',
+      metric: 'quality',
+      column: 'accuracy',
+      op: '<',
+      threshold: 0.8,
+      forMs: 3_600_000,
+      severity: 'critical',
+    });
+    expect(parseAlertExpression('quality[roc_auc]<0.7')).toMatchObject({ name: 'quality_roc_auc', metric: 'quality', column: 'roc_auc' });
+    expect(parseAlertExpression('quality<0.9')).toEqual({ name: 'quality', metric: 'quality', op: '<', threshold: 0.9, forMs: 0 });
+    expect(() => parseAlertExpression('quality[speed]<0.9')).toThrow(/quality\[speed\] is not one of accuracy/);
+    expect(() =>
+      parseMonitorSpec({
+        name: 'd',
+        source: { kind: 'dataset', dataset: 'flights' },
+        reference: { kind: 'dataset', ref: 'flights@1' },
+        windowMs: 60_000,
+        quality: { task: 'binary' },
+      }),
+    ).toThrow(/needs a deployment monitor/);
+  });
+
   it('parses durations and refuses what is not one', () => {
     expect(parseDurationMs('1h', '--window')).toBe(3_600_000);
     expect(parseDurationMs('1500', '--window')).toBe(1500);

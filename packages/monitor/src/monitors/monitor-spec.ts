@@ -32,6 +32,17 @@ export const monitorScheduleSchema = z.union([
   z.object({ everyMs: z.number().int().min(1000) }),
 ]);
 
+/** A deployment monitor's model task: each run measures quality from the labels that arrived for the window's requests. */
+export const monitorQualitySchema = z.object({
+  task: z.enum(['binary', 'multiclass', 'regression']),
+  /** The column with the predicted class or value (`prediction`, or the score's class for binary with only a score column). */
+  predictionColumn: z.string().min(1).optional(),
+  /** Binary: the positive class's probability (ROC AUC and log loss need it). */
+  scoreColumn: z.string().min(1).optional(),
+  positiveClass: z.string().min(1).optional(),
+});
+export type MonitorQualitySpec = z.output<typeof monitorQualitySchema>;
+
 export const monitorNamePattern = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 
 export const monitorSpecSchema = z.object({
@@ -52,6 +63,8 @@ export const monitorSpecSchema = z.object({
     })
     .default({ driftShare: 0.5 }),
   schedule: monitorScheduleSchema.nullable().default(null),
+  /** Model quality per window (deployment monitors), or null. */
+  quality: monitorQualitySchema.nullable().default(null),
   alerts: z.array(alertRuleSchema).default([]),
   /** Alert transitions are POSTed here, signed with the monitor's secret. */
   webhookUrl: z
@@ -68,6 +81,13 @@ export function parseMonitorSpec(input: unknown): MonitorSpec {
     const issue = parsed.error.issues[0];
     throw new MlpError('INVALID_ARGUMENT', `Monitor spec: ${issue?.path.join('.') || 'the spec'} ${issue?.message ?? 'is invalid'}.`);
   }
+  if (parsed.data.quality && parsed.data.source.kind !== 'deployment')
+    throw new MlpError('INVALID_ARGUMENT', 'Model quality (--task) needs a deployment monitor: labels are joined to its prediction log.');
+  if (parsed.data.quality?.scoreColumn && parsed.data.quality.task !== 'binary')
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--score-column is for binary classifiers; a ${parsed.data.quality.task} task is measured on --prediction-column.`,
+    );
   const names = new Set<string>();
   for (const rule of parsed.data.alerts) {
     if (names.has(rule.name)) throw new MlpError('INVALID_ARGUMENT', `Two alert rules are named ${rule.name}: give each its own name.`);
@@ -88,6 +108,8 @@ export function parseDurationMs(text: string, what: string): number {
 }
 
 const metricNames = ['drift_share', 'column_score', 'error_rate', 'latency_p95', 'quality'];
+/** Quality metrics an alert may name directly (`accuracy<0.8` is `quality[accuracy]<0.8`). */
+export const qualityMetricNames = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
 
 /**
  * An alert rule as the CLI takes it: `drift_share>=0.5 for 10m`, `column_score[delay]<0.05`,
@@ -98,15 +120,23 @@ export function parseAlertExpression(text: string): z.input<typeof alertRuleSche
     /^\s*(?:([A-Za-z][A-Za-z0-9_-]*):\s*)?([a-z_0-9]+)(?:\[([^\]]+)\])?\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*(?:for\s+(\S+))?\s*(warning|critical)?\s*$/.exec(
       text,
     );
-  if (!match || !metricNames.includes(match[2] as string)) {
+  const alias = match && qualityMetricNames.includes(match[2] as string) && match[3] === undefined;
+  if (!match || !(alias || metricNames.includes(match[2] as string))) {
     throw new MlpError(
       'INVALID_ARGUMENT',
-      `--alert ${JSON.stringify(text)}: write METRIC OP VALUE [for DURATION] [warning|critical], e.g. 'drift_share>=0.5 for 10m' or 'column_score[delay]<0.05'; metrics: ${metricNames.join(', ')}.`,
+      `--alert ${JSON.stringify(text)}: write METRIC OP VALUE [for DURATION] [warning|critical], e.g. 'drift_share>=0.5 for 10m', 'column_score[delay]<0.05' or 'accuracy<0.8'; metrics: ${[...metricNames, ...qualityMetricNames].join(', ')}.`,
     );
   }
-  const [, name, metric, column, op, value, forText, severity] = match;
+  if (match[2] === 'quality' && match[3] !== undefined && !qualityMetricNames.includes(match[3]))
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--alert ${JSON.stringify(text)}: quality[${match[3]}] is not one of ${qualityMetricNames.join(', ')}.`,
+    );
+  const [, name, written, writtenColumn, op, value, forText, severity] = match;
+  const metric = alias ? 'quality' : written;
+  const column = alias ? written : writtenColumn;
   return {
-    name: name ?? (column ? `${metric}_${column.replace(/[^A-Za-z0-9_-]/g, '_')}` : (metric as string)),
+    name: name ?? (alias ? (written as string) : column ? `${metric}_${column.replace(/[^A-Za-z0-9_-]/g, '_')}` : (metric as string)),
     metric: metric as (typeof metricNames)[number] as z.input<typeof alertRuleSchema>['metric'],
     ...(column ? { column } : {}),
     op: op as '>' | '>=' | '<' | '<=',

@@ -9,6 +9,7 @@ import { detectProfileDrift } from '../profile/profile-drift.js';
 import { type MonitorMetrics, recordDriftMetrics } from '../prometheus/monitor-metrics.js';
 import { detectFileDrift } from '../read/file-drift.js';
 import { openProfileStore } from '../store/profile-store.js';
+import { qualityObservations, windowQuality } from './monitor-quality.js';
 import { loadReferenceProfile, type MonitorSources, referenceFile } from './monitor-reference.js';
 import type { MonitorRun, MonitorWindowResult } from './monitor-result.js';
 import type { MonitorSpec } from './monitor-spec.js';
@@ -92,6 +93,7 @@ export function observationsOf(result: MonitorWindowResult): AlertObservation[] 
   for (const column of result.drift.columns)
     if (column.score !== null) observations.push({ metric: 'column_score', column: column.column, value: column.score });
   if (result.latencyMs) observations.push({ metric: 'latency_p95', value: result.latencyMs.p95 });
+  observations.push(...qualityObservations(result.quality));
   return observations;
 }
 
@@ -123,6 +125,10 @@ export async function runMonitor(workspace: Workspace, name: string, options: Ru
       dataQuality: problem ? null : checkDataQuality(reference, window, spec.tests.columns ? { columns: spec.tests.columns } : {}),
       latencyMs,
       modelVersions: versions,
+      // A second pass over the window's log: only labelled rows' predictions are kept, looked up 500 requests at a time.
+      quality: problem
+        ? null
+        : await windowQuality(workspace, spec, options.predictionLog as PredictionLogReader, windowStart, windowEnd, options.signal),
     };
   } else {
     if (!options.resolveDataset)
@@ -146,6 +152,7 @@ export async function runMonitor(workspace: Workspace, name: string, options: Ru
       dataQuality: null,
       latencyMs: null,
       modelVersions: {},
+      quality: null,
     };
   }
   await store.saveResult({

@@ -7,8 +7,10 @@ export type QualityTask = 'binary' | 'multiclass' | 'regression';
 
 export interface ModelQualityOptions extends LabelledRowsOptions {
   task: QualityTask;
-  /** Window length in milliseconds; windows are aligned to multiples of it (epoch ms). */
+  /** Window length in milliseconds; windows are aligned to multiples of it (epoch ms), counted from `origin`. */
   windowMs: number;
+  /** Where windows are aligned from (0): a monitor's window [end − windowMs, end) passes its start. */
+  origin?: number;
   /**
    * The column with the predicted class or value (`prediction`). For a binary task with only
    * `scoreColumn`, the class is the score at or above `threshold`.
@@ -46,7 +48,7 @@ interface Gathered {
  * the score), never the inputs. Windows without a label have null metrics.
  */
 export async function measureModelQuality(reader: PredictionLogReader, options: ModelQualityOptions): Promise<QualityWindow[]> {
-  const { task, windowMs, predictionColumn, scoreColumn, positiveClass, threshold, onProgress, ...join } = options;
+  const { task, windowMs, origin = 0, predictionColumn, scoreColumn, positiveClass, threshold, onProgress, ...join } = options;
   if (!Number.isSafeInteger(windowMs) || windowMs < 1) {
     throw new MlpError('INVALID_ARGUMENT', `windowMs must be a whole number of milliseconds ≥ 1, not ${windowMs}.`);
   }
@@ -58,7 +60,7 @@ export async function measureModelQuality(reader: PredictionLogReader, options: 
   let rows = 0;
   let labelled = 0;
   for await (const { at, row, label } of labelledPredictionRows(reader, join)) {
-    const start = Math.floor(at / windowMs) * windowMs;
+    const start = origin + Math.floor((at - origin) / windowMs) * windowMs;
     let window = windows.get(start);
     if (!window) {
       window = { predictions: 0, labels: [], predicted: [], scores: [] };
