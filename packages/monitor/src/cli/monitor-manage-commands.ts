@@ -1,13 +1,14 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, writeFileAtomic } from '@mlp/core';
 import type { ColumnDriftOptions } from '../drift/detect-drift.js';
 import { loadReferenceProfile } from '../monitors/monitor-reference.js';
 import { checkSchedule, nextTick } from '../monitors/monitor-schedule.js';
 import { type MonitorSpecInput, parseAlertExpression, parseDurationMs, parseMonitorSpec } from '../monitors/monitor-spec.js';
-import { openMonitorStore, referenceProfileName } from '../monitors/monitor-store.js';
+import { type MonitorStore, openMonitorStore, referenceProfileName, type StoredMonitor } from '../monitors/monitor-store.js';
 import { runMonitor } from '../monitors/run-monitor.js';
+import { renderMonitorWindowReport } from '../report/monitor-window-report.js';
 import { openProfileStore } from '../store/profile-store.js';
 import { monitorCliSources } from './monitor-cli-sources.js';
 import { monitorJson, monitorRunJson, monitorShowJson } from './monitor-json.js';
@@ -189,6 +190,27 @@ async function createMonitor(context: CliContext, name: string, flags: CreateFla
   );
 }
 
+function parseWindowEnd(value: string): number {
+  const windowEnd = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(windowEnd))
+    throw new MlpError('INVALID_ARGUMENT', `--window-end ${value} is not a time: give an ISO time or epoch milliseconds.`);
+  return windowEnd;
+}
+
+/** `show --report`: the stored window (latest, or ending at --window-end) as an HTML report, written atomically. */
+async function writeWindowReport(store: MonitorStore, monitor: StoredMonitor, file: string, windowEnd: string | undefined): Promise<void> {
+  const end = windowEnd === undefined ? undefined : parseWindowEnd(windowEnd);
+  const stored = (await store.results(monitor.spec.name, end === undefined ? { limit: 1 } : { from: end, to: end, limit: 1 }))[0];
+  if (!stored)
+    throw new MlpError(
+      'NOT_FOUND',
+      end === undefined
+        ? `Monitor ${monitor.spec.name} has no stored window yet: run \`mlp monitor run ${monitor.spec.name}\` first.`
+        : `Monitor ${monitor.spec.name} has no stored window ending at ${new Date(end).toISOString()}: see \`mlp monitor show ${monitor.spec.name}\` for the windows it has.`,
+    );
+  await writeFileAtomic(path.resolve(file), renderMonitorWindowReport(monitor, stored));
+}
+
 export function registerMonitorCommands(monitor: Command, context: CliContext): void {
   monitor
     .command('create')
@@ -263,7 +285,9 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
     .description('a monitor: its spec, its latest window’s drift table, and drift over time')
     .argument('<name>')
     .option('--limit <n>', 'windows of drift over time', '24')
-    .action(async (name: string, flags: { limit: string }) => {
+    .option('--report <file.html>', 'write the HTML report of the latest stored window (or --window-end’s)')
+    .option('--window-end <time>', 'with --report: the stored window ending at this ISO time or epoch ms')
+    .action(async (name: string, flags: { limit: string; report?: string; windowEnd?: string }) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new MlpError('INVALID_ARGUMENT', `--limit ${flags.limit} must be a whole number of at least 1.`);
@@ -271,6 +295,7 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
       const monitor = await store.get(name);
       const over = await store.driftOverTime(name, { limit });
       const latest = (await store.results(name, { limit: 1 }))[0];
+      if (flags.report) await writeWindowReport(store, monitor, flags.report, flags.windowEnd);
       const lines = [
         `${name}: ${monitor.spec.source.kind === 'deployment' ? `deployment ${monitor.spec.source.deployment}` : `dataset ${monitor.spec.source.dataset}`} against ${monitor.spec.referenceResolved ?? monitor.spec.reference.kind}`,
         `alerts: ${monitor.spec.alerts.map((rule) => `${rule.name} (${rule.metric}${rule.column ? `[${rule.column}]` : ''} ${rule.op} ${rule.threshold} for ${rule.forMs / 1000}s)`).join(', ') || 'none'}`,
@@ -311,12 +336,7 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
     .argument('<name>')
     .option('--window-end <time>', 'the window’s end: an ISO time or epoch ms (default now)')
     .action(async (name: string, flags: { windowEnd?: string }) => {
-      let windowEnd: number | undefined;
-      if (flags.windowEnd !== undefined) {
-        windowEnd = /^\d+$/.test(flags.windowEnd) ? Number(flags.windowEnd) : Date.parse(flags.windowEnd);
-        if (!Number.isSafeInteger(windowEnd))
-          throw new MlpError('INVALID_ARGUMENT', `--window-end ${flags.windowEnd} is not a time: give an ISO time or epoch milliseconds.`);
-      }
+      const windowEnd = flags.windowEnd === undefined ? undefined : parseWindowEnd(flags.windowEnd);
       const workspace = await context.openWorkspace({ applicationName: 'mlp monitor run' });
       const sources = await monitorCliSources(context);
       context.progress(`running ${name}`);

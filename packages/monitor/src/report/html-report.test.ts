@@ -34,6 +34,19 @@ describe('the HTML drift report', () => {
     expect(html).toContain('1970-01-01T00:00:00.000Z');
   });
 
+  it('renders a stored window without column data: the drift table, the details, and why no distribution is shown', () => {
+    const html = renderDriftReport({
+      result: detectDrift(reference, current),
+      referenceName: 'flights@1',
+      currentName: 'flights@latest',
+      distributionsNote: 'distributions are not stored',
+      details: [{ label: 'model quality <binary>', value: 'accuracy 0.5' }],
+    });
+    expect(html).toContain('<th>model quality &#60;binary&#62;</th><td>accuracy 0.5</td>');
+    expect(html.match(/distributions are not stored/g)).toHaveLength(2); // each tested column
+    expect(html).not.toContain('<svg ');
+  });
+
   it('bins numbers as the tests do and keeps the 20 most frequent categories', () => {
     const numbers = columnDistribution(reference['amount <b>'], current['amount <b>']);
     expect(numbers.labels).toHaveLength(11); // Sturges on 700 values

@@ -4,9 +4,13 @@ import { type ColumnDistribution, columnDistribution } from './column-distributi
 
 export interface DriftReportInput {
   result: DriftResult;
-  /** Each side's column data, for the distributions. */
-  reference: Readonly<Record<string, DriftColumnData>>;
-  current: Readonly<Record<string, DriftColumnData>>;
+  /** Each side's column data, for the distributions; without them (a monitor's stored window) each column says why none is shown. */
+  reference?: Readonly<Record<string, DriftColumnData>>;
+  current?: Readonly<Record<string, DriftColumnData>>;
+  /** Why the distributions are left out, when no column data is given. */
+  distributionsNote?: string;
+  /** Further facts shown above the drift table (a monitor window's rows, model quality, data quality), as label and text. */
+  details?: readonly { label: string; value: string }[];
   /** How the two sides are named in the report (file names, dataset versions). */
   referenceName: string;
   currentName: string;
@@ -65,12 +69,12 @@ function row(column: ColumnDrift): string {
 }
 
 function section(column: ColumnDrift, input: DriftReportInput): string {
-  const ref = input.reference[column.column];
-  const cur = input.current[column.column];
+  const ref = input.reference?.[column.column];
+  const cur = input.current?.[column.column];
   const chart =
     column.test !== null && ref && cur && ref.kind === cur.kind
       ? barChart(columnDistribution(ref, cur))
-      : `<p class="note">${escapeHtml(column.problem ?? 'not tested')}</p>`;
+      : `<p class="note">${escapeHtml(column.test === null ? (column.problem ?? 'not tested') : (input.distributionsNote ?? 'no column data'))}</p>`;
   const verdict =
     column.test === null
       ? ''
@@ -93,6 +97,7 @@ export function renderDriftReport(input: DriftReportInput): string {
 <body><h1>Data drift</h1>
 <p>Reference <b>${escapeHtml(input.referenceName)}</b>, current <b>${escapeHtml(input.currentName)}</b>, ${escapeHtml(at)}.</p>
 <p class="verdict ${result.datasetDrift ? 'bad' : 'ok'}">${verdict}: ${result.driftedColumns} of ${result.testedColumns} tested columns drifted (${(result.driftShare * 100).toFixed(1)}%; the dataset drifts at ${(result.driftShareThreshold * 100).toFixed(0)}%).</p>
+${input.details?.length ? `<table class="details"><tbody>${input.details.map((detail) => `<tr><th>${escapeHtml(detail.label)}</th><td>${escapeHtml(detail.value)}</td></tr>`).join('')}</tbody></table>` : ''}
 <h2>Columns</h2>
 <table><thead><tr><th>column</th><th>kind</th><th>test</th><th>score</th><th>threshold</th><th>verdict</th><th>reference values / nulls</th><th>current values / nulls</th></tr></thead>
 <tbody>${result.columns.map(row).join('\n')}</tbody></table>
