@@ -7,6 +7,7 @@ import { createPredictionLog } from '@mlp/deploy';
 import { predictionLogCommands } from '@mlp/deploy/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMonitorStore } from '../monitors/monitor-store.js';
+import { openLabelStore } from '../quality/label-store.js';
 import { monitorCommands } from './monitor-commands.js';
 import type { monitorRunJson, monitorShowJson } from './monitor-json.js';
 
@@ -126,6 +127,52 @@ describe('mlp monitor create, run, show, ls, delete', () => {
 
     expect((await mlp('monitor', 'delete', 'flights')).code).toBe(0);
     expect((await mlp('monitor', 'show', 'flights')).stderr).toContain('No monitor named "flights"');
+  });
+});
+
+describe('mlp monitor create --task', () => {
+  it('measures each window’s model quality from arrived labels, shows it, and fires accuracy<0.8', async () => {
+    const created = await mlp(
+      '--json',
+      'monitor',
+      'create',
+      'flights-quality',
+      '--deployment',
+      'flights',
+      '--model',
+      'flights-model',
+      '--reference',
+      path.join(dir, 'reference.csv'),
+      '--task',
+      'binary',
+      '--alert',
+      'accuracy<0.8 critical',
+    );
+    expect(created.stderr).toBe('');
+    expect(parseJsonOutput<Record<string, unknown>>(created)).toMatchObject({
+      quality: { task: 'binary', prediction_column: null, score_column: null, positive_class: null },
+      alerts: [{ name: 'accuracy', metric: 'quality', column: 'accuracy', op: '<', threshold: 0.8, severity: 'critical' }],
+    });
+    // Every prediction was 1; the labels say 0 for three requests in four.
+    await (await openLabelStore(fx.workspace)).add(
+      'flights',
+      Array.from({ length: 200 }, (_, i) => ({ requestId: `r${i}`, label: i % 4 === 0 ? 1 : 0 })),
+    );
+    const run = parseJsonOutput<ReturnType<typeof monitorRunJson>>(
+      await mlp('--json', 'monitor', 'run', 'flights-quality', '--window-end', new Date(t0 + hour).toISOString()),
+    );
+    expect(run.quality).toMatchObject({ task: 'binary', kind: 'measured', predictions: 200, labelled: 200, problem: null });
+    expect(run.quality?.metrics).toMatchObject({ accuracy: 0.25, precision: 0.25, recall: 1 });
+    expect(run.alerts.map((alert) => [alert.kind, alert.rule, alert.value])).toEqual([['fired', 'accuracy', 0.25]]);
+    const shown = parseJsonOutput<ReturnType<typeof monitorShowJson.show>>(await mlp('--json', 'monitor', 'show', 'flights-quality'));
+    expect(shown.latest?.quality?.metrics?.accuracy).toBe(0.25);
+    expect((await mlp('monitor', 'show', 'flights-quality')).stdout).toContain(
+      'model quality (binary, 200 of 200 predictions labelled): accuracy 0.25, precision 0.25, recall 1',
+    );
+    expect(
+      (await mlp('monitor', 'create', 'x', '--deployment', 'd', '--reference', path.join(dir, 'reference.csv'), '--task', 'ranking'))
+        .stderr,
+    ).toContain('--task ranking: write binary, multiclass or regression');
   });
 });
 

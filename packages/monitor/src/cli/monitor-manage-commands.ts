@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { MlpError, writeFileAtomic } from '@mlp/core';
 import type { ColumnDriftOptions } from '../drift/detect-drift.js';
+import { qualitySummary } from '../monitors/monitor-quality.js';
 import { loadReferenceProfile } from '../monitors/monitor-reference.js';
 import { checkSchedule, nextTick } from '../monitors/monitor-schedule.js';
 import { type MonitorSpecInput, parseAlertExpression, parseDurationMs, parseMonitorSpec } from '../monitors/monitor-spec.js';
@@ -311,13 +312,7 @@ export function registerMonitorCommands(monitor: Command, context: CliContext): 
         const quality = latest.result.quality;
         if (quality)
           lines.push(
-            `model quality (${quality.task}, ${quality.labelled} of ${quality.predictions} predictions labelled): ${
-              quality.metrics
-                ? Object.entries(quality.metrics)
-                    .map(([metric, value]) => `${metric} ${short(value)}`)
-                    .join(', ')
-                : (quality.problem ?? 'no labels yet')
-            }`,
+            `model quality (${quality.task}, ${quality.labelled} of ${quality.predictions} predictions labelled): ${qualitySummary(quality)}`,
           );
       } else lines.push('no window computed yet: `mlp monitor run ' + name + '`');
       if (over.length) {

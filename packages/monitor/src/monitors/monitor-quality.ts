@@ -70,3 +70,15 @@ export function qualityObservations(quality: MonitorWindowQuality | null | undef
   if (headline !== null && headline !== undefined) observations.push({ metric: 'quality', value: headline });
   return observations;
 }
+
+const metricOrder = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
+
+/** `accuracy 0.25, precision 0.25, …` in a fixed order (a stored result's keys come back in the database's order). */
+export function qualitySummary(quality: MonitorWindowQuality): string {
+  if (!quality.metrics) return quality.problem ?? 'no labels yet';
+  const metrics = quality.metrics;
+  return metricOrder
+    .filter((name) => name in metrics)
+    .map((name) => `${name} ${metrics[name] === null ? '–' : Number((metrics[name] as number).toPrecision(4)).toString()}`)
+    .join(', ');
+}

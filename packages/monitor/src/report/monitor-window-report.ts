@@ -1,3 +1,4 @@
+import { qualitySummary } from '../monitors/monitor-quality.js';
 import type { StoredMonitor, StoredWindowResult } from '../monitors/monitor-store.js';
 import { renderDriftReport } from './html-report.js';
 
@@ -28,13 +29,7 @@ export function renderMonitorWindowReport(monitor: StoredMonitor, stored: Stored
   if (result.quality)
     details.push({
       label: `model quality (${result.quality.task})`,
-      value: `${result.quality.labelled} of ${result.quality.predictions} predictions labelled; ${
-        result.quality.metrics
-          ? Object.entries(result.quality.metrics)
-              .map(([metric, value]) => `${metric} ${short(value)}`)
-              .join(', ')
-          : (result.quality.problem ?? 'no labels yet')
-      }`,
+      value: `${result.quality.labelled} of ${result.quality.predictions} predictions labelled; ${qualitySummary(result.quality)}`,
     });
   if (result.dataQuality) {
     const failed = result.dataQuality.columns.filter((column) => column.failed).map((column) => column.column);
