@@ -74,6 +74,7 @@ export { type CsvRecordProblem, findMalformedCsvRecord, locateMalformedCsvRecord
 export { plural } from './text/plural.js';
 export { textProblem } from './text/text-problem.js';
 export { deliverSignedWebhook, type SignedWebhook, type WebhookAttempt } from './webhooks/deliver-webhook.js';
+export { type EventWebhook, type EventWebhookOptions, startEventWebhooks } from './webhooks/event-webhooks.js';
 export { signatureHeader, signBody, verifySignature } from './webhooks/webhook-signature.js';
 export {
   createWebhookTargetPolicy,

@@ -1,4 +1,4 @@
-import { backoffDelay, createWebhookTargetPolicy, deliverSignedWebhook, type MlpEvent, type Workspace } from '@mlp/core';
+import { startEventWebhooks, type Workspace } from '@mlp/core';
 import type { DeploymentSpec } from '../deployment/deployment-spec.js';
 import { deploymentWebhookSecret, findDeployment } from '../deployment/deployment-store.js';
 
@@ -22,50 +22,21 @@ export const deployWebhookNetworksVariable = 'MLP_DEPLOY_WEBHOOK_ALLOWED_NETWORK
  * announced, and a delivery cut by a crash is sent again (receivers de-duplicate by `x-mlp-delivery`).
  */
 export function startRollbackWebhooks(workspace: Workspace, options: RollbackWebhookOptions = {}) {
-  const networks = options.allowedNetworks ?? (process.env[deployWebhookNetworksVariable] ?? '').split(',').filter(Boolean);
-  const policy = createWebhookTargetPolicy(networks, deployWebhookNetworksVariable);
-  const maxAttempts = options.maxAttempts ?? 5;
-  const baseDelayMs = options.baseDelayMs ?? 1000;
-  const controller = new AbortController();
-
-  const deliver = async (event: MlpEvent) => {
-    const payload = event.payload as { name: string };
-    const deployment = await findDeployment(workspace, payload.name);
-    const spec = deployment?.spec as DeploymentSpec | undefined;
-    if (!spec?.webhookUrl) return;
-    const secret = (await deploymentWebhookSecret(workspace, payload.name)) ?? '';
-    const body = JSON.stringify({ event_id: event.id, event_type: event.type, created_at: event.createdAt.toISOString(), payload });
-    for (let attempt = 0; attempt < maxAttempts && !controller.signal.aborted; attempt++) {
-      const result = await deliverSignedWebhook({
-        url: spec.webhookUrl,
-        secret,
-        body,
-        eventType: event.type,
-        deliveryId: `deploy-${event.id}`,
-        policy,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        userAgent: 'mlp-deploy-webhooks',
-      });
-      if (result.error === null) return;
-      workspace.logger.warn(`deployment '${payload.name}': rollback webhook attempt ${attempt + 1} failed: ${result.error}`);
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseDelayMs, maxDelayMs: 60_000 })));
-    }
-    workspace.logger.error(`deployment '${payload.name}': the rollback webhook was not delivered after ${maxAttempts} attempts`);
-  };
-
-  const subscription = workspace.events.subscribe(
-    {
-      consumer: options.consumer ?? 'deploy.webhooks',
-      types: ['deployment.rolled_back'],
-      signal: controller.signal,
-      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+  return startEventWebhooks(workspace, {
+    ...options,
+    consumer: options.consumer ?? 'deploy.webhooks',
+    types: ['deployment.rolled_back'],
+    deliveryPrefix: 'deploy',
+    userAgent: 'mlp-deploy-webhooks',
+    networksVariable: deployWebhookNetworksVariable,
+    async webhookFor(event) {
+      const payload = event.payload as { name: string };
+      const deployment = await findDeployment(workspace, payload.name);
+      const url = (deployment?.spec as DeploymentSpec | undefined)?.webhookUrl;
+      if (!url) return undefined;
+      const secret = (await deploymentWebhookSecret(workspace, payload.name)) ?? '';
+      const body = JSON.stringify({ event_id: event.id, event_type: event.type, created_at: event.createdAt.toISOString(), payload });
+      return { url, secret, body, label: `deployment '${payload.name}': rollback webhook` };
     },
-    deliver,
-  );
-  return {
-    async close() {
-      controller.abort();
-      await subscription.close();
-    },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { backoffDelay, createWebhookTargetPolicy, deliverSignedWebhook, MlpError, type MlpEvent, type Workspace } from '@mlp/core';
+import { MlpError, type MlpEvent, startEventWebhooks, type Workspace } from '@mlp/core';
 import { type AlertEventPayload, monitorAlertEvents } from '../alerts/alert-store.js';
 import { type MonitorStore, openMonitorStore } from './monitor-store.js';
 
@@ -43,56 +43,26 @@ export function alertWebhookBody(event: Pick<MlpEvent, 'id' | 'type' | 'createdA
  * is sent again (receivers de-duplicate by `x-mlp-delivery`).
  */
 export function startMonitorWebhooks(workspace: Workspace, options: MonitorWebhookOptions = {}) {
-  const networks = options.allowedNetworks ?? (process.env[monitorWebhookNetworksVariable] ?? '').split(',').filter(Boolean);
-  const policy = createWebhookTargetPolicy(networks, monitorWebhookNetworksVariable);
-  const maxAttempts = options.maxAttempts ?? 5;
-  const baseDelayMs = options.baseDelayMs ?? 1000;
-  const controller = new AbortController();
   let store: Promise<MonitorStore> | undefined;
-
-  const deliver = async (event: MlpEvent) => {
-    const payload = event.payload as AlertEventPayload;
-    store ??= openMonitorStore(workspace);
-    const monitors = await store;
-    const found = await monitors.get(payload.monitor).catch((error: unknown) => {
-      if (MlpError.isInstance(error) && error.code === 'NOT_FOUND') return undefined;
-      throw error;
-    });
-    const url = found?.spec.webhookUrl;
-    if (!url) return;
-    const secret = (await monitors.webhookSecret(payload.monitor)) ?? '';
-    const body = alertWebhookBody(event, payload);
-    for (let attempt = 0; attempt < maxAttempts && !controller.signal.aborted; attempt++) {
-      const result = await deliverSignedWebhook({
-        url,
-        secret,
-        body,
-        eventType: event.type,
-        deliveryId: `monitor-${event.id}`,
-        policy,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        userAgent: 'mlp-monitor-webhooks',
+  return startEventWebhooks(workspace, {
+    ...options,
+    consumer: options.consumer ?? 'monitor.webhooks',
+    types: [monitorAlertEvents.fired, monitorAlertEvents.resolved],
+    deliveryPrefix: 'monitor',
+    userAgent: 'mlp-monitor-webhooks',
+    networksVariable: monitorWebhookNetworksVariable,
+    async webhookFor(event) {
+      const payload = event.payload as AlertEventPayload;
+      store ??= openMonitorStore(workspace);
+      const monitors = await store;
+      const found = await monitors.get(payload.monitor).catch((error: unknown) => {
+        if (MlpError.isInstance(error) && error.code === 'NOT_FOUND') return undefined;
+        throw error;
       });
-      if (result.error === null) return;
-      workspace.logger.warn(`monitor '${payload.monitor}': alert webhook attempt ${attempt + 1} failed: ${result.error}`);
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { baseDelayMs, maxDelayMs: 60_000 })));
-    }
-    workspace.logger.error(`monitor '${payload.monitor}': the alert webhook was not delivered after ${maxAttempts} attempts`);
-  };
-
-  const subscription = workspace.events.subscribe(
-    {
-      consumer: options.consumer ?? 'monitor.webhooks',
-      types: [monitorAlertEvents.fired, monitorAlertEvents.resolved],
-      signal: controller.signal,
-      ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      const url = found?.spec.webhookUrl;
+      if (!url) return undefined;
+      const secret = (await monitors.webhookSecret(payload.monitor)) ?? '';
+      return { url, secret, body: alertWebhookBody(event, payload), label: `monitor '${payload.monitor}': alert webhook` };
     },
-    deliver,
-  );
-  return {
-    async close() {
-      controller.abort();
-      await subscription.close();
-    },
-  };
+  });
 }
