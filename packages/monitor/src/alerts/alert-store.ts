@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Workspace } from '@mlp/core';
+import type { MonitorAlert, Workspace } from '@mlp/core';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { migrations } from '../generated/migrations.js';
 import { alerts } from '../store/alert-schema.js';
@@ -8,19 +8,8 @@ import { type AlertObservation, type AlertRule, type AlertState, type AlertTrans
 /** The durable events a monitor's alerts publish, in the transaction that changes the alert's row. */
 export const monitorAlertEvents = { fired: 'monitor.alert_fired', resolved: 'monitor.alert_resolved' } as const;
 
-export interface StoredAlert {
-  alertId: string;
-  monitor: string;
-  rule: string;
-  key: string;
-  column: string | null;
-  severity: string;
-  state: 'pending' | 'firing' | 'resolved';
-  value: number | null;
-  activeSince: number;
-  firedAt: number | null;
-  resolvedAt: number | null;
-}
+/** An alert as this store keeps it: the shape core's `MonitorAlertReader` contract serves. */
+export type StoredAlert = MonitorAlert;
 
 export interface AlertEventPayload {
   alertId: string;
