@@ -10,6 +10,7 @@
 // Each part lives in parts/ and gets the same `demo` object; a part reads what earlier parts put in `demo.results`.
 //
 //   npm run demo                 # in ./mlp-demo, kept to explore afterwards (replaced on the next run)
+//   npm run demo -- --full       # the full search: 20 trials on 50,000 rows, one trial per core (parts/pipeline.mjs)
 //   npm run demo -- --dir DIR    # in DIR instead (a folder the demo made, or an empty or new one)
 //   npm run demo -- --clean      # remove the workspace when the demo ends
 import path from 'node:path';
@@ -53,7 +54,8 @@ try {
   workspace = await workspacePart(demo);
   demo.workspace = workspace;
   for (const part of parts) await part(demo);
-  console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const search = process.argv.includes('--full') ? 'the full search (--full)' : 'a quick search (--full runs 20 trials)';
+  console.log(`\n✓ demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s, with ${search}`);
   if (!clean) {
     const shown = path.relative(process.cwd(), dir) || '.';
     console.log(`\nThe workspace is kept in ${shown} (the next \`npm run demo\` replaces it; --clean removes it). Look at:`);

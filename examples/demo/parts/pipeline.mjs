@@ -1,13 +1,21 @@
 // Demo part: the flights-delay pipeline (examples/flights-delay/pipeline.ts) run by @mlp/orchestrate
 // through `mlp pipeline run`: ingest the 3M vega-datasets flights as dataset `flights-raw`, validate
 // them, version the training set `flights-delay` (DVC 3, pushed to a folder remote), train a 4-trial
-// search, register the best model and promote it to `champion` through the gates.
+// search (20 trials with `--full`), register the best model and promote it to `champion` through the gates.
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { indent } from '../demo-cli.mjs';
 
 export const pipelineFile = path.resolve(import.meta.dirname, '..', '..', 'flights-delay', 'pipeline.ts');
 /** A quick search: 4 trials on 30,000 rows for 4 epochs (the pipeline's defaults: 20 trials on 100,000 rows). */
-export const demoParams = ['--param', 'trials=4', '--param', 'rows=30000', '--param', 'epochs=4'];
+const quickParams = ['--param', 'trials=4', '--param', 'rows=30000', '--param', 'epochs=4'];
+/**
+ * `npm run demo -- --full`: 20 trials on 50,000 rows for spec.yaml's 6 epochs, one trial per core (at least 2).
+ * Half the pipeline's default rows keeps it well under 30 minutes on a loaded 2-core machine.
+ */
+const fullParams = ['--param', 'trials=20', '--param', 'rows=50000', '--param', `parallel=${Math.max(2, availableParallelism())}`];
+/** The demo's search; the parts that run the pipeline again (rerun, stop-on-failure) pass the same, so the rerun is cached. */
+export const demoParams = process.argv.includes('--full') ? fullParams : quickParams;
 
 /** The last run of the pipeline, as `mlp pipeline runs --json` lists it. */
 export function lastRun(cli) {
@@ -34,5 +42,17 @@ export async function pipelinePart({ dir, step, cli, results }) {
   // The search reports every trial; its last lines say how it ended.
   for (const line of lines.filter((line) => line.step !== 'train' || trainLines.indexOf(line) >= trainLines.length - 2))
     console.log(indent(`${new Date(line.time).toISOString().slice(11, 19)} ${line.step.padEnd(8)} ${line.message}`));
+  console.log(`  the search: ${trialCounts(cli, run.run_id)}`);
   results.pipelineRun = run;
+}
+
+/** How the run's trials ended, from tracking: every trial is a run tagged with the pipeline run's id. */
+function trialCounts(cli, runId) {
+  const runs = JSON.parse(
+    cli.mlp('runs', 'ls', '-e', 'flights-delay', '--filter', `tags.\`mlp.pipeline.run_id\` = '${runId}'`, '--json'),
+  ).filter((tracked) => tracked.run_name?.startsWith('trial-'));
+  const statuses = [...new Set(runs.map((tracked) => tracked.status))].map(
+    (status) => `${runs.filter((tracked) => tracked.status === status).length} ${status}`,
+  );
+  return `${runs.length} tracked trials (${statuses.join(', ')}; KILLED: stopped early by ASHA)`;
 }
