@@ -16,6 +16,7 @@ export type {
   BrowsedDatasetVersion,
   DatasetBrowser,
 } from './contracts/dataset-browser.js';
+export { datasetJson, datasetSummaryJson, datasetUseJson, datasetVersionJson } from './contracts/dataset-json.js';
 export type { DatasetLineage, DatasetRole, PinnedDatasetVersion } from './contracts/dataset-lineage.js';
 export type { DatasetResolver } from './contracts/dataset-resolver.js';
 export type { DatasetVersionWriter, WrittenDatasetSource } from './contracts/dataset-writer.js';
@@ -27,6 +28,7 @@ export type {
 } from './contracts/deployment-control.js';
 export type { JobContext, JobFunction, JobQueue, QueuedJob, RunJobOptions } from './contracts/job-queue.js';
 export type { ModelDownloader } from './contracts/model-downloader.js';
+export { monitorAlertJson, monitorDriftPointJson } from './contracts/monitor-alert-json.js';
 export type { MonitorAlert, MonitorAlertReader, MonitorDriftPoint } from './contracts/monitor-alerts.js';
 export type { MonitorScheduling, MonitorSchedulingHandle } from './contracts/monitor-scheduling.js';
 export type { OnlineFeatureReader, OnlineFeatureRequest, OnlineFeatureValue } from './contracts/online-features.js';

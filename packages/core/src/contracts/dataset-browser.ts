@@ -13,7 +13,8 @@ export interface BrowsedDatasetVersion {
   format: string | null;
   /** Columns and row count of a tabular version. */
   schema: { format: string; columns: Array<{ name: string; type: string }>; rowCount: number } | null;
-  source: { kind: string; uri: string } | null;
+  /** Where the data came from: `query` is a PostgreSQL source's SQL, `etag` the origin's when it gave one. */
+  source: { kind: string; uri: string; query?: string; etag?: string } | null;
   message: string;
   tags: string[];
   createdBy: string;

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type CapturedRun, jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import type { datasetSummaryJson, datasetVersionJson } from '@mlp/core';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataCommands } from './data-commands.js';
-import type { datasetSummaryJson, datasetVersionJson } from './json-shapes.js';
 
 type DatasetVersionJson = ReturnType<typeof datasetVersionJson>;
 type DatasetSummaryJson = ReturnType<typeof datasetSummaryJson>;

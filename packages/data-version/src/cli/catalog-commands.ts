@@ -1,11 +1,10 @@
 import type { CliContext, TextTable } from '@mlp/cli';
-import { currentActor, type MigrationSet, MlpError } from '@mlp/core';
+import { currentActor, datasetSummaryJson, datasetVersionJson, type MigrationSet, MlpError } from '@mlp/core';
 import type { DatasetSource, DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
 import { type DatasetCatalog, openDatasetCatalog } from '../catalog/dataset-catalog.js';
 import { migrations } from '../generated/migrations.js';
 import type { DataCommandGroup } from './data-command-group.js';
 import { registerIngestCommand } from './ingest-command.js';
-import { datasetSummaryJson, datasetVersionJson } from './json-shapes.js';
 import { openCliDataRepo } from './open-cli-data-repo.js';
 import { formatBytes } from './progress-format.js';
 

@@ -1,4 +1,4 @@
-import type { DatasetSummary, DatasetVersion } from '../catalog/catalog-model.js';
+import { datasetVersionJson } from '@mlp/core';
 import type { AddedEntry } from '../dvc/add-paths.js';
 import type { CheckoutReport } from '../dvc/checkout.js';
 import type { GcReport } from '../dvc/gc.js';
@@ -8,7 +8,8 @@ import type { TransferReport } from '../dvc/transfer.js';
 import type { IngestResult } from '../ingest/ingest-options.js';
 
 // The `--json` shapes of `mlp data`: snake_case keys, times in epoch milliseconds, absent values as null
-// (docs/cli-json.md). The SDK's camelCase objects stay as they are; only the CLI prints these.
+// (docs/cli-json.md). The SDK's camelCase objects stay as they are; only the CLI prints these. A dataset,
+// its versions and uses print as core's `datasetSummaryJson`/`datasetVersionJson`, the web UI's shapes too.
 
 export function addedJson(entry: AddedEntry) {
   return { path: entry.path, md5: entry.md5, size: entry.size, nfiles: entry.nfiles ?? null };
@@ -57,43 +58,6 @@ export function gcJson(report: GcReport) {
 
 export function remoteJson(remote: RemoteInfo) {
   return { name: remote.name, url: remote.url, default: remote.default, endpoint: remote.endpoint ?? null, region: remote.region ?? null };
-}
-
-export function datasetVersionJson(version: DatasetVersion) {
-  const { schema, source } = version;
-  return {
-    dataset: version.dataset,
-    version: version.version,
-    ref: version.ref,
-    root_hash: version.rootHash,
-    size: version.size,
-    nfiles: version.nfiles,
-    path: version.path,
-    format: version.format,
-    schema: schema
-      ? {
-          format: schema.format,
-          columns: schema.columns.map((column) => ({ name: column.name, type: column.type })),
-          row_count: schema.rowCount,
-        }
-      : null,
-    source: source ? { kind: source.kind, uri: source.uri, query: source.query ?? null, etag: source.etag ?? null } : null,
-    message: version.message,
-    tags: version.tags,
-    created_by: version.createdBy,
-    created_at: version.createdAt.getTime(),
-  };
-}
-
-export function datasetSummaryJson(dataset: DatasetSummary) {
-  return {
-    name: dataset.name,
-    description: dataset.description,
-    created_by: dataset.createdBy,
-    created_at: dataset.createdAt.getTime(),
-    version_count: dataset.versionCount,
-    latest: dataset.latest ? datasetVersionJson(dataset.latest) : null,
-  };
 }
 
 export function ingestJson(result: IngestResult) {

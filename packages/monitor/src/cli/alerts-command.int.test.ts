@@ -1,10 +1,9 @@
 import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
-import { openWorkspace, type Workspace } from '@mlp/core';
+import { type monitorAlertJson, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAlertRules } from '../alerts/alert-rules.js';
 import { openAlertStore } from '../alerts/alert-store.js';
-import type { alertJson } from './json-shapes.js';
 import { monitorCommands } from './monitor-commands.js';
 
 // Alerts written through the store on a real PostgreSQL, listed by the real CLI on the same database.
@@ -41,13 +40,13 @@ describe('mlp monitor alerts', () => {
   it('lists alerts newest first in snake_case JSON with epoch-ms times, and only open ones with --open', async () => {
     const run = await mlp('--json', 'monitor', 'alerts');
     expect(run.code).toBe(0);
-    const all = parseJsonOutput<ReturnType<typeof alertJson>[]>(run);
+    const all = parseJsonOutput<ReturnType<typeof monitorAlertJson>[]>(run);
     expect(jsonConventionViolations(all)).toEqual([]);
     expect(all.map((alert) => [alert.state, alert.active_since, alert.resolved_at])).toEqual([
       ['firing', 2 * minute, null],
       ['resolved', 0, minute],
     ]);
-    const open = parseJsonOutput<ReturnType<typeof alertJson>[]>(await mlp('--json', 'monitor', 'alerts', '--open'));
+    const open = parseJsonOutput<ReturnType<typeof monitorAlertJson>[]>(await mlp('--json', 'monitor', 'alerts', '--open'));
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ monitor: 'flights', rule: 'errors', severity: 'critical', value: 0.3 });
     const human = await mlp('monitor', 'alerts', '--monitor', 'flights');

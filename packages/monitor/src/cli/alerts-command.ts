@@ -1,7 +1,6 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
-import { MlpError } from '@mlp/core';
+import { MlpError, monitorAlertJson } from '@mlp/core';
 import { openAlertStore } from '../alerts/alert-store.js';
-import { alertJson } from './json-shapes.js';
 
 type Command = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
 
@@ -35,7 +34,7 @@ export function registerAlerts(monitor: Command, context: CliContext): void {
           ]),
           footer: `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`,
         },
-        alerts.map(alertJson),
+        alerts.map(monitorAlertJson),
       );
     });
 }

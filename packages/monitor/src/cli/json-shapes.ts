@@ -1,4 +1,3 @@
-import type { StoredAlert } from '../alerts/alert-store.js';
 import type { ColumnDrift, DriftResult } from '../drift/detect-drift.js';
 import type { PrometheusRuleFile } from '../prometheus/prometheus-rules.js';
 import type { ClassificationMetrics } from '../quality/classification-metrics.js';
@@ -56,23 +55,6 @@ export function dashboardsJson(
   provisioning: readonly string[],
 ) {
   return { out, dashboards, provisioning };
-}
-
-/** `mlp monitor alerts --json`: one entry per alert, newest first; times in epoch ms, null while not reached. */
-export function alertJson(alert: StoredAlert) {
-  return {
-    alert_id: alert.alertId,
-    monitor: alert.monitor,
-    rule: alert.rule,
-    key: alert.key,
-    column: alert.column,
-    severity: alert.severity,
-    state: alert.state,
-    value: alert.value,
-    active_since: alert.activeSince,
-    fired_at: alert.firedAt,
-    resolved_at: alert.resolvedAt,
-  };
 }
 
 /** `mlp monitor labels --json`: labels written from the file, rows left out, and the deployment's labels in all. */

@@ -1,3 +1,4 @@
+import { monitorDriftPointJson } from '@mlp/core';
 import type { MonitorRun } from '../monitors/monitor-result.js';
 import type { DriftPoint, StoredMonitor, StoredWindowResult } from '../monitors/monitor-store.js';
 import { columnDriftJson } from './json-shapes.js';
@@ -92,23 +93,12 @@ function windowJson(stored: Pick<StoredWindowResult, 'windowStart' | 'windowEnd'
   };
 }
 
-export function driftPointJson(point: DriftPoint) {
-  return {
-    window_start: point.windowStart,
-    window_end: point.windowEnd,
-    rows: point.rows,
-    dataset_drift: point.datasetDrift,
-    drift_share: point.driftShare,
-    columns: point.columns,
-  };
-}
-
 export const monitorShowJson = {
   window: windowJson,
   show: (monitor: StoredMonitor, latest: StoredWindowResult | undefined, over: DriftPoint[]) => ({
     ...monitorJson(monitor),
     latest: latest ? windowJson(latest) : null,
-    drift_over_time: over.map(driftPointJson),
+    drift_over_time: over.map(monitorDriftPointJson),
   }),
 };
 

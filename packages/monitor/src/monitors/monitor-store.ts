@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { MlpError, type Workspace } from '@mlp/core';
+import { MlpError, type MonitorDriftPoint, type Workspace } from '@mlp/core';
 import { and, asc, desc, eq, gte, lte, max } from 'drizzle-orm';
 import { migrations } from '../generated/migrations.js';
 import { alerts } from '../store/alert-schema.js';
@@ -27,15 +27,8 @@ export interface StoredWindowResult {
   computedAt: number;
 }
 
-/** One point of the drift-over-time view: a window's drift share and each column's score. */
-export interface DriftPoint {
-  windowStart: number;
-  windowEnd: number;
-  rows: number;
-  datasetDrift: boolean;
-  driftShare: number;
-  columns: { column: string; test: string | null; score: number | null; threshold: number | null; drifted: boolean }[];
-}
+/** One point of the drift-over-time view: a window's drift share and each column's score (core's contract). */
+export type DriftPoint = MonitorDriftPoint;
 
 export interface MonitorStore {
   /** Stores a new monitor; `ALREADY_EXISTS` when the name is taken. Returns the webhook secret made for it (shown once). */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Workspace } from '@mlp/core';
+import type { DatasetBrowser, MonitorAlertReader, Workspace } from '@mlp/core';
 import { openDataRepo, openDatasetCatalog } from '@mlp/data-version';
 import { addDeployment, createDeploymentControl } from '@mlp/deploy';
 import { openAlertStore, openMonitorReader, openMonitorStore, parseMonitorSpec, runMonitor } from '@mlp/monitor';
@@ -16,6 +16,9 @@ export interface SeededSections {
   runId: string;
   pipelineRunId: string;
   registry: Registry;
+  /** What the server reads datasets and monitors through, to compare its answers with core's shapes. */
+  datasets: DatasetBrowser;
+  monitors: MonitorAlertReader;
 }
 
 const csv = (rows: number) =>
@@ -82,15 +85,16 @@ export async function seedSections(
   const modulePath = fileURLToPath(new URL('./ui-demo-pipeline.ts', import.meta.url));
   const pipelineRun = await (await startRun(workspace, { name: 'ui-demo', modulePath, sourceHash: '' })).done;
 
+  const monitors = await openMonitorReader(workspace);
   return {
     options: {
       registry,
       datasets: catalog,
       validations: validationResultsReader(await openValidationStore(workspace)),
-      alerts: await openMonitorReader(workspace),
+      alerts: monitors,
       deployments: createDeploymentControl(workspace),
       pipelineRoutes: [],
     },
-    seeded: { runId: run.runId, pipelineRunId: pipelineRun.runId, registry },
+    seeded: { runId: run.runId, pipelineRunId: pipelineRun.runId, registry, datasets: catalog, monitors },
   };
 }

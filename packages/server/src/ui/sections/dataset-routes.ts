@@ -1,31 +1,26 @@
-import type { DatasetBrowser, ValidationResultsReader } from '@mlp/core';
+import {
+  type DatasetBrowser,
+  datasetJson,
+  datasetSummaryJson,
+  datasetUseJson,
+  datasetVersionJson,
+  type ValidationResultsReader,
+} from '@mlp/core';
 import { message, string } from '@mlp/core/http';
 import { jsonRoute, type TrackingRoute } from '../../mlflow/tracking-route.js';
-import { datasetUseJson, datasetVersionJson, validationJson } from './dataset-json.js';
+import { validationJson } from './validation-json.js';
 
 /** Datasets, their versions with schema summaries, validation results with their reports, and the runs that used a version. */
 export function datasetRoutes(datasets: DatasetBrowser, validations: ValidationResultsReader | undefined): TrackingRoute[] {
   return [
     jsonRoute('GET', 'ui/datasets', 'read', message({}), async () => ({
-      datasets: (await datasets.listDatasets()).map((dataset) => ({
-        name: dataset.name,
-        description: dataset.description,
-        created_by: dataset.createdBy,
-        created_at: dataset.createdAt.getTime(),
-        version_count: dataset.versionCount,
-        latest: dataset.latest ? datasetVersionJson(dataset.latest) : null,
-      })),
+      datasets: (await datasets.listDatasets()).map(datasetSummaryJson),
     })),
     jsonRoute('GET', 'ui/datasets/{name}', 'read', message({ name: string.required() }), async (input) => {
       const dataset = await datasets.getDataset(input.name);
       const versions = await datasets.listVersions(input.name, { limit: 1000 });
       return {
-        dataset: {
-          name: dataset.name,
-          description: dataset.description,
-          created_by: dataset.createdBy,
-          created_at: dataset.createdAt.getTime(),
-        },
+        dataset: datasetJson(dataset),
         versions: versions.map(datasetVersionJson),
       };
     }),

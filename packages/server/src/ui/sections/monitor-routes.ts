@@ -1,4 +1,4 @@
-import type { MonitorAlertReader } from '@mlp/core';
+import { type MonitorAlertReader, monitorAlertJson, monitorDriftPointJson } from '@mlp/core';
 import { bool, int64, message, string } from '@mlp/core/http';
 import { jsonRoute, type TrackingRoute } from '../../mlflow/tracking-route.js';
 
@@ -8,14 +8,9 @@ export function monitorRoutes(alerts: MonitorAlertReader): TrackingRoute[] {
     jsonRoute('GET', 'ui/monitors', 'read', message({}), async () => ({ monitors: await alerts.monitorNames() })),
     jsonRoute('GET', 'ui/monitors/{name}/drift', 'read', message({ name: string.required(), limit: int64.optional() }), async (input) => ({
       monitor: input.name,
-      points: (await alerts.driftOverTime(input.name, { limit: Math.min(Math.max(input.limit ?? 500, 1), 5000) })).map((point) => ({
-        window_start: point.windowStart,
-        window_end: point.windowEnd,
-        rows: point.rows,
-        dataset_drift: point.datasetDrift,
-        drift_share: point.driftShare,
-        columns: point.columns,
-      })),
+      points: (await alerts.driftOverTime(input.name, { limit: Math.min(Math.max(input.limit ?? 500, 1), 5000) })).map(
+        monitorDriftPointJson,
+      ),
     })),
     jsonRoute(
       'GET',
@@ -29,19 +24,7 @@ export function monitorRoutes(alerts: MonitorAlertReader): TrackingRoute[] {
             ...(input.open ? { open: true } : {}),
             limit: Math.min(Math.max(input.limit ?? 500, 1), 5000),
           })
-        ).map((alert) => ({
-          alert_id: alert.alertId,
-          monitor: alert.monitor,
-          rule: alert.rule,
-          key: alert.key,
-          column: alert.column,
-          severity: alert.severity,
-          state: alert.state,
-          value: alert.value,
-          active_since: alert.activeSince,
-          fired_at: alert.firedAt,
-          resolved_at: alert.resolvedAt,
-        })),
+        ).map(monitorAlertJson),
       }),
     ),
   ];

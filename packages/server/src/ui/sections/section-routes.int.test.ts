@@ -1,3 +1,4 @@
+import { datasetSummaryJson, datasetUseJson, datasetVersionJson, monitorAlertJson, monitorDriftPointJson } from '@mlp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SeededSections, seedSections } from '../../test-support/sections-fixture.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
@@ -43,13 +44,17 @@ describe('the web UI API of datasets, models, lineage, pipelines, deployments an
   it('serves datasets, a version with its schema, its runs and validations, and the report', async () => {
     const list = await server.get('/api/ui/datasets', {}, as(read));
     expect(list.body.datasets).toMatchObject([{ name: 'flights', version_count: 2, latest: { ref: 'flights@2' } }]);
+    // The shapes `mlp data ls|show --json` print, from core: one shape for the CLI and the UI.
+    expect(list.body.datasets).toEqual((await seeded.datasets.listDatasets()).map(datasetSummaryJson));
     const version = await server.get('/api/ui/dataset-versions/flights%402', {}, as(read));
     expect(version.status).toBe(200);
     expect(version.body.version).toMatchObject({
       ref: 'flights@2',
       schema: { row_count: 60, columns: [{ name: 'origin' }, { name: 'delay' }] },
     });
+    expect(version.body.version).toEqual(datasetVersionJson(await seeded.datasets.getVersion('flights@2')));
     expect(version.body.runs).toEqual([expect.objectContaining({ run_id: seeded.runId, role: 'input' })]);
+    expect(version.body.runs).toEqual((await seeded.datasets.lineage.runsOfVersion('flights@2')).map(datasetUseJson));
     const [validation] = version.body.validations as { validation_id: string; success: boolean; unsuccessful: number }[];
     expect(validation).toMatchObject({ success: false, unsuccessful: 1 });
     const report = await server.get(`/api/ui/validations/${validation?.validation_id}/report`, {}, as(read));
@@ -121,9 +126,12 @@ describe('the web UI API of datasets, models, lineage, pipelines, deployments an
     expect((await server.get('/api/ui/monitors', {}, as(read))).body.monitors).toEqual(['flights-data']);
     const drift = await server.get('/api/ui/monitors/flights-data/drift', {}, as(read));
     expect((drift.body.points as { window_end: number }[]).map((p) => p.window_end)).toEqual([120_000, 180_000]);
+    expect(drift.body.points).toEqual((await seeded.monitors.driftOverTime('flights-data')).map(monitorDriftPointJson));
     expect((drift.body.points as { columns: { column: string }[] }[])[0]?.columns.map((c) => c.column).sort()).toEqual(['delay', 'origin']);
     expect((await server.get('/api/ui/monitors/nope/drift', {}, as(read))).status).toBe(404);
     const alerts = await server.get('/api/ui/alerts', {}, as(read));
     expect(alerts.body.alerts).toEqual([expect.objectContaining({ monitor: 'flights-drift', state: 'firing', value: 0.5 })]);
+    // The shape `mlp monitor alerts --json` prints, from core.
+    expect(alerts.body.alerts).toEqual((await seeded.monitors.list()).map(monitorAlertJson));
   });
 });
