@@ -1,50 +1,38 @@
-import { bigint, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, jsonb, type PgColumnBuilderBase, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 // What `apply` records: every version of an entity, a feature view and on-demand features. A version is
 // never changed once written; re-applying an identical definition (same fingerprint) writes nothing.
 
-export const entities = pgTable(
-  'features_entities',
-  {
-    name: text('name').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull(),
-    /** `[{ name, type }]`. */
-    joinKeys: jsonb('join_keys').notNull(),
-    description: text('description'),
-    fingerprint: text('fingerprint').notNull(),
-    appliedBy: text('applied_by').notNull(),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.name, table.version] })],
-);
+/**
+ * A table of immutable versions: `name` and `version` (the key), the kind's own columns, then who applied
+ * it, when, and the definition's fingerprint. Column order is the migrations' (0000_features.sql).
+ */
+function versionedTable<Columns extends Record<string, PgColumnBuilderBase>>(table: string, columns: Columns) {
+  return pgTable(
+    table,
+    {
+      name: text('name').notNull(),
+      version: bigint('version', { mode: 'number' }).notNull(),
+      ...columns,
+      fingerprint: text('fingerprint').notNull(),
+      appliedBy: text('applied_by').notNull(),
+      createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.name, t.version] })],
+  );
+}
 
-export const views = pgTable(
-  'features_views',
-  {
-    name: text('name').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull(),
-    /** The stored definition: entities, source, timestamp column, ttl, features, description, tags. */
-    definition: jsonb('definition').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    appliedBy: text('applied_by').notNull(),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.name, table.version] })],
-);
+export const entities = versionedTable('features_entities', {
+  /** `[{ name, type }]`. */
+  joinKeys: jsonb('join_keys').notNull(),
+  description: text('description'),
+});
 
-export const onDemand = pgTable(
-  'features_on_demand',
-  {
-    name: text('name').notNull(),
-    version: bigint('version', { mode: 'number' }).notNull(),
-    /** Source view names, request fields and outputs with their types (the function stays in code). */
-    definition: jsonb('definition').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    appliedBy: text('applied_by').notNull(),
-    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.name, table.version] })],
-);
+/** The stored definition: entities, source, timestamp column, ttl, features, description, tags. */
+export const views = versionedTable('features_views', { definition: jsonb('definition').notNull() });
+
+/** Source view names, request fields and outputs with their types (the function stays in code). */
+export const onDemand = versionedTable('features_on_demand', { definition: jsonb('definition').notNull() });
 
 /** The offline store's materialised table of each view version: how many rows, from which source state. */
 export const offlineLoads = pgTable(
