@@ -44,4 +44,17 @@ describe('errorResponse', () => {
     expect(answer.body.message).not.toContain('hunter2');
     expect(answer.body.message).toContain('req-42');
   });
+
+  it('answers a damaged database, thrown by the driver or wrapped, as FAILED_PRECONDITION with what to do', () => {
+    const driver = Object.assign(new Error('could not open file "base/16384/16390": No such file or directory'), { code: '58P01' });
+    for (const thrown of [driver, new MlpError('INTERNAL', 'listing runs failed', { cause: driver })]) {
+      const answer = errorResponse(thrown, 'req-7');
+      expect(answer.status).toBe(500);
+      expect(answer.body).toMatchObject({ error_code: 'INVALID_STATE', mlp_error_code: 'FAILED_PRECONDITION' });
+      expect(answer.body.message).toContain('mlp doctor');
+      expect(answer.body.message).toContain('req-7');
+      expect(answer.body.message).not.toContain('base/16384');
+    }
+    expect(errorResponse(Object.assign(new Error('syntax'), { code: '42601' }), 'r').body.mlp_error_code).toBe('INTERNAL');
+  });
 });

@@ -1,3 +1,4 @@
+import { isDatabaseDamage } from '../db/database-damage.js';
 import { type ErrorCode, httpStatusFor } from '../errors/error-codes.js';
 import { MlpError } from '../errors/mlp-error.js';
 
@@ -64,6 +65,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
  * internals, so the client gets the request id and the log gets the rest.
  */
 export function errorResponse(error: unknown, requestId: string): ErrorResponse {
+  if (causedByDatabaseDamage(error)) return damagedDatabaseResponse(requestId);
   if (!MlpError.isInstance(error)) {
     return {
       status: 500,
@@ -84,4 +86,29 @@ export function errorResponse(error: unknown, requestId: string): ErrorResponse 
     string
   >;
   return { status, headers, body: { error_code: errorCode, message: error.message, mlp_error_code: code } };
+}
+
+/** Whether the error, or one it wraps, is PostgreSQL reporting missing or corrupt files. */
+function causedByDatabaseDamage(error: unknown): boolean {
+  for (let at = error, depth = 0; at !== undefined && at !== null && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    if (isDatabaseDamage(at)) return true;
+  }
+  return false;
+}
+
+/**
+ * A damaged database answered as the CLI reports it (FAILED_PRECONDITION, what to do), with MLflow's
+ * INVALID_STATE (500): no request of the client's can fix it. The driver's text names files inside the
+ * cluster, so it stays in the server's log.
+ */
+function damagedDatabaseResponse(requestId: string): ErrorResponse {
+  return {
+    status: wireStatusFor('FAILED_PRECONDITION', 'INVALID_STATE'),
+    headers: {},
+    body: {
+      error_code: 'INVALID_STATE',
+      message: `The workspace database is damaged (request ${requestId}; the server log has the details). Run \`mlp doctor\` on the server to see which tables fail, then restore the database from a backup.`,
+      mlp_error_code: 'FAILED_PRECONDITION',
+    },
+  };
 }
