@@ -10,7 +10,7 @@ import { message, string } from '@mlp/core/http';
 import { jsonRoute, type TrackingRoute } from '../../mlflow/tracking-route.js';
 import { validationJson } from './validation-json.js';
 
-/** Datasets, their versions with schema summaries, validation results with their reports, and the runs that used a version. */
+/** Datasets, their versions with schema summaries and validation results (reports: validation-routes.ts), and the runs that used a version. */
 export function datasetRoutes(datasets: DatasetBrowser, validations: ValidationResultsReader | undefined): TrackingRoute[] {
   return [
     jsonRoute('GET', 'ui/datasets', 'read', message({}), async () => ({
@@ -37,20 +37,5 @@ export function datasetRoutes(datasets: DatasetBrowser, validations: ValidationR
         validations: results ? results.map(validationJson) : null,
       };
     }),
-    ...(validations
-      ? [
-          // The report's HTML as JSON: the UI shows it in a sandboxed iframe (srcdoc), never in the server's origin.
-          jsonRoute(
-            'GET',
-            'ui/validations/{validation_id}/report',
-            'read',
-            message({ validation_id: string.required() }),
-            async (input) => ({
-              validation_id: input.validation_id,
-              html: await validations.report(input.validation_id),
-            }),
-          ),
-        ]
-      : []),
   ];
 }

@@ -20,7 +20,7 @@ describe("the sections' OpenAPI paths", () => {
       },
       (text) => text,
     );
-    expect(routes.length).toBe(19);
+    expect(routes.length).toBe(20);
     const paths = uiOpenApi.paths as Record<string, Record<string, unknown>>;
     for (const route of routes)
       expect(paths[`/${route.path}`]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();

@@ -35,6 +35,17 @@ export const sectionPaths = {
       responses: answer('version', { version: obj, runs: list, validations: { type: ['array', 'null'] } }),
     },
   },
+  '/ui/validations': {
+    get: {
+      summary: 'Stored validation results, newest first: those of a run or of a dataset version (@mlp/validate)',
+      parameters: [
+        query('run_id', 'string', 'the run the validation was recorded with'),
+        query('dataset_version', 'string', 'name@version'),
+        query('limit', 'integer', 'at most this many (default 100, at most 1000)'),
+      ],
+      responses: answer('validations', { validations: list }),
+    },
+  },
   '/ui/validations/{validation_id}/report': {
     get: {
       summary: "A validation's HTML report as text (the UI shows it in a sandboxed iframe)",

@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { formatTime } from '../format';
 import { pageForError } from '../pages/message-page';
 import { useApi } from '../use-api';
 import { type DatasetVersion, enc, formatBytes, type Validation } from './section-types';
+import { ValidationsTable } from './validations-table';
 import './sections.css';
 
 interface VersionDetail {
@@ -12,17 +12,8 @@ interface VersionDetail {
   validations: Validation[] | null;
 }
 
-/** A validation's HTML report, fetched with the token and shown sandboxed: no scripts, no access to this origin. */
-function Report(props: { validationId: string }) {
-  const state = useApi(() => api<{ html: string }>(`validations/${enc(props.validationId)}/report`), [props.validationId]);
-  if (state.error) return <p class="error">{state.error.message}</p>;
-  if (!state.data) return <p>Loading the report…</p>;
-  return <iframe class="report" data-testid="validation-report" sandbox="" srcdoc={state.data.html} title="validation report" />;
-}
-
 function VersionPanel(props: { ref_: string }) {
   const state = useApi(() => api<VersionDetail>(`dataset-versions/${enc(props.ref_)}`), [props.ref_]);
-  const [report, setReport] = useState<string>();
   if (state.error) return pageForError(state.error, 'Dataset version');
   const detail = state.data;
   if (!detail) return <p>Loading {props.ref_}…</p>;
@@ -70,39 +61,7 @@ function VersionPanel(props: { ref_: string }) {
       <h3>Validation results</h3>
       {detail.validations === null ? <p>This server does not serve @mlp/validate's results.</p> : null}
       {detail.validations?.length === 0 ? <p>No validation of this version is stored.</p> : null}
-      {detail.validations?.length ? (
-        <table class="grid" data-testid="validations">
-          <thead>
-            <tr>
-              <th>Suite</th>
-              <th>Result</th>
-              <th>Expectations</th>
-              <th>Rows</th>
-              <th>When</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {detail.validations.map((v) => (
-              <tr key={v.validation_id}>
-                <td>{v.suite_name}</td>
-                <td class={v.success ? 'pass' : 'fail'}>{v.success ? 'passed' : 'failed'}</td>
-                <td>
-                  {v.successful}/{v.evaluated}
-                </td>
-                <td>{v.row_count.toLocaleString()}</td>
-                <td>{formatTime(v.started_at)}</td>
-                <td>
-                  <button type="button" onClick={() => setReport(v.validation_id)}>
-                    Report
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {report ? <Report validationId={report} /> : null}
+      {detail.validations?.length ? <ValidationsTable validations={detail.validations} /> : null}
       <h3>Runs that used it</h3>
       {detail.runs.length === 0 ? <p>No run recorded a use of this version.</p> : null}
       <ul data-testid="dataset-runs">

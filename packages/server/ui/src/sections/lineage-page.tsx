@@ -29,6 +29,8 @@ function LineageGraph(props: { query: { model?: string; dataset?: string } }) {
         <path
           key={`${e.from.id}>${e.to.id}`}
           class="edge"
+          data-from={e.from.id}
+          data-to={e.to.id}
           d={`M${e.from.x + nodeWidth},${e.from.y + nodeHeight / 2} C${e.from.x + nodeWidth + 45},${e.from.y + nodeHeight / 2} ${e.to.x - 45},${e.to.y + nodeHeight / 2} ${e.to.x},${e.to.y + nodeHeight / 2}`}
         />
       ))}
