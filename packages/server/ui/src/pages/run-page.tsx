@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import { api, metricSeries, type RunDetail } from '../api';
 import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatTime, formatValue, toNumber } from '../format';
+import { RunValidations } from '../sections/run-validations';
 import { useApi } from '../use-api';
 import { Artifacts } from './artifacts';
 import { pageForError } from './message-page';
@@ -80,6 +81,7 @@ export function RunPage(props: { runId: string }) {
           </ul>
         </div>
       ) : null}
+      <RunValidations runId={run.run_id} />
       <h2>Charts</h2>
       <div class="charts">
         {Object.keys(run.metrics)
