@@ -1,5 +1,6 @@
 import { openRegistry, type Registry } from '@mlp/registry';
 import { openSqlTrackingStore } from '@mlp/tracking';
+import { defineSuite, openValidationStore, validate, validationResultsReader } from '@mlp/validate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawnPixels, launchChromium, screenshot } from '../test-support/browser.js';
@@ -10,9 +11,10 @@ const read = { token: 'details-ui-read-token-012', scopes: ['read'] as ['read'] 
 const start = 1_700_000_000_000;
 
 // What issue 17 lists that the other browser tests leave out: the compare page's x axis modes,
-// smoothing and log scale read back from the chart; a plain-text artifact preview; setting an alias
-// with a write token; and the pages for ids that do not exist and the filter parser's own words.
-describe('the web UI in Chromium: compare controls, text previews, aliases and bad input', () => {
+// smoothing and log scale read back from the chart; a plain-text artifact preview; a run's validation
+// results with their HTML reports; setting an alias with a write token; and the pages for ids that
+// do not exist and the filter parser's own words.
+describe('the web UI in Chromium: compare controls, previews, a run’s validations, aliases and bad input', () => {
   let server: TestServer;
   let registry: Registry;
   let browser: Browser;
@@ -48,7 +50,10 @@ describe('the web UI in Chromium: compare controls, text previews, aliases and b
         await workspace.blobs.put(`${artifacts}/model/model.onnx`, 'weights');
         registry = await openRegistry(workspace, { actor: 'ada' });
         for (let i = 0; i < 2; i++) await registry.registerVersion({ name: 'delay', source: `runs:/${runIds[0]}/model` });
-        return { registry };
+        // A validation recorded with the run, as a pipeline's validate step records it.
+        const suite = defineSuite('delay-checks').expect('expectColumnValuesToBeBetween', { column: 'delay', minValue: 0, maxValue: 60 });
+        await validate([{ delay: 5 }, { delay: 75 }], suite, { workspace, runId: runIds[1] });
+        return { registry, validations: validationResultsReader(await openValidationStore(workspace)) };
       },
     });
     browser = await launchChromium();
@@ -132,6 +137,19 @@ describe('the web UI in Chromium: compare controls, text previews, aliases and b
     await page.getByRole('button', { name: 'notes.txt' }).click();
     await page.locator('pre.preview').filter({ hasText: 'trained on 100 steps' }).waitFor();
     await screenshot(page, 'run-text-preview');
+  });
+
+  it("lists the validations recorded with a run, and shows one's HTML report sandboxed", async () => {
+    await page.goto(`${server.url}/runs/${runIds[0]}`);
+    await page.getByRole('button', { name: 'notes.txt' }).waitFor();
+    expect(await page.getByTestId('run-validations').count()).toBe(0);
+    await page.goto(`${server.url}/runs/${runIds[1]}`);
+    const validations = page.getByTestId('run-validations');
+    await validations.locator('tr', { hasText: 'delay-checks' }).locator('td.fail').waitFor();
+    await validations.getByRole('button', { name: 'Report' }).click();
+    expect(await page.getByTestId('validation-report').getAttribute('sandbox')).toBe('');
+    await page.frameLocator('[data-testid=validation-report]').locator('body').filter({ hasText: 'delay-checks' }).waitFor();
+    await screenshot(page, 'run-validations');
   });
 
   it('sets an alias: refused with the read token (the server’s words shown), done with a write token', async () => {
