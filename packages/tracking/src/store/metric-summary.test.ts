@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../model.js';
-import { bucketWidth, summarizePoints } from './metric-summary.js';
+import { summarizePoints } from './metric-summary.js';
+import { summaryGrid } from './metric-summary-grid.js';
 
 const at = (step: number, value: number, timestamp = step): Metric => ({ key: 'k', step, timestamp, value });
 
@@ -14,7 +15,7 @@ describe('summarizePoints', () => {
     // Steps 0..9 in 2 buckets of width 5: [0..4] and [5..9].
     const values = [3, 9, -2, 4, 5, 1, 1, 8, 0, 2];
     const points = values.map((value, step) => at(step, value));
-    expect(bucketWidth(0, 9, 2)).toBe(5);
+    expect(summaryGrid(0, 9, 2)).toEqual({ width: 5, first: 0, count: 2 });
     const { totalPoints, points: kept } = summarizePoints(points, 2);
     expect(totalPoints).toBe(10);
     expect(kept.map((p) => [p.step, p.value])).toEqual([

@@ -1,5 +1,6 @@
 import { MlpError } from '@mlp/core';
 import type { Metric } from '../model.js';
+import { floorDiv, summaryGrid } from './metric-summary-grid.js';
 
 /** One metric of one run, as `summarizeMetricHistories` takes them. */
 export interface MetricSeriesRef {
@@ -8,7 +9,10 @@ export interface MetricSeriesRef {
 }
 
 export interface MetricSummaryOptions {
-  /** About the chart's width in pixels: the step range is cut into this many equal buckets (1 to 10,000). */
+  /**
+   * About the chart's width in pixels (1 to 10,000): the step range is cut into at most this many equal
+   * buckets of a round width, aligned on absolute steps (see `summaryGrid`), so at least 4/5 as many.
+   */
   buckets: number;
   signal?: AbortSignal;
 }
@@ -40,18 +44,17 @@ export function assertSummaryInput(series: readonly MetricSeriesRef[], options: 
     );
 }
 
-/** The width in steps of each bucket: `buckets` of them cover `lo..hi`. The SQL store computes the same. */
-export const bucketWidth = (lo: number, hi: number, buckets: number) => Math.floor((hi - lo) / buckets) + 1;
-
 /** Total order on points as PostgreSQL orders float8: NaN above +Infinity. */
-function compareValues(a: number, b: number): number {
+export function compareValues(a: number, b: number): number {
   if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
   if (Number.isNaN(b)) return -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const byPosition = (a: Metric, b: Metric) => a.step - b.step || a.timestamp - b.timestamp || compareValues(a.value, b.value);
-const byValue = (a: Metric, b: Metric) => compareValues(a.value, b.value) || a.step - b.step || a.timestamp - b.timestamp;
+/** Points in step, then time, then value order: PostgreSQL's order of `array[step, timestamp, value]`. */
+export const byPosition = (a: Metric, b: Metric) => a.step - b.step || a.timestamp - b.timestamp || compareValues(a.value, b.value);
+/** Points in value, then step, then time order: PostgreSQL's order of `array[value, step, timestamp]`. */
+export const byValue = (a: Metric, b: Metric) => compareValues(a.value, b.value) || a.step - b.step || a.timestamp - b.timestamp;
 
 /** Orders points by step, then time, dropping exact repeats (a point chosen for two reasons is sent once). */
 export function orderSummaryPoints(points: Metric[]): Metric[] {
@@ -71,11 +74,11 @@ export function summarizePoints(all: readonly Metric[], buckets: number): { tota
     if (point.step < lo) lo = point.step;
     if (point.step > hi) hi = point.step;
   }
-  const width = bucketWidth(lo, hi, buckets);
+  const { width } = summaryGrid(lo, hi, buckets);
   type Pick = { first?: Metric; last?: Metric; min?: Metric; max?: Metric; nonFinite?: Metric };
   const picks = new Map<number, Pick>();
   for (const point of all) {
-    const bucket = Math.floor((point.step - lo) / width);
+    const bucket = floorDiv(point.step, width);
     let pick = picks.get(bucket);
     if (!pick) {
       pick = {};

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 
 // Times are epoch milliseconds in bigint columns, as MLflow's API carries them.
 
@@ -83,6 +83,11 @@ export const latestMetrics = pgTable(
     isNan: boolean('is_nan').notNull(),
     timestamp: bigint('timestamp', { mode: 'number' }).notNull(),
     step: bigint('step', { mode: 'number' }).notNull(),
+    /**
+     * The finest level of the series' rollup (tracking_metric_blocks), fixed by its first batch; null for
+     * a series logged before the rollup existed, which is then summarised from its points.
+     */
+    rollupLevel: smallint('rollup_level'),
   },
   (table) => [primaryKey({ columns: [table.runId, table.key] })],
 );
@@ -103,6 +108,30 @@ export const metricPoints = pgTable(
     isNan: boolean('is_nan').notNull(),
   },
   (table) => [index('tracking_metric_points_history_idx').on(table.seriesId, table.step, table.timestamp)],
+);
+
+/**
+ * The metric rollup (metric-blocks.ts): per series, level and block of 4^level steps, what a summary
+ * bucket keeps — count, first and last point as [step, timestamp, value], smallest and largest finite
+ * point as [value, step, timestamp], first non-finite point — merged by each batch's upsert. It goes
+ * with its series (cascade).
+ */
+export const metricBlocks = pgTable(
+  'tracking_metric_blocks',
+  {
+    seriesId: integer('series_id')
+      .notNull()
+      .references(() => latestMetrics.seriesId, { onDelete: 'cascade' }),
+    level: smallint('level').notNull(),
+    block: bigint('block', { mode: 'number' }).notNull(),
+    n: integer('n').notNull(),
+    first: doublePrecision('first').array().notNull(),
+    last: doublePrecision('last').array().notNull(),
+    low: doublePrecision('low').array(),
+    high: doublePrecision('high').array(),
+    odd: doublePrecision('odd').array(),
+  },
+  (table) => [primaryKey({ columns: [table.seriesId, table.level, table.block] })],
 );
 
 /** Datasets a run used (MLflow's log-inputs), with the context tag such as `training`. */

@@ -2,6 +2,7 @@ import { type Database, MlpError } from '@mlp/core';
 import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { assertLogBatch } from '../validate-names.js';
+import { chooseBaseLevel, foldBlocks, upsertBlocks } from './metric-blocks.js';
 import { copyPointsIn } from './metric-points-copy.js';
 import { linkModelMetrics } from './sql-model-metrics.js';
 import { type TransactionOptions, withTransaction } from './sql-transaction.js';
@@ -102,36 +103,61 @@ async function writeParams(client: pg.PoolClient, runId: string, params: Param[]
 }
 
 async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[]): Promise<void> {
-  const seriesIds = await upsertLatest(client, runId, latestPerKey(metrics));
+  const byKey = new Map<string, Metric[]>();
+  for (const metric of metrics) {
+    const points = byKey.get(metric.key);
+    if (points) points.push(metric);
+    else byKey.set(metric.key, [metric]);
+  }
+  const series = await upsertLatest(client, runId, latestPerKey(metrics), byKey);
   await copyPointsIn(
     client,
     metrics.map((metric) => ({
-      seriesId: seriesIds.get(metric.key) as number,
+      seriesId: (series.get(metric.key) as SeriesIds).seriesId,
       step: metric.step,
       timestamp: metric.timestamp,
       value: metric.value,
     })),
   );
+  // The rollup in the same transaction: a series without a level predates it and is summarised from its points.
+  const rolled: { seriesId: number; blocks: ReturnType<typeof foldBlocks> }[] = [];
+  for (const [key, points] of byKey) {
+    const { seriesId, rollupLevel } = series.get(key) as SeriesIds;
+    if (rollupLevel !== null) rolled.push({ seriesId, blocks: foldBlocks(points, rollupLevel) });
+  }
+  await upsertBlocks(client, rolled);
+}
+
+interface SeriesIds {
+  seriesId: number;
+  rollupLevel: number | null;
 }
 
 /**
- * Moves each key's latest point forward (never back) and returns every key's series id, in one
- * round trip: rows the upsert touched come back from it, the others are read from the statement's
- * snapshot. A row another writer committed while this statement waited is in neither: read again.
+ * Moves each key's latest point forward (never back) and returns every key's series id and rollup level
+ * (chosen from this batch for a new series), in one round trip: rows the upsert touched come back from
+ * it, the others are read from the statement's snapshot. A row another writer committed while this
+ * statement waited is in neither: read again.
  */
-async function upsertLatest(client: pg.PoolClient, runId: string, latest: Metric[]): Promise<Map<string, number>> {
+async function upsertLatest(
+  client: pg.PoolClient,
+  runId: string,
+  latest: Metric[],
+  byKey: Map<string, Metric[]>,
+): Promise<Map<string, SeriesIds>> {
   const keys = latest.map((metric) => metric.key);
-  const { rows } = await client.query<{ key: string; series_id: number }>(
+  type Row = { key: string; series_id: number; rollup_level: number | null };
+  const { rows } = await client.query<Row>(
     `with upserted as (
-       insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step)
-       select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[])
+       insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step, rollup_level)
+       select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[], $7::int2[])
        on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
        where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)
-       returning key, series_id
+       returning key, series_id, rollup_level
      )
-     select key, series_id from upserted
+     select key, series_id, rollup_level from upserted
      union all
-     select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2) and key not in (select key from upserted)`,
+     select key, series_id, rollup_level from tracking_latest_metrics where run_id = $1 and key = any($2) and key not in (select key from upserted)`,
     [
       runId,
       keys,
@@ -139,17 +165,18 @@ async function upsertLatest(client: pg.PoolClient, runId: string, latest: Metric
       latest.map((metric) => Number.isNaN(metric.value)),
       latest.map((metric) => metric.timestamp),
       latest.map((metric) => metric.step),
+      keys.map((key) => chooseBaseLevel(byKey.get(key) ?? [])),
     ],
   );
-  const seriesIds = new Map(rows.map((row) => [row.key, row.series_id]));
-  if (seriesIds.size < keys.length) {
-    const again = await client.query<{ key: string; series_id: number }>(
-      'select key, series_id from tracking_latest_metrics where run_id = $1 and key = any($2)',
+  const series = new Map(rows.map((row) => [row.key, { seriesId: row.series_id, rollupLevel: row.rollup_level }]));
+  if (series.size < keys.length) {
+    const again = await client.query<Row>(
+      'select key, series_id, rollup_level from tracking_latest_metrics where run_id = $1 and key = any($2)',
       [runId, keys],
     );
-    for (const row of again.rows) seriesIds.set(row.key, row.series_id);
+    for (const row of again.rows) series.set(row.key, { seriesId: row.series_id, rollupLevel: row.rollup_level });
   }
-  return seriesIds;
+  return series;
 }
 
 /** MLflow's "latest": the highest step, then the latest timestamp; a later write wins a tie. */

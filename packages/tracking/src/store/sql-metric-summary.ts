@@ -1,6 +1,7 @@
 import { type Database, MlpError } from '@mlp/core';
 import type { Metric } from '../model.js';
-import { copyPointsOut } from './metric-points-copy.js';
+import { levelForWidth, rollupLevels } from './metric-blocks.js';
+import { copySeriesOut } from './metric-points-copy.js';
 import {
   assertSummaryInput,
   type MetricSeriesRef,
@@ -10,68 +11,42 @@ import {
   summarizePoints,
   wholeHistoryLimit,
 } from './metric-summary.js';
+import { type SummaryGrid, summaryGrid } from './metric-summary-grid.js';
+import { type BucketRow, bucketPoints, bucketsFromBlocks, bucketsFromPoints } from './sql-metric-buckets.js';
 
 interface SeriesRow extends Record<string, unknown> {
   run_id: string;
   key: string;
   series_id: number;
-  /** The point count, counted no further than one past the whole-history limit. */
-  capped: number;
+  rollup_level: number | null;
+  /** The point count: exact from the rollup, else counted no further than one past the in-memory limit. */
+  n: number;
+  lo: number | null;
+  hi: number | null;
 }
-
-type Triple = [number, number, number];
 
 /** Points per bucket up to which a history is read whole and reduced here rather than in the database. */
 const readInMemoryPerBucket = 32;
 
-// Per bucket of steps: one index range scan (tracking_metric_points_history_idx on series_id, step,
-// timestamp) into a plain aggregate, no sort or hash over the history, and index probes for the
-// bucket's first and last point (and its first non-finite one, only when it has one). An array is
-// compared element by element, so min(array[value, step, timestamp]) is the smallest value with its
-// position. NaN is stored as NULL; coalesced to 'NaN' it sorts above +Infinity, as in memory.
-const finite = `value not in ('Infinity', '-Infinity')`;
-const inBucket = 'p.series_id = s.series_id and p.step >= s.lo + b * s.width and p.step < s.lo + (b + 1) * s.width';
-const point = (order: string, where = 'true') =>
-  `select array[step, timestamp, coalesce(value, 'NaN')] as at from tracking_metric_points p where ${inBucket} and ${where} order by ${order} limit 1`;
-const bucketQuery = `
-  with s as materialized (
-    select l.series_id, m.lo, (m.hi - m.lo) / $2 + 1 as width
-    from unnest($1::int[]) as l(series_id)
-    cross join lateral (
-      select min(step) as lo, max(step) as hi from tracking_metric_points p where p.series_id = l.series_id
-    ) m
-  )
-  select s.series_id, a.n, a.low, a.high, f.at as first, l.at as last, o.at as odd
-  from s
-  cross join lateral generate_series(0, $2 - 1) as b
-  cross join lateral (${point(`step, timestamp, coalesce(value, 'NaN')`)}) f
-  cross join lateral (
-    select count(*)::int as n,
-      min(array[value, step, timestamp]) filter (where ${finite}) as low,
-      max(array[value, step, timestamp]) filter (where ${finite}) as high,
-      bool_or(value is null or not ${finite}) as has_odd
-    from tracking_metric_points p where ${inBucket}
-  ) a
-  cross join lateral (${point(`step desc, timestamp desc, coalesce(value, 'NaN') desc`)}) l
-  left join lateral (${point(`step, timestamp, coalesce(value, 'NaN')`, `a.has_odd and (value is null or not ${finite})`)}) o on true`;
-
-interface BucketRow extends Record<string, unknown> {
-  series_id: number;
-  n: number;
-  first: Triple;
-  last: Triple;
-  low: Triple | null;
-  high: Triple | null;
-  odd: Triple | null;
-}
-
-const atPosition = (key: string, [step, timestamp, value]: Triple): Metric => ({ key, step, timestamp, value });
-const atValue = (key: string, [value, step, timestamp]: Triple): Metric => ({ key, step, timestamp, value });
+// Per series: its count and step range from the rollup's coarsest level (a few rows), or for a series
+// without one (logged before the rollup), the count capped at $3 and the ends of its history index.
+const seriesQuery = `
+  select l.run_id, l.key, l.series_id, l.rollup_level,
+    coalesce(r.n, (select count(*) from (select 1 from tracking_metric_points p where p.series_id = l.series_id limit $3) c))::float8 as n,
+    coalesce(r.lo, (select min(step) from tracking_metric_points p where l.rollup_level is null and p.series_id = l.series_id))::float8 as lo,
+    coalesce(r.hi, (select max(step) from tracking_metric_points p where l.rollup_level is null and p.series_id = l.series_id))::float8 as hi
+  from tracking_latest_metrics l
+  left join lateral (
+    select sum(b.n) as n, min(b.first[1]) as lo, max(b.last[1]) as hi from tracking_metric_blocks b
+    where b.series_id = l.series_id and b.level = l.rollup_level + ${rollupLevels - 1}
+  ) r on l.rollup_level is not null
+  where l.run_id = any($1) and l.key = any($2)`;
 
 /**
- * Metric histories reduced to about `buckets` pixels each (see MetricSummary): short ones read whole
- * (and reduced in memory, the reference reduction), long ones reduced in the database to one row per
- * bucket, so a million-point history sends ~4 × buckets points.
+ * Metric histories reduced to about `buckets` pixels each (see MetricSummary), by the cheapest exact
+ * means per series: short ones read whole (one COPY for all of them) and reduced in memory by the
+ * reference reduction; long ones merged from the rollup's blocks when the grid is made of them (no point
+ * read); the others reduced in the database from their points, one row per bucket.
  */
 export async function summarizeMetricHistories(
   db: Database,
@@ -92,62 +67,57 @@ export async function summarizeMetricHistories(
     const found = new Set(known.map((row) => row.run_id));
     throw new MlpError('NOT_FOUND', `No run with id ${runIds.find((id) => !found.has(id))}.`);
   }
-  const rows = await db.query<SeriesRow>(
-    `select l.run_id, l.key, l.series_id,
-       (select count(*)::int from (select 1 from tracking_metric_points p where p.series_id = l.series_id limit $3) c) as capped
-     from tracking_latest_metrics l where l.run_id = any($1) and l.key = any($2)`,
-    [runIds, keys, limit + 1],
-    limits,
-  );
+  const rows = await db.query<SeriesRow>(seriesQuery, [runIds, keys, limit + 1], limits);
   const bySeries = new Map<number, { key: string; totalPoints: number; points: Metric[] }>();
   const byRef = new Map<string, number>();
+  const keyOf = new Map<number, string>();
+  const read: SeriesRow[] = [];
+  const rolled: { seriesId: number; level: number; grid: SummaryGrid }[] = [];
+  const reduced: { seriesId: number; grid: SummaryGrid }[] = [];
   for (const row of rows) {
     bySeries.set(row.series_id, { key: row.key, totalPoints: 0, points: [] });
     byRef.set(`${row.run_id}\0${row.key}`, row.series_id);
+    keyOf.set(row.series_id, row.key);
+    if (row.n === 0 || row.lo === null || row.hi === null) continue;
+    const grid = summaryGrid(row.lo, row.hi, options.buckets);
+    const level = row.rollup_level === null || row.n <= whole ? undefined : levelForWidth(grid.width, row.rollup_level);
+    if (level !== undefined) rolled.push({ seriesId: row.series_id, level, grid });
+    else if (row.n <= limit) read.push(row);
+    else reduced.push({ seriesId: row.series_id, grid });
   }
-  const read = rows.filter((row) => row.capped <= limit);
-  const long = rows.filter((row) => row.capped > limit).map((row) => row.series_id);
-  if (read.length > 0) {
-    const client = await db.connect();
-    try {
-      for (const row of read) {
-        const summary = bySeries.get(row.series_id) as { key: string; totalPoints: number; points: Metric[] };
-        // Only the database's integer series id reaches this text: COPY takes no parameters.
-        const { points } = await copyPointsOut(
-          client,
-          row.key,
-          `select step, timestamp, value, is_nan, ctid from tracking_metric_points where series_id = ${Number(row.series_id)} limit ${limit + 1}`,
-          limit,
-        );
+  const client = await db.connect();
+  try {
+    if (read.length > 0) {
+      // Only the database's integer series ids reach this text: COPY takes no parameters.
+      const ids = read.map((row) => Number(row.series_id)).join(',');
+      const histories = await copySeriesOut(
+        client,
+        keyOf,
+        `select series_id, step, timestamp, value, is_nan from tracking_metric_points where series_id in (${ids})`,
+      );
+      for (const [seriesId, points] of histories) {
+        const summary = bySeries.get(seriesId) as { totalPoints: number; points: Metric[] };
         summary.totalPoints = points.length;
         summary.points = points.length <= whole ? points : summarizePoints(points, options.buckets).points;
       }
-    } finally {
-      client.release();
     }
-  }
-  if (long.length > 0) {
-    const client = await db.connect();
-    try {
-      // The planner prices 10^6-row scans high enough to JIT-compile them: ~10 ms saved, ~150 ms spent.
+    const buckets: BucketRow[] = [];
+    if (rolled.length > 0) buckets.push(...(await bucketsFromBlocks(client, rolled)));
+    if (reduced.length > 0) {
       await client.query('begin');
-      await client.query('set local jit = off');
-      const buckets = await client.query<BucketRow>(bucketQuery, [long, options.buckets]);
+      buckets.push(...(await bucketsFromPoints(client, reduced)));
       await client.query('commit');
-      for (const row of buckets.rows) {
-        const summary = bySeries.get(row.series_id);
-        if (!summary) continue;
-        summary.totalPoints += row.n;
-        summary.points.push(atPosition(summary.key, row.first), atPosition(summary.key, row.last));
-        if (row.low) summary.points.push(atValue(summary.key, row.low), atValue(summary.key, row.high as Triple));
-        if (row.odd) summary.points.push(atPosition(summary.key, row.odd));
-      }
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
+    for (const row of buckets) {
+      const summary = bySeries.get(row.series_id) as { key: string; totalPoints: number; points: Metric[] };
+      summary.totalPoints += row.n;
+      summary.points.push(...bucketPoints(summary.key, row));
+    }
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
   for (const summary of bySeries.values()) summary.points = orderSummaryPoints(summary.points);
   return series.map(({ runId, key }) => {

@@ -31,6 +31,35 @@ function wave(): Metric[] {
   return points;
 }
 
+// Epoch-millisecond steps, about a second apart (sparse: a step range a thousand times the point count).
+function sparse(): Metric[] {
+  return Array.from({ length: 2000 }, (_, i) => ({
+    key: 'sparse',
+    step: 1_700_000_000_000 + i * 1000 + (i % 3),
+    timestamp: 1_700_000_000_000 + i,
+    // + 0 turns -0 into 0: MLflow's JSON carries no -0.
+    value: i === 1500 ? Number.NEGATIVE_INFINITY : Math.cos(i / 40) * (i % 11) + 0,
+  }));
+}
+
+// A dense series logged in order, then points into blocks already written: new extremes, a NaN,
+// exact repeats, one step logged hundreds of times, and steps below zero.
+function disordered(): Metric[][] {
+  const key = 'disordered';
+  const first = Array.from({ length: 3000 }, (_, i) => ({ key, step: i, timestamp: 1000 + i, value: Math.sin(i / 30) }));
+  const later = [
+    { key, step: 10, timestamp: 5, value: 1e6 },
+    { key, step: 1500, timestamp: 1, value: -1e6 },
+    { key, step: 2999, timestamp: 9999, value: Number.NaN },
+    { key, step: 700, timestamp: 0, value: Number.POSITIVE_INFINITY },
+    { key, step: 0, timestamp: 0, value: 0.5 },
+  ];
+  const repeats = [...first.slice(100, 400), ...first.slice(100, 110)];
+  const oneStep = Array.from({ length: 300 }, (_, i) => ({ key, step: 2000, timestamp: 500 + (i % 17), value: (i * 7919) % 101 }));
+  const below = Array.from({ length: 500 }, (_, i) => ({ key, step: -4 * i - 1, timestamp: i, value: i % 13 }));
+  return [first, later, repeats, oneStep, below];
+}
+
 /** Reduced metric histories (the charts' downsampling): part of the tracking store contract. */
 export function describeMetricSummaries(store: () => TrackingStore): void {
   describe('metric summaries', () => {
@@ -91,6 +120,46 @@ export function describeMetricSummaries(store: () => TrackingStore): void {
       );
       expect(summaries[0]?.points).toHaveLength(30);
       expect(summaries[1]?.points).toEqual([]);
+    });
+
+    it('equals the reference for sparse epoch-millisecond steps, logged in one batch or in many small ones', async () => {
+      const points = sparse();
+      const experimentId = (await store().createExperiment({ name: `summaries-sparse-${Date.now().toString(36)}` })).experimentId;
+      const whole = (await store().createRun({ experimentId })).runId;
+      const pieces = (await store().createRun({ experimentId })).runId;
+      await store().logBatch(whole, { metrics: points.slice(0, 1000) });
+      await store().logBatch(whole, { metrics: points.slice(1000) });
+      // Batches of 1, 2, 3, … points: the first batch shows no spacing at all.
+      for (let start = 0, size = 1; start < points.length; start += size, size++)
+        await store().logBatch(pieces, { metrics: points.slice(start, start + size) });
+      for (const buckets of [1, 3, 7, 40, 100]) {
+        const expected = summarizePoints(points, buckets);
+        const summaries = await store().summarizeMetricHistories(
+          [
+            { runId: whole, key: 'sparse' },
+            { runId: pieces, key: 'sparse' },
+          ],
+          { buckets },
+        );
+        for (const summary of summaries) {
+          expect(summary.totalPoints).toBe(points.length);
+          expect(summary.points).toEqual(expected.points);
+        }
+      }
+    });
+
+    it('equals the reference after points land in blocks already written: out of order, repeated, one step many times, below zero', async () => {
+      const batches = disordered();
+      const experimentId = (await store().createExperiment({ name: `summaries-disordered-${Date.now().toString(36)}` })).experimentId;
+      const run = (await store().createRun({ experimentId })).runId;
+      for (const batch of batches)
+        for (let start = 0; start < batch.length; start += 1000) await store().logBatch(run, { metrics: batch.slice(start, start + 1000) });
+      const all = batches.flat();
+      for (const buckets of [1, 2, 7, 10, 40, 100, 700]) {
+        const [summary] = await store().summarizeMetricHistories([{ runId: run, key: 'disordered' }], { buckets });
+        expect(summary?.totalPoints).toBe(all.length);
+        expect(summary?.points).toEqual(summarizePoints(all, buckets).points);
+      }
     });
 
     it('refuses an unknown run and a bucket count out of range', async () => {
