@@ -81,6 +81,43 @@ describe('mlp deploy', () => {
     expect((await mlp('deploy', 'delete', 'flights-k8s')).code).toBe(0);
   });
 
+  it('creates a deployment whose servers enrich requests from a feature view (--features), shown and passed to each server', async () => {
+    const created = await mlp(
+      ...['--json', 'deploy', 'create', 'flights-features', '--model', 'models:/flights@champion', '--target', 'kubernetes'],
+      ...['--image', 'registry.example.com/mlp-serve:1', '--features', 'origin_delays', '--entity-key-field', 'origin=airport'],
+      ...['--feature-names', 'delay_1h, delay_24h', '--missing-features', 'null'],
+    );
+    expect(created.code).toBe(0);
+    const shown = parseJsonOutput<{ spec: Record<string, unknown> }>(created);
+    expect(jsonConventionViolations(shown)).toEqual([]);
+    expect(shown.spec.features).toEqual({
+      view: 'origin_delays',
+      entity_keys: { origin: 'airport' },
+      feature_names: ['delay_1h', 'delay_24h'],
+      on_missing: 'null',
+    });
+    // The servers of every revision get the same settings as `mlp serve` flags.
+    type Item = { kind: string; spec?: { template?: { spec?: { containers?: Array<{ args?: string[] }> } } } };
+    const list = parseJsonOutput<{ items: Item[] }>(await mlp('--json', 'deploy', 'render', 'flights-features'));
+    const servers = list.items.flatMap((item) => item.spec?.template?.spec?.containers ?? []);
+    expect(servers.length).toBeGreaterThan(0);
+    for (const server of servers)
+      expect((server.args ?? []).join(' ')).toContain(
+        '--features origin_delays --entity-key-field origin=airport --feature-names delay_1h,delay_24h --missing-features null',
+      );
+    expect((await mlp('deploy', 'delete', 'flights-features')).code).toBe(0);
+
+    const withoutView = await mlp('deploy', 'create', 'ghost', '--model', 'models:/flights@champion', '--entity-key-field', 'origin');
+    expect(withoutView.code).not.toBe(0);
+    expect(withoutView.stderr).toMatch(/INVALID_ARGUMENT.*go with --features VIEW/);
+    const badPolicy = await mlp(
+      ...['deploy', 'create', 'ghost', '--model', 'models:/flights@champion', '--features', 'origin_delays'],
+      ...['--entity-key-field', 'origin', '--missing-features', 'skip'],
+    );
+    expect(badPolicy.stderr).toMatch(/INVALID_ARGUMENT.*--missing-features is reject .* or null/);
+    expect((await mlp('deploy', 'show', 'ghost')).stderr).toMatch(/NOT_FOUND/);
+  });
+
   it('creates, runs through agent restarts (state in the store), shows, rolls back by hand, pauses and deletes', async () => {
     const created = await mlp(
       ...['--json', 'deploy', 'create', 'flights', '--model', 'models:/flights@champion', '--strategy', 'canary'],

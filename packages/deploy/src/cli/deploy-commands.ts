@@ -12,6 +12,7 @@ import {
 } from '../deployment/deployment-operations.js';
 import { type DeploymentStrategy, type DeploymentTarget, deploymentStrategies, deploymentTargets } from '../deployment/deployment-spec.js';
 import { type DeploymentRecord, deploymentHistory, getDeployment, listDeployments } from '../deployment/deployment-store.js';
+import { type FeatureEnrichmentFlags, featureEnrichmentFromFlags } from '../enrichment/feature-enrichment.js';
 import { migrations } from '../generated/migrations.js';
 import { renderKubernetesManifests } from '../kubernetes/kubernetes-manifests.js';
 import { kubernetesRenderOptionsFromEnv } from '../kubernetes/kubernetes-target-env.js';
@@ -48,7 +49,7 @@ function serving(deployment: DeploymentRecord): string {
   return parts.length > 0 ? parts.join(', ') : '-';
 }
 
-interface CreateFlags {
+interface CreateFlags extends FeatureEnrichmentFlags {
   model: string;
   target: string;
   strategy: string;
@@ -87,7 +88,12 @@ export function registerDeployCommands(program: Program, context: CliContext): v
     .option('--namespace <ns>', 'Kubernetes namespace')
     .option('--image <image>', 'Kubernetes model-server image')
     .option('--kubeconfig <path>', "the kubeconfig file the controller uses (default: the agent's KUBECONFIG)")
+    .option('--features <view>', "its servers enrich requests with this feature view's latest values from the online store (@mlp/features)")
+    .option('--entity-key-field <fields>', 'the request field holding the entity key: origin, or JOIN_KEY=FIELD,… (with --features)')
+    .option('--feature-names <names>', "the view's features to read, comma-separated (all by default)")
+    .option('--missing-features <policy>', 'an entity the store holds nothing for: reject (404, the default) or null')
     .action(async (name: string, flags: CreateFlags) => {
+      const features = featureEnrichmentFromFlags(flags);
       const ws = await workspace();
       const registry = context.closeAfter(await openRegistry(ws, { actor: currentActor({ env: context.env }), env: context.env }));
       const { deployment, webhookSecret } = await addDeployment(ws, registry, {
@@ -106,6 +112,7 @@ export function registerDeployCommands(program: Program, context: CliContext): v
         ...(flags.namespace !== undefined && { namespace: flags.namespace }),
         ...(flags.image !== undefined && { image: flags.image }),
         ...(flags.kubeconfig !== undefined && { kubeconfig: flags.kubeconfig }),
+        ...(features !== undefined && { features }),
       });
       const version = deployment.revisions[0]?.modelVersion;
       context.output(

@@ -64,6 +64,14 @@ export function deploymentJson(deployment: DeploymentRecord, history: readonly H
       sticky_header: spec.stickyHeader,
       namespace: spec.namespace ?? null,
       image: spec.image ?? null,
+      features: spec.features
+        ? {
+            view: spec.features.view,
+            entity_keys: spec.features.entityKeys,
+            feature_names: spec.features.features ?? null,
+            on_missing: spec.features.onMissing,
+          }
+        : null,
     },
     revisions: deployment.revisions.map(revisionJson),
     history: history.map(historyJson),

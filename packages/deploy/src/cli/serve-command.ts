@@ -1,13 +1,13 @@
 import { type CliCommandModule, type CliContext, stopOnSignal } from '@mlp/cli';
 import { MlpError, type Workspace } from '@mlp/core';
-import { parseEntityKeyFields } from '../enrichment/feature-enrichment.js';
+import { type FeatureEnrichmentFlags, featureEnrichmentFromFlags } from '../enrichment/feature-enrichment.js';
 import { createPredictionLog, type PredictionLog } from '../prediction-log/prediction-log.js';
 import type { BatcherOptions } from '../server/dynamic-batcher.js';
 import { type ModelServer, startModelServer } from '../server/start-model-server.js';
 
 type Program = Parameters<CliCommandModule['register']>[0];
 
-interface ServeFlags {
+interface ServeFlags extends FeatureEnrichmentFlags {
   host: string;
   port: string;
   batching: boolean;
@@ -21,10 +21,6 @@ interface ServeFlags {
   logPredictions?: string | boolean;
   deployment?: string;
   exitWithParent?: boolean;
-  features?: string;
-  entityKeyField?: string;
-  featureNames?: string;
-  missingFeatures?: string;
 }
 
 function whole(text: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -64,42 +60,15 @@ export function serveReadyJson(server: ModelServer) {
 
 /** `--features VIEW --entity-key-field F [--feature-names a,b] [--missing-features null]`, with the online store of `@mlp/features`. */
 async function featureSettings(context: CliContext, flags: ServeFlags) {
-  const rest = [flags.entityKeyField, flags.featureNames, flags.missingFeatures].some((flag) => flag !== undefined);
-  if (flags.features === undefined) {
-    if (rest) throw new MlpError('INVALID_ARGUMENT', '--entity-key-field, --feature-names and --missing-features go with --features VIEW.');
-    return undefined;
-  }
-  if (flags.entityKeyField === undefined)
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      `--features ${flags.features} needs --entity-key-field: the request field holding the view's entity key.`,
-    );
-  const onMissing = flags.missingFeatures ?? 'reject';
-  if (onMissing !== 'reject' && onMissing !== 'null')
-    throw new MlpError(
-      'INVALID_ARGUMENT',
-      `--missing-features is reject (a 404 naming the entity) or null (score with missing features), not ${onMissing}.`,
-    );
+  const settings = featureEnrichmentFromFlags(flags);
+  if (!settings) return undefined;
   const reader = await context.service('onlineFeatures');
   if (!reader)
     throw new MlpError(
       'FAILED_PRECONDITION',
       '--features reads the online feature store of @mlp/features, which is not installed: npm install @mlp/features.',
     );
-  return {
-    reader,
-    view: flags.features,
-    entityKeys: parseEntityKeyFields(flags.entityKeyField),
-    ...(flags.featureNames
-      ? {
-          features: flags.featureNames
-            .split(',')
-            .map((name) => name.trim())
-            .filter(Boolean),
-        }
-      : {}),
-    onMissing: onMissing as 'reject' | 'null',
-  };
+  return { reader, ...settings };
 }
 
 /** What `mlp serve` does: serve the models until SIGTERM or SIGINT (or the parent goes), then drain and stop (exit 0). */

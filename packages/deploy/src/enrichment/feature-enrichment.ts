@@ -48,6 +48,47 @@ export function parseEntityKeyFields(text: string): Record<string, string> {
   return keys;
 }
 
+/** The enrichment flags `mlp serve` and `mlp deploy create` take. */
+export interface FeatureEnrichmentFlags {
+  features?: string;
+  entityKeyField?: string;
+  featureNames?: string;
+  missingFeatures?: string;
+}
+
+/**
+ * `--features VIEW --entity-key-field F [--feature-names a,b] [--missing-features null]` as enrichment
+ * settings; undefined without `--features`, INVALID_ARGUMENT for the others without it or a bad value.
+ */
+export function featureEnrichmentFromFlags(flags: FeatureEnrichmentFlags): FeatureEnrichmentSpec | undefined {
+  const rest = [flags.entityKeyField, flags.featureNames, flags.missingFeatures].some((flag) => flag !== undefined);
+  if (flags.features === undefined) {
+    if (rest) throw new MlpError('INVALID_ARGUMENT', '--entity-key-field, --feature-names and --missing-features go with --features VIEW.');
+    return undefined;
+  }
+  if (flags.entityKeyField === undefined)
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--features ${flags.features} needs --entity-key-field: the request field holding the view's entity key.`,
+    );
+  const onMissing = flags.missingFeatures ?? 'reject';
+  if (onMissing !== 'reject' && onMissing !== 'null')
+    throw new MlpError(
+      'INVALID_ARGUMENT',
+      `--missing-features is reject (a 404 naming the entity) or null (score with missing features), not ${onMissing}.`,
+    );
+  const features = flags.featureNames
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return {
+    view: flags.features,
+    entityKeys: parseEntityKeyFields(flags.entityKeyField),
+    ...(features ? { features } : {}),
+    onMissing,
+  };
+}
+
 /** The `mlp serve` flags that give a server `spec` (the deployment controller and Kubernetes pods pass them). */
 export function featureServeArgs(spec: FeatureEnrichmentSpec | undefined): string[] {
   if (!spec) return [];
