@@ -1,36 +1,43 @@
 // The flights-delay pipeline: will a flight arrive more than 15 minutes late?
 //
-//   ingest → validate → version → train → register → promote
+//   ingest → validate → version → features → train → register → promote
 //
 // ingest brings the flights in as a version of the dataset `flights-raw` (by default the 3 million
 // vega-datasets flights of 2001; `--param source=...` takes a file, an http(s) or s3 URL); validate
 // checks it with an expectation suite and stops the run when an error-level expectation fails;
 // version writes the cleaned training set as `flights-delay` (a DVC 3 `.dvc` file and a catalog
-// version, pushed when a default data remote is configured); train runs the hyper-parameter search of
-// spec.yaml on it, every trial a tracked run; register puts the best trial's model in the registry;
+// version, pushed when a default data remote is configured); features derives the hourly delay figures
+// per origin airport from it, applies the feature views of features.ts, builds the point-in-time training
+// set of the versioned rows (`flights-delay-features`) and materialises the latest values to the online
+// store; train runs the hyper-parameter search of spec.yaml on that training set (its raw columns and the
+// features), every trial a tracked run; register puts the best trial's model in the registry;
 // promote moves the alias `champion` to it when it passes the gates (it beats the champion).
 //
 //   mlp pipeline run examples/flights-delay/pipeline.ts --param trials=4 --param rows=30000
 //
 // It runs every day at 06:00 New York time (`mlp scheduler`), and whenever someone versions new raw
 // flights (`mlp data ingest FILE --name flights-raw`): that run trains on the new version as it is.
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MlpError } from '@mlp/core';
 import { openTabularDb, sqlString, tabularScanSql } from '@mlp/core/tabular';
 import { openDataRepo, openDatasetCatalog } from '@mlp/data-version';
+import { openFeatureRegistry, openOfflineStore, openOnlineFeatures } from '@mlp/features';
 import { definePipeline, loadRunSummary } from '@mlp/orchestrate';
 import { openRegistry, parseGateSpecs, validationTag } from '@mlp/registry';
 import { createTracking } from '@mlp/tracking';
 import { loadSpec, train } from '@mlp/train';
 import { assertResultValid, defineSuite, failedErrors, validate } from '@mlp/validate';
 import { z } from 'zod';
+import { definitions, featureColumns, ORIGIN_HOURLY_DATASET, originDelays, writeOriginHourlySql } from './features.js';
 
 /** The raw flights, as ingested; a new version of it starts the pipeline. */
 export const RAW_DATASET = 'flights-raw';
 /** The cleaned training set, versioned DVC-compatibly. */
 export const TRAINING_DATASET = 'flights-delay';
+/** The versioned rows with their point-in-time features: what the model trains on. */
+export const FEATURES_DATASET = 'flights-delay-features';
 /** The registered model, and the alias the gates guard. */
 export const MODEL = 'flights-delay';
 export const CHAMPION = 'champion';
@@ -148,7 +155,102 @@ export default definePipeline('flights-delay', {
     );
     return { ref: version.ref, rootHash: version.rootHash, dvcFile: `${relative}.dvc`, pushedTo: remote?.name ?? null };
   })
-  .step('train', { needs: ['validate', 'version'], cache: { ttlMs: 24 * 3_600_000 } }, async (ctx, { validate, version }) => {
+  .step('features', { needs: ['version'], tracking: true, cache: true }, async (ctx, { version }) => {
+    const catalog = await openDatasetCatalog(ctx.workspace);
+    const rows = await catalog.resolve(version.ref);
+    // The view's source: hourly figures per origin airport, derived from this version's rows and versioned.
+    const hourlyFile = `data/${ORIGIN_HOURLY_DATASET}.parquet`;
+    await writeAtomically(path.join(ctx.workspace.config.dir, hourlyFile), ctx.runId, async (temporary) => {
+      const db = await openTabularDb();
+      const connection = await db.connect();
+      try {
+        await connection.run(writeOriginHourlySql(tabularScanSql(rows.path, 'parquet'), temporary));
+      } finally {
+        connection.closeSync();
+        await db.close();
+      }
+    });
+    const hourly = await catalog.addVersion({
+      dataset: ORIGIN_HOURLY_DATASET,
+      path: hourlyFile,
+      source: { kind: 'workspace', uri: version.ref },
+      message: `hourly delays per origin airport of ${version.ref}, by pipeline run ${ctx.runId}`,
+    });
+
+    const registry = await openFeatureRegistry(ctx.workspace, { datasets: catalog });
+    const applied = await registry.apply(definitions);
+    const views = applied.views.map((view) => `${view.name}@${view.version}`).join(',');
+    ctx.logger.info(`applied ${applied.views.map((view) => `${view.name} v${view.version} (${view.status})`).join(', ')}`);
+
+    // Point in time: each versioned row gets the values recorded at or before its `date`, its label kept.
+    // The set follows from the rows' version, the views' versions and their source's version: a run that
+    // finds one built from the same three reuses it (a run with other params misses the step's cache).
+    const builtFrom = `features:${views}?entities=${version.ref}&source=${hourly.version.ref}`;
+    const earlier = await catalog.listVersions(FEATURES_DATASET).catch((error: unknown) => {
+      if (MlpError.isInstance(error) && error.code === 'NOT_FOUND') return [];
+      throw error;
+    });
+    let training = earlier.find((candidate) => candidate.source?.uri === builtFrom);
+    if (training) ctx.logger.info(`reusing ${training.ref}: built from ${version.ref}, ${views} and ${hourly.version.ref} already`);
+    else {
+      const offline = await openOfflineStore(ctx.workspace, { registry, datasets: catalog });
+      const set = await offline.trainingSet({
+        entities: { file: rows.path },
+        timestampColumn: 'date',
+        features: [originDelays.name],
+        signal: ctx.signal,
+        onProgress: ({ message }) => ctx.logger.info(message),
+      });
+      const setFile = `data/${FEATURES_DATASET}.parquet`;
+      try {
+        await set.writeFile(path.join(ctx.workspace.config.dir, setFile), { signal: ctx.signal });
+      } finally {
+        await set.close();
+      }
+      const added = await catalog.addVersion({
+        dataset: FEATURES_DATASET,
+        path: setFile,
+        source: { kind: 'features', uri: builtFrom },
+        message: `point-in-time training set of ${version.ref} with ${views} (${hourly.version.ref}), by pipeline run ${ctx.runId}`,
+      });
+      training = added.version;
+    }
+    const { rows: written, shares: nulls } = await nullShares((await catalog.resolve(training.ref)).path, featureColumns);
+
+    // Online: every origin's latest values of this version. Its event times lie in the past, before the
+    // watermark an earlier run left (materialisation is incremental from there): the range starts at 1970.
+    const online = await openOnlineFeatures(ctx.workspace, { datasets: catalog });
+    let materialized: Awaited<ReturnType<typeof online.materialize>>;
+    try {
+      materialized = await online.materialize(originDelays.name, { from: 0, signal: ctx.signal });
+    } finally {
+      await online.close();
+    }
+
+    ctx.run.logParams({ views, [`source.${originDelays.name}`]: hourly.version.ref, entities: version.ref, training_set: training.ref });
+    ctx.run.setTags({ 'mlp.dataset_version': training.ref });
+    await ctx.run.logMetrics({
+      rows: written,
+      online_entities: materialized.written,
+      ...Object.fromEntries(featureColumns.map((name) => [`null_share.${name}`, nulls[name] ?? 0])),
+    });
+    ctx.logger.info(
+      `${training.ref}: ${written} rows of ${version.ref} with ${featureColumns.length} features of ${views} ` +
+        `(null share ${featureColumns.map((name) => (nulls[name] ?? 0).toFixed(4)).join(', ')}); ` +
+        `${materialized.written} origins' latest values in the ${materialized.store} online store`,
+    );
+    return {
+      ref: training.ref,
+      rootHash: training.rootHash,
+      views: applied.views.map(({ name, version: viewVersion }) => ({ name, version: viewVersion })),
+      source: hourly.version.ref,
+      rows: written,
+      features: featureColumns,
+      nullShares: nulls,
+      online: { store: materialized.store, written: materialized.written },
+    };
+  })
+  .step('train', { needs: ['validate', 'features'], cache: { ttlMs: 24 * 3_600_000 } }, async (ctx, { validate, features }) => {
     const spec = await loadSpec(specFile);
     const catalog = await openDatasetCatalog(ctx.workspace);
     // Every trial records the version it trained on in the catalog's lineage.
@@ -157,7 +259,9 @@ export default definePipeline('flights-delay', {
       const result = await train(
         {
           ...spec,
-          data: version.ref,
+          // The point-in-time training set: the raw columns of spec.yaml and the features of features.ts.
+          data: features.ref,
+          features: [...spec.features, ...features.features],
           rows: ctx.params.rows,
           ...(ctx.params.epochs !== undefined && { epochs: ctx.params.epochs }),
           // What the registry's data-validated gate reads on the candidate's run.
@@ -184,7 +288,7 @@ export default definePipeline('flights-delay', {
       await tracking.close();
     }
   })
-  .step('register', { needs: ['train', 'version'], cache: true }, async (ctx, { train: search, version }) => {
+  .step('register', { needs: ['train', 'features'], cache: true }, async (ctx, { train: search, features: version }) => {
     const registry = await openRegistry(ctx.workspace);
     try {
       const registered = await registry.registerVersion({
@@ -240,3 +344,34 @@ export default definePipeline('flights-delay', {
       await registry.close();
     }
   });
+
+/** Writes `target` through a temporary file beside it, renamed over it: a file a version checked out is never written into. */
+async function writeAtomically(target: string, runId: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = `${target}.${runId}.tmp`;
+  try {
+    await write(temporary);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** The rows of a Parquet file, and the share of them without a value in each of `columns`. */
+async function nullShares(file: string, columns: readonly string[]): Promise<{ rows: number; shares: Record<string, number> }> {
+  const db = await openTabularDb();
+  const connection = await db.connect();
+  try {
+    const counts = columns.map((column, i) => `count(*) FILTER (WHERE "${column}" IS NULL) AS n${i}`).join(', ');
+    const reader = await connection.runAndReadAll(`SELECT count(*) AS total, ${counts} FROM ${tabularScanSql(file, 'parquet')}`);
+    const [row = {}] = reader.getRowObjectsJS() as Record<string, bigint>[];
+    const total = Number(row.total ?? 0);
+    return {
+      rows: total,
+      shares: Object.fromEntries(columns.map((column, i) => [column, total === 0 ? 0 : Number(row[`n${i}`] ?? 0) / total])),
+    };
+  } finally {
+    connection.closeSync();
+    await db.close();
+  }
+}

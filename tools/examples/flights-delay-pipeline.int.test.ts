@@ -2,6 +2,7 @@
 // built `mlp` in real processes on a real PostgreSQL, on a 20,000-row slice of the vega flights with a
 // 2-trial search of one epoch. On the local executor, on the queue executor with a real `mlp worker`,
 // and its schedule and trigger declarations picked up by `mlp pipeline schedules` and `mlp scheduler`.
+// Its features step is checked against DuckDB's own as-of join: no value recorded after a row's time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { openWorkspace, type Workspace } from '@mlp/core';
 import { openTabularDb, sqlString, tabularScanSql } from '@mlp/core/tabular';
 import { createTempDir, createTestDatabase, type TempDir } from '@mlp/core/testing';
 import { openDatasetCatalog } from '@mlp/data-version';
+import { openFeatureRegistry, openOnlineFeatures } from '@mlp/features';
 import { openRegistry } from '@mlp/registry';
 import { createTracking } from '@mlp/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +123,8 @@ interface RunJson {
 }
 
 const quick = ['minRows=1000', 'rows=2000', 'trials=2', 'parallel=2', 'epochs=1', 'minAuc=0'].flatMap((pair) => ['--param', pair]);
-const steps = ['ingest', 'validate', 'version', 'train', 'register', 'promote'];
+const steps = ['ingest', 'validate', 'version', 'features', 'train', 'register', 'promote'];
+const featureNames = ['origin_departures_1h', 'origin_delay_1h', 'origin_departures_24h', 'origin_delay_24h', 'origin_late_share_24h'];
 
 /** What the run left in the workspace: the dataset versions, the `.dvc` file, the model, the alias, the tracked steps. */
 async function expectOutcomes(ws: Env, runId: string): Promise<void> {
@@ -140,22 +143,38 @@ async function expectOutcomes(ws: Env, runId: string): Promise<void> {
     const model = await registry.getModel('flights-delay');
     expect(model.aliases).toEqual({ champion: 1 });
     const version = await registry.getVersion('flights-delay', 1);
-    expect(version.tags).toMatchObject({ 'mlp.pipeline.run_id': runId, dataset_version: 'flights-delay@1' });
+    // It trained on the point-in-time training set of the versioned rows.
+    expect(version.tags).toMatchObject({ 'mlp.pipeline.run_id': runId, dataset_version: 'flights-delay-features@1' });
     const trial = await tracking.getRun(version.runId ?? '');
     expect(trial.tags['mlp.validation.success']).toBe('true');
     const [used] = await catalog.lineage.usesOfRun(trial.runId);
-    expect(used?.version.ref).toBe('flights-delay@1');
+    expect(used?.version.ref).toBe('flights-delay-features@1');
 
     // The steps that asked for a tracking run got one, in the pipeline's experiment, ended FINISHED.
     const runs = (await tracking.searchRuns({ experimentIds: [trial.experimentId], maxResults: 100 })).items;
     const stepRuns = runs.filter((run) => run.tags['mlp.pipeline.run_id'] === runId && run.tags['mlp.pipeline.step']);
     expect(stepRuns.map((run) => [run.name, run.status]).sort()).toEqual([
+      ['features', 'FINISHED'],
       ['promote', 'FINISHED'],
       ['validate', 'FINISHED'],
     ]);
     const validate = stepRuns.find((run) => run.name === 'validate');
     expect(validate?.tags['mlp.dataset_version']).toBe('flights-raw@1');
     expect(validate?.metrics.expectations_successful?.value).toBe(6);
+    const features = stepRuns.find((run) => run.name === 'features');
+    expect(features?.params).toMatchObject({
+      views: 'origin_delays@1',
+      'source.origin_delays': 'flights-origin-hourly@1',
+      entities: 'flights-delay@1',
+      training_set: 'flights-delay-features@1',
+    });
+    expect(features?.metrics.rows?.value).toBe(20_000);
+    for (const name of featureNames) {
+      // An origin's first hour in the slice has no earlier values: a few nulls, never most.
+      const share = features?.metrics[`null_share.${name}`]?.value;
+      expect(share).toBeGreaterThan(0);
+      expect(share).toBeLessThan(0.05);
+    }
   } finally {
     await registry.close();
     await tracking.close();
@@ -163,15 +182,106 @@ async function expectOutcomes(ws: Env, runId: string): Promise<void> {
   }
 }
 
+/**
+ * The features step's outcomes: the view applied with its version, a training set of every versioned
+ * row with its label and the features, each value the one DuckDB's as-of join finds at or before the
+ * row's time (never one recorded after it), and the online store holding each origin's latest values.
+ */
+async function expectFeatures(ws: Env): Promise<void> {
+  const workspace: Workspace = await openWorkspace({ dir: ws.dir, database: { url: ws.url }, logLevel: 'warn' });
+  try {
+    const catalog = await openDatasetCatalog(workspace);
+    const registry = await openFeatureRegistry(workspace, { datasets: catalog });
+    const view = await registry.getView('origin_delays');
+    expect([view.version, view.features.map((feature) => feature.name), view.source]).toEqual([
+      1,
+      featureNames,
+      { dataset: 'flights-origin-hourly@latest' },
+    ]);
+    const training = await catalog.resolve('flights-delay-features@latest');
+    const versioned = await catalog.resolve('flights-delay@1');
+    const hourly = await catalog.resolve('flights-origin-hourly@1');
+    expect(training.version.source).toEqual({
+      kind: 'features',
+      uri: 'features:origin_delays@1?entities=flights-delay@1&source=flights-origin-hourly@1',
+    });
+
+    const db = await openTabularDb();
+    const connection = await db.connect();
+    const one = async (query: string) => (await connection.runAndReadAll(query)).getRowObjectsJS()[0] as Record<string, unknown>;
+    try {
+      const set = tabularScanSql(training.path, 'parquet');
+      const rows = tabularScanSql(versioned.path, 'parquet');
+      const source = tabularScanSql(hourly.path, 'parquet');
+      const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${set}`)).getRowObjectsJS().map((row) => row.column_name);
+      expect(columns).toEqual(['date', 'delay', 'distance', 'origin', 'destination', ...featureNames]);
+      // Every versioned row, in order, its label column as it was.
+      const same = await one(
+        `SELECT (SELECT count(*) FROM ${rows}) AS versioned, count(*) AS rows,
+                count(*) FILTER (WHERE t.delay IS DISTINCT FROM v.delay OR t.date IS DISTINCT FROM v.date OR t.origin IS DISTINCT FROM v.origin) AS changed
+         FROM (SELECT row_number() OVER () AS i, * FROM ${set}) t JOIN (SELECT row_number() OVER () AS i, * FROM ${rows}) v USING (i)`,
+      );
+      expect(same).toEqual({ versioned: 20_000n, rows: 20_000n, changed: 0n });
+
+      const differs = (left: string, right: string) =>
+        featureNames.map((name) => `${left}.${name} IS DISTINCT FROM ${right}.${name}`).join(' OR ');
+      const checked = await one(
+        `WITH t AS (SELECT row_number() OVER () AS i, * FROM ${set}),
+              known AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date >= s.hour_end),
+              later AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date < s.hour_end)
+         SELECT count(*) FILTER (WHERE t.origin_delay_24h IS NOT NULL) AS with_values,
+                count(*) FILTER (WHERE ${differs('t', 'known')}) AS not_as_of,
+                count(*) FILTER (WHERE later.hour_end IS NOT NULL AND (${differs('later', 'known')})) AS future_differs,
+                count(*) FILTER (WHERE later.hour_end IS NOT NULL AND (${differs('later', 'known')}) AND NOT (${differs('t', 'later')})) AS leaked
+         FROM t JOIN known USING (i) JOIN later USING (i)`,
+      );
+      expect(checked.with_values).toBeGreaterThan(19_000n);
+      // The values known at each row's time, and never those of the next hour recorded after it (its own
+      // hour among them), though those differ for most rows: the check could see a leak.
+      expect(checked.not_as_of).toBe(0n);
+      expect(checked.future_differs).toBeGreaterThan(10_000n);
+      expect(checked.leaked).toBe(0n);
+
+      // The online store: each origin's values of its last hour in the source.
+      const latest = (
+        await connection.runAndReadAll(
+          `SELECT origin, ${featureNames.join(', ')} FROM ${source} QUALIFY row_number() OVER (PARTITION BY origin ORDER BY hour_end DESC) = 1 ORDER BY origin`,
+        )
+      ).getRowObjectsJS();
+      expect(latest.length).toBeGreaterThan(100);
+      const online = await openOnlineFeatures(workspace, { datasets: catalog });
+      try {
+        const served = await online.getOnlineFeatures({
+          view: 'origin_delays',
+          entityKeys: latest.map((row) => ({ origin: String(row.origin) })),
+        });
+        expect(served).toEqual(
+          latest.map((row) =>
+            Object.fromEntries(featureNames.map((name) => [name, typeof row[name] === 'bigint' ? Number(row[name]) : row[name]])),
+          ),
+        );
+      } finally {
+        await online.close();
+      }
+    } finally {
+      connection.closeSync();
+      await db.close();
+    }
+  } finally {
+    await workspace.close();
+  }
+}
+
 describe('the flights-delay example pipeline', () => {
   it(
-    'runs end to end on the local executor: dataset versions, a .dvc file, the model registered and champion, tracked steps',
+    'runs end to end on the local executor: dataset versions, a .dvc file, point-in-time features, the model registered and champion, tracked steps',
     async () => {
       const ws = await freshWorkspace('mlp-flights-local-');
       const { code, json } = await mlpJson<RunJson>(ws, 'pipeline', 'run', pipelineFile, '--param', `source=${slice}`, ...quick);
       expect(json.tasks.map((task) => [task.name, task.status, task.error])).toEqual(steps.map((name) => [name, 'succeeded', null]));
       expect(code).toBe(0);
       await expectOutcomes(ws, json.run_id);
+      await expectFeatures(ws);
     },
     runTimeoutMs,
   );
