@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { jsonConventionViolations } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,40 +11,14 @@ import type { applyJson, trainingSetJson, viewJson } from './json-shapes.js';
 // The built `mlp` binary as users run it, with the built @mlp/features and @mlp/data-version it finds
 // installed, on a fresh database of the real PostgreSQL server. Build first (npm run build).
 const root = path.resolve(import.meta.dirname, '../../../..');
-const bin = path.join(root, 'packages/cli/dist/bin.js');
 const featuresDist = pathToFileURL(path.join(root, 'packages/features/dist/index.js')).href;
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let temp: TempDir;
 let database: TestDatabase;
 
-function mlp(...args: string[]): Promise<Result> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '-C', temp.path, ...args], {
-      cwd: temp.path,
-      env: { ...env, MLP_DATABASE_URL: database.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const mlp = (...args: string[]) => workspaceCli({ dir: temp.path, databaseUrl: database.url })(...args);
 
-function json<T>(result: Result): T {
+function json<T>(result: CapturedRun): T {
   if (result.code !== 0) throw new Error(`mlp exited ${result.code}: ${result.stderr} ${result.stdout}`);
   return JSON.parse(result.stdout) as T;
 }
@@ -65,7 +38,11 @@ export default [city, featureView({
 `;
 
 beforeAll(async () => {
-  for (const built of [bin, new URL(featuresDist).pathname, path.join(root, 'packages/features/dist/cli.js')]) {
+  for (const built of [
+    path.join(root, 'packages/cli/dist/bin.js'),
+    new URL(featuresDist).pathname,
+    path.join(root, 'packages/features/dist/cli.js'),
+  ]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build).`);
   }
   temp = await createTempDir('mlp-features-cli-');

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // vega-datasets flights, a view of each origin's delays per day (known from the next midnight), a
 // point-in-time training set versioned as a dataset, and `mlp train` on `flights-train@latest`.
 const root = path.resolve(import.meta.dirname, '../../../..');
-const bin = path.join(root, 'packages/cli/dist/bin.js');
 const featuresDist = pathToFileURL(path.join(root, 'packages/features/dist/index.js')).href;
 const day = 86_400_000;
 
@@ -28,29 +27,14 @@ let temp: TempDir;
 let database: TestDatabase;
 let flights: (Flight & { at: number })[];
 
-function mlp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MLP_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '-C', temp.path, ...args], {
-      cwd: temp.path,
-      env: { ...env, MLP_DATABASE_URL: database.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const mlp = (...args: string[]) => workspaceCli({ dir: temp.path, databaseUrl: database.url })(...args);
 
 beforeAll(async () => {
-  for (const built of [bin, new URL(featuresDist).pathname, path.join(root, 'packages/train/dist/cli.js')]) {
+  for (const built of [
+    path.join(root, 'packages/cli/dist/bin.js'),
+    new URL(featuresDist).pathname,
+    path.join(root, 'packages/train/dist/cli.js'),
+  ]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build).`);
   }
   temp = await createTempDir('mlp-features-flights-');

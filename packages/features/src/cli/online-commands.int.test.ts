@@ -1,4 +1,4 @@
-import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,11 +50,7 @@ afterAll(async () => {
 });
 
 const mlp = (env: Record<string, string>, ...args: string[]) =>
-  runCliCaptured(['-C', temp.path, ...args], {
-    modules: [featuresCommands],
-    cwd: temp.path,
-    env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: database.url, ...env },
-  });
+  workspaceCli({ dir: temp.path, databaseUrl: database.url, modules: [featuresCommands], env })(...args);
 
 for (const store of ['workspace', 'redis'] as const) {
   describe(`mlp features materialize and get (${store} online store)`, () => {

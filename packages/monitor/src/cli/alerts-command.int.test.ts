@@ -1,4 +1,4 @@
-import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { type monitorAlertJson, openWorkspace, type Workspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,12 +29,7 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-const mlp = (...args: string[]) =>
-  runCliCaptured(['-C', temp.path, ...args], {
-    modules: [monitorCommands],
-    cwd: temp.path,
-    env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: database.url },
-  });
+const mlp = (...args: string[]) => workspaceCli({ dir: temp.path, databaseUrl: database.url, modules: [monitorCommands] })(...args);
 
 describe('mlp monitor alerts', () => {
   it('lists alerts newest first in snake_case JSON with epoch-ms times, and only open ones with --open', async () => {

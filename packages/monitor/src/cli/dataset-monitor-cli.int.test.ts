@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonConventionViolations, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { monitorRunJson } from './monitor-json.js';
@@ -11,32 +9,15 @@ import type { monitorRunJson } from './monitor-json.js';
 // `mlp data ingest` (data-version's catalog, found installed by the CLI), a monitor of the dataset
 // against its version 1, a run on its latest version, and the stored window's HTML report.
 
-const bin = path.resolve(import.meta.dirname, '../../../cli/dist/bin.js');
-
 let dir: TempDir;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
-function mlp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: dir.path,
-      env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: database.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const mlp = (...args: string[]) => workspaceCli({ dir: dir.path, databaseUrl: database.url })(...args);
 
 const csv = (shift: number, origins: string[]) =>
   `delay,origin\n${Array.from({ length: 500 }, (_, i) => `${((i * 7) % 60) + shift},${origins[i % origins.length]}`).join('\n')}\n`;
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: build first (npm run build).`);
   dir = await createTempDir('mlp-monitor-dataset-cli-');
   database = await createTestDatabase('mlp_monitor_dataset_cli');
   const init = await mlp('init');

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { openWorkspace } from '@mlp/core';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,12 +22,7 @@ afterAll(async () => {
   await temp?.remove();
 });
 
-const mlp = (...args: string[]) =>
-  runCliCaptured(['-C', temp.path, ...args], {
-    modules: [monitorCommands],
-    cwd: temp.path,
-    env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: database.url },
-  });
+const mlp = (...args: string[]) => workspaceCli({ dir: temp.path, databaseUrl: database.url, modules: [monitorCommands] })(...args);
 
 describe('mlp monitor labels', () => {
   it('stores a file of labels by request id (snake_case JSON), a second file replacing labels given again', async () => {

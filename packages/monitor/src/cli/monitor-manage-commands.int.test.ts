@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, withoutMlpVariables, workspaceCli } from '@mlp/cli';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { createPredictionLog } from '@mlp/deploy';
 import { predictionLogCommands } from '@mlp/deploy/cli';
@@ -20,12 +20,10 @@ const hour = 3_600_000;
 const t0 = Date.UTC(2026, 10, 2, 0, 0, 0);
 let fx: TestWorkspace;
 let dir: string;
-let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   fx = await openTestWorkspace('postgres', 'mlp-monitor-cli-');
   dir = fx.workspace.config.dir;
-  env = { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: fx.workspace.config.database.url };
   const rows = Array.from({ length: 300 }, (_, i) => `${i % 50},${['SEA', 'SFO', 'LAX'][i % 3]}`);
   await writeFile(path.join(dir, 'reference.csv'), `delay,origin\n${rows.join('\n')}\n`);
   const log = createPredictionLog({ blobs: fx.workspace.blobs, flushIntervalMs: 50 });
@@ -49,7 +47,7 @@ afterAll(async () => {
 });
 
 const mlp = (...args: string[]) =>
-  runCliCaptured(['-C', dir, ...args], { modules: [monitorCommands, predictionLogCommands], cwd: dir, env });
+  workspaceCli({ dir, databaseUrl: fx.workspace.config.database.url, modules: [monitorCommands, predictionLogCommands] })(...args);
 
 describe('mlp monitor create, run, show, ls, delete', () => {
   it('creates a monitor of a deployment, runs a window, shows its drift table, drift over time and alert', async () => {
@@ -198,7 +196,7 @@ describe('mlp monitor agent', () => {
       process.execPath,
       ['--conditions=@mlp/source', '--import', 'tsx', cliBin, '-C', dir, '--json', 'monitor', 'agent', '--poll-interval', '200ms'],
       {
-        env,
+        env: { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: fx.workspace.config.database.url },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonConventionViolations, parseJsonOutput, runCliCaptured, withoutMlpVariables } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { openTestWorkspace, type TestWorkspace } from '@mlp/core/testing';
 import { createPredictionLog } from '@mlp/deploy';
 import { predictionLogCommands } from '@mlp/deploy/cli';
@@ -16,12 +16,10 @@ const hour = 3_600_000;
 const t0 = Date.UTC(2026, 10, 2, 0, 0, 0);
 let fx: TestWorkspace;
 let dir: string;
-let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   fx = await openTestWorkspace('postgres', 'mlp-monitor-quality-cli-');
   dir = fx.workspace.config.dir;
-  env = { ...withoutMlpVariables(process.env), MLP_DATABASE_URL: fx.workspace.config.database.url };
   const log = createPredictionLog({ blobs: fx.workspace.blobs, flushIntervalMs: 50 });
   // Hour 0: 10 requests, scores 0.05 … 0.95; hour 1: 4 requests. A shadow deployment's request is left out.
   const scores = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95];
@@ -72,7 +70,7 @@ afterAll(async () => {
 });
 
 const mlp = (...args: string[]) =>
-  runCliCaptured(['-C', dir, ...args], { modules: [monitorCommands, predictionLogCommands], cwd: dir, env });
+  workspaceCli({ dir, databaseUrl: fx.workspace.config.database.url, modules: [monitorCommands, predictionLogCommands] })(...args);
 
 describe('mlp monitor quality', () => {
   it('measures each window of the prediction log against the stored labels (snake_case JSON)', async () => {
