@@ -1,4 +1,4 @@
-export { type ScanSqlOptions, tabularScanSql } from './scan-sql.js';
+export { postgresCsvScanSql, type ScanSqlOptions, type TypedCsvColumn, tabularScanSql } from './scan-sql.js';
 export { sqlIdentifier, sqlString } from './sql-quote.js';
 export { connectSharedTabularDb, openTabularDb, type TabularDb, type TabularDbOptions } from './tabular-db.js';
 export {

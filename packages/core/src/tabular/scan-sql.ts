@@ -26,3 +26,20 @@ export function tabularScanSql(file: string, format: TabularFormat, options: Sca
       return `read_json(${literal}, format = 'auto')`;
   }
 }
+
+/** A column of a CSV whose types are known, with DuckDB's type name (`BIGINT`, `VARCHAR`). */
+export interface TypedCsvColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * DuckDB's scan of a CSV PostgreSQL's `COPY … (format csv)` wrote, with the columns' types given
+ * rather than sniffed: an unquoted empty field is NULL and a quoted one (`""`) the empty string, as
+ * COPY writes them (DuckDB's default would read both as NULL). Without a header, name the columns
+ * in file order.
+ */
+export function postgresCsvScanSql(file: string, columns: readonly TypedCsvColumn[], options: { header: boolean }): string {
+  const types = columns.map((column) => `${sqlString(column.name)}: ${sqlString(column.type)}`).join(', ');
+  return `read_csv(${sqlString(file)}, header = ${options.header}, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${types}})`;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlpError } from '../errors/mlp-error.js';
-import { tabularScanSql } from './scan-sql.js';
+import { postgresCsvScanSql, tabularScanSql } from './scan-sql.js';
 import { connectSharedTabularDb, openTabularDb, type TabularDb } from './tabular-db.js';
 import { resolveTabularFormat } from './tabular-format.js';
 import { tabularReadError } from './tabular-read-error.js';
@@ -82,6 +82,33 @@ describe('reading tabular files', () => {
       const file = path.join(vegaData, 'flights-3m.parquet');
       const counted = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${tabularScanSql(file, 'parquet')}`);
       expect(counted.getRowObjectsJson()).toEqual([{ n: 3_000_000 }]);
+    } finally {
+      connection.closeSync();
+    }
+  });
+});
+
+describe('a CSV PostgreSQL wrote (postgresCsvScanSql)', () => {
+  it('reads the given types, an unquoted empty field as NULL and a quoted one as the empty string', async () => {
+    // What COPY (format csv) writes for (1, 'a, "b"'), (2, ''), (NULL, NULL); one file with its header, one without.
+    const rows = '1,"a, ""b"""\n2,""\n,\n';
+    const columns = [
+      { name: 'id', type: 'BIGINT' },
+      { name: 'note', type: 'VARCHAR' },
+    ];
+    const connection = await db.connect();
+    try {
+      for (const [file, header] of [
+        [await write('copy-header.csv', `id,note\n${rows}`), true],
+        [await write('copy.csv', rows), false],
+      ] as const) {
+        const read = await connection.runAndReadAll(`SELECT * FROM ${postgresCsvScanSql(file, columns, { header })}`);
+        expect(read.getRowObjectsJS()).toEqual([
+          { id: 1n, note: 'a, "b"' },
+          { id: 2n, note: '' },
+          { id: null, note: null },
+        ]);
+      }
     } finally {
       connection.closeSync();
     }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { MlpError, maskUrl } from '@mlp/core';
-import { sqlString } from '@mlp/core/tabular';
+import { postgresCsvScanSql } from '@mlp/core/tabular';
 import pg from 'pg';
 import type { DatasetSource } from '../catalog/catalog-model.js';
 import { csvLine } from './csv-writer.js';
@@ -120,7 +120,7 @@ export async function queryPostgresSource(options: IngestOptions, staging: Stagi
   out.end();
   await closed;
 
-  const columns = fields.map((field) => `${sqlString(field.name)}: ${sqlString(duckdbTypes[field.dataTypeID] ?? 'VARCHAR')}`).join(', ');
-  const scan = `read_csv(${sqlString(file)}, header = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${columns}})`;
+  const columns = fields.map((field) => ({ name: field.name, type: duckdbTypes[field.dataTypeID] ?? 'VARCHAR' }));
+  const scan = postgresCsvScanSql(file, columns, { header: true });
   return { file, rows, bytes: out.bytesWritten, scan, record: { kind: 'postgres', uri: shown, query } };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Database, MlpError } from '@mlp/core';
-import { connectSharedTabularDb } from '@mlp/core/tabular';
+import { connectSharedTabularDb, postgresCsvScanSql, sqlString } from '@mlp/core/tabular';
 import { to as copyTo } from 'pg-copy-streams';
 import type { FeatureType, FeatureValue } from '../definitions/feature-types.js';
 import { quoteIdentifier } from '../sources/source-connection.js';
@@ -106,7 +106,7 @@ export async function writeTrainingSet(input: {
     const csv = `${temp}.csv`;
     try {
       await writeCsv(csv, false, false);
-      const types = columns.map((column, index) => `'c${index}': '${duckDbTypes[column.type]}'`).join(', ');
+      const typed = columns.map((column, index) => ({ name: `c${index}`, type: duckDbTypes[column.type] }));
       const select = columns
         .map((column, index) => {
           const raw = `c${index}`;
@@ -116,7 +116,7 @@ export async function writeTrainingSet(input: {
       const duck = await connectSharedTabularDb();
       try {
         await duck.run(
-          `copy (select ${select} from read_csv('${csv.replaceAll("'", "''")}', header = false, quote = '"', escape = '"', columns = {${types}})) to '${temp.replaceAll("'", "''")}' (format parquet)`,
+          `copy (select ${select} from ${postgresCsvScanSql(csv, typed, { header: false })}) to ${sqlString(temp)} (format parquet)`,
         );
       } finally {
         duck.closeSync();
