@@ -74,6 +74,8 @@ interface Started {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
 }
 
 function start(ws: Env, ...args: string[]): Started {
@@ -89,7 +91,7 @@ function start(ws: Env, ...args: string[]): Started {
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
-  return { child, done, stderr: () => stderr };
+  return { child, done, stderr: () => stderr, stdout: () => stdout };
 }
 
 const mlp = (ws: Env, ...args: string[]) => start(ws, ...args).done;
@@ -272,6 +274,49 @@ async function expectFeatures(ws: Env): Promise<void> {
   }
 }
 
+/**
+ * Serving consistency: `mlp serve --features origin_delays --entity-key-field origin` scores a record of
+ * the raw columns as the same record with the online store's features written in, and the model needs
+ * them (without, it scores otherwise).
+ */
+async function expectServedFeatures(ws: Env): Promise<void> {
+  const flight = { date: '2001-03-14T08:15:00Z', distance: 954, origin: 'ORD', destination: 'SFO' };
+  const online = await mlpJson<{ results: Array<{ features: Record<string, number> | null }> }>(
+    ws,
+    ...['features', 'get', 'origin_delays', '--key', `origin=${flight.origin}`],
+  );
+  const features = online.json.results[0]?.features;
+  expect(Object.keys(features ?? {})).toEqual(featureNames);
+  const server = start(
+    ws,
+    ...['--json', 'serve', 'models:/flights-delay@champion', '--port', '0', '--features', 'origin_delays', '--entity-key-field', 'origin'],
+  );
+  try {
+    const url = await until('mlp serve to print its URL', async () => {
+      if (server.child.exitCode !== null) throw new Error(`mlp serve exited ${server.child.exitCode}: ${server.stderr()}`);
+      return /"url":"([^"]+)"/.exec(server.stdout())?.[1];
+    });
+    const score = async (records: Array<Record<string, unknown>>) => {
+      const answer = await fetch(`${url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_records: records }),
+      });
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { predictions: Array<{ probabilities: Record<string, number> }> }).predictions;
+    };
+    const [enriched, explicit] = await score([flight, { ...flight, ...features }]);
+    expect(enriched?.probabilities).toEqual(explicit?.probabilities);
+    // Other features, other score: the model reads them (a record's own values win over the store's).
+    const zeroed = Object.fromEntries(featureNames.map((name) => [name, 0]));
+    const [other] = await score([{ ...flight, ...zeroed }]);
+    expect(other?.probabilities).not.toEqual(explicit?.probabilities);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.done;
+  }
+}
+
 describe('the flights-delay example pipeline', () => {
   it(
     'runs end to end on the local executor: dataset versions, a .dvc file, point-in-time features, the model registered and champion, tracked steps',
@@ -282,6 +327,7 @@ describe('the flights-delay example pipeline', () => {
       expect(code).toBe(0);
       await expectOutcomes(ws, json.run_id);
       await expectFeatures(ws);
+      await expectServedFeatures(ws);
     },
     runTimeoutMs,
   );
