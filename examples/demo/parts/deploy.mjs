@@ -1,6 +1,8 @@
 // Demo part: deploy the champion locally and roll a new version out as a canary. `mlp deploy create`
 // a canary deployment of models:/flights-delay@champion (steps 25, 50, 100 of 2 s each, analysis
-// failure_rate<0.05), `mlp deploy agent` as a child process runs its router and `mlp serve` servers,
+// failure_rate<0.05) whose servers enrich each record from the online feature store (the view
+// origin_delays, keyed by the record's `origin`: the features the model trained on, which clients do not
+// send), `mlp deploy agent` as a child process runs its router and `mlp serve` servers,
 // records flow through `/invocations` on the router, a new version is registered and `champion` moves to
 // it, and the controller (following `model_version.alias_set`) rolls it out while the demo prints the
 // revisions' weights and each analysis as `mlp deploy show --json` reports them.
@@ -12,6 +14,12 @@ import { describeByRevision, startTraffic } from '../deploy-traffic.mjs';
 
 const model = 'flights-delay';
 const name = 'flights-delay';
+/**
+ * Request enrichment, as in the pipeline's training set: the view's latest values for the record's
+ * origin airport. An airport the store has nothing for is scored with the features missing (imputed as
+ * in training, where an airport's first hour has none) rather than refused.
+ */
+export const featureFlags = ['--features', 'origin_delays', '--entity-key-field', 'origin', '--missing-features', 'null'];
 /** Generous bounds so a broken rollout ends the demo with a message instead of hanging. */
 const readyLimitMs = 120_000;
 const rolloutLimitMs = 180_000;
@@ -19,7 +27,9 @@ const rolloutLimitMs = 180_000;
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function deployPart({ dir, step, cli }) {
-  step(`mlp deploy create ${name} --model models:/${model}@champion --strategy canary --steps 25,50,100 --interval 2s`);
+  step(
+    `mlp deploy create ${name} --model models:/${model}@champion --strategy canary --steps 25,50,100 --interval 2s ${featureFlags.join(' ')}`,
+  );
   const created = JSON.parse(
     cli.mlp(
       'deploy',
@@ -37,12 +47,16 @@ export async function deployPart({ dir, step, cli }) {
       'failure_rate<0.05',
       '--port',
       '0',
+      ...featureFlags,
       '--json',
     ),
   );
   const stableVersion = created.revisions[0].model_version;
   console.log(
     `  ${created.name}: version ${stableVersion} (the champion), ${created.strategy}, analysis ${created.spec.analysis.join(', ')}`,
+  );
+  console.log(
+    `  its servers add ${created.spec.features.view}' features to each record, by its ${Object.values(created.spec.features.entity_keys).join(', ')}`,
   );
 
   step('mlp deploy agent (a child process): starts the router and an `mlp serve` of the champion');

@@ -24,14 +24,19 @@ export async function explorePart({ dir, step, cli }) {
   console.log(indent(cli.mlp('models', 'history', 'flights-delay')));
 
   step('mlp predict models:/flights-delay@champion, through tfjs and through ONNX (onnxruntime-node)');
-  const records = path.join(dir, 'flights-sample.json');
-  writeFileSync(
-    records,
-    JSON.stringify([
-      { date: '2001-03-02T07:15:00Z', distance: 740, origin: 'SEA', destination: 'SFO' },
-      { date: '2001-03-02T18:40:00Z', distance: 1846, origin: 'ORD', destination: 'LAX' },
-    ]),
+  const flights = [
+    { date: '2001-03-02T07:15:00Z', distance: 740, origin: 'SEA', destination: 'SFO' },
+    { date: '2001-03-02T18:40:00Z', distance: 1846, origin: 'ORD', destination: 'LAX' },
+  ];
+  // The model takes the origin's features too: their latest values, from the online store the pipeline filled.
+  const online = JSON.parse(
+    cli.mlp('features', 'get', 'origin_delays', ...flights.flatMap((f) => ['--key', `origin=${f.origin}`]), '--json'),
   );
+  console.log(
+    `  with origin_delays' latest values from the online store (mlp features get origin_delays --key origin=SEA --key origin=ORD)`,
+  );
+  const records = path.join(dir, 'flights-sample.json');
+  writeFileSync(records, JSON.stringify(flights.map((flight, i) => ({ ...flight, ...online.results[i].features }))));
   console.log(indent(cli.mlp('predict', 'models:/flights-delay@champion', records)));
   console.log(indent(cli.mlp('predict', 'models:/flights-delay@champion', records, '--runtime', 'onnx')));
 }

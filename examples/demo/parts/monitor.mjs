@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { indent } from '../demo-cli.mjs';
 import { flightRecords } from '../deploy-traffic.mjs';
+import { featureFlags } from './deploy.mjs';
 
 const model = 'flights-delay';
 const monitor = 'flights-drift';
@@ -31,7 +32,8 @@ export async function monitorPart({ dir, step, cli, workspace }) {
     await until('the scheduler’s event cursor', scheduler, triggersCursor);
     console.log('  listening for monitor.alert_fired (examples/flights-delay/pipeline.ts: triggers)');
 
-    step(`mlp serve models:/${model}@champion --log-predictions --deployment ${model}`);
+    // The model takes origin_delays' features too: the server reads them from the online store, as the deployment's do.
+    step(`mlp serve models:/${model}@champion --log-predictions --deployment ${model} ${featureFlags.join(' ')}`);
     const serve = startChild(cli.bin, dir, [
       '--json',
       'serve',
@@ -41,6 +43,7 @@ export async function monitorPart({ dir, step, cli, workspace }) {
       '--log-predictions',
       '--deployment',
       model,
+      ...featureFlags,
     ]);
     children.push(serve);
     const url = await serve.url;
