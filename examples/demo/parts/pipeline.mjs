@@ -30,7 +30,7 @@ export async function pipelinePart({ dir, step, cli, results }) {
   console.log(`  ${path.join(dir, 'remote')}`);
 
   step(`mlp pipeline run ${path.relative(process.cwd(), pipelineFile)} ${demoParams.join(' ')}`);
-  console.log('  ingest → validate → version → train → register → promote; each step calls the packages’ SDKs');
+  console.log('  ingest → validate → version → features → train → register → promote; each step calls the packages’ SDKs');
   const started = performance.now();
   const code = cli.live('pipeline', 'run', pipelineFile, ...demoParams);
   if (code !== 0) throw new Error(`the pipeline run failed (exit ${code}): see \`npx mlp pipeline show\` in ${dir}`);
