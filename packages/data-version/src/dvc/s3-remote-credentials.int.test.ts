@@ -1,7 +1,7 @@
 import { MlpError } from '@mlp/core';
 import { createTestBucket, testS3Server } from '@mlp/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createS3Remote } from './s3-remote-store.js';
+import { openS3Remote } from './s3-remote-store.js';
 
 // A data remote whose keys are refused must say where a remote's credentials go, not point at the
 // workspace's blob settings (blobs.s3 in mlp.config.json), which remotes never read.
@@ -9,7 +9,7 @@ describe('an S3 remote with rejected credentials', () => {
   it('says how to give the remote credentials', async () => {
     const server = testS3Server();
     const bucket = await createTestBucket('remote-credentials');
-    const remote = await createS3Remote({
+    const remote = await openS3Remote({
       name: 'storage',
       default: true,
       url: `s3://${bucket}/dvc`,

@@ -21,7 +21,7 @@ import {
  * of a streamed upload; if such a call fails it is retried once through the blob store, whose error
  * says what went wrong.
  */
-export async function createS3Remote(remote: RemoteSettings): Promise<RemoteStore> {
+export async function openS3Remote(remote: RemoteSettings): Promise<RemoteStore> {
   const description = describeRemote(remote);
   let core: typeof import('@mlp/core/s3');
   let sdk: typeof import('@aws-sdk/client-s3');

@@ -6,7 +6,7 @@ import { buildModel } from '../model/build-model.js';
 import { predictMatrix } from '../model/predict-matrix.js';
 import type { Activation, ModelSpec, Task } from '../spec/train-spec.js';
 import { exportOnnx } from './export-onnx.js';
-import { createOnnxPredictor } from './onnx-predictor.js';
+import { openOnnxPredictor } from './onnx-predictor.js';
 import { ModelProto } from './onnx-proto.js';
 
 const WIDTH = 7;
@@ -30,7 +30,7 @@ function model(spec: ModelSpec, task: Task, classes: number): LayersModel {
 async function maxDifference(built: LayersModel): Promise<number> {
   const x = randomMatrix(ROWS, WIDTH, 5);
   const expected = predictMatrix(built, x, ROWS, WIDTH);
-  const predictor = await createOnnxPredictor(exportOnnx(built));
+  const predictor = await openOnnxPredictor(exportOnnx(built));
   try {
     const actual = await predictor.predict(x, ROWS, WIDTH);
     expect(actual.length).toBe(expected.length);

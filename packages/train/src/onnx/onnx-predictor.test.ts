@@ -5,7 +5,7 @@ import type { LayersModel } from '../backend/tf.js';
 import { buildModel } from '../model/build-model.js';
 import { predictMatrix } from '../model/predict-matrix.js';
 import { exportOnnx } from './export-onnx.js';
-import { createOnnxPredictor, type OnnxRuntime } from './onnx-predictor.js';
+import { type OnnxRuntime, openOnnxPredictor } from './onnx-predictor.js';
 
 // This file plays a machine without onnxruntime-node: the default import fails as a missing package does.
 vi.mock('onnxruntime-node', () => {
@@ -13,7 +13,7 @@ vi.mock('onnxruntime-node', () => {
 });
 const realRuntime = () => vi.importActual<OnnxRuntime>('onnxruntime-node');
 
-describe('createOnnxPredictor', () => {
+describe('openOnnxPredictor', () => {
   let model: LayersModel;
   beforeAll(async () => {
     await selectBackend('cpu');
@@ -25,14 +25,14 @@ describe('createOnnxPredictor', () => {
   afterAll(() => model.dispose());
 
   it('without onnxruntime-node, says to install it', async () => {
-    const error = await createOnnxPredictor(exportOnnx(model)).catch((caught: unknown) => caught);
+    const error = await openOnnxPredictor(exportOnnx(model)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MlpError);
     expect((error as MlpError).code).toBe('FAILED_PRECONDITION');
     expect((error as MlpError).message).toContain('npm install onnxruntime-node');
   });
 
   it('scores rows × classes like tfjs, and refuses a mis-sized matrix and use after close', async () => {
-    const predictor = await createOnnxPredictor(exportOnnx(model), { loadRuntime: realRuntime, threads: 1 });
+    const predictor = await openOnnxPredictor(exportOnnx(model), { loadRuntime: realRuntime, threads: 1 });
     const x = Float32Array.from([0.5, -1, 2, 3, 0, -0.25]);
     const scores = await predictor.predict(x, 2, 3);
     const expected = predictMatrix(model, x, 2, 3);
@@ -46,7 +46,7 @@ describe('createOnnxPredictor', () => {
   });
 
   it('refuses bytes that are not an ONNX model', async () => {
-    const error = await createOnnxPredictor(new TextEncoder().encode('not a model'), { loadRuntime: realRuntime }).catch(
+    const error = await openOnnxPredictor(new TextEncoder().encode('not a model'), { loadRuntime: realRuntime }).catch(
       (caught: unknown) => caught,
     );
     expect((error as MlpError).code).toBe('INVALID_ARGUMENT');

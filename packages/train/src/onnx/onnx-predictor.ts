@@ -36,7 +36,7 @@ const loadOnnxRuntimeNode = async (): Promise<OnnxRuntime> => {
  * Opens an ONNX model (the bytes of a .onnx file) in onnxruntime on the CPU. onnxruntime-node is
  * imported only here, on first use, so the rest of @mlp/train works without it.
  */
-export async function createOnnxPredictor(model: Uint8Array, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
+export async function openOnnxPredictor(model: Uint8Array, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
   const ort = await (options.loadRuntime ?? loadOnnxRuntimeNode)();
   let session: Ort.InferenceSession;
   try {

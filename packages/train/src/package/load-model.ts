@@ -9,7 +9,7 @@ import { type InvalidRow, restorePreprocessor } from '../features/preprocessor.j
 import type { PreprocessorState } from '../features/preprocessor-state.js';
 import { restoreTarget, type TargetState } from '../features/target-encoder.js';
 import { predictMatrix } from '../model/predict-matrix.js';
-import { createOnnxPredictor } from '../onnx/onnx-predictor.js';
+import { openOnnxPredictor } from '../onnx/onnx-predictor.js';
 import type { BackendChoice } from '../spec/train-spec.js';
 import { unpackModel } from './model-archive.js';
 import { outputsToPredictions } from './outputs-to-predictions.js';
@@ -195,7 +195,7 @@ async function openPluginModel(dir: string, trainer: string, plugins: PluginRegi
 }
 
 async function openRuntime(dir: string, runtime: ModelRuntime, backend: BackendChoice, onnxMatrix: string): Promise<Scorer> {
-  if (runtime === 'onnx') return createOnnxPredictor(await readFile(path.join(dir, onnxMatrix)));
+  if (runtime === 'onnx') return openOnnxPredictor(await readFile(path.join(dir, onnxMatrix)));
   await selectBackend(backend);
   const model: LayersModel = await loadTfjsModel(path.join(dir, packageFiles.tfjs));
   return {
