@@ -67,31 +67,67 @@ function add(block: Block, point: Metric): void {
   } else if (!block.odd || byPosition(point, block.odd) < 0) block.odd = point;
 }
 
-/** One series' points of a batch, folded into its blocks at each of its levels. */
+function merge(into: Block, block: Block): void {
+  into.n += block.n;
+  if (byPosition(block.first, into.first) < 0) into.first = block.first;
+  if (byPosition(block.last, into.last) > 0) into.last = block.last;
+  if (block.low && (!into.low || byValue(block.low, into.low) < 0)) into.low = block.low;
+  if (block.high && (!into.high || byValue(block.high, into.high) > 0)) into.high = block.high;
+  if (block.odd && (!into.odd || byPosition(block.odd, into.odd) < 0)) into.odd = block.odd;
+}
+
+/**
+ * One series' points of a batch, folded into its blocks at each of its levels: the base level from the
+ * points (one pass), each coarser level from the blocks of the level below (4^1 of them make one).
+ */
 export function foldBlocks(points: readonly Metric[], base: number): Block[] {
-  const blocks: Block[] = [];
-  for (let level = base; level < base + rollupLevels; level++) {
-    const size = blockSize(level);
+  let below = foldLevel(points, base);
+  const blocks = [...below];
+  for (let level = base + 1; level < base + rollupLevels; level++) {
     const byNumber = new Map<number, Block>();
-    let current: Block | undefined;
-    for (const point of points) {
-      const number = floorDiv(point.step, size);
-      // Points mostly arrive in step order: the block of the previous point first.
-      if (current?.block !== number) {
-        current = byNumber.get(number);
-        if (!current) {
-          const finite = Number.isFinite(point.value);
-          current = { level, block: number, n: 0, first: point, last: point, low: undefined, high: undefined, odd: undefined };
-          if (finite) current.low = current.high = point;
-          else current.odd = point;
-          current.n = 1;
-          byNumber.set(number, current);
-          blocks.push(current);
-          continue;
-        }
+    const made: Block[] = [];
+    for (const block of below) {
+      const number = floorDiv(block.block, 4);
+      const into = byNumber.get(number);
+      if (into) merge(into, block);
+      else {
+        const copy = { ...block, level, block: number };
+        byNumber.set(number, copy);
+        made.push(copy);
       }
-      add(current, point);
     }
+    blocks.push(...made);
+    below = made;
+  }
+  return blocks;
+}
+
+function foldLevel(points: readonly Metric[], level: number): Block[] {
+  const size = blockSize(level);
+  const byNumber = new Map<number, Block>();
+  const blocks: Block[] = [];
+  let current: Block | undefined;
+  for (const point of points) {
+    const number = floorDiv(point.step, size);
+    // Points mostly arrive in step order: the block of the previous point first.
+    if (current?.block !== number) current = byNumber.get(number);
+    if (current) {
+      add(current, point);
+      continue;
+    }
+    const finite = Number.isFinite(point.value);
+    current = {
+      level,
+      block: number,
+      n: 1,
+      first: point,
+      last: point,
+      low: finite ? point : undefined,
+      high: finite ? point : undefined,
+      odd: finite ? undefined : point,
+    };
+    byNumber.set(number, current);
+    blocks.push(current);
   }
   return blocks;
 }
@@ -102,24 +138,32 @@ const float = (value: number) => (Object.is(value, -0) ? '-0' : value);
 // Parallel arrays, one element a block; a triple is built back into a float8[] in SQL. Arrays compare
 // element by element, so least/greatest merge a stored block with a new one exactly as the reference
 // picks points (position = [step, timestamp, value], extreme = [value, step, timestamp], NaN above +Inf).
-const upsertText = `
-  insert into tracking_metric_blocks as b (series_id, level, block, n, first, last, low, high, odd)
+const arrayTypes = ['int4', 'int2', 'int8', 'int4', ...Array.from({ length: 15 }, () => 'float8')];
+
+/** The rollup's upsert, its 19 array parameters numbered from `$from`, with an optional condition on its rows. */
+export function blocksUpsertSql(from: number, where = 'true'): string {
+  const params = arrayTypes.map((type, i) => `$${from + i}::${type}[]`).join(', ');
+  return `insert into tracking_metric_blocks as b (series_id, level, block, n, first, last, low, high, odd)
   select r.series_id, r.level, r.block, r.n, array[r.fs, r.ft, r.fv], array[r.ls, r.lt, r.lv],
     case when r.lov is null then null else array[r.lov, r.los, r.lot] end,
     case when r.hiv is null then null else array[r.hiv, r.his, r.hit] end,
     case when r.os is null then null else array[r.os, r.ot, r.ov] end
-  from unnest($1::int4[], $2::int2[], $3::int8[], $4::int4[], $5::float8[], $6::float8[], $7::float8[], $8::float8[],
-    $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[],
-    $17::float8[], $18::float8[], $19::float8[])
+  from unnest(${params})
     as r(series_id, level, block, n, fs, ft, fv, ls, lt, lv, lov, los, lot, hiv, his, hit, os, ot, ov)
+  where ${where}
   on conflict (series_id, level, block) do update set n = b.n + excluded.n,
     first = least(b.first, excluded.first), last = greatest(b.last, excluded.last),
     low = least(b.low, excluded.low), high = greatest(b.high, excluded.high), odd = least(b.odd, excluded.odd)`;
+}
 
-/** Merges blocks of a batch into the rollup, in the batch's transaction: one prepared statement. */
-export async function upsertBlocks(client: pg.PoolClient, series: { seriesId: number; blocks: Block[] }[]): Promise<void> {
-  const columns: unknown[][] = Array.from({ length: 19 }, () => []);
-  // In (series, level, block) order, so two batches of one series lock blocks in the same order.
+export interface SeriesBlocks {
+  seriesId: number;
+  blocks: Block[];
+}
+
+/** The upsert's 19 parameters for these blocks, in (series, level, block) order: two batches of one series lock blocks alike. */
+export function blocksUpsertParams(series: readonly SeriesBlocks[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: arrayTypes.length }, () => []);
   for (const { seriesId, blocks } of [...series].sort((a, b) => a.seriesId - b.seriesId)) {
     blocks.sort((a, b) => a.level - b.level || a.block - b.block);
     for (const { level, block, n, first, last, low, high, odd } of blocks) {
@@ -147,6 +191,14 @@ export async function upsertBlocks(client: pg.PoolClient, series: { seriesId: nu
       for (let i = 0; i < row.length; i++) (columns[i] as unknown[]).push(row[i]);
     }
   }
+  return columns;
+}
+
+const upsertText = blocksUpsertSql(1);
+
+/** Merges blocks of a batch into the rollup, in the batch's transaction: one prepared statement. */
+export async function upsertBlocks(client: pg.PoolClient, series: readonly SeriesBlocks[]): Promise<void> {
+  const columns = blocksUpsertParams(series);
   if ((columns[0] as unknown[]).length === 0) return;
   await client.query({ name: 'mlp-tracking-upsert-blocks', text: upsertText, values: columns });
 }

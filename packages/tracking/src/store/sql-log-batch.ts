@@ -2,7 +2,8 @@ import { type Database, MlpError } from '@mlp/core';
 import type pg from 'pg';
 import { type DatasetInput, type Metric, type Param, systemTags, type Tag } from '../model.js';
 import { assertLogBatch } from '../validate-names.js';
-import { chooseBaseLevel, foldBlocks, upsertBlocks } from './metric-blocks.js';
+import { KnownSeries, type SeriesIds } from './known-series.js';
+import { blocksUpsertParams, blocksUpsertSql, chooseBaseLevel, foldBlocks, type SeriesBlocks, upsertBlocks } from './metric-blocks.js';
 import { copyPointsIn } from './metric-points-copy.js';
 import { linkModelMetrics } from './sql-model-metrics.js';
 import { type TransactionOptions, withTransaction } from './sql-transaction.js';
@@ -15,6 +16,7 @@ export async function logBatch(
   batch: LogBatchInput,
   limits: BatchLimits,
   durability: TransactionOptions = {},
+  known: KnownSeries = new KnownSeries(),
 ): Promise<void> {
   assertLogBatch(batch, limits);
   const metrics = batch.metrics ?? [];
@@ -38,7 +40,7 @@ export async function logBatch(
       }
       if (metrics.length > 0) {
         const unlogged = await linkModelMetrics(client, runId, metrics);
-        if (unlogged.length > 0) await writeMetrics(client, runId, unlogged);
+        if (unlogged.length > 0) await writeMetrics(client, runId, unlogged, known);
       }
     },
     durability,
@@ -102,36 +104,72 @@ async function writeParams(client: pg.PoolClient, runId: string, params: Param[]
   }
 }
 
-async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[]): Promise<void> {
+async function writeMetrics(client: pg.PoolClient, runId: string, metrics: Metric[], known: KnownSeries): Promise<void> {
   const byKey = new Map<string, Metric[]>();
   for (const metric of metrics) {
     const points = byKey.get(metric.key);
     if (points) points.push(metric);
     else byKey.set(metric.key, [metric]);
   }
-  const series = await upsertLatest(client, runId, latestPerKey(metrics), byKey);
-  await copyPointsIn(
-    client,
-    metrics.map((metric) => ({
-      seriesId: (series.get(metric.key) as SeriesIds).seriesId,
-      step: metric.step,
-      timestamp: metric.timestamp,
-      value: metric.value,
-    })),
-  );
-  // The rollup in the same transaction: a series without a level predates it and is summarised from its points.
-  const rolled: { seriesId: number; blocks: ReturnType<typeof foldBlocks> }[] = [];
+  const latest = latestPerKey(metrics);
+  try {
+    const cached = known.all(runId, byKey.keys());
+    let series = cached;
+    if (series) {
+      // Every series seen before: the latest points and the rollup in one statement.
+      await client.query({
+        name: 'mlp-tracking-latest-and-blocks',
+        text: latestAndBlocks,
+        values: [runId, ...latestParams(latest), ...blocksUpsertParams(rollup(byKey, series))],
+      });
+    } else {
+      series = await upsertLatest(client, runId, latest, byKey);
+      for (const [key, ids] of series) known.set(runId, key, ids);
+    }
+    await copyPointsIn(
+      client,
+      metrics.map((metric) => ({
+        seriesId: (series.get(metric.key) as SeriesIds).seriesId,
+        step: metric.step,
+        timestamp: metric.timestamp,
+        value: metric.value,
+      })),
+    );
+    if (!cached) await upsertBlocks(client, rollup(byKey, series));
+  } catch (error) {
+    known.forget(runId); // a run removed behind this store's back: look its series up again next time
+    throw error;
+  }
+}
+
+/** Each series' points of the batch folded into blocks; a series without a level predates the rollup and gets none. */
+function rollup(byKey: Map<string, Metric[]>, series: Map<string, SeriesIds>): SeriesBlocks[] {
+  const rolled: SeriesBlocks[] = [];
   for (const [key, points] of byKey) {
     const { seriesId, rollupLevel } = series.get(key) as SeriesIds;
     if (rollupLevel !== null) rolled.push({ seriesId, blocks: foldBlocks(points, rollupLevel) });
   }
-  await upsertBlocks(client, rolled);
+  return rolled;
 }
 
-interface SeriesIds {
-  seriesId: number;
-  rollupLevel: number | null;
-}
+const moveLatest = `insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step, rollup_level)
+       select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[], $7::int2[])
+       on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+       where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)`;
+
+// The rollup's upsert reads the latest rows' CTE (an init plan run before its first row), so a batch
+// locks its latest rows before its blocks, as the two-statement path does: no deadlock between them.
+const latestAndBlocks = `with upserted as (${moveLatest} returning 1)
+  ${blocksUpsertSql(8, '(select count(*) from upserted) >= 0')}`;
+
+const latestParams = (latest: Metric[]) => [
+  latest.map((metric) => metric.key),
+  latest.map((metric) => (Number.isNaN(metric.value) ? null : metric.value)),
+  latest.map((metric) => Number.isNaN(metric.value)),
+  latest.map((metric) => metric.timestamp),
+  latest.map((metric) => metric.step),
+  latest.map(() => null), // a known series keeps its level
+];
 
 /**
  * Moves each key's latest point forward (never back) and returns every key's series id and rollup level
@@ -149,24 +187,13 @@ async function upsertLatest(
   type Row = { key: string; series_id: number; rollup_level: number | null };
   const { rows } = await client.query<Row>(
     `with upserted as (
-       insert into tracking_latest_metrics as l (run_id, key, value, is_nan, timestamp, step, rollup_level)
-       select $1, * from unnest($2::text[], $3::float8[], $4::bool[], $5::int8[], $6::int8[], $7::int2[])
-       on conflict (run_id, key) do update set value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
-       where (excluded.step, excluded.timestamp) >= (l.step, l.timestamp)
+       ${moveLatest}
        returning key, series_id, rollup_level
      )
      select key, series_id, rollup_level from upserted
      union all
      select key, series_id, rollup_level from tracking_latest_metrics where run_id = $1 and key = any($2) and key not in (select key from upserted)`,
-    [
-      runId,
-      keys,
-      latest.map((metric) => (Number.isNaN(metric.value) ? null : metric.value)),
-      latest.map((metric) => Number.isNaN(metric.value)),
-      latest.map((metric) => metric.timestamp),
-      latest.map((metric) => metric.step),
-      keys.map((key) => chooseBaseLevel(byKey.get(key) ?? [])),
-    ],
+    [runId, ...latestParams(latest).slice(0, 5), keys.map((key) => chooseBaseLevel(byKey.get(key) ?? []))],
   );
   const series = new Map(rows.map((row) => [row.key, { seriesId: row.series_id, rollupLevel: row.rollup_level }]));
   if (series.size < keys.length) {

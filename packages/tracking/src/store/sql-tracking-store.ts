@@ -1,6 +1,7 @@
 import { MlpError, type Workspace } from '@mlp/core';
 import { migrations } from '../generated/migrations.js';
 import { mlflowBatchLimits } from '../validate-names.js';
+import { KnownSeries } from './known-series.js';
 import { createSqlExperiments } from './sql-experiments.js';
 import { logBatch, logInputs } from './sql-log-batch.js';
 import { createSqlLoggedModels } from './sql-logged-models.js';
@@ -50,13 +51,14 @@ export async function openSqlTrackingStore(
   const runs = createSqlRuns(db);
   const batchLimits = options.enforceBatchLimits === false ? sqlBatchLimits : mlflowBatchLimits;
   const synchronousCommit = !resolveAsyncCommit(options);
+  const known = new KnownSeries();
   return {
     kind: 'sql',
     batchLimits,
     ...experiments,
     ...runs,
     ...createSqlLoggedModels(db),
-    logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits, { synchronousCommit }),
+    logBatch: (runId, batch) => logBatch(db, runId, batch, batchLimits, { synchronousCommit }, known),
     logInputs: (runId, datasets) => logInputs(db, runId, datasets),
     async deleteTag(runId, key) {
       await runs.getRun(runId);
