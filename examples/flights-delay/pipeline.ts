@@ -186,6 +186,7 @@ export default definePipeline('flights-delay', {
     // The set follows from the rows' version, the views' versions and their source's version: a run that
     // finds one built from the same three reuses it (a run with other params misses the step's cache).
     const builtFrom = `features:${views}?entities=${version.ref}&source=${hourly.version.ref}`;
+    const setFile = `data/${FEATURES_DATASET}.parquet`;
     const earlier = await catalog.listVersions(FEATURES_DATASET).catch((error: unknown) => {
       if (MlpError.isInstance(error) && error.code === 'NOT_FOUND') return [];
       throw error;
@@ -201,7 +202,6 @@ export default definePipeline('flights-delay', {
         signal: ctx.signal,
         onProgress: ({ message }) => ctx.logger.info(message),
       });
-      const setFile = `data/${FEATURES_DATASET}.parquet`;
       try {
         await set.writeFile(path.join(ctx.workspace.config.dir, setFile), { signal: ctx.signal });
       } finally {
@@ -216,6 +216,10 @@ export default definePipeline('flights-delay', {
       training = added.version;
     }
     const { rows: written, shares: nulls } = await nullShares((await catalog.resolve(training.ref)).path, featureColumns);
+    // Pushed beside the training rows, so a clone can pull what the model trained on.
+    const repo = await openDataRepo({ root: ctx.workspace.config.dir, logger: ctx.workspace.logger });
+    const remote = (await repo.remotes.list()).find((candidate) => candidate.default);
+    if (remote) await repo.push({ targets: [hourlyFile, setFile] });
 
     // Online: every origin's latest values of this version. Its event times lie in the past, before the
     // watermark an earlier run left (materialisation is incremental from there): the range starts at 1970.
@@ -237,7 +241,7 @@ export default definePipeline('flights-delay', {
     ctx.logger.info(
       `${training.ref}: ${written} rows of ${version.ref} with ${featureColumns.length} features of ${views} ` +
         `(null share ${featureColumns.map((name) => (nulls[name] ?? 0).toFixed(4)).join(', ')}); ` +
-        `${materialized.written} origins' latest values in the ${materialized.store} online store`,
+        `${materialized.written} origins' latest values in the ${materialized.store} online store${remote ? `; pushed to ${remote.name}` : ''}`,
     );
     return {
       ref: training.ref,
@@ -248,6 +252,7 @@ export default definePipeline('flights-delay', {
       features: featureColumns,
       nullShares: nulls,
       online: { store: materialized.store, written: materialized.written },
+      pushedTo: remote?.name ?? null,
     };
   })
   .step('train', { needs: ['validate', 'features'], cache: { ttlMs: 24 * 3_600_000 } }, async (ctx, { validate, features }) => {
