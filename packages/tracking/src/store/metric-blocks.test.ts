@@ -12,11 +12,12 @@ describe('metric blocks', () => {
     expect(chooseBaseLevel([at(5, 1), at(5, 2)])).toBe(3);
   });
 
-  it('merges a grid of whole blocks at the coarsest level that divides it, from 4 base blocks a bucket', () => {
+  it('merges a grid of whole blocks at the coarsest level that divides it', () => {
     expect(levelForWidth(1280, 3)).toBe(4); // 5 blocks of 256
     expect(levelForWidth(4096, 3)).toBe(6);
     expect(levelForWidth(4 ** 9, 3)).toBe(6); // never above the series' top level
-    expect(levelForWidth(128, 3)).toBeUndefined(); // 2 blocks of 64 a bucket: read the points
+    expect(levelForWidth(128, 3)).toBe(3); // 2 blocks of 64 a bucket
+    expect(levelForWidth(80, 3)).toBeUndefined(); // a bucket would cut a block: read the points
     expect(levelForWidth(20, 2)).toBeUndefined(); // not a multiple of 16
   });
 

@@ -35,12 +35,11 @@ export function chooseBaseLevel(points: readonly Metric[]): number {
 }
 
 /**
- * The level whose blocks a summary grid of `width` steps merges: the coarsest of the series' levels
- * that divides the width, when each bucket then spans at least 4 base blocks (fewer would read about
- * as many blocks as points); undefined when the series' blocks are too coarse for the grid.
+ * The level whose blocks a summary grid of `width` steps merges: the coarsest of the series' levels that
+ * divides the width (fewest rows to read); undefined when even the base blocks do not fit in a bucket.
  */
 export function levelForWidth(width: number, base: number): number | undefined {
-  if (width % blockSize(base) !== 0 || width < 4 * blockSize(base)) return undefined;
+  if (width % blockSize(base) !== 0) return undefined;
   let level = base;
   while (level + 1 < base + rollupLevels && width % blockSize(level + 1) === 0) level++;
   return level;
