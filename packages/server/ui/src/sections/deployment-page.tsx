@@ -18,7 +18,7 @@ interface HistoryEntry {
   reason: string | null;
 }
 
-/** A deployment: its traffic split, revisions, rollout history (refreshed while progressing) and rollback. */
+/** A deployment: its traffic split, revisions, rollout history (refreshed, each second while a rollout progresses) and rollback. */
 export function DeploymentPage(props: { name: string }) {
   const [reload, setReload] = useState(0);
   const [reason, setReason] = useState('');
@@ -27,7 +27,8 @@ export function DeploymentPage(props: { name: string }) {
     () => api<{ deployment: Deployment; history: HistoryEntry[] }>(`deployments/${enc(props.name)}`),
     [props.name, reload],
   );
-  const tick = usePoll(state.data?.deployment.status === 'progressing');
+  // Always refreshed: a rollout the controller starts (an alias moved elsewhere) shows up without a reload.
+  const tick = usePoll(Boolean(state.data), state.data?.deployment.status === 'progressing' ? 1000 : 5000);
   useEffect(() => {
     if (tick > 0) setReload((n) => n + 1);
   }, [tick]);
