@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import { api, metricSeries, type RunDetail } from '../api';
 import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatTime, formatValue, toNumber } from '../format';
+import { datasetHref } from '../sections/dataset-href';
 import { RunValidations } from '../sections/run-validations';
 import { useApi } from '../use-api';
 import { Artifacts } from './artifacts';
@@ -74,7 +75,7 @@ export function RunPage(props: { runId: string }) {
           <ul>
             {run.inputs.map((d) => (
               <li key={`${d.name}@${d.digest}`}>
-                {hasDatasets ? <a href={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</a> : d.name} <code>{d.digest}</code>{' '}
+                {hasDatasets ? <a href={datasetHref(d.name)}>{d.name}</a> : d.name} <code>{d.digest}</code>{' '}
                 {d.context ? `(${d.context})` : ''} {d.source}
               </li>
             ))}
