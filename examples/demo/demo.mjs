@@ -10,7 +10,7 @@
 // Each part lives in parts/ and gets the same `demo` object; a part reads what earlier parts put in `demo.results`.
 //
 //   npm run demo                 # in ./mlp-demo, kept to explore afterwards (replaced on the next run)
-//   npm run demo -- --full       # the full search: 20 trials on 300,000 rows, one trial per core (parts/pipeline.mjs)
+//   npm run demo -- --full       # the full search: 20 trials on 200,000 rows, one trial per core (parts/pipeline.mjs)
 //   npm run demo -- --dir DIR    # in DIR instead (a folder the demo made, or an empty or new one)
 //   npm run demo -- --clean      # remove the workspace when the demo ends
 import path from 'node:path';
