@@ -1,7 +1,7 @@
 import { type Database, MlpError } from '@mlp/core';
 import type { Metric } from '../model.js';
 import { levelForWidth, rollupLevels } from './metric-blocks.js';
-import { copySeriesOut } from './metric-points-copy.js';
+import { copyPointsOut } from './metric-points-copy.js';
 import {
   assertSummaryInput,
   type MetricSeriesRef,
@@ -44,7 +44,7 @@ const seriesQuery = `
 
 /**
  * Metric histories reduced to about `buckets` pixels each (see MetricSummary), by the cheapest exact
- * means per series: short ones read whole (one COPY for all of them) and reduced in memory by the
+ * means per series: short ones read whole (binary COPY) and reduced in memory by the
  * reference reduction; long ones merged from the rollup's blocks when the grid is made of them (no point
  * read); the others reduced in the database from their points, one row per bucket.
  */
@@ -70,14 +70,12 @@ export async function summarizeMetricHistories(
   const rows = await db.query<SeriesRow>(seriesQuery, [runIds, keys, limit + 1], limits);
   const bySeries = new Map<number, { key: string; totalPoints: number; points: Metric[] }>();
   const byRef = new Map<string, number>();
-  const keyOf = new Map<number, string>();
   const read: SeriesRow[] = [];
   const rolled: { seriesId: number; level: number; grid: SummaryGrid }[] = [];
   const reduced: { seriesId: number; grid: SummaryGrid }[] = [];
   for (const row of rows) {
     bySeries.set(row.series_id, { key: row.key, totalPoints: 0, points: [] });
     byRef.set(`${row.run_id}\0${row.key}`, row.series_id);
-    keyOf.set(row.series_id, row.key);
     if (row.n === 0 || row.lo === null || row.hi === null) continue;
     const grid = summaryGrid(row.lo, row.hi, options.buckets);
     const level = row.rollup_level === null || row.n <= whole ? undefined : levelForWidth(grid.width, row.rollup_level);
@@ -87,19 +85,19 @@ export async function summarizeMetricHistories(
   }
   const client = await db.connect();
   try {
-    if (read.length > 0) {
-      // Only the database's integer series ids reach this text: COPY takes no parameters.
-      const ids = read.map((row) => Number(row.series_id)).join(',');
-      const histories = await copySeriesOut(
+    // One COPY a series: measured faster at load than one COPY of them all (a lateral join of index
+    // scans, 1.4× slower) or an IN list (which the planner may answer with a scan of the whole table).
+    for (const row of read) {
+      const summary = bySeries.get(row.series_id) as { totalPoints: number; points: Metric[] };
+      // Only the database's integer series id reaches this text: COPY takes no parameters.
+      const { points } = await copyPointsOut(
         client,
-        keyOf,
-        `select series_id, step, timestamp, value, is_nan from tracking_metric_points where series_id in (${ids})`,
+        row.key,
+        `select step, timestamp, value, is_nan, ctid from tracking_metric_points where series_id = ${Number(row.series_id)} limit ${limit + 1}`,
+        limit,
       );
-      for (const [seriesId, points] of histories) {
-        const summary = bySeries.get(seriesId) as { totalPoints: number; points: Metric[] };
-        summary.totalPoints = points.length;
-        summary.points = points.length <= whole ? points : summarizePoints(points, options.buckets).points;
-      }
+      summary.totalPoints = points.length;
+      summary.points = points.length <= whole ? points : summarizePoints(points, options.buckets).points;
     }
     const buckets: BucketRow[] = [];
     if (rolled.length > 0) buckets.push(...(await bucketsFromBlocks(client, rolled)));
