@@ -12,8 +12,8 @@ const start = 1_700_000_000_000;
 
 // What issue 17 lists that the other browser tests leave out: the compare page's x axis modes,
 // smoothing and log scale read back from the chart; a plain-text artifact preview; a run's validation
-// results with their HTML reports; setting an alias with a write token; and the pages for ids that
-// do not exist and the filter parser's own words.
+// results with their HTML reports; setting an alias with a write token; the runs table's column
+// chooser over params and tags; and the pages for ids that do not exist and the filter parser's words.
 describe('the web UI in Chromium: compare controls, previews, a run’s validations, aliases and bad input', () => {
   let server: TestServer;
   let registry: Registry;
@@ -36,6 +36,7 @@ describe('the web UI in Chromium: compare controls, previews, a run’s validati
           // Two seconds a step, so relative time (s) is twice the step; a zigzag, so smoothing changes every value.
           await store.logBatch(run.runId, {
             params: [{ key: 'rate', value: String(rate) }],
+            tags: [{ key: 'team', value: name === 'alpha' ? 'ml' : 'ops' }],
             metrics: Array.from({ length: 100 }, (_, step) => ({
               key: 'loss',
               value: Math.exp(-step * rate) + 0.05 + (step % 2 ? 0.03 : -0.03),
@@ -179,6 +180,23 @@ describe('the web UI in Chromium: compare controls, previews, a run’s validati
       await page.getByTestId('message-page').filter({ hasText: title }).waitFor();
     }
     await screenshot(page, 'unknown-lineage-model');
+  });
+
+  it("chooses the runs table's columns among metrics, params and tags", async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`);
+    const column = (name: string) => page.locator('.vhead').getByRole('button', { name, exact: true });
+    for (const name of ['loss', 'rate', 'team']) await column(name).waitFor();
+    await page.getByRole('button', { name: 'Columns' }).click();
+    const chooser = page.getByTestId('column-chooser');
+    await chooser.getByLabel('params.rate').uncheck();
+    await chooser.getByLabel('tags.team').uncheck();
+    await column('rate').waitFor({ state: 'detached' });
+    expect(await column('team').count()).toBe(0);
+    expect(await column('loss').count()).toBe(1);
+    await chooser.getByLabel('tags.team').check();
+    await column('team').waitFor();
+    expect(await page.locator('[data-run-id]', { hasText: 'ops' }).count()).toBe(1);
+    await screenshot(page, 'runs-columns-chosen');
   });
 
   it("shows the filter parser's own message under the box", async () => {
