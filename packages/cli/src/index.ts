@@ -18,6 +18,13 @@ export {
   type ProgressStream,
 } from './progress-display.js';
 export { type BuiltCliRunOptions, mlpBin, runBuiltCli } from './run-built-cli.js';
-export { type CapturedRun, type CapturedRunOptions, parseJsonOutput, runCliCaptured, withoutMlpVariables } from './run-cli-captured.js';
+export {
+  type CapturedRun,
+  type CapturedRunOptions,
+  type ParseJsonOutputOptions,
+  parseJsonOutput,
+  runCliCaptured,
+  withoutMlpVariables,
+} from './run-cli-captured.js';
 export { type StopOnSignalOptions, type StopReason, stopOnSignal } from './stop-on-signal.js';
 export { type WorkspaceCliOptions, workspaceCli } from './workspace-cli.js';

@@ -19,4 +19,12 @@ describe('jsonConventionViolations', () => {
   it('checks inside keys that are not declared free-form', () => {
     expect(jsonConventionViolations({ tags: { camelKey: 1 } }, { freeform: [] })).toEqual(['tags.camelKey: key is not snake_case']);
   });
+
+  it('checks a list under a time-like name as a list, not as a time', () => {
+    expect(jsonConventionViolations({ drift_over_time: [{ window_start: 1, window_end: 2 }] })).toEqual([]);
+    expect(jsonConventionViolations({ drift_over_time: [{ windowEnd: '2026-01-01' }] })).toEqual([
+      'drift_over_time[0].windowEnd: key is not snake_case',
+    ]);
+    expect(jsonConventionViolations({ stopped_at: true })).toEqual(['stopped_at: a time is epoch milliseconds (a number), not true']);
+  });
 });

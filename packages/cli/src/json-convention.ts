@@ -1,5 +1,14 @@
-/** Keys whose values are the user's own maps or documents (run params, tags, an expectation's args), printed as given. */
-export const freeformJsonKeys: readonly string[] = ['params', 'metrics', 'tags', 'args', 'meta', 'details'];
+/** Keys whose values are the user's own maps or documents (run params, tags, an expectation's args, metric names, class labels), printed as given (docs/cli-json.md). */
+export const freeformJsonKeys: readonly string[] = [
+  'params',
+  'metrics',
+  'tags',
+  'args',
+  'meta',
+  'details',
+  'best_metrics',
+  'probabilities',
+];
 
 export interface JsonConventionOptions {
   /** Keys whose values are not ours to shape (default `freeformJsonKeys`); their contents are not checked. */
@@ -26,7 +35,8 @@ export function jsonConventionViolations(document: unknown, options: JsonConvent
     for (const [key, child] of Object.entries(value)) {
       const path = at === '' ? key : `${at}.${key}`;
       if (!snakeCase.test(key)) problems.push(`${path}: key is not snake_case`);
-      if (timeKey.test(key) && child !== null && typeof child !== 'number')
+      // A list or object under a time-like name (`drift_over_time`) is not a time: its contents are checked.
+      if (timeKey.test(key) && child !== null && typeof child !== 'number' && typeof child !== 'object')
         problems.push(`${path}: a time is epoch milliseconds (a number), not ${JSON.stringify(child)}`);
       if (!freeform.has(key)) visit(child, path);
     }

@@ -1,5 +1,6 @@
 import { runCli } from './cli.js';
 import type { CliCommandModule } from './command-module.js';
+import { type JsonConventionOptions, jsonConventionViolations } from './json-convention.js';
 
 export interface CapturedRun {
   code: number;
@@ -35,11 +36,23 @@ export function withoutMlpVariables(env: Record<string, string | undefined>): Re
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MLP_')));
 }
 
-/** What a `--json` run printed: exactly one JSON document on stdout; otherwise an error showing both streams. */
-export function parseJsonOutput<T>(run: CapturedRun): T {
+export interface ParseJsonOutputOptions extends JsonConventionOptions {
+  /** `false` for a document that is not ours to shape (Kubernetes objects from `mlp deploy render`). */
+  convention?: boolean;
+}
+
+/**
+ * What a `--json` run printed: exactly one JSON document on stdout, following the CLI's convention
+ * (docs/cli-json.md: snake_case keys, epoch-ms times); otherwise an error showing what is wrong.
+ */
+export function parseJsonOutput<T>(run: CapturedRun, options: ParseJsonOutputOptions = {}): T {
+  let document: unknown;
   try {
-    return JSON.parse(run.stdout) as T;
+    document = JSON.parse(run.stdout);
   } catch {
     throw new Error(`stdout is not one JSON document (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
   }
+  const problems = options.convention === false ? [] : jsonConventionViolations(document, options);
+  if (problems.length > 0) throw new Error(`The --json document breaks the convention of docs/cli-json.md:\n${problems.join('\n')}`);
+  return document as T;
 }

@@ -75,6 +75,8 @@ describe('mlp deploy', () => {
     expect(created.code).toBe(0);
     const list = parseJsonOutput<{ kind: string; items: Array<{ kind: string; metadata: { name: string } }> }>(
       await mlp('--json', 'deploy', 'render', 'flights-k8s'),
+      // Kubernetes objects: their keys are Kubernetes' (apiVersion, metadata), not the CLI's convention.
+      { convention: false },
     );
     expect(list.kind).toBe('List');
     expect(list.items.map((item) => item.kind)).toEqual(expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'Service']));
@@ -98,7 +100,7 @@ describe('mlp deploy', () => {
     });
     // The servers of every revision get the same settings as `mlp serve` flags.
     type Item = { kind: string; spec?: { template?: { spec?: { containers?: Array<{ args?: string[] }> } } } };
-    const list = parseJsonOutput<{ items: Item[] }>(await mlp('--json', 'deploy', 'render', 'flights-features'));
+    const list = parseJsonOutput<{ items: Item[] }>(await mlp('--json', 'deploy', 'render', 'flights-features'), { convention: false });
     const servers = list.items.flatMap((item) => item.spec?.template?.spec?.containers ?? []);
     expect(servers.length).toBeGreaterThan(0);
     for (const server of servers)
@@ -134,6 +136,7 @@ describe('mlp deploy', () => {
     const firstReport = await first.stop();
     expect(firstReport.code).toBe(0);
     expect(firstReport.report.deployments.map((d) => d.name)).toEqual(['flights']);
+    expect(jsonConventionViolations(firstReport.report)).toEqual([]);
     await registry.setAlias('flights', 'champion', versions.two);
 
     // The next agent reads the alias event from its stored cursor and takes the first step; it is stopped mid-rollout.

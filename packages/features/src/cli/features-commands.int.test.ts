@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type CapturedRun, jsonConventionViolations, workspaceCli } from '@mlp/cli';
+import { type CapturedRun, jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ const mlp = (...args: string[]) => workspaceCli({ dir: temp.path, databaseUrl: d
 
 function json<T>(result: CapturedRun): T {
   if (result.code !== 0) throw new Error(`mlp exited ${result.code}: ${result.stderr} ${result.stdout}`);
-  return JSON.parse(result.stdout) as T;
+  return parseJsonOutput<T>(result);
 }
 
 const definitions = (ratingType: string) => `
@@ -137,7 +137,7 @@ describe('mlp features (built CLI, real PostgreSQL)', () => {
       '2,rome,2026-01-01T10:30:00.000Z,0,,0.5',
       '3,oslo,2026-01-01T10:30:00.000Z,1,,',
     ]);
-    const shown = JSON.parse((await mlp('--json', 'data', 'show', 'driver-train@1')).stdout) as { source?: { kind: string; uri: string } };
+    const shown = json<{ source?: { kind: string; uri: string } }>(await mlp('--json', 'data', 'show', 'driver-train@1'));
     expect(JSON.stringify(shown)).toContain('features:driver_stats@1,city_stats@1');
     const bad = await mlp('features', 'training-set', '--entities', 'entities.csv', '--features', 'driver_stats:speed', '--out', 'x.csv');
     expect(bad.code).not.toBe(0);

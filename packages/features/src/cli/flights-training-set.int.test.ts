@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { workspaceCli } from '@mlp/cli';
+import { parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir, type TestDatabase } from '@mlp/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('a training set from a feature view trains the flights example', () => 
       'flights-train',
     );
     expect(built.code, built.stderr).toBe(0);
-    expect(JSON.parse(built.stdout)).toMatchObject({ rows: 2000, dataset: { ref: 'flights-train@1' } });
+    expect(parseJsonOutput(built)).toMatchObject({ rows: 2000, dataset: { ref: 'flights-train@1' } });
 
     // every row's avg_delay: the mean delay of its origin's latest earlier day within 7 days, computed here by hand
     const lines = (await readFile(path.join(temp.path, 'data/flights-train.csv'), 'utf8')).trim().split('\n');
@@ -147,7 +147,7 @@ describe('a training set from a feature view trains the flights example', () => 
 
     const trained = await mlp('--json', 'train', 'spec.yaml');
     expect(trained.code, trained.stderr).toBe(0);
-    const result = JSON.parse(trained.stdout) as { best_run_id: string; best_metrics: Record<string, number> };
+    const result = parseJsonOutput<{ best_run_id: string; best_metrics: Record<string, number> }>(trained);
     expect(result.best_run_id).toMatch(/^[0-9a-f]{32}$/);
     expect(result.best_metrics.test_auc).toBeGreaterThan(0);
     // the dataset version records what it was built from

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jsonConventionViolations, workspaceCli } from '@mlp/cli';
+import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { monitorRunJson } from './monitor-json.js';
@@ -49,14 +49,14 @@ describe('a dataset monitor on data-version’s catalog, through the built CLI',
       'drift_share>=0.5',
     );
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({
+    expect(parseJsonOutput(created)).toMatchObject({
       source: { kind: 'dataset', dataset: 'flights' },
       reference: { kind: 'dataset', ref: 'flights@1' },
     });
 
     const run = await mlp('--json', 'monitor', 'run', 'flights-data');
     expect(run.code, run.stderr).toBe(1); // dataset drift
-    const result = JSON.parse(run.stdout) as ReturnType<typeof monitorRunJson>;
+    const result = parseJsonOutput<ReturnType<typeof monitorRunJson>>(run);
     expect(jsonConventionViolations(result)).toEqual([]);
     expect(result).toMatchObject({ rows: 500, current: 'flights@latest', dataset_drift: true, drift_share: 1 });
     expect(result.reference.rows).toBe(500);

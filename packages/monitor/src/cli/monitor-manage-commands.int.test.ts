@@ -215,6 +215,7 @@ describe('mlp monitor agent', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       const report = JSON.parse(stdout) as { runs: { monitor: string; rows: number }[]; stopped_at: number };
+      expect(jsonConventionViolations(report)).toEqual([]);
       expect(report.runs.length).toBeGreaterThan(0);
       expect(report.runs[0]?.monitor).toBe('every-second');
       // Ticks are claimed once each: as many claimed ticks as stored windows.
