@@ -17,9 +17,10 @@ export const originDelays = featureView({
   entities: [origin],
   // A new version of the derived dataset is read when a training set or materialisation next needs it.
   source: { dataset: `${ORIGIN_HOURLY_DATASET}@latest` },
-  // The figures of an hour's departures are recorded when the hour ends: a flight never sees its own
-  // hour, so its own delay (the label) cannot reach its features.
-  timestampColumn: 'hour_end',
+  // The figures of an hour's departures count as known 6 hours after the hour ends, once nearly all its
+  // flights have landed (`delay` is the arrival delay): a flight never sees its own hour, so its own delay
+  // (the label) cannot reach its features, nor the delays of flights still in the air when it leaves.
+  timestampColumn: 'known_at',
   // No age limit: the flights are 2001's, served today, and the online store judges a TTL against the
   // present (at materialisation and at read), so any TTL shorter than the years between would expire every
   // value it holds. What a value covers is bounded by its own window instead (the last hour with departures,
@@ -32,7 +33,8 @@ export const originDelays = featureView({
     origin_delay_24h: 'float64',
     origin_late_share_24h: 'float64',
   },
-  description: 'arrival delays of the departures from an airport: in its last hour with departures, and in the 24 hours up to its end',
+  description:
+    'arrival delays of the departures from an airport: in its last known hour with departures, and in the 24 hours up to its end (known 6 h after)',
   tags: { pipeline: 'flights-delay' },
 });
 
@@ -45,7 +47,8 @@ export const featureColumns = originDelays.features.map((feature) => feature.nam
 /**
  * The view's source rows from the training rows (`date`, `delay`, `origin`: a DuckDB scan): per origin
  * and hour with departures, that hour's departures and mean arrival delay, and the same over the 24 hours
- * up to the hour's end with the share of flights more than 15 minutes late (the label's definition).
+ * up to the hour's end with the share of flights more than 15 minutes late (the label's definition),
+ * each row stamped `known_at`: 6 hours after the hour's end.
  */
 export function originHourlySql(scan: string): string {
   return `
@@ -57,7 +60,7 @@ export function originHourlySql(scan: string): string {
       GROUP BY 1, 2
     )
     SELECT origin,
-           hour + INTERVAL 1 HOUR AS hour_end,
+           hour + INTERVAL 7 HOUR AS known_at,
            CAST(departures AS BIGINT) AS origin_departures_1h,
            CAST(delay_sum AS DOUBLE) / departures AS origin_delay_1h,
            CAST(sum(departures) OVER day AS BIGINT) AS origin_departures_24h,

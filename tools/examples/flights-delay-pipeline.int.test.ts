@@ -229,12 +229,12 @@ async function expectFeatures(ws: Env): Promise<void> {
         featureNames.map((name) => `${left}.${name} IS DISTINCT FROM ${right}.${name}`).join(' OR ');
       const checked = await one(
         `WITH t AS (SELECT row_number() OVER () AS i, * FROM ${set}),
-              known AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date >= s.hour_end),
-              later AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date < s.hour_end)
+              known AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date >= s.known_at),
+              later AS (SELECT t.i, s.* FROM t ASOF LEFT JOIN ${source} s ON t.origin = s.origin AND t.date < s.known_at)
          SELECT count(*) FILTER (WHERE t.origin_delay_24h IS NOT NULL) AS with_values,
                 count(*) FILTER (WHERE ${differs('t', 'known')}) AS not_as_of,
-                count(*) FILTER (WHERE later.hour_end IS NOT NULL AND (${differs('later', 'known')})) AS future_differs,
-                count(*) FILTER (WHERE later.hour_end IS NOT NULL AND (${differs('later', 'known')}) AND NOT (${differs('t', 'later')})) AS leaked
+                count(*) FILTER (WHERE later.known_at IS NOT NULL AND (${differs('later', 'known')})) AS future_differs,
+                count(*) FILTER (WHERE later.known_at IS NOT NULL AND (${differs('later', 'known')}) AND NOT (${differs('t', 'later')})) AS leaked
          FROM t JOIN known USING (i) JOIN later USING (i)`,
       );
       expect(checked.with_values).toBeGreaterThan(19_000n);
@@ -247,7 +247,7 @@ async function expectFeatures(ws: Env): Promise<void> {
       // The online store: each origin's values of its last hour in the source.
       const latest = (
         await connection.runAndReadAll(
-          `SELECT origin, ${featureNames.join(', ')} FROM ${source} QUALIFY row_number() OVER (PARTITION BY origin ORDER BY hour_end DESC) = 1 ORDER BY origin`,
+          `SELECT origin, ${featureNames.join(', ')} FROM ${source} QUALIFY row_number() OVER (PARTITION BY origin ORDER BY known_at DESC) = 1 ORDER BY origin`,
         )
       ).getRowObjectsJS();
       expect(latest.length).toBeGreaterThan(100);
