@@ -16,7 +16,8 @@ import { type BucketRow, bucketPoints, bucketsFromBlocks, bucketsFromPoints } fr
 
 interface SeriesRow extends Record<string, unknown> {
   run_id: string;
-  key: string;
+  /** Null on the one row of a run that has none of the keys asked for. */
+  key: string | null;
   series_id: number;
   rollup_level: number | null;
   /** The point count: exact from the rollup, else counted no further than one past the in-memory limit. */
@@ -30,17 +31,20 @@ const readInMemoryPerBucket = 32;
 
 // Per series: its count and step range from the rollup's coarsest level (a few rows), or for a series
 // without one (logged before the rollup), the count capped at $3 and the ends of its history index.
+// Every run asked for has at least one row (key null when it has none of the keys): an unknown run is
+// told apart in the same round trip.
 const seriesQuery = `
-  select l.run_id, l.key, l.series_id, l.rollup_level,
+  select run.run_id, l.key, l.series_id, l.rollup_level,
     coalesce(r.n, (select count(*) from (select 1 from tracking_metric_points p where p.series_id = l.series_id limit $3) c))::float8 as n,
     coalesce(r.lo, (select min(step) from tracking_metric_points p where l.rollup_level is null and p.series_id = l.series_id))::float8 as lo,
     coalesce(r.hi, (select max(step) from tracking_metric_points p where l.rollup_level is null and p.series_id = l.series_id))::float8 as hi
-  from tracking_latest_metrics l
+  from tracking_runs run
+  left join tracking_latest_metrics l on l.run_id = run.run_id and l.key = any($2)
   left join lateral (
     select sum(b.n) as n, min(b.first[1]) as lo, max(b.last[1]) as hi from tracking_metric_blocks b
     where b.series_id = l.series_id and b.level = l.rollup_level + ${rollupLevels - 1}
   ) r on l.rollup_level is not null
-  where l.run_id = any($1) and l.key = any($2)`;
+  where run.run_id = any($1)`;
 
 /**
  * Metric histories reduced to about `buckets` pixels each (see MetricSummary), by the cheapest exact
@@ -62,15 +66,13 @@ export async function summarizeMetricHistories(
   // round of index probes for buckets of a few points each.
   const limit = options.buckets * readInMemoryPerBucket;
   const limits = { signal: options.signal };
-  const known = await db.query<{ run_id: string }>('select run_id from tracking_runs where run_id = any($1)', [runIds], limits);
-  if (known.length < runIds.length) {
-    const found = new Set(known.map((row) => row.run_id));
-    throw new MlpError('NOT_FOUND', `No run with id ${runIds.find((id) => !found.has(id))}.`);
-  }
-  const rows = await db.query<SeriesRow>(seriesQuery, [runIds, keys, limit + 1], limits);
+  const all = await db.query<SeriesRow>(seriesQuery, [runIds, keys, limit + 1], limits);
+  const found = new Set(all.map((row) => row.run_id));
+  if (found.size < runIds.length) throw new MlpError('NOT_FOUND', `No run with id ${runIds.find((id) => !found.has(id))}.`);
+  const rows = all.filter((row): row is SeriesRow & { key: string } => row.key !== null);
   const bySeries = new Map<number, { key: string; totalPoints: number; points: Metric[] }>();
   const byRef = new Map<string, number>();
-  const read: SeriesRow[] = [];
+  const read: (SeriesRow & { key: string })[] = [];
   const rolled: { seriesId: number; level: number; grid: SummaryGrid }[] = [];
   const reduced: { seriesId: number; grid: SummaryGrid }[] = [];
   for (const row of rows) {
