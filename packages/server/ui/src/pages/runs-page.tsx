@@ -4,11 +4,14 @@ import { formatTime, formatValue } from '../format';
 import { navigate } from '../router';
 import { useRunPages } from '../run-pages';
 import { useApi } from '../use-api';
+import { ColumnChooser } from './column-chooser';
 import { pageForError } from './message-page';
 import { type Column, RunsBody } from './runs-body';
 
 /** Columns shown until the user chooses: few, so a row stays cheap to draw. */
 const defaultColumns = 8;
+const checkWidth = 32;
+const cellMinWidth = 120;
 
 const fixed: Column[] = [
   { id: 'name', label: 'Run', value: (r) => r.name, orderBy: 'attributes.run_name' },
@@ -37,20 +40,23 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
   const seen = useRef({
     runs: [] as unknown[],
     scanned: 0,
+    added: 0,
     params: new Set<string>(),
     metrics: new Set<string>(),
     tags: new Set<string>(),
   });
   if (seen.current.runs !== runs.runs)
-    seen.current = { runs: runs.runs, scanned: 0, params: new Set(), metrics: new Set(), tags: new Set() };
+    seen.current = { runs: runs.runs, scanned: 0, added: 0, params: new Set(), metrics: new Set(), tags: new Set() };
   const keys = seen.current;
   for (; keys.scanned < runs.runs.length; keys.scanned++) {
     const run = runs.runs[keys.scanned] as RunRow;
+    const before = keys.params.size + keys.metrics.size + keys.tags.size;
     for (const k in run.params) keys.params.add(k);
     for (const k in run.metrics) keys.metrics.add(k);
     for (const k in run.tags) if (!k.startsWith('mlflow.')) keys.tags.add(k);
+    if (keys.params.size + keys.metrics.size + keys.tags.size !== before) keys.added++;
   }
-  const signature = `${[...keys.metrics].sort().join('\0')}\n${[...keys.params].sort().join('\0')}\n${[...keys.tags].sort().join('\0')}`;
+  // Rebuilt when a key is new (not on every render: thousands of keys are sorted here).
   const allColumns = useMemo(() => {
     const columns: Column[] = [];
     for (const k of [...keys.metrics].sort())
@@ -60,7 +66,7 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
     for (const k of [...keys.tags].sort())
       columns.push({ id: `tags.${k}`, label: k, value: (r) => r.tags[k] ?? '', orderBy: `tags.${quote(k)}` });
     return columns;
-  }, [signature]);
+  }, [keys, keys.added]);
   const visibleColumns = useMemo(
     () => [...fixed, ...allColumns.filter((c, i) => (chosen ? chosen.has(c.id) : i < defaultColumns))],
     [allColumns, chosen],
@@ -86,7 +92,8 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
     const asc = `${column.orderBy} ASC`;
     setQuery({ order_by: orderBy === asc ? `${column.orderBy} DESC` : asc });
   };
-  const template = `32px ${visibleColumns.map(() => 'minmax(120px, 1fr)').join(' ')}`;
+  // Fixed cell widths (120 px at least, sharing what is wider): a row's layout never depends on its text.
+  const rowMinWidth = `${checkWidth + visibleColumns.length * cellMinWidth}px`;
 
   return (
     <section class="runs-page">
@@ -123,28 +130,21 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
         </p>
       ) : null}
       {showChooser ? (
-        <fieldset class="chooser" data-testid="column-chooser">
-          {allColumns.map((c, i) => (
-            <label key={c.id}>
-              <input
-                type="checkbox"
-                checked={chosen ? chosen.has(c.id) : i < defaultColumns}
-                onChange={() => {
-                  const next = new Set(chosen ?? allColumns.slice(0, defaultColumns).map((x) => x.id));
-                  next.has(c.id) ? next.delete(c.id) : next.add(c.id);
-                  setChosen(next);
-                }}
-              />
-              {c.id}
-            </label>
-          ))}
-        </fieldset>
+        <ColumnChooser
+          columns={allColumns}
+          isShown={(c, i) => (chosen ? chosen.has(c.id) : i < defaultColumns)}
+          toggle={(id) => {
+            const next = new Set(chosen ?? allColumns.slice(0, defaultColumns).map((x) => x.id));
+            next.has(id) ? next.delete(id) : next.add(id);
+            setChosen(next);
+          }}
+        />
       ) : null}
       <p class="count" data-testid="run-count">
         {runs.loading ? 'Loading…' : `${runs.total ?? list.length} runs${runs.done ? '' : ` · ${list.length} loaded, loading the rest…`}`}
       </p>
-      <div class="vtable">
-        <div class="vrow vhead" style={{ gridTemplateColumns: template }}>
+      <div class="vtable" style={{ '--row-min': rowMinWidth }}>
+        <div class="vrow vhead">
           <span />
           {visibleColumns.map((c) => (
             <button type="button" key={c.id} title={c.id} class="link sortable" onClick={() => sortBy(c)}>
@@ -153,15 +153,7 @@ export function RunsPage(props: { experimentId: string; query: URLSearchParams }
             </button>
           ))}
         </div>
-        <RunsBody
-          runs={list}
-          total={runs.total}
-          version={runs.version}
-          columns={visibleColumns}
-          template={template}
-          selected={selected}
-          toggle={toggle}
-        />
+        <RunsBody runs={list} total={runs.total} version={runs.version} columns={visibleColumns} selected={selected} toggle={toggle} />
       </div>
     </section>
   );
