@@ -1,11 +1,12 @@
-import { useRef } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, metricSeries, type RunDetail } from '../api';
 import { Chart, type ChartSeries, useVisible } from '../chart';
-import { formatTime, formatValue, toNumber } from '../format';
+import { formatTime, toNumber } from '../format';
 import { datasetHref } from '../sections/dataset-href';
 import { RunValidations } from '../sections/run-validations';
 import { useApi } from '../use-api';
 import { Artifacts } from './artifacts';
+import { KeyValueList } from './key-value-list';
 import { pageForError } from './message-page';
 
 const chartWidth = 800;
@@ -29,22 +30,42 @@ function MetricChart(props: { runId: string; metric: string }) {
   return <Chart title={`${props.metric} (${state.data.total_points} points)`} series={series} />;
 }
 
-function KeyValues(props: { title: string; values: Record<string, string | number> }) {
-  const keys = Object.keys(props.values).sort();
+/** Charts drawn at first, and added per "more": thousands of metrics never mount thousands of charts. */
+const chartsPerPage = 12;
+
+/** The run's metric charts: a search over the keys, the first matches mounted, each fetched once it scrolls into view. */
+function MetricCharts(props: { runId: string; keys: string[] }) {
+  const [search, setSearch] = useState('');
+  const [limit, setLimit] = useState(chartsPerPage);
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return needle ? props.keys.filter((k) => k.toLowerCase().includes(needle)) : props.keys;
+  }, [props.keys, search]);
   return (
     <div>
-      <h2>{props.title}</h2>
-      {keys.length === 0 ? <p>None.</p> : null}
-      <table class="grid kv" data-testid={props.title.toLowerCase()}>
-        <tbody>
-          {keys.map((k) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>{formatValue(props.values[k])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {props.keys.length > chartsPerPage ? (
+        <input
+          type="search"
+          name="chart-search"
+          class="chart-search"
+          placeholder={`Search ${props.keys.length} metrics to chart`}
+          value={search}
+          onInput={(e) => {
+            setSearch((e.target as HTMLInputElement).value);
+            setLimit(chartsPerPage);
+          }}
+        />
+      ) : null}
+      <div class="charts">
+        {shown.slice(0, limit).map((key) => (
+          <MetricChart key={key} runId={props.runId} metric={key} />
+        ))}
+      </div>
+      {shown.length > limit ? (
+        <button type="button" data-testid="more-charts" onClick={() => setLimit(limit + chartsPerPage)}>
+          Show {Math.min(chartsPerPage, shown.length - limit)} more of {shown.length - limit} charts
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -54,6 +75,7 @@ export function RunPage(props: { runId: string }) {
   // The datasets a run used link to the datasets pages when the server has them.
   const pages = useApi(() => api<{ pages: { id: string }[] }>('pages'), []);
   const hasDatasets = Boolean(pages.data?.pages.some((p) => p.id === 'datasets'));
+  const metricKeys = useMemo(() => Object.keys(state.data?.run.metrics ?? {}).sort(), [state.data]);
   if (state.error) return pageForError(state.error, 'Run');
   const run = state.data?.run;
   if (!run) return <p>Loading…</p>;
@@ -65,9 +87,9 @@ export function RunPage(props: { runId: string }) {
         {formatTime(run.start_time)} {run.end_time ? `· ended ${formatTime(run.end_time)}` : ''} · <code>{run.run_id}</code>
       </p>
       <div class="columns">
-        <KeyValues title="Params" values={run.params} />
-        <KeyValues title="Metrics" values={run.metrics} />
-        <KeyValues title="Tags" values={run.tags} />
+        <KeyValueList title="Params" values={run.params} />
+        <KeyValueList title="Metrics" values={run.metrics} />
+        <KeyValueList title="Tags" values={run.tags} />
       </div>
       {run.inputs.length ? (
         <div>
@@ -84,13 +106,7 @@ export function RunPage(props: { runId: string }) {
       ) : null}
       <RunValidations runId={run.run_id} />
       <h2>Charts</h2>
-      <div class="charts">
-        {Object.keys(run.metrics)
-          .sort()
-          .map((key) => (
-            <MetricChart key={key} runId={run.run_id} metric={key} />
-          ))}
-      </div>
+      <MetricCharts runId={run.run_id} keys={metricKeys} />
       <h2>Artifacts</h2>
       <Artifacts runId={run.run_id} />
     </section>
