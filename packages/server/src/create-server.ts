@@ -102,6 +102,7 @@ export interface MlpServer {
   listen(options?: ListenOptions): Promise<string>;
   /** Stops accepting connections, lets requests in flight finish (briefly), and resolves when all are closed. */
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
   /** The base URL; FAILED_PRECONDITION before `listen`. */
   readonly url: string;
 }
@@ -223,6 +224,9 @@ export function createServer(options: ServerOptions): MlpServer {
       force.unref();
       await done;
       clearTimeout(force);
+    },
+    [Symbol.asyncDispose](this: MlpServer) {
+      return this.close();
     },
   };
 }

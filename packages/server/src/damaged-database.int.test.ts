@@ -28,7 +28,7 @@ describe('a damaged database over HTTP', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
+    await server?.[Symbol.asyncDispose]();
     await workspace?.close();
     await temp?.remove();
   });
@@ -47,5 +47,10 @@ describe('a damaged database over HTTP', () => {
     expect(body.message).toContain('mlp doctor');
     // The driver's text (file paths inside the cluster) stays in the server log.
     expect(body.message).not.toContain('could not open file');
+  });
+
+  it('stops listening when disposed, as when closed', async () => {
+    await server[Symbol.asyncDispose]();
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 /** A running service that stops on `close`. */
 export interface MonitorSchedulingHandle {
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**

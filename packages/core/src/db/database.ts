@@ -29,6 +29,7 @@ export interface Database {
   /** A dedicated connection (for LISTEN, advisory locks held across statements); release it when done. */
   connect(): Promise<PoolClient>;
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export interface DatabaseOpenOptions {

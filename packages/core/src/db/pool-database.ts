@@ -57,6 +57,9 @@ export async function openPoolDatabase(options: PoolDatabaseOptions): Promise<Da
       })();
       return closed;
     },
+    [Symbol.asyncDispose](this: Database) {
+      return this.close();
+    },
   };
 }
 

@@ -155,6 +155,13 @@ export function runDatabaseEngineContract(name: string, createHarness: () => Pro
       await extra.close();
       await expect(extra.query('select 1')).rejects.toThrow();
     });
+
+    it('closes through Symbol.asyncDispose as through close()', async () => {
+      const extra = await harness.open();
+      await extra[Symbol.asyncDispose]();
+      await expect(extra.query('select 1')).rejects.toThrow();
+      await extra.close();
+    });
   });
 }
 

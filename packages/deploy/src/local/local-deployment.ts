@@ -46,6 +46,7 @@ export interface LocalDeployment {
   /** Revisions that have servers. */
   revisions(): number[];
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export async function startLocalDeployment(options: LocalDeploymentOptions): Promise<LocalDeployment> {
@@ -123,6 +124,9 @@ export async function startLocalDeployment(options: LocalDeploymentOptions): Pro
       const all = [...replicas.entries()];
       await Promise.all(all.map(([revision, list]) => retire(revision, list)));
       await router.close();
+    },
+    [Symbol.asyncDispose](this: LocalDeployment) {
+      return this.close();
     },
   };
 }

@@ -32,6 +32,7 @@ export interface TrafficRouter {
   /** The router's own metrics: requests and latency per revision and variant (`mlp_deploy_router_*`). */
   readonly metrics: Registry;
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const hopByHop = new Set([
@@ -265,6 +266,9 @@ export async function startTrafficRouter(options: TrafficRouterOptions): Promise
         server.closeIdleConnections();
       });
       for (const agent of agents.values()) agent.destroy();
+    },
+    [Symbol.asyncDispose](this: TrafficRouter) {
+      return this.close();
     },
   };
 }

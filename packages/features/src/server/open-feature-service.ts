@@ -8,6 +8,7 @@ export interface FeatureService {
   readonly routes: Route[];
   readonly online: OnlineFeatures;
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -21,5 +22,6 @@ export async function openFeatureService(workspace: Workspace, options: OnlineFe
     routes: createFeatureRoutes(online),
     online,
     close: () => online.close(),
+    [Symbol.asyncDispose]: () => online.close(),
   };
 }

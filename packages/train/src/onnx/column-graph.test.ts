@@ -134,7 +134,7 @@ describe('the raw-column ONNX model (model.onnx)', () => {
         });
         expect(maxDifference).toBeLessThan(1e-5);
       } finally {
-        await loaded.close();
+        await loaded[Symbol.asyncDispose]();
       }
     },
   );

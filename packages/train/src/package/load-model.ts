@@ -60,6 +60,7 @@ export interface LoadedModel {
    */
   verify(): Promise<{ records: number; maxAbsDifference: number }>;
   close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Opens a model package folder, or a `.mlpkg.tgz` archive of one. */
@@ -161,6 +162,9 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
       async close() {
         await score.close();
         if (unpacked) await rm(unpacked, { recursive: true, force: true });
+      },
+      [Symbol.asyncDispose](this: LoadedModel) {
+        return this.close();
       },
     };
   } catch (error) {
