@@ -153,7 +153,7 @@ export const uiOpenApi = {
     '/ui/runs/{run_id}/metrics/{key}': {
       get: {
         summary:
-          "A metric's history reduced in the database: the step range cut into `width` buckets, each bucket's first, last, smallest and largest point kept (and its first NaN or ±Infinity); histories of at most 4 × width points come back whole",
+          "A metric's history reduced in the database: the step range cut into at most `width` buckets of a round number of steps aligned on step 0 (at least about 4/5 as many), each bucket's first, last, smallest and largest point kept (and its first NaN or ±Infinity), long histories merged from the store's rollup; histories of at most 4 × width points come back whole",
         parameters: [
           idParam('run_id', 'run id'),
           idParam('key', 'metric key'),
