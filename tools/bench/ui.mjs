@@ -8,6 +8,8 @@
 //    uPlot render, timed in the page), the server's downsampling alone reported beside it, and the
 //    store's reduction (merged from its rollup) against what it replaces (a plain read of the whole history);
 //  - 100 runs × 10 metrics compared: every chart drawn < 1 s.
+//  - a run with 5,000 metric keys: its page drawn, and the longest task scrolling its metric list
+//    (MLflow's UI crashes there: mlflow#24012, #11927).
 // Initial JavaScript (gzipped) is reported against its 300 KB limit.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,7 +23,31 @@ import { chromium } from 'playwright-core';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const POINTS = Number(process.env.BENCH_UI_POINTS ?? 1_000_000);
+const KEYS = Number(process.env.BENCH_UI_KEYS ?? 5000);
 const round = (value) => Math.round(value * 10) / 10;
+
+/** Scrolls `selector` to its end a viewport per step (two frames a step), recording long tasks (PerformanceObserver). */
+function scrollLongTasks(page, selector) {
+  return page.evaluate(async (selector) => {
+    const seen = { longest_ms: 0, count: 0, steps: 0 };
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        seen.longest_ms = Math.max(seen.longest_ms, Math.round(entry.duration));
+        seen.count++;
+      }
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    const body = document.querySelector(selector);
+    while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
+      body.scrollTop += body.clientHeight;
+      seen.steps++;
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    observer.disconnect();
+    return seen;
+  }, selector);
+}
 
 const dir = await createTempDir('mlp-bench-ui-');
 let database;
@@ -68,23 +94,37 @@ try {
   );
   results.table_first_render_ms = round(await page.evaluate(() => performance.now()));
   results.table_first_render_limit_ms = 1000;
-  // Scroll the whole table a viewport per frame, recording long tasks.
-  results.scroll_longest_task_ms = await page.evaluate(async () => {
-    const longest = { ms: 0 };
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longest.ms = Math.max(longest.ms, entry.duration);
-    });
-    observer.observe({ type: 'longtask', buffered: false });
-    const body = document.querySelector('[data-testid=runs-body]');
-    while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
-      body.scrollTop += body.clientHeight;
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    observer.disconnect();
-    return Math.round(longest.ms);
-  });
+  // Scroll the whole table a viewport per frame, recording long tasks; the peer is the same scroll over
+  // an empty scroller of the same height at the same moment (what the machine's load alone costs).
+  const table = await scrollLongTasks(page, '[data-testid=runs-body]');
+  results.scroll_longest_task_ms = table.longest_ms;
+  results.scroll_long_tasks = table.count;
+  results.scroll_steps = table.steps;
+  const blank = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await blank.setContent(`<div id="b" style="height:680px;overflow-y:auto"><div style="height:${RUNS * 28}px"></div></div>`);
+  const peer = await scrollLongTasks(blank, '#b');
+  await blank.close();
+  results.scroll_peer_empty_longest_task_ms = peer.longest_ms;
+  results.scroll_peer_empty_long_tasks = peer.count;
   results.scroll_long_task_limit_ms = 50;
+
+  // A run with 5,000 metric keys (three steps each): its page drawn (the metric list's first row), and
+  // the longest task while its metric list scrolls to the end.
+  const wide = (await tracking.createExperiment({ name: 'bench-keys' })).experimentId;
+  const wideRun = (await tracking.createRun({ experimentId: wide, name: 'keys' })).runId;
+  for (let start = 0; start < KEYS; start += 1000) {
+    const metrics = [];
+    for (let k = start; k < Math.min(KEYS, start + 1000); k++)
+      for (let step = 0; step < 3; step++) metrics.push({ key: `key_${k}`, value: k + step, timestamp: 1_700_000_000_000 + step, step });
+    await tracking.logBatch(wideRun, { metrics });
+  }
+  await page.goto(`${url}/runs/${wideRun}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=metrics] th'));
+  results.run_keys = KEYS;
+  results.run_keys_first_render_ms = round(await page.evaluate(() => performance.now()));
+  const list = await scrollLongTasks(page, '.kv-box:has([data-testid=metrics])');
+  results.run_keys_list_scroll_longest_task_ms = list.longest_ms;
+  results.run_keys_list_scroll_steps = list.steps;
 
   // 1,000,000 points in one metric.
   const long = (await tracking.createExperiment({ name: 'bench-long' })).experimentId;
