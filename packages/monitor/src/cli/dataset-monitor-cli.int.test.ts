@@ -3,7 +3,7 @@ import path from 'node:path';
 import { jsonConventionViolations, parseJsonOutput, workspaceCli } from '@mlp/cli';
 import { createTempDir, createTestDatabase, type TempDir } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { monitorRunJson } from './monitor-json.js';
+import type { monitorRunJson } from './json-shapes.js';
 
 // A dataset monitor through the built `mlp`, as users run it: two versions of a dataset made with
 // `mlp data ingest` (data-version's catalog, found installed by the CLI), a monitor of the dataset

@@ -1,8 +1,8 @@
 import type { CliCommandModule, CliContext } from '@mlp/cli';
 import { parseDurationMs } from '../monitors/monitor-spec.js';
 import { startMonitoring } from '../monitors/start-monitoring.js';
+import { monitorRunJson } from './json-shapes.js';
 import { monitorCliSources } from './monitor-cli-sources.js';
-import { monitorRunJson } from './monitor-json.js';
 
 type Command = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
 

@@ -8,8 +8,8 @@ import { predictionLogCommands } from '@mlp/deploy/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMonitorStore } from '../monitors/monitor-store.js';
 import { openLabelStore } from '../quality/label-store.js';
+import type { monitorRunJson, monitorShowJson } from './json-shapes.js';
 import { monitorCommands } from './monitor-commands.js';
-import type { monitorRunJson, monitorShowJson } from './monitor-json.js';
 
 // `mlp monitor create|run|show|ls|delete` on a real PostgreSQL workspace, reading predictions that
 // deploy's prediction log wrote to its blobs (through deploy's `predictionLog` CLI service), and

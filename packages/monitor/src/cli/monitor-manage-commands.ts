@@ -11,8 +11,8 @@ import { type MonitorStore, openMonitorStore, referenceProfileName, type StoredM
 import { runMonitor } from '../monitors/run-monitor.js';
 import { renderMonitorWindowReport } from '../report/monitor-window-report.js';
 import { openProfileStore } from '../store/profile-store.js';
+import { monitorJson, monitorRunJson, monitorShowJson } from './json-shapes.js';
 import { monitorCliSources } from './monitor-cli-sources.js';
-import { monitorJson, monitorRunJson, monitorShowJson } from './monitor-json.js';
 
 type Command = ReturnType<Parameters<CliCommandModule['register']>[0]['command']>;
 
