@@ -1,36 +1,23 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isTestFile, walkTypeScript } from '../scripts/import-graph.mjs';
 
 // Every MLP_* variable the packages read is documented: in docs/configuration.md (the packages'
 // variables) or the generated reference (the config file's). A variable added without a line fails here.
 const root = path.resolve(import.meta.dirname, '../..');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'generated' ? [] : sourceFiles(file);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [file] : [];
-  });
-}
-
 /** Variable names as code reads them: `process.env.MLP_X`, `env.MLP_X`, `env['MLP_X']`, or the name as a string. */
 function variablesRead(): Map<string, string> {
   const found = new Map<string, string>();
   const pattern = /(?:env\.|env\[['"]|['"`])(MLP_[A-Z0-9_]*[A-Z0-9])(?=['"`\]]|\b)/g;
-  for (const pkg of readdirSync(path.join(root, 'packages'))) {
-    const src = path.join(root, 'packages', pkg, 'src');
-    let files: string[];
-    try {
-      files = sourceFiles(src);
-    } catch {
+  for (const file of walkTypeScript(path.join(root, 'packages'))) {
+    const relative = path.relative(root, file);
+    if (isTestFile(relative) || !relative.includes(`${path.sep}src${path.sep}`) || relative.includes(`${path.sep}generated${path.sep}`))
       continue;
-    }
-    for (const file of files) {
-      for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
-        const name = match[1] as string;
-        if (!found.has(name)) found.set(name, path.relative(root, file));
-      }
+    for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
+      const name = match[1] as string;
+      if (!found.has(name)) found.set(name, relative);
     }
   }
   return found;
