@@ -1,5 +1,5 @@
-import { openWorkspace, type Workspace } from '@mlp/core';
-import { createTempDir, createTestDatabase, type TestDatabase } from '@mlp/core/testing';
+import type { Workspace } from '@mlp/core';
+import { openTestWorkspace } from '@mlp/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../generated/migrations.js';
 import type { Metric } from '../model.js';
@@ -9,19 +9,12 @@ import { openSqlTrackingStore } from './sql-tracking-store.js';
 // A history logged before the rollup existed has no blocks: after upgrading it is summarised from its
 // points (exactly, at every size), and logging more to it does not start a partial rollup.
 describe('migration 0003: metric rollup', () => {
-  let database: TestDatabase;
-  let dir: Awaited<ReturnType<typeof createTempDir>>;
   let workspace: Workspace;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = await createTempDir('mlp-tracking-blocks-migration-');
-    database = await createTestDatabase();
-    workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', database: { url: database.url } });
+    ({ workspace, cleanup } = await openTestWorkspace('postgres', 'mlp-tracking-blocks-migration-'));
   });
-  afterAll(async () => {
-    await workspace.close();
-    await database.drop();
-    await dir.remove();
-  });
+  afterAll(async () => cleanup?.());
 
   it('summarises an older history from its points, before and after more is logged', async () => {
     const before = migrations.migrations.slice(0, 3);
