@@ -9,8 +9,8 @@ import { openWorkspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { createServer } from '@mlp/server';
 import { openSqlTrackingStore } from '@mlp/tracking';
-import { chromium } from 'playwright-core';
 import { analyzeMainThread, traceCategories } from './lib/chromium-trace.mjs';
+import { launchBenchChromium, logTableRuns, scrollToEnd } from './lib/ui-bench.mjs';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const round = (value) => Math.round(value * 10) / 10;
@@ -18,16 +18,7 @@ const round = (value) => Math.round(value * 10) / 10;
 /** Scrolls `selector` to its end a viewport a step (two frames a step) under a trace; CPU a step and its split. */
 async function tracedScroll(browser, page, selector) {
   await browser.startTracing(page, { categories: traceCategories });
-  const steps = await page.evaluate(async (selector) => {
-    const body = document.querySelector(selector);
-    let count = 0;
-    while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
-      body.scrollTop += body.clientHeight;
-      count++;
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    }
-    return count;
-  }, selector);
+  const { steps } = await page.evaluate(scrollToEnd, selector);
   const { all, long, longest } = analyzeMainThread(JSON.parse((await browser.stopTracing()).toString()));
   const perStep = Object.fromEntries(
     Object.entries(all)
@@ -43,27 +34,12 @@ const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', ...(dat
 const tracking = await openSqlTrackingStore(workspace, { enforceBatchLimits: false });
 const server = createServer({ workspace, tracking });
 const url = await server.listen({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: process.env.MLP_CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchBenchChromium();
 const results = { runs: RUNS, load_average_start: round(loadavg()[0]) };
 try {
   // The ui bench's table: RUNS runs of 5 params and 5 metrics.
   const experimentId = (await tracking.createExperiment({ name: 'bench-trace' })).experimentId;
-  for (let start = 0; start < RUNS; start += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, RUNS - start) }, async (_, j) => {
-        const i = start + j;
-        const run = await tracking.createRun({ experimentId, name: `run-${i}` });
-        await tracking.logBatch(run.runId, {
-          params: Array.from({ length: 5 }, (_, k) => ({ key: `p${k}`, value: String((i * (k + 1)) % 97) })),
-          metrics: Array.from({ length: 5 }, (_, k) => ({ key: `m${k}`, value: Math.sin(i + k), timestamp: Date.now(), step: 0 })),
-        });
-      }),
-    );
-  }
+  await logTableRuns(tracking, experimentId, RUNS);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${url}/experiments/${experimentId}`);
   // Every page loaded first: the trace is the scroll's work alone, not the pages' arrival.

@@ -19,35 +19,12 @@ import { openWorkspace } from '@mlp/core';
 import { createTempDir, createTestDatabase } from '@mlp/core/testing';
 import { createServer } from '@mlp/server';
 import { openSqlTrackingStore } from '@mlp/tracking';
-import { chromium } from 'playwright-core';
+import { launchBenchChromium, logTableRuns, scrollToEnd } from './lib/ui-bench.mjs';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const POINTS = Number(process.env.BENCH_UI_POINTS ?? 1_000_000);
 const KEYS = Number(process.env.BENCH_UI_KEYS ?? 5000);
 const round = (value) => Math.round(value * 10) / 10;
-
-/** Scrolls `selector` to its end a viewport per step (two frames a step), recording long tasks (PerformanceObserver). */
-function scrollLongTasks(page, selector) {
-  return page.evaluate(async (selector) => {
-    const seen = { longest_ms: 0, count: 0, steps: 0 };
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        seen.longest_ms = Math.max(seen.longest_ms, Math.round(entry.duration));
-        seen.count++;
-      }
-    });
-    observer.observe({ type: 'longtask', buffered: false });
-    const body = document.querySelector(selector);
-    while (body.scrollTop + body.clientHeight < body.scrollHeight - 1) {
-      body.scrollTop += body.clientHeight;
-      seen.steps++;
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    observer.disconnect();
-    return seen;
-  }, selector);
-}
 
 const dir = await createTempDir('mlp-bench-ui-');
 let database;
@@ -60,28 +37,13 @@ const workspace = await openWorkspace({ dir: dir.path, logLevel: 'warn', ...(dat
 const tracking = await openSqlTrackingStore(workspace, { enforceBatchLimits: false });
 const server = createServer({ workspace, tracking });
 const url = await server.listen({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: process.env.MLP_CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchBenchChromium();
 const results = { database: database ? 'postgresql' : 'embedded', load_average_start: round(loadavg()[0]) };
 try {
   // 10,000 runs with 5 params and 5 metrics each.
   const big = (await tracking.createExperiment({ name: 'bench-10k' })).experimentId;
   let setup = performance.now();
-  for (let start = 0; start < RUNS; start += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, RUNS - start) }, async (_, j) => {
-        const i = start + j;
-        const run = await tracking.createRun({ experimentId: big, name: `run-${i}` });
-        await tracking.logBatch(run.runId, {
-          params: Array.from({ length: 5 }, (_, k) => ({ key: `p${k}`, value: String((i * (k + 1)) % 97) })),
-          metrics: Array.from({ length: 5 }, (_, k) => ({ key: `m${k}`, value: Math.sin(i + k), timestamp: Date.now(), step: 0 })),
-        });
-      }),
-    );
-  }
+  await logTableRuns(tracking, big, RUNS);
   results.setup_runs_s = round((performance.now() - setup) / 1000);
 
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -96,13 +58,13 @@ try {
   results.table_first_render_limit_ms = 1000;
   // Scroll the whole table a viewport per frame, recording long tasks; the peer is the same scroll over
   // an empty scroller of the same height at the same moment (what the machine's load alone costs).
-  const table = await scrollLongTasks(page, '[data-testid=runs-body]');
+  const table = await page.evaluate(scrollToEnd, '[data-testid=runs-body]');
   results.scroll_longest_task_ms = table.longest_ms;
   results.scroll_long_tasks = table.count;
   results.scroll_steps = table.steps;
   const blank = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await blank.setContent(`<div id="b" style="height:680px;overflow-y:auto"><div style="height:${RUNS * 28}px"></div></div>`);
-  const peer = await scrollLongTasks(blank, '#b');
+  const peer = await blank.evaluate(scrollToEnd, '#b');
   await blank.close();
   results.scroll_peer_empty_longest_task_ms = peer.longest_ms;
   results.scroll_peer_empty_long_tasks = peer.count;
@@ -122,7 +84,7 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-testid=metrics] th'));
   results.run_keys = KEYS;
   results.run_keys_first_render_ms = round(await page.evaluate(() => performance.now()));
-  const list = await scrollLongTasks(page, '.kv-box:has([data-testid=metrics])');
+  const list = await page.evaluate(scrollToEnd, '.kv-box:has([data-testid=metrics])');
   results.run_keys_list_scroll_longest_task_ms = list.longest_ms;
   results.run_keys_list_scroll_steps = list.steps;
 
