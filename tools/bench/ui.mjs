@@ -160,11 +160,40 @@ try {
   start = performance.now();
   await (await fetch(`${url}/api/ui/metric-histories?${query}&key=metric_0&width=100`)).json();
   results.compare_one_chart_api_ms = round(performance.now() - start);
+  // What the page asks now: the 10 charts' histories in one request, buckets of at least 64 steps.
+  const keys = Array.from({ length: 10 }, (_, k) => `key=metric_${k}`).join('&');
+  start = performance.now();
+  const all = await (await fetch(`${url}/api/ui/metric-histories?${query}&${keys}&width=100&x=step&min_bucket_steps=64`)).text();
+  results.compare_all_charts_api_ms = round(performance.now() - start);
+  results.compare_all_charts_api_kb = Math.round(all.length / 1024);
+  start = performance.now();
+  JSON.parse(all);
+  results.compare_all_charts_json_parse_ms = round(performance.now() - start);
   const tall = await browser.newPage({ viewport: { width: 1400, height: 3000 } });
   await tall.goto(`${url}/compare?runs=${ids.join(',')}`);
   await tall.waitForFunction(() => document.querySelectorAll('.charts [data-chart] canvas').length >= 10);
   results.compare_100x10_ms = round(await tall.evaluate(() => performance.now()));
   results.compare_limit_ms = 1000;
+  // Where compare's time goes (Resource Timing, ms since navigation start): the runs' request, then each
+  // chart's histories request — sent, first byte (server time plus queueing), last byte, its size — and
+  // what follows the last answer (JSON parse, aligning, uPlot's draws).
+  const compare = await tall.evaluate(() => {
+    const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/ui/'));
+    const span = (e) => ({
+      start: Math.round(e.startTime),
+      first_byte: Math.round(e.responseStart),
+      end: Math.round(e.responseEnd),
+      kb: Math.round(e.decodedBodySize / 1024),
+    });
+    return {
+      runs: api.filter((e) => e.name.split('?')[0].endsWith('/api/ui/runs')).map(span),
+      charts: api.filter((e) => e.name.includes('/api/ui/metric-histories')).map(span),
+    };
+  });
+  results.compare_runs_request = compare.runs[0];
+  results.compare_chart_requests = compare.charts;
+  if (compare.charts.length)
+    results.compare_after_last_answer_ms = round(results.compare_100x10_ms - Math.max(...compare.charts.map((c) => c.end)));
 
   const root = path.resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'ui');
   const html = readFileSync(path.join(root, 'index.html'), 'utf8');

@@ -102,6 +102,32 @@ describe('the web UI API and pages', () => {
     expect(narrow.status).toBe(400);
   });
 
+  it('widens buckets to at least min_bucket_steps steps, keeping the extremes', async () => {
+    const ask = (extra: string) =>
+      fetch(`${server.url}/api/ui/metric-histories?run_id=${runA}&run_id=${runB}&key=loss&key=rmse&width=1000${extra}`);
+    const fine = (await (await ask('')).json()) as { histories: { x: number[]; y: number[] }[] };
+    const res = await ask('&min_bucket_steps=64');
+    expect(res.status).toBe(200);
+    const { histories } = (await res.json()) as {
+      histories: { run_id: string; key: string; total_points: number; x: number[]; y: number[] }[];
+    };
+    expect(histories.map((h) => [h.run_id, h.key, h.total_points, h.x.length])).toEqual([
+      [runA, 'loss', 20_000, expect.any(Number)],
+      [runA, 'rmse', 1, 1],
+      [runB, 'loss', 0, 0],
+      [runB, 'rmse', 1, 1],
+    ]);
+    const loss = histories[0] as { x: number[]; y: number[] };
+    // 20,000 steps in 64-step buckets: 313 buckets of at most 5 points, not the 1,000 asked for.
+    expect(loss.x.length).toBeLessThanOrEqual(5 * 313);
+    expect(loss.x.length).toBeLessThan((fine.histories[0] as { x: number[] }).x.length);
+    expect(loss.y[loss.x.indexOf(12_345)]).toBe(99);
+    expect(Math.min(...loss.y)).toBe(1 / 20_000);
+    expect([loss.x[0], loss.x.at(-1)]).toEqual([0, 19_999]);
+    const zero = await ask('&min_bucket_steps=0');
+    expect(zero.status).toBe(400);
+  });
+
   it('orders a reduced history by time when asked', async () => {
     const answer = await server.get(`/api/ui/runs/${runA}/metrics/loss`, { width: '100', x: 'time' });
     const { x, x_axis } = answer.body as { x: number[]; x_axis: string };

@@ -139,6 +139,11 @@ export const uiOpenApi = {
           },
           queryParam('width', 'integer', 'buckets per history (10 to 4000; 1000 by default), about the chart width in pixels'),
           queryParam('x', 'string', 'step (default) or time: the order of the points sent'),
+          queryParam(
+            'min_bucket_steps',
+            'integer',
+            'fewer buckets for a history when a bucket would cover fewer steps than this (64: whole rollup blocks of a dense series, read without its points)',
+          ),
         ],
         responses: ok('histories', { histories: { type: 'array', items: { $ref: '#/components/schemas/History' } } }),
       },

@@ -115,12 +115,13 @@ export function createUiRoutes(pages: UiPage[]): TrackingRoute[] {
         key: repeated(z.string()),
         width: int64.optional(),
         x: z.enum(['step', 'time']).optional(),
+        min_bucket_steps: int64.optional(),
       }),
       async (input, { tracking, signal }) => {
         if (input.run_id.length === 0 || input.run_id.length > 1000) throw invalidParameter('Give from 1 to 1000 run_id values.');
         if (input.key.length === 0) throw invalidParameter('Give at least one key (a metric name).');
         const series = input.run_id.flatMap((runId) => input.key.map((key) => ({ runId, key })));
-        return { histories: await chartSeries(tracking, series, input.width, input.x, signal) };
+        return { histories: await chartSeries(tracking, series, input.width, input.x, signal, input.min_bucket_steps) };
       },
     ),
     jsonRoute(

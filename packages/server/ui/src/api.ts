@@ -79,9 +79,19 @@ export interface MetricSeries {
 export const metricSeries = (runId: string, key: string, width: number, x: 'step' | 'time') =>
   api<MetricSeries>(`runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}`, { width, x });
 
-/** Many runs × metrics in one request, each reduced on the server to `buckets` buckets; in run-major order. */
-export async function metricHistories(runIds: string[], keys: string[], buckets: number, x: 'step' | 'time'): Promise<MetricSeries[]> {
+/**
+ * Many runs × metrics in one request, each reduced on the server to `buckets` buckets (fewer when a bucket
+ * would cover under `minBucketSteps` steps); in run-major order.
+ */
+export async function metricHistories(
+  runIds: string[],
+  keys: string[],
+  buckets: number,
+  x: 'step' | 'time',
+  minBucketSteps?: number,
+): Promise<MetricSeries[]> {
   const params = new URLSearchParams({ width: String(buckets), x });
+  if (minBucketSteps) params.set('min_bucket_steps', String(minBucketSteps));
   for (const id of runIds) params.append('run_id', id);
   for (const key of keys) params.append('key', key);
   const res = await fetchRaw(`/api/ui/metric-histories?${params}`);

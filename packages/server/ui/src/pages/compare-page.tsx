@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { fetchRuns, metricHistories, type RunDetail } from '../api';
+import { fetchRuns, type RunDetail } from '../api';
+import { batchedHistories } from '../batched-histories';
 import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
@@ -27,17 +28,26 @@ const chartWidth = 440;
 /** Buckets per line: the chart's width, or fewer so that runs × 4 points a bucket stay in the budget. */
 export const compareBuckets = (runs: number) => Math.max(10, Math.min(chartWidth, Math.floor(chartPointBudget / (4 * Math.max(1, runs)))));
 
+/**
+ * Past 10 overlaid lines (the palette's colours repeat and the legend is hidden) no single line is told
+ * apart, so a bucket covers at least 64 steps: a dense series' base rollup block, merged on the server
+ * without reading its points. A 1,000-step line is then 16 buckets (up to 64 points, one every ~7 px of
+ * the chart), its smallest and largest point per bucket kept, instead of 100 buckets read point by point.
+ */
+export const compareMinBucketSteps = (runs: number) => (runs > 10 ? 64 : undefined);
+
 function MetricCompare(props: { runs: RunDetail[]; metric: string; x: XMode; smoothing: number; log: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const visible = useVisible(box);
   const state = useApi(
     () =>
       visible
-        ? metricHistories(
+        ? batchedHistories(
             props.runs.map((r) => r.run_id),
-            [props.metric],
+            props.metric,
             compareBuckets(props.runs.length),
             props.x === 'step' ? 'step' : 'time',
+            compareMinBucketSteps(props.runs.length),
           )
         : Promise.resolve(undefined),
     [visible, props.runs, props.metric, props.x],
@@ -186,8 +196,9 @@ export function ComparePage(props: { query: URLSearchParams }) {
         </label>
       </form>
       <p class="note">
-        Each line is reduced on the server to at most {compareBuckets(runs.length)} buckets of steps (first, last, smallest and largest
-        point of each kept); charts load when they scroll into view.
+        Each line is reduced on the server to at most {compareBuckets(runs.length)} buckets of steps
+        {compareMinBucketSteps(runs.length) ? `, each at least ${compareMinBucketSteps(runs.length)} steps wide` : ''} (first, last,
+        smallest and largest point of each kept); charts load when they scroll into view.
       </p>
       <div class="charts">
         {metrics.map((m) => (
