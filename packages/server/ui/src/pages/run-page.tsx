@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { api, metricSeries, type RunDetail } from '../api';
+import { api, type MetricSeries, metricSeries, type RunDetail } from '../api';
 import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatTime, toNumber } from '../format';
 import { datasetHref } from '../sections/dataset-href';
@@ -11,12 +11,36 @@ import { pageForError } from './message-page';
 
 const chartWidth = 800;
 
+/**
+ * The first charts' histories (about a screen of charts) are asked for as soon as the run's keys are
+ * known, before the charts mount and scroll into view; each is taken once by its chart.
+ */
+const earlyCharts = 4;
+const early = new Map<string, Promise<MetricSeries>>();
+const earlyKey = (runId: string, metric: string) => JSON.stringify([runId, metric]);
+function fetchFirstCharts(run: RunDetail) {
+  for (const key of Object.keys(run.metrics).sort().slice(0, earlyCharts)) {
+    const answer = metricSeries(run.run_id, key, chartWidth, 'step');
+    answer.catch(() => {}); // its chart shows the error when it takes the answer
+    early.set(earlyKey(run.run_id, key), answer);
+  }
+}
+function takeEarly(runId: string, metric: string) {
+  const id = earlyKey(runId, metric);
+  const answer = early.get(id);
+  early.delete(id);
+  return answer;
+}
+
 /** A metric's chart; its history is fetched (reduced to the chart's width on the server) once it scrolls into view. */
 function MetricChart(props: { runId: string; metric: string }) {
   const box = useRef<HTMLDivElement>(null);
   const visible = useVisible(box);
   const state = useApi(
-    () => (visible ? metricSeries(props.runId, props.metric, chartWidth, 'step') : Promise.resolve(undefined)),
+    () =>
+      visible
+        ? (takeEarly(props.runId, props.metric) ?? metricSeries(props.runId, props.metric, chartWidth, 'step'))
+        : Promise.resolve(undefined),
     [visible, props.runId, props.metric],
   );
   if (state.error) return <p class="error">{state.error.message}</p>;
@@ -71,7 +95,14 @@ function MetricCharts(props: { runId: string; keys: string[] }) {
 }
 
 export function RunPage(props: { runId: string }) {
-  const state = useApi(() => api<{ run: RunDetail }>(`runs/${encodeURIComponent(props.runId)}`), [props.runId]);
+  const state = useApi(
+    () =>
+      api<{ run: RunDetail }>(`runs/${encodeURIComponent(props.runId)}`).then((answer) => {
+        fetchFirstCharts(answer.run);
+        return answer;
+      }),
+    [props.runId],
+  );
   // The datasets a run used link to the datasets pages when the server has them.
   const pages = useApi(() => api<{ pages: { id: string }[] }>('pages'), []);
   const hasDatasets = Boolean(pages.data?.pages.some((p) => p.id === 'datasets'));
