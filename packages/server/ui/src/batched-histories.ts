@@ -13,6 +13,13 @@ interface Batch {
 
 const batches = new Map<string, Batch>();
 
+/** Sends a batch once: at the end of its turn, or at once when prefetched. */
+function flush(id: string, batch: Batch): void {
+  if (batches.get(id) !== batch) return;
+  batches.delete(id);
+  void send(batch);
+}
+
 async function send(batch: Batch): Promise<void> {
   const keys = [...batch.waiting.keys()];
   const perRequest = Math.max(1, Math.floor(maxPairs / batch.runIds.length));
@@ -44,18 +51,38 @@ export function batchedHistories(
   minBucketSteps?: number,
 ): Promise<MetricSeries[]> {
   const id = JSON.stringify([runIds, buckets, x, minBucketSteps ?? null]);
+  const early = prefetched.get(JSON.stringify([id, key]));
+  if (early) {
+    prefetched.delete(JSON.stringify([id, key]));
+    return early;
+  }
   let batch = batches.get(id);
   if (!batch) {
     const created: Batch = { runIds, buckets, x, minBucketSteps, waiting: new Map() };
     batches.set(id, created);
-    setTimeout(() => {
-      batches.delete(id);
-      void send(created);
-    }, 0);
+    setTimeout(() => flush(id, created), 0);
     batch = created;
   }
   const waiting = batch.waiting;
   return new Promise((resolve, reject) => {
     waiting.set(key, [...(waiting.get(key) ?? []), { resolve, reject }]);
   });
+}
+
+const prefetched = new Map<string, Promise<MetricSeries[]>>();
+
+/**
+ * Asks now (one request) for histories their charts will ask for once mounted and in view; each chart
+ * takes its answer once, with the same arguments. The compare page calls it with the runs' answer.
+ */
+export function prefetchHistories(runIds: string[], keys: string[], buckets: number, x: 'step' | 'time', minBucketSteps?: number): void {
+  const id = JSON.stringify([runIds, buckets, x, minBucketSteps ?? null]);
+  for (const key of keys) {
+    const answer = batchedHistories(runIds, key, buckets, x, minBucketSteps);
+    answer.catch(() => {}); // its chart shows the error when it takes the answer
+    prefetched.set(JSON.stringify([id, key]), answer);
+  }
+  // Now, not after the page's render (which the runs' answer starts first).
+  const batch = batches.get(id);
+  if (batch) flush(id, batch);
 }

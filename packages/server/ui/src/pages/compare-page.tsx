@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fetchRuns, type RunDetail } from '../api';
-import { batchedHistories } from '../batched-histories';
+import { batchedHistories, prefetchHistories } from '../batched-histories';
 import { Chart, type ChartSeries, useVisible } from '../chart';
 import { formatValue, toNumber } from '../format';
 import { useApi } from '../use-api';
@@ -27,6 +27,9 @@ const chartWidth = 440;
 
 /** Buckets per line: the chart's width, or fewer so that runs × 4 points a bucket stay in the budget. */
 export const compareBuckets = (runs: number) => Math.max(10, Math.min(chartWidth, Math.floor(chartPointBudget / (4 * Math.max(1, runs)))));
+
+/** Charts whose histories are fetched with the runs (about two screens of charts). */
+const earlyCharts = 10;
 
 /**
  * Past 10 overlaid lines (the palette's colours repeat and the legend is hidden) no single line is told
@@ -139,7 +142,17 @@ export function ComparePage(props: { query: URLSearchParams }) {
   const [x, setX] = useState<XMode>('step');
   const [smoothing, setSmoothing] = useState(0);
   const [log, setLog] = useState(false);
-  const state = useApi(() => fetchRuns(ids), [ids.join(',')]);
+  // The first charts' histories are asked for with the runs' answer, not after the page renders.
+  const state = useApi(
+    () =>
+      fetchRuns(ids).then((runs) => {
+        const keys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().slice(0, earlyCharts);
+        const runIds = runs.map((r) => r.run_id);
+        prefetchHistories(runIds, keys, compareBuckets(runs.length), 'step', compareMinBucketSteps(runs.length));
+        return runs;
+      }),
+    [ids.join(',')],
+  );
   const runs = state.data ?? [];
   const metrics = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort(), [runs]);
   const params = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort(), [runs]);
