@@ -38,7 +38,8 @@ async function summarizeCoarse(
   const abort = signal ? { signal } : {};
   const ranges = await tracking.summarizeMetricHistories(series, { buckets: 1, ...abort });
   const bucketsOf = ranges.map((range) => {
-    if (range.points.length === 0) return buckets;
+    // A history short enough to be sent whole at the buckets asked is cheap to read: every point is drawn.
+    if (range.points.length === 0 || range.totalPoints <= 4 * buckets) return buckets;
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     for (const p of range.points) {

@@ -126,6 +126,15 @@ describe('the web UI API and pages', () => {
     expect([loss.x[0], loss.x.at(-1)]).toEqual([0, 19_999]);
     const zero = await ask('&min_bucket_steps=0');
     expect(zero.status).toBe(400);
+    // A short history (here 300 epochs, under 4 points a bucket asked) is still sent whole.
+    const shortExperiment = (await server.tracking.createExperiment({ name: 'ui-api-short' })).experimentId;
+    const shortRun = (await server.tracking.createRun({ experimentId: shortExperiment, name: 'short' })).runId;
+    const metrics = Array.from({ length: 300 }, (_, step) => ({ key: 'acc', value: step / 300, timestamp: 1000 + step, step }));
+    await server.tracking.logBatch(shortRun, { metrics });
+    const short = (await (
+      await fetch(`${server.url}/api/ui/metric-histories?run_id=${shortRun}&key=acc&width=100&min_bucket_steps=64`)
+    ).json()) as { histories: { x: number[] }[] };
+    expect(short.histories[0]?.x).toEqual(metrics.map((m) => m.step));
   });
 
   it('orders a reduced history by time when asked', async () => {
