@@ -31,6 +31,13 @@ export interface SubscribeOptions {
 
 export interface Subscription {
   readonly consumer: string;
+  /**
+   * Resolves once the subscription has taken its place: its cursor is fixed (a new consumer starts
+   * after the events visible at that moment), or it stands by because another process delivers this
+   * consumer. Events published after `ready` reach a new consumer; it also resolves if the
+   * subscription stops first.
+   */
+  readonly ready: Promise<void>;
   /** Stops delivering; resolves after the handler in flight (if any) has finished. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

@@ -92,6 +92,10 @@ function startSubscription(
       }
       wake = done;
     });
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   const onAbort = () => void subscription.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -101,10 +105,12 @@ function startSubscription(
       while (!closed) {
         client = await connectAndLock(client);
         if (!client) {
+          markReady();
           await nap(pollIntervalMs); // another process delivers this consumer's events; stand by
           continue;
         }
         let position = await loadCursor(db, options.consumer);
+        markReady();
         for (;;) {
           if (closed) break;
           const { events, horizon } = await fetchBatch(db, position, types, batchSize);
@@ -134,6 +140,7 @@ function startSubscription(
         client.release();
       }
       options.signal?.removeEventListener('abort', onAbort);
+      markReady();
       onClosed();
     }
   })();
@@ -171,7 +178,7 @@ function startSubscription(
     wake?.();
     await loop.catch(() => {});
   };
-  const subscription: Subscription = { consumer: options.consumer, close, [Symbol.asyncDispose]: close };
+  const subscription: Subscription = { consumer: options.consumer, ready, close, [Symbol.asyncDispose]: close };
   return subscription;
 }
 

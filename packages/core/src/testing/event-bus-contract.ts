@@ -43,7 +43,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
     it('delivers published events of the subscribed types, in order, with their payloads', async () => {
       const type = `ordered.${consumerCount}`;
       const { seen, subscription } = collect(b.events, uniqueConsumer('ordered'), [type]);
-      await settle();
+      await subscription.ready;
       for (let i = 0; i < 20; i++) await a.events.publish(type, { i, nested: { ok: true } });
       await a.events.publish(`${type}.other`, { ignored: true });
       await waitFor(() => seen.length >= 20);
@@ -56,7 +56,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
     it('publishes with the transaction: a rollback publishes nothing, a commit publishes once', async () => {
       const type = `tx.${consumerCount}`;
       const { seen, subscription } = collect(b.events, uniqueConsumer('tx'), [type]);
-      await settle();
+      await subscription.ready;
       await expect(
         a.db.transaction(async (tx) => {
           await a.events.publish(type, { outcome: 'rolled back' }, { tx });
@@ -75,7 +75,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
     it('never skips an event whose transaction commits after a later one', async () => {
       const type = `late.${consumerCount}`;
       const { seen, subscription } = collect(b.events, uniqueConsumer('late'), [type]);
-      await settle();
+      await subscription.ready;
       let releaseSlow!: () => void;
       const slowMayCommit = new Promise<void>((resolve) => {
         releaseSlow = resolve;
@@ -98,7 +98,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
       const type = `durable.${consumerCount}`;
       const consumer = uniqueConsumer('durable');
       const first = collect(b.events, consumer, [type]);
-      await settle();
+      await first.subscription.ready;
       await a.events.publish(type, { n: 1 });
       await waitFor(() => first.seen.length >= 1);
       await first.subscription.close();
@@ -116,7 +116,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
       const type = `fresh.${consumerCount}`;
       await a.events.publish(type, { before: true });
       const { seen, subscription } = collect(b.events, uniqueConsumer('fresh'), [type]);
-      await settle();
+      await subscription.ready;
       await a.events.publish(type, { before: false });
       await waitFor(() => seen.length >= 1);
       await settle();
@@ -130,7 +130,7 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
       const { seen, subscription } = collect(b.events, uniqueConsumer('retry'), [type], (event) => {
         if ((event.payload as { n: number }).n === 1 && failures-- > 0) throw new Error('transient');
       });
-      await settle();
+      await subscription.ready;
       await a.events.publish(type, { n: 1 });
       await a.events.publish(type, { n: 2 });
       await waitFor(() => seen.length >= 2);
@@ -143,9 +143,9 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
       const type = `single.${consumerCount}`;
       const consumer = uniqueConsumer('single');
       const active = collect(a.events, consumer, [type]);
-      await settle();
+      await active.subscription.ready;
       const standby = collect(b.events, consumer, [type]);
-      await settle();
+      await standby.subscription.ready;
       await a.events.publish(type, { n: 1 });
       await waitFor(() => active.seen.length + standby.seen.length >= 1);
       await active.subscription.close();
@@ -164,6 +164,8 @@ export function runEventBusContract(name: string, createHarness: () => Promise<E
   });
 }
 
+// A pause that gives a wrong or extra delivery time to show up; no test needs it to pass (a test waits for
+// `subscription.ready` before publishing what a new consumer must see).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
