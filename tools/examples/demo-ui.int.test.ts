@@ -35,6 +35,18 @@ describe('npm run demo, then its workspace in the web UI', () => {
   let browser: Browser;
   let page: Page;
 
+  /**
+   * A run page's params or tags row of one key. The lists draw only the rows in view and have a search
+   * box once they hold more than 20 keys, so the key is searched for first when there is one.
+   */
+  async function keyRow(list: 'params' | 'tags', key: string) {
+    await page.getByTestId(list).waitFor();
+    const search = page.locator(`input[name="${list}-search"]`);
+    if (await search.count()) await search.fill(key);
+    const exactly = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    return page.getByTestId(list).locator('tr', { has: page.locator('th', { hasText: exactly }) });
+  }
+
   beforeAll(async () => {
     dir = await createTempDir('mlp-demo-ui-');
     database = await createTestDatabase('mlp_demo_ui');
@@ -155,18 +167,16 @@ describe('npm run demo, then its workspace in the web UI', () => {
     await page.getByTestId('models').getByRole('link', { name: 'flights-delay' }).click();
     // Version 1 was trained by the pipeline (version 2 is the same package registered again by the deploy part).
     await page.getByTestId('model-versions').locator('tr', { hasText: /^v1/ }).getByRole('link').click();
-    await page.getByTestId('params').filter({ hasText: 'optimizer.learningRate' }).waitFor();
-    expect(await page.getByTestId('tags').textContent()).toContain('mlp.trial.index');
+    await (await keyRow('params', 'optimizer.learningRate')).waitFor();
+    await (await keyRow('tags', 'mlp.trial.index')).waitFor();
     // The training set its spec named (`data`), listed among the run's datasets with a link to its page.
-    const data = (await page
-      .getByTestId('params')
-      .locator('tr', { has: page.locator('th', { hasText: /^data$/ }) })
-      .locator('td')
-      .textContent()) as string;
+    const data = (await (await keyRow('params', 'data')).locator('td').textContent()) as string;
     expect(data).toMatch(/^[\w.-]+@\d+$/);
     await page.locator('.run-page li').getByRole('link', { name: data, exact: true }).waitFor();
     const loss = page.locator('[data-chart^="loss "]');
-    await page.getByText('Loading loss…').scrollIntoViewIfNeeded();
+    // Charts mount as they scroll into view; the first ones may already be drawn from the run's early fetch.
+    if (await page.locator('input[name="chart-search"]').count()) await page.fill('input[name="chart-search"]', 'loss');
+    await page.getByText('Loading loss…').or(loss).first().scrollIntoViewIfNeeded();
     await loss.locator('canvas').first().waitFor();
     await expect.poll(() => drawnPixels(page, '[data-chart^="loss "]')).toBeGreaterThan(100);
     await page.getByRole('button', { name: 'evaluation/' }).click();
