@@ -176,7 +176,18 @@ describe('npm run demo, then its workspace in the web UI', () => {
     const loss = page.locator('[data-chart^="loss "]');
     // Charts mount as they scroll into view; the first ones may already be drawn from the run's early fetch.
     if (await page.locator('input[name="chart-search"]').count()) await page.fill('input[name="chart-search"]', 'loss');
-    await page.getByText('Loading loss…').or(loss).first().scrollIntoViewIfNeeded();
+    // The placeholder is replaced by the chart when its data arrives, which can detach it mid-scroll: try again.
+    await expect
+      .poll(() =>
+        page
+          .getByText('Loading loss…')
+          .or(loss)
+          .first()
+          .scrollIntoViewIfNeeded({ timeout: 5_000 })
+          .then(() => true)
+          .catch(() => false),
+      )
+      .toBe(true);
     await loss.locator('canvas').first().waitFor();
     await expect.poll(() => drawnPixels(page, '[data-chart^="loss "]')).toBeGreaterThan(100);
     await page.getByRole('button', { name: 'evaluation/' }).click();
